@@ -1,0 +1,263 @@
+// The shared vocabulary of the pipeline. Parsers produce the "as printed" shapes (Traceback, Goroutine,
+// Frame, RaceReport); analysers turn them into results (Crash, Bucket, Race); renderers only read results.
+// Everything here is plain data so that one result feeds every output format.
+
+/** A place in Go source, as the Go runtime printed it (path not rewritten). */
+export interface Location {
+  function: string;
+  file: string;
+  line: number;
+}
+
+/** One stack frame: `pkg.Func(args)` followed by `\tfile:line +0xNN`. */
+export interface Frame extends Location {
+  /** Text between the parentheses as printed ("0xc0000, 0x1", "{0x1, 0x2}, ...", "..." or ""). */
+  args: string;
+  /** Printed as `(...)`: the call was inlined, so the arguments are unknown. */
+  inlined: boolean;
+  /** `+0x1d` offset, `fp=` / `sp=` / `pc=` words, when printed. */
+  pcOffset?: string;
+}
+
+export interface CreatedBy extends Location {
+  /** `created by X in goroutine N` (Go >= 1.21). */
+  parentGoroutine?: number;
+}
+
+/** `[originating from goroutine N]:` blocks printed with GODEBUG=tracebackancestors. */
+export interface Ancestor {
+  goroutine: number;
+  frames: Frame[];
+}
+
+export interface Goroutine {
+  id: number;
+  /** Wait reason or status as printed: "running", "chan send", "chan receive (nil chan)", "select", "sync.Mutex.Lock". */
+  state: string;
+  /** `, N minutes` in the header; 0 when absent (waiting less than a minute or not waiting). */
+  waitMinutes: number;
+  lockedToThread: boolean;
+  /** Extra header words: "scan", "durable", "leaked", "synctest bubble 3", "gp=0x..", "m=3". */
+  flags: string[];
+  /** pprof labels printed with GODEBUG=tracebacklabels=1. */
+  labels?: Record<string, string>;
+  frames: Frame[];
+  /** `...additional frames elided...` (-1) or `...N frames elided...` (N); 0 when nothing was elided. */
+  elidedFrames: number;
+  createdBy?: CreatedBy;
+  ancestors?: Ancestor[];
+  /** `goroutine running on other thread; stack unavailable`. */
+  stackUnavailable: boolean;
+  /** The log ended or was interrupted in the middle of this goroutine. */
+  truncated: boolean;
+  /** 1-based line of the `goroutine N [...]` header in its input. */
+  inputLine: number;
+}
+
+/** One entry of a `panic:` chain. Go prints nested panics oldest first. */
+export interface PanicValue {
+  message: string;
+  recovered: boolean;
+  /** `[recovered, repanicked]` (Go >= 1.23 prints a re-panic with the same value this way). */
+  repanicked: boolean;
+  /** The `goexit` marker of a panic interrupted by runtime.Goexit. */
+  goexit: boolean;
+}
+
+export interface SignalInfo {
+  /** "SIGSEGV", "SIGBUS", "SIGQUIT", ... */
+  name: string;
+  description?: string;
+  code?: string;
+  addr?: string;
+  pc?: string;
+}
+
+export interface RunningTest {
+  name: string;
+  duration: string;
+}
+
+/** Input that could not be understood and was passed over. */
+export interface Skipped {
+  inputLine: number;
+  reason: string;
+}
+
+/** One crash or goroutine dump as it appears in the input: everything from its header to its last goroutine. */
+export interface Traceback {
+  /** Which input it came from (file path, or "-" for stdin). */
+  source: string;
+  startLine: number;
+  endLine: number;
+  panics: PanicValue[];
+  /** Text after `fatal error: `. */
+  fatalError?: string;
+  signal?: SignalInfo;
+  /** `unexpected fault address 0x...`. */
+  unexpectedFaultAddress?: string;
+  /** `panic: test timed out after 10m0s` with its `running tests:` list. */
+  testTimeout?: { after: string; runningTests: RunningTest[] };
+  /** `runtime:`-prefixed diagnostic lines the runtime printed with the crash (stack limit, out of memory, ...). */
+  runtimeMessages: string[];
+  /** Frames under `runtime stack:` (the system stack, printed for runtime throws). */
+  runtimeStack: Frame[];
+  goroutines: Goroutine[];
+  /** Register dump was printed (GOTRACEBACK=crash or a signal in runtime code). */
+  hasRegisters: boolean;
+  skipped: Skipped[];
+  /** The input ended before the traceback did. */
+  truncated: boolean;
+  exitStatus?: number;
+}
+
+// ---- analysis results ----
+
+/** A stable identifier of a failure kind; the knowledge catalogue has one entry for each. */
+export type CrashKind =
+  | 'concurrent_map_writes'
+  | 'concurrent_map_read_write'
+  | 'concurrent_map_iteration_write'
+  | 'concurrent_map_clone_write'
+  | 'nil_map_write'
+  | 'send_on_closed_channel'
+  | 'close_closed_channel'
+  | 'close_nil_channel'
+  | 'negative_waitgroup'
+  | 'waitgroup_reuse'
+  | 'waitgroup_add_during_wait'
+  | 'unlock_of_unlocked'
+  | 'deadlock_all_asleep'
+  | 'synctest_deadlock'
+  | 'nil_pointer_deref'
+  | 'index_out_of_range'
+  | 'slice_bounds_out_of_range'
+  | 'divide_by_zero'
+  | 'type_assertion'
+  | 'stack_overflow'
+  | 'out_of_memory'
+  | 'thread_exhaustion'
+  | 'test_timeout'
+  | 'unexpected_signal'
+  | 'goroutine_dump'
+  | 'user_panic';
+
+export interface CodeFix {
+  title: string;
+  /** Go code showing the fix. */
+  code: string;
+}
+
+export interface DocLink {
+  title: string;
+  url: string;
+}
+
+/** Source lines around a culprit, when the file could be found locally (`--src`). */
+export interface SourceContext {
+  /** The local path the printed path was mapped to. */
+  localFile: string;
+  firstLine: number;
+  lines: string[];
+  /** The line the context is centred on. */
+  focusLine: number;
+}
+
+/** Goroutines with the same stack, grouped. */
+export interface Bucket {
+  count: number;
+  state: string;
+  /** [min, max] of the wait minutes over the goroutines in the bucket. */
+  waitMinutes: [number, number];
+  /** The first frame in user code (outside the Go runtime and standard library), or null. */
+  culprit: Location | null;
+  frames: Location[];
+  createdBy?: Location;
+  /** Goroutine ids in the bucket (the first few; `count` is the true size). */
+  goroutineIds: number[];
+  /** The crashing goroutine is in this bucket. */
+  crashing: boolean;
+}
+
+/** A bucket of goroutines that look stuck: blocked on a channel, select or lock for a long time. */
+export interface Leak {
+  count: number;
+  state: string;
+  waitMinutes: [number, number];
+  culprit: Location | null;
+  /** Waiting on a nil channel or an empty select: it can never wake up. */
+  forever: boolean;
+  /** Why it is suspected, in one sentence. */
+  reason: string;
+}
+
+/** What one goroutine waits for, in a deadlock. */
+export interface Waiter {
+  goroutine: number;
+  state: string;
+  culprit: Location | null;
+}
+
+export interface Crash {
+  kind: CrashKind;
+  /** Catalogue title, e.g. "Concurrent map writes". */
+  title: string;
+  /** The panic value or fatal error message as printed. */
+  message: string;
+  /** Whether a deferred recover() in the crashing goroutine could have stopped it. */
+  recoverable: boolean;
+  /** The crashing goroutine id, or null when none is known (a plain dump). */
+  goroutine: number | null;
+  culprit: Location | null;
+  culpritContext?: SourceContext;
+  /** Inferred Go version range from the format, e.g. ">=1.21" or "1.17-1.20". */
+  goVersion: string;
+  goroutineCount: number;
+  buckets: Bucket[];
+  leaks: Leak[];
+  /** For deadlocks: what each stuck goroutine waits on. */
+  waiters: Waiter[];
+  explanation: string;
+  /** Advice that depends on the Go version or the traceback setting. */
+  advice: string[];
+  fixes: CodeFix[];
+  links: DocLink[];
+  /** Where it was found. */
+  source: { file: string; startLine: number; endLine: number };
+  skipped: Skipped[];
+  truncated: boolean;
+}
+
+export interface AccessSide {
+  op: 'read' | 'write';
+  goroutine: number | null;
+  culprit: Location | null;
+  frames: Location[];
+  /** Where the accessing goroutine was created, if printed. */
+  createdAt?: Location[];
+  goroutineState?: 'running' | 'finished';
+}
+
+export interface Race {
+  current: AccessSide;
+  previous: AccessSide;
+  /** What raced: "map", "struct field", "variable", "slice", ... */
+  object: string;
+  /** `Heap block` / `Global var` location lines, as printed. */
+  location?: string;
+  occurrences: number;
+  tests: string[];
+  explanation: string;
+  fixes: CodeFix[];
+  links: DocLink[];
+  sources: { file: string; line: number }[];
+}
+
+export interface ExplainResult {
+  schemaVersion: 1;
+  crashes: Crash[];
+  races: Race[];
+  /** Inputs read and what was skipped in them. */
+  inputs: { file: string; lines: number; bytes: number }[];
+  skipped: (Skipped & { file: string })[];
+}
