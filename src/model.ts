@@ -58,7 +58,7 @@ export interface Goroutine {
 export interface PanicValue {
   message: string;
   recovered: boolean;
-  /** `[recovered, repanicked]` (Go >= 1.23 prints a re-panic with the same value this way). */
+  /** `[recovered, repanicked]` (Go >= 1.25 prints a re-panic of the recovered value this way). */
   repanicked: boolean;
   /** The `goexit` marker of a panic interrupted by runtime.Goexit. */
   goexit: boolean;
@@ -103,6 +103,8 @@ export interface Traceback {
   /** Frames under `runtime stack:` (the system stack, printed for runtime throws). */
   runtimeStack: Frame[];
   goroutines: Goroutine[];
+  /** Goroutines seen in this traceback, including those not kept in `goroutines` (see retainGoroutines). */
+  goroutineCount: number;
   /** Register dump was printed (GOTRACEBACK=crash or a signal in runtime code). */
   hasRegisters: boolean;
   skipped: Skipped[];
@@ -217,6 +219,11 @@ export interface Crash {
   leaks: Leak[];
   /** For deadlocks: what each stuck goroutine waits on. */
   waiters: Waiter[];
+  /**
+   * For map races: other goroutines that were running or runnable in user code when the runtime stopped the
+   * program. One of them may be the other side of the race (the runtime names only the side that noticed).
+   */
+  otherSide: Waiter[];
   explanation: string;
   /** Advice that depends on the Go version or the traceback setting. */
   advice: string[];
@@ -251,6 +258,8 @@ export interface Race {
   fixes: CodeFix[];
   links: DocLink[];
   sources: { file: string; line: number }[];
+  /** Source lines around each entry of `sources` that could be found locally. */
+  contexts?: SourceContext[];
 }
 
 export interface ExplainResult {
@@ -260,4 +269,55 @@ export interface ExplainResult {
   /** Inputs read and what was skipped in them. */
   inputs: { file: string; lines: number; bytes: number }[];
   skipped: (Skipped & { file: string })[];
+}
+
+// ---- profiles ----
+
+export type ProfileType = 'mutex' | 'block' | 'goroutine' | 'cpu' | 'heap' | 'unknown';
+
+/** One stack of a profile with the value it carries (delay, samples, goroutines, bytes). */
+export interface ProfileSample {
+  /** Leaf first, as pprof stores it; inlined calls expanded. */
+  frames: Location[];
+  value: number;
+}
+
+/** A profile reduced to the one value goroscope ranks by. */
+export interface ProfileData {
+  file: string;
+  type: ProfileType;
+  /** What the value measures: "delay", "cpu", "goroutines", "inuse_space", ... */
+  valueName: string;
+  /** "nanoseconds", "count", "bytes". */
+  unit: string;
+  total: number;
+  samples: ProfileSample[];
+}
+
+/** A call site in user code that accounts for part of a profile's total. */
+export interface Hotspot extends Location {
+  value: number;
+  /** value / total of the profile, 0..1. */
+  share: number;
+  /** The heaviest full stacks through this site (leaf first). */
+  stacks: ProfileSample[];
+  /** Crash or race locations (from --explain) that share a frame with this hot spot's stacks. */
+  linkedTo?: { what: string; location: Location }[];
+}
+
+export interface ProfileReport {
+  file: string;
+  type: ProfileType;
+  unit: string;
+  total: number;
+  hotspots: Hotspot[];
+}
+
+export interface ProfileResult {
+  schemaVersion: 1;
+  profiles: ProfileReport[];
+  /** The first profile's hot spots. */
+  hotspots: Hotspot[];
+  /** Conclusions drawn from crossing profiles with a crash or race log (--explain). */
+  conclusions: string[];
 }

@@ -1,0 +1,152 @@
+// Which kind of failure a traceback shows, from the exact texts the Go runtime, sync and testing print.
+// Sources (Go 1.9 -> 1.26): runtime/panic.go, error.go, map*.go, internal/runtime/maps/*.go (swiss maps,
+// Go >= 1.24), proc.go (deadlock, thread limit), stack.go, malloc.go, synctest.go, sync/*.go,
+// internal/sync/*.go, testing/testing.go.
+
+import type { CrashKind, PanicValue, Traceback } from '../model.js';
+
+export interface Classification {
+  kind: CrashKind;
+  /** The panic value or fatal error text as printed (for signals and dumps, a short description). */
+  message: string;
+}
+
+/** `fatal error:` texts. Exact match after trimming; order does not matter. */
+const FATAL_KINDS: ReadonlyMap<string, CrashKind> = new Map<string, CrashKind>([
+  ['concurrent map writes', 'concurrent_map_writes'],
+  // Swiss maps (Go >= 1.24) can find a full small map when two writers race.
+  ['small map with no empty slot (concurrent map writes?)', 'concurrent_map_writes'],
+  ['concurrent map read and map write', 'concurrent_map_read_write'],
+  ['concurrent map iteration and map write', 'concurrent_map_iteration_write'],
+  ['concurrent map clone and map write', 'concurrent_map_clone_write'],
+  // Go >= 1.10 throws these (earlier `sync: unlock of unlocked mutex` was a panic, see PANIC_KINDS).
+  ['sync: unlock of unlocked mutex', 'unlock_of_unlocked'],
+  ['sync: Unlock of unlocked RWMutex', 'unlock_of_unlocked'],
+  ['sync: RUnlock of unlocked RWMutex', 'unlock_of_unlocked'],
+  ['all goroutines are asleep - deadlock!', 'deadlock_all_asleep'],
+  ['no goroutines (main called runtime.Goexit) - deadlock!', 'deadlock_all_asleep'],
+  ['stack overflow', 'stack_overflow'],
+  ['out of memory', 'out_of_memory'],
+  // Go <= 1.10 prefixed it: `fatal error: runtime: out of memory`.
+  ['runtime: out of memory', 'out_of_memory'],
+  ['thread exhaustion', 'thread_exhaustion'],
+  ['fault', 'unexpected_signal'],
+  ['unexpected signal during runtime execution', 'unexpected_signal'],
+]);
+
+/** Panic values printed by the runtime and sync, matched exactly. */
+const PANIC_KINDS: ReadonlyMap<string, CrashKind> = new Map<string, CrashKind>([
+  ['assignment to entry in nil map', 'nil_map_write'],
+  ['send on closed channel', 'send_on_closed_channel'],
+  ['close of closed channel', 'close_closed_channel'],
+  ['close of nil channel', 'close_nil_channel'],
+  ['sync: negative WaitGroup counter', 'negative_waitgroup'],
+  ['sync: WaitGroup is reused before previous Wait has returned', 'waitgroup_reuse'],
+  ['sync: WaitGroup misuse: Add called concurrently with Wait', 'waitgroup_add_during_wait'],
+  ['sync: unlock of unlocked mutex', 'unlock_of_unlocked'],
+  ['sync: Unlock of unlocked RWMutex', 'unlock_of_unlocked'],
+  ['sync: RUnlock of unlocked RWMutex', 'unlock_of_unlocked'],
+  // runtime/synctest.go (Go >= 1.24 experiment, 1.25 testing/synctest).
+  ['deadlock: all goroutines in bubble are blocked', 'synctest_deadlock'],
+  ['deadlock: main bubble goroutine has exited but blocked goroutines remain', 'synctest_deadlock'],
+  ['runtime error: invalid memory address or nil pointer dereference', 'nil_pointer_deref'],
+  ['runtime error: integer divide by zero', 'divide_by_zero'],
+]);
+
+/**
+ * The panic that killed the program. Go prints the chain oldest first; every entry but the newest was either
+ * recovered (`[recovered]`: a deferred call recovered it and then panicked again) or was still unwinding when
+ * a deferred call panicked anew. Either way the newest entry is the one in flight when the program died, so it
+ * decides the kind. Entries ended by runtime.Goexit (`[goexit]`) never kill a program and are passed over.
+ */
+export function fatalPanic(panics: readonly PanicValue[]): PanicValue | undefined {
+  for (let i = panics.length - 1; i >= 0; i--) {
+    const p = panics[i];
+    if (p !== undefined && !p.goexit) return p;
+  }
+  return panics[panics.length - 1];
+}
+
+function panicKind(message: string): CrashKind {
+  const exact = PANIC_KINDS.get(message);
+  if (exact !== undefined) return exact;
+  // Go >= 1.13 adds details: `index out of range [5] with length 3`; older ones print just the phrase.
+  if (message.startsWith('runtime error: index out of range')) return 'index_out_of_range';
+  if (message.startsWith('runtime error: slice bounds out of range')) return 'slice_bounds_out_of_range';
+  if (message.startsWith('interface conversion: ')) return 'type_assertion';
+  // A runtime.Error wrapped by the user's recover/re-panic keeps the runtime text as a prefix.
+  if (message.startsWith('runtime error: invalid memory address or nil pointer dereference')) {
+    return 'nil_pointer_deref';
+  }
+  if (message.startsWith('test timed out after ')) return 'test_timeout';
+  return 'user_panic';
+}
+
+function fatalKind(text: string, tb: Traceback): CrashKind | undefined {
+  const exact = FATAL_KINDS.get(text);
+  if (exact !== undefined) return exact;
+  // runtime.newstack prints `runtime: goroutine stack exceeds 1000000000-byte limit` before the throw.
+  if (text.startsWith('stack overflow')) return 'stack_overflow';
+  if (text.startsWith('out of memory') || text.startsWith('runtime: out of memory')) return 'out_of_memory';
+  if (text.startsWith('newosproc') || text.startsWith('runtime: failed to create new OS thread')) {
+    return 'thread_exhaustion';
+  }
+  if (tb.signal !== undefined) return 'unexpected_signal';
+  return undefined;
+}
+
+/** Runtime lines that name the failure even when the `fatal error:` line is missing or generic. */
+function runtimeMessageKind(lines: readonly string[]): CrashKind | undefined {
+  for (const raw of lines) {
+    const line = raw.startsWith('runtime: ') ? raw.slice(9) : raw;
+    if (line.startsWith('goroutine stack exceeds ')) return 'stack_overflow';
+    if (line.startsWith('out of memory')) return 'out_of_memory';
+    if (/^program exceeds \d+-thread limit/.test(line)) return 'thread_exhaustion';
+    if (line.startsWith('failed to create new OS thread')) return 'thread_exhaustion';
+    // cgo programs create threads with pthread_create and abort when it fails.
+    if (raw.startsWith('runtime/cgo: pthread_create failed')) return 'thread_exhaustion';
+  }
+  return undefined;
+}
+
+export function classify(tb: Traceback): Classification {
+  if (tb.testTimeout !== undefined) {
+    return { kind: 'test_timeout', message: `test timed out after ${tb.testTimeout.after}` };
+  }
+
+  const killer = fatalPanic(tb.panics);
+  if (killer !== undefined) {
+    return { kind: panicKind(killer.message), message: killer.message };
+  }
+
+  if (tb.fatalError !== undefined) {
+    const text = tb.fatalError.trim();
+    // A runtime message is more specific than a generic throw text (e.g. `fatal error: newosproc`).
+    const kind = FATAL_KINDS.get(text) ?? runtimeMessageKind(tb.runtimeMessages) ?? fatalKind(text, tb);
+    if (kind === 'unexpected_signal' && text === 'fault' && tb.unexpectedFaultAddress !== undefined) {
+      // `fatal error: fault` alone says little; the line before it names the address.
+      return { kind, message: `unexpected fault address ${tb.unexpectedFaultAddress}` };
+    }
+    if (kind !== undefined) return { kind, message: text };
+    // Other runtime throws (e.g. `synctest timer accessed from outside bubble`) have no kind of their own;
+    // they are reported as a panic with the runtime's text.
+    return { kind: 'user_panic', message: text };
+  }
+
+  const fromMessages = runtimeMessageKind(tb.runtimeMessages);
+  if (fromMessages !== undefined) return { kind: fromMessages, message: tb.runtimeMessages[0] ?? '' };
+
+  if (tb.unexpectedFaultAddress !== undefined) {
+    return { kind: 'unexpected_signal', message: `unexpected fault address ${tb.unexpectedFaultAddress}` };
+  }
+  const signal = tb.signal;
+  // SIGQUIT (Ctrl-\ or kill -QUIT) and SIGABRT without a fatal error are requests for a dump, not crashes.
+  if (signal !== undefined && signal.name !== 'SIGQUIT' && signal.name !== 'SIGABRT') {
+    const what = signal.description === undefined ? signal.name : `${signal.name}: ${signal.description}`;
+    return { kind: 'unexpected_signal', message: what };
+  }
+  return {
+    kind: 'goroutine_dump',
+    message: signal === undefined ? 'goroutine dump' : `goroutine dump (${signal.name})`,
+  };
+}

@@ -1,0 +1,109 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { loadLintConfig } from '../../analyse/lint/config.js';
+import { applyFixes } from '../../analyse/lint/fix.js';
+import { lintParallel } from '../../analyse/lint/parallel.js';
+import { rules } from '../../analyse/lint/registry.js';
+import { loadPackages } from '../../parse/gosource/load.js';
+import type { LintResult } from '../../analyse/lint/types.js';
+import { renderLintJson } from '../../render/lint-json.js';
+import { renderLintMarkdown } from '../../render/lint-markdown.js';
+import { renderLintText } from '../../render/lint-text.js';
+import { renderSarif } from '../../render/sarif.js';
+import type { CliContext } from '../context.js';
+import { wantsColor, write } from '../context.js';
+import type { CommandModule } from './index.js';
+
+interface LintOptions {
+  format: string;
+  fix?: boolean;
+  config?: string;
+  rule?: string[];
+  color?: boolean;
+}
+
+const FORMATS = new Set(['text', 'json', 'sarif', 'markdown']);
+
+function version(): string {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') return parsed.version;
+  } catch {
+    // Fall through: the version only decorates SARIF output.
+  }
+  return '0.0.0';
+}
+
+/** Rewrites absolute paths relative to cwd, as `go vet` prints them. */
+function relativise(result: LintResult, cwd: string): LintResult {
+  const rel = (file: string): string => {
+    const path = relative(cwd, file);
+    return path.startsWith('..') ? file : path;
+  };
+  return {
+    ...result,
+    filesWithSyntaxErrors: result.filesWithSyntaxErrors.map(rel),
+    findings: result.findings.map((finding) => ({
+      ...finding,
+      file: rel(finding.file),
+      related: finding.related.map((related) => ({ ...related, file: rel(related.file) })),
+      ...(finding.fix ? { fix: { ...finding.fix, ...(finding.fix.edits ? { edits: finding.fix.edits.map((edit) => ({ ...edit, file: rel(edit.file) })) } : {}) } } : {}),
+    })),
+  };
+}
+
+export const lintCommand: CommandModule = {
+  register(program: Command, context: CliContext): void {
+    program
+      .command('lint')
+      .description('find concurrency bugs in Go source: map races, nil maps, channel and lock misuse')
+      .argument('[packages...]', 'Go packages like go vet takes them: ./..., dir, dir/..., or .go files', [])
+      .option('-f, --format <format>', 'text, json, sarif or markdown', 'text')
+      .option('--fix', 'apply the fixes that are mechanical and safe')
+      .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
+      .option('-r, --rule <names...>', 'run only these rules')
+      .option('--color', 'colour the text output')
+      .option('--no-color', 'never colour the text output')
+      .action(async (patterns: string[], options: LintOptions) => {
+        if (!FORMATS.has(options.format)) throw new UsageError(`unknown format "${options.format}"`, { hint: 'use --format text, json, sarif or markdown' });
+        const config = loadLintConfig(context.cwd, options.config);
+        if (options.rule) {
+          const known = new Set(rules.map((rule) => rule.meta.name));
+          for (const name of options.rule) if (!known.has(name)) throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
+          config.only = options.rule;
+        }
+        const packages = loadPackages(patterns, context.cwd);
+        const sources = new Map<string, string>();
+        for (const pkg of packages) for (const file of pkg.files) sources.set(file.path, file.source);
+        let result = await lintParallel(packages, config);
+        if (options.fix) {
+          const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
+          for (const [file, text] of outcome.changed) writeFileSync(file, text);
+          if (outcome.applied > 0) {
+            context.stderr.write(`goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`);
+            // Report what is left after the fixes.
+            result = await lintParallel(loadPackages(patterns, context.cwd), config);
+          }
+        }
+        const shown = relativise(result, context.cwd);
+        const source = (file: string): string | undefined => {
+          const absolute = resolve(context.cwd, file);
+          if (!options.fix && sources.has(absolute)) return sources.get(absolute);
+          try {
+            return readFileSync(absolute, 'utf8');
+          } catch {
+            return undefined;
+          }
+        };
+        let text: string;
+        if (options.format === 'json') text = renderLintJson(shown);
+        else if (options.format === 'sarif') text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: version(), source });
+        else if (options.format === 'markdown') text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
+        else text = renderLintText(shown, { color: wantsColor(context, options.color), source });
+        await write(context.stdout, text);
+        context.exitCode = result.findings.length > 0 ? 1 : 0;
+      });
+  },
+};

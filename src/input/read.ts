@@ -1,0 +1,461 @@
+// Reads files, directories, standard input and gzip data as a stream of lines pushed to a sink. Nothing is ever
+// loaded whole: memory is one chunk plus one line capped at maxLineBytes, so a 2 GB log (or one without a single
+// newline) is read in constant space.
+
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+import { InputError } from '../errors.js';
+import { createDeprefixer, PREFIX_STYLES } from './deprefix.js';
+import type { PrefixStyle } from './deprefix.js';
+import type { LineContext, LineSink } from './lines.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './split.js';
+
+export interface ReadOptions {
+  /** What `-` reads; defaults to process.stdin. */
+  stdin?: AsyncIterable<Uint8Array | string>;
+  /** Strip log prefixes (timestamps, CRI, Docker json-file, go test -json, ...). Default true. */
+  deprefix?: boolean;
+  /** Longer lines keep their head and the rest is reported as skipped. Default 64 KiB. */
+  maxLineBytes?: number;
+  /** Read size for files. Default 1 MiB. */
+  chunkBytes?: number;
+}
+
+export interface InputSummary {
+  /** The path as named (joined with the directory for files found inside one), or "-" for standard input. */
+  file: string;
+  /** Lines in the input as stored, before prefix removal joined any partial lines. */
+  lines: number;
+  /** Bytes of text read (after gzip decompression). */
+  bytes: number;
+  /** Log prefixes that were found and removed, in a fixed order; absent when de-prefixing was off. */
+  prefixes?: PrefixStyle[];
+}
+
+export interface SkippedInput {
+  file: string;
+  /** The line where the problem is; 0 when the whole input was skipped. */
+  inputLine: number;
+  reason: string;
+}
+
+export interface InputReport {
+  inputs: InputSummary[];
+  skipped: SkippedInput[];
+}
+
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+/** How much of an input is inspected for NUL bytes before it is read as text. */
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+interface Settings {
+  sink: LineSink;
+  deprefix: boolean;
+  maxLineBytes: number;
+  chunkBytes: number;
+  report: InputReport;
+}
+
+/** One thing to read, after specs were resolved. `named` inputs fail loudly; files found in a directory are skipped. */
+type Input = { kind: 'stdin' } | { kind: 'file'; path: string; named: boolean; directory?: string };
+
+/**
+ * Reads every spec in order and pushes its lines to `sink`, calling `sink.end` after each input.
+ * Throws InputError for a missing or unreadable path, or a directory with nothing readable in it.
+ */
+export async function readInputs(specs: string[], sink: LineSink, options: ReadOptions = {}): Promise<InputReport> {
+  const report: InputReport = { inputs: [], skipped: [] };
+  const settings: Settings = {
+    sink,
+    deprefix: options.deprefix ?? true,
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    report,
+  };
+  // Resolve every spec before reading anything, so a typo in the last path fails before any output.
+  const inputs: Input[] = [];
+  const directories: string[] = [];
+  for (const spec of specs) {
+    if (spec === '-') {
+      inputs.push({ kind: 'stdin' });
+      continue;
+    }
+    const info = await stat(spec).catch((error: unknown) => {
+      throw inputError(spec, error);
+    });
+    if (info.isDirectory()) {
+      directories.push(spec);
+      const files: string[] = [];
+      await walk(spec, files, report, new Set([await realpath(spec)]), true);
+      if (files.length === 0) {
+        throw new InputError(`${spec}: the directory has no files to read`, {
+          hint: 'Point goroscope at a log file, or at a directory that contains logs.',
+        });
+      }
+      for (const path of files) inputs.push({ kind: 'file', path, named: false, directory: spec });
+    } else {
+      inputs.push({ kind: 'file', path: spec, named: true });
+    }
+  }
+
+  const readFromDirectory = new Set<string>();
+  for (const input of inputs) {
+    if (input.kind === 'stdin') {
+      await readStream('-', options.stdin ?? process.stdin, settings);
+    } else if (await readFile(input.path, input.named, settings)) {
+      if (input.directory !== undefined) readFromDirectory.add(input.directory);
+    }
+  }
+  for (const directory of directories) {
+    if (!readFromDirectory.has(directory)) {
+      throw new InputError(`${directory}: no file in the directory could be read as a text log`, {
+        hint: 'The files are binary or unreadable; point goroscope at the log files themselves.',
+      });
+    }
+  }
+  return report;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+function inputError(path: string, error: unknown): InputError {
+  const code = errorCode(error);
+  const hint =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'Check the permissions, or copy the log somewhere readable.'
+      : code === 'ENOENT'
+        ? 'Check the path; use - to read standard input.'
+        : 'Check that the path names a readable log file or directory.';
+  return new InputError(`cannot read ${path}: ${describe(error)}`, { hint, cause: error });
+}
+
+/** Collects regular files under `dir`, sorted by name at every level so the order never depends on the disk. */
+async function walk(dir: string, out: string[], report: InputReport, seen: Set<string>, top: boolean): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (top) throw inputError(dir, error);
+    report.skipped.push({ file: dir, inputLine: 0, reason: `cannot list directory: ${describe(error)}` });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const target = await stat(path);
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      } catch (error) {
+        report.skipped.push({ file: path, inputLine: 0, reason: `broken symbolic link: ${describe(error)}` });
+        continue;
+      }
+    }
+    if (isDirectory) {
+      // A symbolic link back up the tree would otherwise recurse forever.
+      const real = await realpath(path).catch(() => path);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      await walk(path, out, report, seen, false);
+    } else if (isFile) {
+      out.push(path);
+    }
+  }
+}
+
+function hasNul(bytes: Buffer): boolean {
+  return bytes.indexOf(0) !== -1;
+}
+
+/** Other compressed formats, by magic bytes: named so the user knows what to run. */
+const COMPRESSED: ReadonlyArray<{ magic: readonly number[]; name: string; tool: string }> = [
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], name: 'zstd', tool: 'zstd -dc' },
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], name: 'xz', tool: 'xz -dc' },
+  { magic: [0x42, 0x5a, 0x68], name: 'bzip2', tool: 'bzip2 -dc' },
+  { magic: [0x50, 0x4b, 0x03, 0x04], name: 'zip', tool: 'unzip -p' },
+];
+
+/** Why a head of bytes is not a UTF-8 text log, or undefined when it is. */
+function binaryReason(head: Buffer): string | undefined {
+  for (const format of COMPRESSED) {
+    if (format.magic.every((byte, i) => head[i] === byte)) {
+      return `${format.name}-compressed; decompress it first, e.g. ${format.tool} FILE | goroscope ... -`;
+    }
+  }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return 'UTF-16 text (byte order mark); convert it first, e.g. iconv -f UTF-16 -t UTF-8';
+  }
+  const sniff = head.length > BINARY_SNIFF_BYTES ? head.subarray(0, BINARY_SNIFF_BYTES) : head;
+  if (hasNul(sniff)) return `looks binary (NUL byte at offset ${sniff.indexOf(0)}); not a text log`;
+  return undefined;
+}
+
+function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** One input being read: splitting, de-prefixing, the binary check and the report entry. */
+class Reading {
+  readonly context: LineContext;
+  readonly splitter: LineSplitter;
+  private readonly target: LineSink;
+  private readonly deprefixer: ReturnType<typeof createDeprefixer> | undefined;
+  /** Bytes held back until there are enough to tell text from binary. */
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private decided = false;
+  binary: string | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly settings: Settings,
+  ) {
+    this.context = { source: name };
+    this.deprefixer = settings.deprefix
+      ? createDeprefixer(settings.sink, {
+          maxLineLength: settings.maxLineBytes,
+          onLongLine: (lineNo, dropped) =>
+            settings.report.skipped.push({
+              file: name,
+              inputLine: lineNo,
+              reason: `joined line longer than ${settings.maxLineBytes} characters: kept the head, skipped ${dropped} characters`,
+            }),
+        })
+      : undefined;
+    this.target = this.deprefixer ?? settings.sink;
+    const target = this.target;
+    const context = this.context;
+    this.splitter = new LineSplitter(
+      (text, lineNo) => target.line(text, lineNo, context),
+      (long) =>
+        settings.report.skipped.push({
+          file: name,
+          inputLine: long.lineNo,
+          reason: `line longer than ${settings.maxLineBytes} bytes: kept the first ${long.keptBytes} bytes, skipped ${long.droppedBytes}`,
+        }),
+      settings.maxLineBytes,
+    );
+  }
+
+  /** Feeds bytes (the caller may reuse the buffer). Returns false once the input turned out to be binary. */
+  push(chunk: Buffer): boolean {
+    if (this.decided) {
+      this.splitter.push(chunk);
+      return true;
+    }
+    this.head.push(Buffer.from(chunk));
+    this.headBytes += chunk.length;
+    if (this.headBytes >= BINARY_SNIFF_BYTES) return this.decide();
+    return true;
+  }
+
+  private decide(): boolean {
+    this.decided = true;
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    this.binary = binaryReason(head);
+    if (this.binary !== undefined) return false;
+    this.splitter.push(head);
+    return true;
+  }
+
+  /** Ends the input: records it in the report (or as skipped when binary) and tells the sink. */
+  finish(): void {
+    if (!this.decided) this.decide();
+    if (this.binary !== undefined) {
+      this.settings.report.skipped.push({ file: this.name, inputLine: 0, reason: this.binary });
+      return;
+    }
+    this.splitter.finish();
+    const summary: InputSummary = { file: this.name, lines: this.splitter.lineCount, bytes: this.splitter.byteCount };
+    const found = this.deprefixer?.styles;
+    if (found !== undefined) summary.prefixes = PREFIX_STYLES.filter((style) => found.has(style));
+    this.settings.report.inputs.push(summary);
+    this.target.end(this.context);
+  }
+}
+
+/** Reads a file; returns whether it was read as text. */
+async function readFile(path: string, named: boolean, settings: Settings): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (named) throw inputError(path, error);
+    settings.report.skipped.push({ file: path, inputLine: 0, reason: `cannot open: ${describe(error)}` });
+    return false;
+  }
+  try {
+    const mode = { reuse: true };
+    return await readChunks(path, fileChunks(handle, settings.chunkBytes, mode), mode, settings);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (named) throw inputError(path, error);
+    settings.report.skipped.push({ file: path, inputLine: 0, reason: `cannot read: ${describe(error)}` });
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readStream(name: string, stream: AsyncIterable<Uint8Array | string>, settings: Settings): Promise<void> {
+  try {
+    await readChunks(name, streamChunks(stream), { reuse: false }, settings);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read standard input: ${describe(error)}`, {
+      hint: 'Pipe a log into goroscope, or name the log file instead of -.',
+      cause: error,
+    });
+  }
+}
+
+async function* fileChunks(handle: FileHandle, chunkBytes: number, mode: { reuse: boolean }): AsyncGenerator<Buffer> {
+  let buffer = Buffer.allocUnsafe(chunkBytes);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+    // Plain text is split before the next read, so one buffer serves the whole file; gzip input is queued in
+    // the decompressor, so it needs a fresh buffer per read.
+    if (!mode.reuse) buffer = Buffer.allocUnsafe(chunkBytes);
+  }
+}
+
+async function* streamChunks(stream: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+}
+
+async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+/** Marks an error of the underlying read, so it is not mistaken for corrupt gzip data. */
+class SourceFailure extends Error {}
+
+async function readChunks(
+  name: string,
+  chunks: AsyncGenerator<Buffer>,
+  mode: { reuse: boolean },
+  settings: Settings,
+): Promise<boolean> {
+  const first = await chunks.next();
+  if (first.done === true) {
+    const reading = new Reading(name, settings);
+    reading.finish();
+    return true;
+  }
+  // A stream may deliver the two magic bytes separately; copy, since a file's buffer is reused by the next read.
+  let head = first.value.length < 2 ? Buffer.from(first.value) : first.value;
+  while (head.length < 2) {
+    const more = await chunks.next();
+    if (more.done === true) break;
+    head = Buffer.concat([head, more.value]);
+  }
+  const reading = new Reading(name, settings);
+  if (isGzip(head)) {
+    mode.reuse = false;
+    await gunzipInto(reading, prepend(Buffer.from(head), chunks), settings);
+    return reading.binary === undefined;
+  }
+  if (!reading.push(head)) {
+    await chunks.return(undefined);
+    reading.finish();
+    return false;
+  }
+  for (;;) {
+    let next;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      // Lines were already delivered: keep them, end the input properly and say where reading stopped.
+      reading.finish();
+      settings.report.skipped.push({
+        file: name,
+        inputLine: Math.max(reading.splitter.lineCount, 1),
+        reason: `reading stopped after ${reading.splitter.byteCount} bytes: ${describe(error)}`,
+      });
+      return reading.binary === undefined;
+    }
+    if (next.done === true) break;
+    if (!reading.push(next.value)) {
+      await chunks.return(undefined);
+      break;
+    }
+  }
+  reading.finish();
+  return reading.binary === undefined;
+}
+
+/** Decompresses into `reading`. Corrupt or truncated data keeps what was read and is reported, not thrown. */
+async function gunzipInto(reading: Reading, compressed: AsyncGenerator<Buffer>, settings: Settings): Promise<void> {
+  async function* guarded(): AsyncGenerator<Buffer> {
+    try {
+      yield* compressed;
+    } catch (error) {
+      throw new SourceFailure(describe(error), { cause: error });
+    }
+  }
+  const source = Readable.from(guarded(), { objectMode: false });
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  source.on('error', (error) => gunzip.destroy(error));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) {
+      const data: unknown = chunk;
+      if (Buffer.isBuffer(data) && !reading.push(data)) break;
+    }
+  } catch (error) {
+    if (error instanceof SourceFailure) throw error.cause;
+    const why = error instanceof Error ? error.message : String(error);
+    reading.finish();
+    const lines = reading.splitter.lineCount;
+    settings.report.skipped.push({
+      file: reading.name,
+      inputLine: Math.max(lines, 1),
+      reason: `gzip data is corrupt after ${reading.splitter.byteCount} bytes of text (${why}); kept ${lines} lines, the last may be cut short`,
+    });
+    return;
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  reading.finish();
+}

@@ -1,0 +1,25 @@
+// The profile pipeline: read pprof files, rank hot spots in user code, optionally cross them with a
+// crash or race log. Returns one ProfileResult for every renderer.
+import { crossLink, profileReport } from './analyse/hotspots.js';
+import { explain } from './explain.js';
+import type { ProfileResult, ProfileType } from './model.js';
+import { readProfile } from './parse/pprof.js';
+
+export interface ProfileOptions {
+  /** Force the profile type when the file does not say (mutex and block profiles look alike). */
+  type?: ProfileType;
+  /** Crash or race logs to cross the hot spots with. */
+  explainLogs?: string[];
+  /** Hot spots kept per profile. */
+  limit?: number;
+}
+
+export async function profile(files: string[], options: ProfileOptions = {}): Promise<ProfileResult> {
+  const profiles = [];
+  for (const file of files) profiles.push(profileReport(await readProfile(file, options.type), options.limit));
+  let conclusions: string[] = [];
+  if (options.explainLogs && options.explainLogs.length > 0) {
+    conclusions = crossLink(profiles, await explain(options.explainLogs, { srcDir: false }));
+  }
+  return { schemaVersion: 1, profiles, hotspots: profiles[0]?.hotspots ?? [], conclusions };
+}

@@ -1,0 +1,28 @@
+// `goroscope lint --format json`: the stable, versioned shape other tools consume.
+import type { LintResult } from '../analyse/lint/types.js';
+
+export function renderLintJson(result: LintResult): string {
+  const findings = result.findings.map((finding) => {
+    const out: Record<string, unknown> = {
+      rule: finding.rule,
+      severity: finding.severity,
+      file: finding.file,
+      line: finding.line,
+      column: finding.column,
+      endLine: finding.endLine,
+      endColumn: finding.endColumn,
+      message: finding.message,
+      related: finding.related,
+    };
+    if (finding.fix) {
+      out['fix'] = {
+        description: finding.fix.description,
+        ...(finding.fix.edits
+          ? { edits: finding.fix.edits.map((edit) => ({ line: edit.line, column: edit.column, endLine: edit.endLine, endColumn: edit.endColumn, newText: edit.newText })) }
+          : {}),
+      };
+    }
+    return out;
+  });
+  return `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n`;
+}

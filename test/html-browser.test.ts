@@ -1,0 +1,132 @@
+// The HTML reports, opened offline in headless Chromium (Debian's, installed by .ci/run): each view renders
+// without console errors, makes no network request, expands, filters and zooms, and runs nothing that came
+// from the input. Screenshots go to test-artifacts/ for a person to look at.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot, runCli } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = join(repoRoot, 'test-artifacts');
+const available = existsSync(CHROMIUM);
+// In CI a missing browser is a failure, not a skip: .ci/run installs it.
+const skip = !available && process.env['CI'] === undefined ? 'Chromium is not installed (apt-get install chromium)' : false;
+
+async function makeReport(args: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
+  const out = join(dir, 'report.html');
+  const run = await runCli([...args, '--format', 'html', '-o', out]);
+  assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
+  return out;
+}
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  requests: string[];
+}
+
+describe('HTML report in headless Chromium', { skip }, () => {
+  let browser: Browser;
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function open(file: string, viewport = { width: 1280, height: 900 }): Promise<Opened> {
+    const context = await browser.newContext({ viewport, javaScriptEnabled: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+    return { page, errors, requests };
+  }
+
+  function assertOffline(opened: Opened, file: string): void {
+    assert.deepEqual(opened.errors, [], 'no console errors');
+    assert.deepEqual(
+      opened.requests.filter((url) => url !== pathToFileURL(file).href),
+      [],
+      'no request but the file itself',
+    );
+  }
+
+  it('crash view: diagnosis, groups that expand and filter, flame graph that zooms', async () => {
+    const file = await makeReport(['explain', join(repoRoot, 'examples', 'store-crash.log')]);
+    const opened = await open(file);
+    const { page } = opened;
+    assert.equal(await page.locator('section.crash').count(), 1);
+    assert.match((await page.locator('section.crash h2').first().textContent()) ?? '', /concurrent_map_writes/);
+    const buckets = page.locator('details.bucket');
+    const total = await buckets.count();
+    assert.ok(total >= 2, `several goroutine groups (${total})`);
+    const second = buckets.nth(1);
+    assert.equal(await second.getAttribute('open'), null);
+    await second.locator('summary').click();
+    assert.notEqual(await second.getAttribute('open'), null, 'a click expands a group');
+    await page.locator('section.crash input[type=search]').first().fill('no-such-function-anywhere');
+    assert.equal(await page.locator('details.bucket:visible').count(), 0, 'filtering hides groups that do not match');
+    await page.locator('section.crash input[type=search]').first().fill('');
+    assert.equal(await page.locator('details.bucket:visible').count(), total);
+    const canvas = page.locator('.flame canvas').first();
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 10, 'the flame graph is drawn');
+    await canvas.click({ position: { x: 5, y: 27 } });
+    await canvas.press('Escape');
+    await page.screenshot({ path: join(artifacts, 'crash-view.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('a panic value holding <script> and <img onerror> runs nothing and shows as text', async () => {
+    const file = await makeReport(['explain', join(repoRoot, 'testdata', 'html', 'hostile-panic', 'hostile-panic.log')]);
+    const opened = await open(file);
+    const { page } = opened;
+    assert.equal(await page.evaluate('window.__goroscopeXss'), undefined);
+    assert.equal(await page.locator('main img').count(), 0, 'no <img> element from the log');
+    const text = (await page.locator('main').textContent()) ?? '';
+    assert.ok(text.includes('<script>window.__goroscopeXss = 1</script>'), 'the payload is visible as text');
+    await page.screenshot({ path: join(artifacts, 'hostile-panic.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('profile view: hot spots table and flame graph', async () => {
+    const dir = join(repoRoot, 'testdata', 'profiles', 'go1.26.8');
+    const file = await makeReport(['profile', join(dir, 'mutex.pb.gz'), join(dir, 'cpu.pb.gz')]);
+    const opened = await open(file);
+    const { page } = opened;
+    assert.equal(await page.locator('section.profile').count(), 2);
+    assert.ok((await page.locator('section.profile table tr').count()) >= 2);
+    assert.equal(await page.locator('.flame canvas').count(), 2);
+    await page.screenshot({ path: join(artifacts, 'profile-view.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('is readable on a phone-sized screen and navigable by keyboard', async () => {
+    const file = await makeReport(['explain', join(repoRoot, 'examples', 'store-crash.log')]);
+    const opened = await open(file, { width: 390, height: 844 });
+    const { page } = opened;
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+    assert.ok(overflow <= 1, `no horizontal scrolling of the page (${overflow}px)`);
+    await page.keyboard.press('Tab');
+    const focused = String(await page.evaluate('document.activeElement && document.activeElement.tagName'));
+    assert.ok(focused && focused !== 'BODY', 'Tab reaches a control');
+    await page.screenshot({ path: join(artifacts, 'crash-view-phone.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+});

@@ -1,0 +1,3 @@
+module goroscope.test/claims
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/st
+
+go 1.26.8

@@ -1,0 +1,3 @@
+module goroscope.test/rules
+
+go 1.22
