@@ -20,10 +20,6 @@ const KNOWN: Record<string, { kind?: string; culprit: string }> = {
   'unlock_of_unlocked/rwmutex_runlock': {
     culprit: 'a deferred RUnlock runs at function exit; some releases print the closing line, not the defer line',
   },
-  'user_panic/repanic': {
-    kind: 'the recovered value is re-panicked unchanged, so the panic that kills is the index error (index_out_of_range)',
-    culprit: 'a re-panic of the same value blames where it was first raised (below the panic( frame), not the re-panic',
-  },
 };
 
 interface Recording {

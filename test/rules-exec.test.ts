@@ -23,8 +23,10 @@ async function runProgram(file: string, args: string[], cwd: string): Promise<Ou
     const { stdout, stderr } = await run(file, args, { cwd, timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, GOFLAGS: '-mod=mod' } });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
-    const failed = error as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+    // execFile rejects with the exit code and the captured output attached to the error.
+    const field = (name: string): unknown => (typeof error === 'object' && error !== null && name in error ? (error as Record<string, unknown>)[name] : undefined);
+    const code = field('code');
+    return { code: typeof code === 'number' ? code : -1, output: `${String(field('stdout') ?? '')}${String(field('stderr') ?? '')}` };
   }
 }
 

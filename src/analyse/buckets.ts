@@ -35,8 +35,15 @@ interface Representative {
 }
 
 /** FNV-1a over a string, continuing from h. */
+/**
+ * Mixes a string into the hash by its length and its last 24 characters only: function names share long
+ * package-path prefixes and differ at the end, and `matches` settles any collision exactly, so hashing every
+ * character (most of the bucketing time at 200,000 goroutines) buys nothing.
+ */
 function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  const n = s.length;
+  h = Math.imul(h ^ n, 16777619);
+  for (let i = n > 24 ? n - 24 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h;
 }
 

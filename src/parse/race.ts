@@ -159,13 +159,19 @@ export class RaceParser implements LineSink {
 
   constructor(private readonly onReport: (report: RaceReport) => void) {}
 
+  /** The stream of the previous line: consecutive lines almost always share it, so no key is built for them. */
+  private last: { source: string; package: string | undefined; state: StreamState } | undefined;
+
   private state(context: LineContext): StreamState {
+    const last = this.last;
+    if (last !== undefined && last.source === context.source && last.package === context.package) return last.state;
     const key = `${context.source}\u0000${context.package ?? ''}`;
     let state = this.states.get(key);
     if (state === undefined) {
       state = newState();
       this.states.set(key, state);
     }
+    this.last = { source: context.source, package: context.package, state };
     return state;
   }
 
@@ -210,6 +216,7 @@ export class RaceParser implements LineSink {
       }
       this.release(state, undefined, undefined);
       this.states.delete(key);
+      if (this.last?.state === state) this.last = undefined;
     }
   }
 

@@ -26,8 +26,9 @@ export async function lintParallel(packages: GoPackageFiles[], config: LintConfi
   for (let i = 0; i < workers; i++) shares.push({ packages: [], size: 0 });
   const sorted = [...packages].sort((a, b) => packageSize(b) - packageSize(a));
   for (const pkg of sorted) {
-    let smallest = shares[0]!;
-    for (const share of shares) if (share.size < smallest.size) smallest = share;
+    let smallest = shares[0];
+    for (const share of shares) if (smallest === undefined || share.size < smallest.size) smallest = share;
+    if (smallest === undefined) break;
     smallest.packages.push(pkg);
     smallest.size += packageSize(pkg);
   }
