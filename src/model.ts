@@ -179,6 +179,8 @@ export interface Bucket {
   goroutineIds: number[];
   /** The crashing goroutine is in this bucket. */
   crashing: boolean;
+  /** No frame is user code, so `culprit` is the `created by` line that started these goroutines. */
+  culpritFromCreatedBy?: boolean;
 }
 
 /** A bucket of goroutines that look stuck: blocked on a channel, select or lock for a long time. */

@@ -19,7 +19,11 @@ const skip = !available && process.env['CI'] === undefined ? 'Chromium is not in
 async function makeReport(args: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
   const out = join(dir, 'report.html');
-  const run = await runCli([...args, '--format', 'html', '-o', out]);
+  // Flags go before a `--`, after which everything belongs to the command that stress runs.
+  const dashDash = args.indexOf('--');
+  const flags = ['--format', 'html', '-o', out];
+  const argv = dashDash === -1 ? [...args, ...flags] : [...args.slice(0, dashDash), ...flags, ...args.slice(dashDash)];
+  const run = await runCli(argv);
   assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.stderr}`);
   return out;
 }
@@ -114,6 +118,36 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.ok((await page.locator('section.profile table tr').count()) >= 2);
     assert.equal(await page.locator('.flame canvas').count(), 2);
     await page.screenshot({ path: join(artifacts, 'profile-view.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('race view: each distinct race once, both stacks side by side, with its tests', async () => {
+    const file = await makeReport(['explain', join(repoRoot, 'testdata', 'race-logs', 'go1.26.8', 'module-v.log')]);
+    const opened = await open(file);
+    const { page } = opened;
+    const races = page.locator('section.race');
+    assert.equal(await races.count(), 4, 'module-v.log has four distinct races (marked in testdata/races/module)');
+    const first = races.first();
+    assert.equal(await first.locator('.sides > div').count(), 2, 'current and previous side by side');
+    assert.ok((await first.locator('.sides ol.frames li.user').count()) >= 2, 'user frames emphasised on both sides');
+    assert.match((await first.textContent()) ?? '', /Tests: Test/);
+    await page.screenshot({ path: join(artifacts, 'race-view.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('runs view of goroscope stress: per-test runs and failures, then the races', async () => {
+    const log = join(repoRoot, 'testdata', 'race-logs', 'go1.26.8', 'module-v.log');
+    const file = await makeReport(['stress', '--count', '2', '--', 'sh', '-c', `cat '${log}'; exit 1`]);
+    const opened = await open(file);
+    const { page } = opened;
+    const tabs = page.locator('nav button');
+    assert.equal(await tabs.first().textContent(), 'Runs');
+    assert.match((await page.locator('main').textContent()) ?? '', /2 run\(s\)/);
+    await tabs.nth(1).click();
+    assert.equal(await page.locator('section.race').count(), 4);
+    await tabs.nth(1).press('ArrowLeft');
+    assert.match((await page.locator('main').textContent()) ?? '', /2 run\(s\)/, 'arrow keys move between tabs');
+    await page.screenshot({ path: join(artifacts, 'stress-view.png'), fullPage: true });
     assertOffline(opened, file);
   });
 

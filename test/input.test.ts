@@ -229,6 +229,15 @@ describe('gzip', () => {
 });
 
 describe('directories', () => {
+  test('hidden directories inside are passed over; one named explicitly is read', async () => {
+    const dir = scratchPath('with-hidden');
+    mkdirSync(join(dir, '.git', 'logs'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'logs', 'HEAD'), 'panic: from git\n');
+    writeFileSync(join(dir, 'app.log'), 'panic: app\n');
+    assert.deepEqual(textOf(await collect([dir])), ['panic: app']);
+    assert.deepEqual(textOf(await collect([join(dir, '.git')])), ['panic: from git']);
+  });
+
   test('every regular file, recursively, in sorted order; binary files are skipped and reported', async () => {
     const dir = scratchPath('logs');
     mkdirSync(join(dir, 'b-sub', 'deeper'), { recursive: true });

@@ -86,7 +86,7 @@ export async function readCases(dir: string): Promise<CaseSet> {
     }
     tree.delete();
   }
-  // A positive may put its marker in a helper it calls (a method that does the bad write).
+  // A positive may put its marker in a helper it calls or passes on (a method that does the bad write, a handler).
   const helperWants = new Map<string, Want[]>();
   const helperFires = new Map<string, { file: string; line: number }[]>();
   for (const fn of fns) {
@@ -102,8 +102,8 @@ export async function readCases(dir: string): Promise<CaseSet> {
     if (!fn.plain) problems.push(`${fn.name}: a case is a plain function without parameters`);
     const reached: Want[] = [...fn.wants];
     const fired = [...fn.fires];
-    for (const [helper, wants] of helperWants) if (new RegExp(`\\b${helper}\\(`).test(fn.body)) reached.push(...wants);
-    for (const [helper, lines] of helperFires) if (new RegExp(`\\b${helper}\\(`).test(fn.body)) fired.push(...lines);
+    for (const [helper, wants] of helperWants) if (new RegExp(`\\b${helper}\\b`).test(fn.body)) reached.push(...wants);
+    for (const [helper, lines] of helperFires) if (new RegExp(`\\b${helper}\\b`).test(fn.body)) fired.push(...lines);
     if (positive && reached.length === 0) problems.push(`${fn.name}: positive case has no // want expectation`);
     if (!positive && reached.length > 0) problems.push(`${fn.name}: negative case carries or reaches a // want expectation`);
     const key = normalise(fn.body);

@@ -1,5 +1,5 @@
-// Scale: a ~1 GB goroutine dump streamed through `goroscope explain - --format json` must finish within 60 s
-// with bounded memory and count every goroutine.
+// Scale: a ~1 GB goroutine dump streamed through `goroscope explain - --format json` must finish with bounded
+// memory and count every goroutine. Its time is printed, not asserted (speed is measured by npm run bench).
 //
 // The dump is made here, never stored: bench/gen-dump (a Go program) starts a few thousand goroutines in a few
 // dozen realistic stacks and raises SIGQUIT, so the Go runtime prints a real dump (the template); then
@@ -8,8 +8,7 @@
 // `goroutine N ...` header lines in the template and the number of copies, never from goroscope's output.
 //
 // Needs `go` on PATH (skipped otherwise). GOROSCOPE_SCALE_BYTES overrides the size (0 skips the test);
-// GOROSCOPE_BIN overrides the CLI (default bin/goroscope). The time limit is wall time, as a user waits; on a
-// busy machine compare the CPU time printed with it.
+// GOROSCOPE_BIN overrides the CLI (default bin/goroscope).
 
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,18 +32,14 @@ function repoRoot(): string {
 const root = repoRoot();
 const cli = process.env['GOROSCOPE_BIN'] ?? join(root, 'bin', 'goroscope');
 const targetBytes = Number(process.env['GOROSCOPE_SCALE_BYTES'] ?? 1e9);
-/** The requirement: 1 GB in under a minute on 2 cores. */
-const MAX_SECONDS = 60;
 /**
  * Peak RSS allowed for the goroscope process. Memory must not grow with the input: on 2026-11-22 (Node 20,
- * 2 cores) this stream peaked at 364 MB for 205 MB of input, 402-431 MB for 1 GB and 462 MB for 2 GB.
- * Parsing and grouping alone peak near 150 MB (bench/parse-only.mjs); the rest comes with the Explainer,
- * which keeps up to 10,000 goroutines per crash, and the slow growth from per-goroutine state still kept
- * (the parser's set of goroutine ids seen in a traceback).
- * gostackparse, which keeps every goroutine, peaked at 747 MB on a dump a quarter this size (bench/), so
- * 500 MB still catches a pipeline that retains goroutines.
+ * 2 cores) a 1 GB stream peaked at 126 MB. gostackparse, which keeps every goroutine, peaked at 747 MB on a
+ * dump a quarter this size (bench/), so 300 MB catches a pipeline that starts keeping goroutines.
  */
-const MAX_RSS_MB = 500;
+const MAX_RSS_MB = 300;
+/** Far beyond any plausible run (about 30 s here); only a hang gets there. */
+const HANG_MS = 8 * 60_000;
 
 const haveGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 const skip = targetBytes === 0 ? 'GOROSCOPE_SCALE_BYTES=0' : haveGo ? false : 'needs go on PATH';
@@ -117,10 +112,10 @@ function streamThroughExplain(templateFile: string, dir: string): Promise<Measur
       }
     };
     const timer = gnuTime === undefined ? setInterval(sample, 5) : undefined;
-    // Stop a run that blows far past the limit instead of hanging the test suite.
+    // A hang is a failure, not a slow run: stop it rather than block the suite.
     const killer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, 3 * MAX_SECONDS * 1000);
+    }, HANG_MS);
     let stdout = '';
     let stderr = '';
     let generatorErr = '';
@@ -204,7 +199,6 @@ test('explain streams a 1 GB goroutine dump in bounded memory and counts every g
     const cpu = run.cpuSeconds === undefined ? 'unknown' : run.cpuSeconds.toFixed(1);
     const summary = `${mb.toFixed(0)} MB, ${expected} goroutines in ${run.seconds.toFixed(1)} s wall (${(mb / run.seconds).toFixed(1)} MB/s), ${cpu} s CPU, peak RSS ${rss} MB`;
     console.log(`scale: ${summary}`);
-    assert.ok(run.seconds < MAX_SECONDS, `over the ${MAX_SECONDS} s limit: ${summary}`);
     assert.ok(run.peakRssMB !== undefined, 'peak RSS could not be measured');
     assert.ok(run.peakRssMB < MAX_RSS_MB, `peak RSS ${rss} MB; the limit is ${MAX_RSS_MB} MB`);
   } finally {

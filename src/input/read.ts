@@ -182,6 +182,8 @@ async function walk(dir: string, out: string[], report: InputReport, seen: Set<s
       }
     }
     if (isDirectory) {
+      // Hidden directories (.git, .cache, .venv) hold no logs a user means; naming one explicitly still reads it.
+      if (entry.name.startsWith('.')) continue;
       // A symbolic link back up the tree would otherwise recurse forever.
       const real = await realpath(path).catch(() => path);
       if (seen.has(real)) continue;

@@ -252,7 +252,7 @@ export const HTML_CLIENT_SCRIPT = `
       side.createdAt && side.createdAt.length ? framesList(side.createdAt) : null]);
   }
   function raceView(race) {
-    var title = 'Data race on ' + race.object + ' (' + race.occurrences + ' report' + (race.occurrences === 1 ? '' : 's') + ')';
+    var title = 'Data race on ' + (race.object && race.object !== 'unknown' ? 'a ' + race.object : 'shared memory') + ' (' + race.occurrences + ' report' + (race.occurrences === 1 ? '' : 's') + ')';
     var card = el('section', { className: 'card race', 'aria-label': title });
     card.appendChild(el('h2', { className: 'bad', text: title }));
     if (race.tests && race.tests.length) card.appendChild(el('p', { text: 'Tests: ' + race.tests.join(', ') }));

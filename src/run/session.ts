@@ -9,6 +9,8 @@ import type { CliContext } from '../cli/context.js';
 import { wantsColor, write } from '../cli/context.js';
 import { stressToJson, stressToMarkdown, stressToText } from '../render/races.js';
 import { formatElapsed, parseDuration } from './duration.js';
+import { renderHtml } from '../render/html.js';
+import { writeFile } from 'node:fs/promises';
 import type { ProcessSpec } from './process.js';
 import { runStress, stressFoundProblems, type CrashSink, type StressProgress } from './stress.js';
 
@@ -17,6 +19,7 @@ export interface SessionOptions {
   duration?: string;
   parallel?: string;
   format?: string;
+  output?: string;
   color?: boolean;
 }
 
@@ -26,7 +29,8 @@ export function addSessionOptions(command: Command): Command {
     .option('--count <n>', 'number of runs (default 1, or as many as fit in --duration)')
     .option('--duration <time>', 'keep running for this long, e.g. 90s, 10m, 1h')
     .option('--parallel <p>', 'runs at the same time', '1')
-    .option('--format <format>', 'text, json or markdown', 'text')
+    .option('--format <format>', 'text, json, markdown or html', 'text')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
 }
@@ -79,8 +83,8 @@ function progressText(p: StressProgress, tty: boolean): string {
 /** Runs the session and prints the report; sets context.exitCode (0 clean, 1 problems). */
 export async function runSession(spec: ProcessSpec, options: SessionOptions, context: CliContext): Promise<void> {
   const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'markdown') {
-    throw new UsageError(`unknown --format "${format}"`, { hint: 'use text, json or markdown' });
+  if (format !== 'text' && format !== 'json' && format !== 'markdown' && format !== 'html') {
+    throw new UsageError(`unknown --format "${format}"`, { hint: 'use text, json, markdown or html' });
   }
   const count = options.count === undefined ? undefined : positiveInt(options.count, '--count');
   let durationMs: number | undefined;
@@ -125,8 +129,20 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
     if (ticker !== undefined) clearInterval(ticker);
     if (tty) context.stderr.write('\r\u001b[K');
   }
-  const color = wantsColor(context, options.color);
-  const text = format === 'json' ? stressToJson(result) : format === 'markdown' ? stressToMarkdown(result) : stressToText(result, { color });
-  await write(context.stdout, text);
+  const color = options.output === undefined && wantsColor(context, options.color);
+  const text =
+    format === 'json'
+      ? stressToJson(result)
+      : format === 'markdown'
+        ? stressToMarkdown(result)
+        : format === 'html'
+          ? renderHtml({
+              title: `goroscope: ${result.command.join(' ')}`,
+              explain: { schemaVersion: 1, crashes: result.crashes, races: result.races, inputs: [], skipped: [] },
+              test: { runs: result.runs, tests: result.tests },
+            })
+          : stressToText(result, { color });
+  if (options.output !== undefined) await writeFile(options.output, text);
+  else await write(context.stdout, text);
   context.exitCode = stressFoundProblems(result) ? 1 : 0;
 }

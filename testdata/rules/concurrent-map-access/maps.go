@@ -3,6 +3,9 @@
 package concurrentmap
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"time"
 )
@@ -126,6 +129,57 @@ func NegOwnMapPerGoroutine() {
 			defer wg.Done()
 			local := map[int]int{}
 			local[i] = i
+		}()
+	}
+	wg.Wait()
+}
+
+var hits = map[string]int{}
+
+func countHit(w http.ResponseWriter, r *http.Request) {
+	hits[r.URL.Path]++ // want "concurrent-map-access"
+	fmt.Fprintln(w, "ok")
+}
+
+func PosHandlerWritesSharedMap() {
+	server := httptest.NewServer(http.HandlerFunc(countHit))
+	defer server.Close()
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, err := http.Get(server.URL + "/a"); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+var (
+	visitsMu sync.Mutex
+	visits   = map[string]int{}
+)
+
+func countVisit(w http.ResponseWriter, r *http.Request) {
+	visitsMu.Lock()
+	visits[r.URL.Path]++
+	visitsMu.Unlock()
+	fmt.Fprintln(w, "ok")
+}
+
+func NegHandlerWithLock() {
+	server := httptest.NewServer(http.HandlerFunc(countVisit))
+	defer server.Close()
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, err := http.Get(server.URL + "/a"); err == nil {
+				resp.Body.Close()
+			}
 		}()
 	}
 	wg.Wait()

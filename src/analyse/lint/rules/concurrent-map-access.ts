@@ -166,6 +166,59 @@ const VARIANT: Record<string, string> = {
   'write/range': 'fatal error: concurrent map iteration and map write',
 };
 
+/** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
+function isHandler(fn: Node, file: FileFacts): boolean {
+  const params = fn.childForFieldName('parameters');
+  if (params === null) return false;
+  for (const [alias, path] of file.imports) {
+    if (path !== 'net/http') continue;
+    const text = params.text.replace(/\s+/g, ' ');
+    if (text.includes(`${alias}.ResponseWriter`) && text.includes(`*${alias}.Request`)) return true;
+  }
+  return false;
+}
+
+/**
+ * net/http serves each request in its own goroutine, so a handler that writes a package-level map without a
+ * lock races with itself as soon as two requests overlap.
+ */
+function checkHandlers(context: RuleContext): void {
+  const pkg = context.pkg;
+  const maps = new Set<string>();
+  const others = new Set<string>();
+  for (const file of pkg.files) {
+    for (const spec of file.nodes('var_spec')) {
+      if (spec.parent?.parent?.type !== 'source_file' && spec.parent?.type !== 'source_file') continue;
+      const type = spec.childForFieldName('type');
+      const values = spec.childForFieldName('value')?.namedChildren ?? [];
+      spec.childrenForFieldName('name').forEach((name, index) => {
+        if (name === null) return;
+        if (type !== null ? type.type === 'map_type' : isMapValue(values[index])) maps.add(name.text);
+        else others.add(name.text);
+      });
+    }
+  }
+  for (const other of others) maps.delete(other);
+  if (maps.size === 0) return;
+  for (const file of pkg.files) {
+    if (![...file.imports.values()].includes('net/http')) continue;
+    for (const fn of [...file.nodes('function_declaration'), ...file.nodes('method_declaration'), ...file.nodes('func_literal')]) {
+      if (!isHandler(fn, file)) continue;
+      const shadowed = new Set<string>();
+      const local = new Set<string>();
+      declaredMaps(fn, local, shadowed);
+      const visible = new Set([...maps].filter((name) => !shadowed.has(name) && !local.has(name)));
+      const write = accessesIn(fn, visible, () => false).find((a) => a.kind === 'write' && !guarded(a.node, fn));
+      if (write === undefined) continue;
+      context.report(file, {
+        node: write.node,
+        message: `package-level map ${write.name} is written in an HTTP handler with no lock; net/http runs every request in its own goroutine, so two overlapping requests write it at once: the runtime reports "fatal error: concurrent map writes"`,
+        fix: { description: `guard ${write.name} with a sync.Mutex held around every access (or use sync.Map)` },
+      });
+    }
+  }
+}
+
 export const concurrentMapAccess: Rule = {
   meta: {
     name: 'concurrent-map-access',
@@ -176,7 +229,9 @@ export const concurrentMapAccess: Rule = {
       'Go maps are not safe for concurrent use. When one goroutine writes a map while another reads, writes or ' +
       'iterates it, the runtime may detect it and stop the whole program with `fatal error: concurrent map writes`, ' +
       '`concurrent map read and map write` or `concurrent map iteration and map write`; these fatal errors cannot ' +
-      'be recovered. The race detector reports the same pairs. Accesses made before the `go` statement, or after ' +
+      'be recovered. The race detector reports the same pairs. Goroutines are `go` statements, functions passed to ' +
+      '`errgroup.Group.Go`, `sync.WaitGroup.Go` and `time.AfterFunc`, and HTTP handlers (net/http runs each request ' +
+      'in its own goroutine, so a handler writing a package-level map races with itself). Accesses made before the `go` statement, or after ' +
       '`wg.Wait()` or a channel receive, are ordered and safe; deleting from a map while ranging over it in one ' +
       'goroutine is legal.',
     fix:
@@ -185,6 +240,7 @@ export const concurrentMapAccess: Rule = {
   },
   check(context: RuleContext): void {
     const pkg = context.pkg;
+    checkHandlers(context);
     const packageMaps = new Set<string>();
     const packageOthers = new Set<string>();
     for (const file of pkg.files) {
@@ -200,6 +256,7 @@ export const concurrentMapAccess: Rule = {
       }
     }
     for (const other of packageOthers) packageMaps.delete(other);
+    const reported = new Set<number>();
     for (const file of pkg.files) {
       const spawners = new Map<number, { fn: Node; goroutines: { literal: Node; start: Node }[] }>();
       for (const literal of file.nodes('func_literal')) {
@@ -227,7 +284,6 @@ export const concurrentMapAccess: Rule = {
           const visible = new Set([...maps].filter((name) => !shadowed.has(name) && !ownMaps.has(name)));
           return { ...g, accesses: accessesIn(g.literal, visible, () => false).filter((a) => !guarded(a.node, fn)) };
         });
-        const reported = new Set<number>();
         const report = (write: Access, other: Access, where: string, goLine: number): void => {
           if (reported.has(write.node.id)) return;
           reported.add(write.node.id);
