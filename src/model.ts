@@ -303,6 +303,8 @@ export interface Hotspot extends Location {
   share: number;
   /** The heaviest full stacks through this site (leaf first). */
   stacks: ProfileSample[];
+  /** Source lines around the hot spot, when its file maps onto the local tree (--src). */
+  context?: SourceContext;
   /** Crash or race locations (from --explain) that share a frame with this hot spot's stacks. */
   linkedTo?: { what: string; location: Location }[];
 }

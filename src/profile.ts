@@ -1,7 +1,8 @@
 // The profile pipeline: read pprof files, rank hot spots in user code, optionally cross them with a
 // crash or race log. Returns one ProfileResult for every renderer.
 import { crossLink, profileReport } from './analyse/hotspots.js';
-import { explain } from './explain.js';
+import { sourceContext } from './analyse/source-context.js';
+import { explain, openSourceTree } from './explain.js';
 import type { ProfileResult, ProfileType } from './model.js';
 import { readProfile } from './parse/pprof.js';
 
@@ -12,11 +13,23 @@ export interface ProfileOptions {
   explainLogs?: string[];
   /** Hot spots kept per profile. */
   limit?: number;
+  /** Local source tree for the hot spots' lines; false for none. Default: the Go module around cwd. */
+  srcDir?: string | false;
+  cwd?: string;
 }
 
 export async function profile(files: string[], options: ProfileOptions = {}): Promise<ProfileResult> {
   const profiles = [];
   for (const file of files) profiles.push(profileReport(await readProfile(file, options.type), options.limit));
+  const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
+  if (tree) {
+    for (const report of profiles) {
+      for (const hotspot of report.hotspots) {
+        const context = sourceContext(tree, hotspot.file, hotspot.line);
+        if (context) hotspot.context = context;
+      }
+    }
+  }
   let conclusions: string[] = [];
   if (options.explainLogs && options.explainLogs.length > 0) {
     conclusions = crossLink(profiles, await explain(options.explainLogs, { srcDir: false }));

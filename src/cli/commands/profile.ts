@@ -16,6 +16,7 @@ interface ProfileFlags {
   explain?: string[];
   top: string;
   stacks?: boolean;
+  src?: string | false;
   color?: boolean;
 }
 
@@ -31,13 +32,16 @@ export const profileCommand: CommandModule = {
       .option('--explain <logs...>', 'crash or race logs to cross the hot spots with')
       .option('--top <n>', 'hot spots listed per profile in text output', '10')
       .option('--stacks', 'show the heaviest stack under each hot spot')
+      .option('--src <dir>', 'local source tree to show hot spot lines from (default: the Go module around the current directory)')
+      .option('--no-src', 'do not look for local source')
       .option('--color', 'force colour')
       .option('--no-color', 'no colour (also: NO_COLOR=1)')
       .addHelpText('after', '\nExamples:\n  curl -so mutex.pb.gz http://localhost:6060/debug/pprof/mutex && goroscope profile mutex.pb.gz\n  goroscope profile mutex.pb.gz --explain race.log')
       .action(async (files: string[], flags: ProfileFlags) => {
         const top = Number.parseInt(flags.top, 10);
         if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top takes a whole number from 1, not "${flags.top}"`);
-        const options: Parameters<typeof profile>[1] = {};
+        const options: Parameters<typeof profile>[1] = { cwd: context.cwd };
+        if (flags.src !== undefined) options.srcDir = flags.src;
         if (flags.type !== undefined) options.type = flags.type;
         if (flags.explain !== undefined) options.explainLogs = flags.explain;
         const result = await profile(files, options);
