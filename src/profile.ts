@@ -3,7 +3,7 @@
 import { crossLink, profileReport } from './analyse/hotspots.js';
 import { sourceContext } from './analyse/source-context.js';
 import { explain, openSourceTree } from './explain.js';
-import type { ProfileResult, ProfileType } from './model.js';
+import type { ProfileData, ProfileResult, ProfileType } from './model.js';
 import { readProfile } from './parse/pprof.js';
 
 export interface ProfileOptions {
@@ -16,11 +16,17 @@ export interface ProfileOptions {
   /** Local source tree for the hot spots' lines; false for none. Default: the Go module around cwd. */
   srcDir?: string | false;
   cwd?: string;
+  /** Receives each profile's full samples (for flame graphs, which need every stack, not only the hot spots). */
+  onData?: (data: ProfileData) => void;
 }
 
 export async function profile(files: string[], options: ProfileOptions = {}): Promise<ProfileResult> {
   const profiles = [];
-  for (const file of files) profiles.push(profileReport(await readProfile(file, options.type), options.limit));
+  for (const file of files) {
+    const data = await readProfile(file, options.type);
+    options.onData?.(data);
+    profiles.push(profileReport(data, options.limit));
+  }
   const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
   if (tree) {
     for (const report of profiles) {

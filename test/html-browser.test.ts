@@ -2,12 +2,14 @@
 // without console errors, makes no network request, expands, filters and zooms, and runs nothing that came
 // from the input. Screenshots go to test-artifacts/ for a person to look at.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { explain } from '../src/explain.js';
+import { renderHtml } from '../src/render/html.js';
 import { repoRoot, runCli } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -148,6 +150,54 @@ describe('HTML report in headless Chromium', { skip }, () => {
     await tabs.nth(1).press('ArrowLeft');
     assert.match((await page.locator('main').textContent()) ?? '', /2 run\(s\)/, 'arrow keys move between tabs');
     await page.screenshot({ path: join(artifacts, 'stress-view.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('lint view: findings grouped by rule with code frames and a filter', async () => {
+    const rules = join(repoRoot, 'testdata', 'rules');
+    const file = await makeReport(['lint', join(rules, 'double-close'), join(rules, 'nil-map-write')]);
+    const opened = await open(file);
+    const { page } = opened;
+    const groups = page.locator('main .card h2');
+    assert.equal(await groups.count(), 2, 'one group per rule');
+    const findings = page.locator('main details');
+    const total = await findings.count();
+    assert.ok(total >= 4, `findings listed (${total})`);
+    assert.ok((await page.locator('main pre.src .focus').count()) >= total, 'each finding shows its line');
+    await page.locator('main input[type=search]').fill('nil-map-write');
+    const visible = await page.locator('main details:visible').count();
+    assert.ok(visible > 0 && visible < total, 'the filter narrows the findings');
+    assert.equal(await page.locator('main .card:visible').count(), 1, 'a rule with no matching finding is hidden');
+    await page.screenshot({ path: join(artifacts, 'lint-view.png'), fullPage: true });
+    assertOffline(opened, file);
+  });
+
+  it('a flame graph of 150,000 frames draws, zooms and highlights', async () => {
+    // Constructed: the real example crash with its goroutine groups replaced by 25,000 distinct 6-frame stacks.
+    const base = await explain([join(repoRoot, 'examples', 'store-crash.log')], { srcDir: false });
+    const crash = base.crashes[0];
+    assert.ok(crash);
+    const buckets = [];
+    for (let i = 0; i < 25_000; i++) {
+      const frames = [];
+      for (let depth = 0; depth < 6; depth++) frames.push({ function: `main.f${i}_${depth}`, file: '/app/main.go', line: depth + 1 });
+      buckets.push({ count: 1 + (i % 7), state: 'chan receive', waitMinutes: [0, 0] as [number, number], culprit: null, frames, goroutineIds: [i], crashing: false });
+    }
+    const big = { ...base, crashes: [{ ...crash, buckets, goroutineCount: buckets.length }] };
+    const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
+    const file = join(dir, 'big.html');
+    writeFileSync(file, renderHtml({ title: 'big flame graph', explain: big }));
+    const opened = await open(file);
+    const { page } = opened;
+    const canvas = page.locator('.flame canvas').first();
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.height > 100, 'drawn');
+    const drawMs = Number(await page.evaluate("(() => { const t = performance.now(); window.dispatchEvent(new Event('resize')); return performance.now() - t; })()"));
+    await canvas.click({ position: { x: 10, y: 27 } });
+    await page.locator('.flame input[type=search]').fill('main.f1_');
+    assert.match((await page.locator('.flame .controls .muted').textContent()) ?? '', /^matched \d+ of \d+/);
+    // Printed, not asserted: speed belongs to benchmarks, not tests.
+    console.log(`flame graph: 150,000 frames redrawn in ${drawMs.toFixed(1)} ms`);
     assertOffline(opened, file);
   });
 

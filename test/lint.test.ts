@@ -312,3 +312,13 @@ test('--fix applies the mechanical fixes: nil map make, defer Unlock, leak buffe
   );
   assert.match(outcome.stderr, /applied 3 fixes in 1 file/);
 });
+
+test('loop-var-capture runs only for modules before go 1.22 (the go.mod go line decides)', async () => {
+  const loop = 'package p\n\nfunc F() {\n\tfor i := 0; i < 3; i++ {\n\t\tgo func() { println(i) }()\n\t}\n}\n';
+  const old = scratch({ 'go.mod': 'module m\n\ngo 1.21\n', 'x.go': loop });
+  const current = scratch({ 'go.mod': 'module m\n\ngo 1.22\n', 'x.go': loop });
+  const oldResult = await lintPackages(loadPackages([old], old, linux), { only: ['loop-var-capture'] });
+  const newResult = await lintPackages(loadPackages([current], current, linux), { only: ['loop-var-capture'] });
+  assert.deepEqual(oldResult.findings.map((f) => [f.rule, f.line]), [['loop-var-capture', 5]]);
+  assert.deepEqual(newResult.findings, []);
+});

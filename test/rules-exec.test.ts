@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,7 +39,9 @@ function prepare(dir: string, names: string[]): string {
     const match = /^package\s+(\w+)/m.exec(readFileSync(join(dir, name), 'utf8'));
     if (match?.[1] && !name.endsWith('_test.go')) packageName = match[1];
   }
-  writeFileSync(join(work, 'go.mod'), readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'));
+  // A rule folder with its own go.mod (an older language version) keeps it.
+  const goMod = existsSync(join(dir, 'go.mod')) ? join(dir, 'go.mod') : join(RULES_TESTDATA, 'go.mod');
+  writeFileSync(join(work, 'go.mod'), readFileSync(goMod, 'utf8').replace(/^module .*$/m, 'module exectest'));
   const table = names.map((name) => `\t\t{${JSON.stringify(name)}, ${name}},\n`).join('');
   writeFileSync(
     join(work, 'zz_exec_test.go'),

@@ -268,18 +268,25 @@ export const HTML_CLIENT_SCRIPT = `
     var byRule = {};
     findings.forEach(function (f) { (byRule[f.rule] = byRule[f.rule] || []).push(f); });
     var items = [];
+    var cards = [];
     section.appendChild(filterBox('Filter findings…', function (q) {
       items.forEach(function (item) { item.node.hidden = q !== '' && item.text.indexOf(q) < 0; });
+      // A rule whose findings are all filtered out is hidden too.
+      cards.forEach(function (c) { c.card.hidden = c.items.every(function (item) { return item.node.hidden; }); });
     }));
     Object.keys(byRule).sort().forEach(function (rule) {
       var card = el('div', { className: 'card' }, [el('h2', {}, [rule + ' ', el('span', { className: 'kind', text: byRule[rule].length + ' finding(s)' })])]);
+      var cardItems = [];
+      cards.push({ card: card, items: cardItems });
       byRule[rule].forEach(function (f) {
         var details = el('details', { open: '' }, [el('summary', {}, [el('span', { className: f.severity === 'error' ? 'bad' : 'warn', text: f.severity + ' ' }), f.file + ':' + f.line + ':' + f.column + '  ' + f.message])]);
         if (f.codeFrame) details.appendChild(codeFrame(f.codeFrame));
         (f.related || []).forEach(function (r) { details.appendChild(el('p', { className: 'muted', text: 'related: ' + r.file + ':' + r.line + (r.message ? ' ' + r.message : '') })); });
         if (f.fix) details.appendChild(el('pre', {}, [el('code', { text: f.fix })]));
         card.appendChild(details);
-        items.push({ node: details, text: (rule + ' ' + f.file + ' ' + f.message).toLowerCase() });
+        var item = { node: details, text: (rule + ' ' + f.file + ' ' + f.message).toLowerCase() };
+        items.push(item);
+        cardItems.push(item);
       });
       section.appendChild(card);
     });

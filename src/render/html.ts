@@ -5,7 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import { isStdlibFrame } from '../analyse/stdlib.js';
-import type { Crash, ExplainResult, Location, ProfileResult, Race } from '../model.js';
+import type { LintFinding } from '../analyse/lint/types.js';
+import type { Crash, ExplainResult, Location, ProfileData, ProfileResult, Race } from '../model.js';
 import { HTML_CLIENT_SCRIPT, HTML_STYLE } from './html-client.js';
 
 /** A lint finding as the report shows it; the lint renderer maps its own results onto this. */
@@ -22,6 +23,33 @@ export interface HtmlFinding {
   fix?: string;
 }
 
+/** Lint findings as the report shows them, with a few source lines around each when the file can be read. */
+export function lintFindingsForHtml(findings: LintFinding[], source: (file: string) => string | undefined): HtmlFinding[] {
+  const lines = new Map<string, string[] | undefined>();
+  return findings.map((finding) => {
+    let text = lines.get(finding.file);
+    if (!lines.has(finding.file)) {
+      text = source(finding.file)?.split(/\r?\n/);
+      lines.set(finding.file, text);
+    }
+    const out: HtmlFinding = {
+      rule: finding.rule,
+      severity: finding.severity,
+      file: finding.file,
+      line: finding.line,
+      column: finding.column,
+      message: finding.message,
+      related: finding.related.map((r) => ({ file: r.file, line: r.line, message: r.message })),
+    };
+    if (text !== undefined && finding.line >= 1 && finding.line <= text.length) {
+      const firstLine = Math.max(1, finding.line - 2);
+      out.codeFrame = { firstLine, lines: text.slice(firstLine - 1, Math.min(text.length, finding.line + 2)), focusLine: finding.line };
+    }
+    if (finding.fix) out.fix = finding.fix.description;
+    return out;
+  });
+}
+
 export interface HtmlTestSummary {
   runs: number;
   tests: { package: string; name: string; runs: number; failures: number }[];
@@ -31,6 +59,8 @@ export interface HtmlInput {
   title: string;
   explain?: ExplainResult;
   profile?: ProfileResult;
+  /** Every sample of each profile, in the order of profile.profiles, for complete flame graphs. */
+  profileData?: ProfileData[];
   findings?: HtmlFinding[];
   test?: HtmlTestSummary;
 }
@@ -145,7 +175,8 @@ export function renderHtml(input: HtmlInput): string {
   });
   const profileSamples = input.profile?.profiles ?? [];
   profileSamples.forEach((report, i) => {
-    const stacks = report.hotspots.flatMap((h) => h.stacks);
+    // All samples when given; otherwise the hot spots' heaviest stacks are what is known.
+    const stacks = input.profileData?.[i]?.samples ?? report.hotspots.flatMap((h) => h.stacks);
     flames.push(buildFlameGraph(`profile-${i}`, `${report.type} profile (${report.file})`, report.unit, stacks));
   });
 

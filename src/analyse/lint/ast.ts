@@ -112,11 +112,6 @@ export function assignedTargets(statement: Node): Node[] {
   return out;
 }
 
-/** The line (1-based) of a node. */
-export function lineOf(node: Node): number {
-  return node.startPosition.row + 1;
-}
-
 /** Whether a node sits inside a loop body between itself and `stop` (exclusive). */
 export function insideLoop(node: Node, stop: Node): boolean {
   let current = node.parent;

@@ -11,6 +11,7 @@ import type { LintResult } from '../../analyse/lint/types.js';
 import { renderLintJson } from '../../render/lint-json.js';
 import { renderLintMarkdown } from '../../render/lint-markdown.js';
 import { renderLintText } from '../../render/lint-text.js';
+import { lintFindingsForHtml, renderHtml } from '../../render/html.js';
 import { renderSarif } from '../../render/sarif.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
@@ -18,13 +19,14 @@ import type { CommandModule } from './index.js';
 
 interface LintOptions {
   format: string;
+  output?: string;
   fix?: boolean;
   config?: string;
   rule?: string[];
   color?: boolean;
 }
 
-const FORMATS = new Set(['text', 'json', 'sarif', 'markdown']);
+const FORMATS = new Set(['text', 'json', 'sarif', 'markdown', 'html']);
 
 function version(): string {
   try {
@@ -60,14 +62,15 @@ export const lintCommand: CommandModule = {
       .command('lint')
       .description('find concurrency bugs in Go source: map races, nil maps, channel and lock misuse')
       .argument('[packages...]', 'Go packages like go vet takes them: ./..., dir, dir/..., or .go files', [])
-      .option('-f, --format <format>', 'text, json, sarif or markdown', 'text')
+      .option('-f, --format <format>', 'text, json, sarif, markdown or html', 'text')
+      .option('-o, --output <file>', 'write the report to a file instead of standard output')
       .option('--fix', 'apply the fixes that are mechanical and safe')
       .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
       .option('-r, --rule <names...>', 'run only these rules')
       .option('--color', 'colour the text output')
       .option('--no-color', 'never colour the text output')
       .action(async (patterns: string[], options: LintOptions) => {
-        if (!FORMATS.has(options.format)) throw new UsageError(`unknown format "${options.format}"`, { hint: 'use --format text, json, sarif or markdown' });
+        if (!FORMATS.has(options.format)) throw new UsageError(`unknown format "${options.format}"`, { hint: 'use --format text, json, sarif, markdown or html' });
         const config = loadLintConfig(context.cwd, options.config);
         if (options.rule) {
           const known = new Set(rules.map((rule) => rule.meta.name));
@@ -101,8 +104,12 @@ export const lintCommand: CommandModule = {
         if (options.format === 'json') text = renderLintJson(shown);
         else if (options.format === 'sarif') text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: version(), source });
         else if (options.format === 'markdown') text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
-        else text = renderLintText(shown, { color: wantsColor(context, options.color), source });
-        await write(context.stdout, text);
+        else if (options.format === 'html') {
+          const title = `goroscope lint: ${patterns.length > 0 ? patterns.join(' ') : './...'}`;
+          text = renderHtml({ title, findings: lintFindingsForHtml(shown.findings, source) });
+        } else text = renderLintText(shown, { color: options.output === undefined && wantsColor(context, options.color), source });
+        if (options.output !== undefined) writeFileSync(options.output, text);
+        else await write(context.stdout, text);
         context.exitCode = result.findings.length > 0 ? 1 : 0;
       });
   },

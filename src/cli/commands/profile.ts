@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { ProfileType } from '../../model.js';
+import type { ProfileData, ProfileType } from '../../model.js';
 import { PROFILE_TYPES } from '../../parse/pprof.js';
 import { profile } from '../../profile.js';
 import { renderHtml } from '../../render/html.js';
@@ -44,6 +44,8 @@ export const profileCommand: CommandModule = {
         if (flags.src !== undefined) options.srcDir = flags.src;
         if (flags.type !== undefined) options.type = flags.type;
         if (flags.explain !== undefined) options.explainLogs = flags.explain;
+        const data: ProfileData[] = [];
+        if (flags.format === 'html') options.onData = (d) => data.push(d);
         const result = await profile(files, options);
         const color = flags.output === undefined && wantsColor(context, flags.color);
         const report =
@@ -52,7 +54,7 @@ export const profileCommand: CommandModule = {
             : flags.format === 'markdown'
               ? profileToMarkdown(result)
               : flags.format === 'html'
-                ? renderHtml({ title: `goroscope profile: ${files.join(', ')}`, profile: result })
+                ? renderHtml({ title: `goroscope profile: ${files.join(', ')}`, profile: result, profileData: data })
               : profileToText(result, { color, top, stacks: flags.stacks === true });
         if (flags.output !== undefined) await writeFile(flags.output, report);
         else await write(context.stdout, report);

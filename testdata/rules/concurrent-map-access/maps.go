@@ -134,18 +134,25 @@ func NegOwnMapPerGoroutine() {
 	wg.Wait()
 }
 
-var hits = map[string]int{}
+var (
+	hits = map[string]int{}
+	// inFlight holds two requests inside the handler at once, so the test always has overlapping requests.
+	inFlight sync.WaitGroup
+)
 
 func countHit(w http.ResponseWriter, r *http.Request) {
 	hits[r.URL.Path]++ // want "concurrent-map-access"
+	inFlight.Done()
+	inFlight.Wait()
 	fmt.Fprintln(w, "ok")
 }
 
 func PosHandlerWritesSharedMap() {
 	server := httptest.NewServer(http.HandlerFunc(countHit))
 	defer server.Close()
+	inFlight.Add(2)
 	var wg sync.WaitGroup
-	for i := 0; i < 4; i++ {
+	for i := 0; i < 2; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -3,7 +3,7 @@
 // (errgroup.Group, sync.WaitGroup) or time.AfterFunc. Precision first: an access in a function that takes
 // any lock before it, or an access after a Wait, a channel receive or a select, is not reported.
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { FUNCTION_TYPES, assignedTargets, callArguments, calleeName, enclosingFunction, insideLoop, methodCall, unparen, walk } from '../ast.js';
+import { FUNCTION_TYPES, assignedTargets, callArguments, calleeName, dominates, enclosingFunction, insideLoop, isSimpleRef, methodCall, rootIdentifier, statementOf, unparen, walk } from '../ast.js';
 import type { FileFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 
@@ -13,6 +13,8 @@ interface Access {
   name: string;
   kind: AccessKind;
   node: Node;
+  /** Locks held at the access (see locksHeld); filled in by the caller that knows the scope. */
+  locks?: Set<string>;
 }
 
 function isMapValue(value: Node | null | undefined): boolean {
@@ -95,33 +97,58 @@ function accessesIn(scope: Node, names: Set<string>, skip: (literal: Node) => bo
   return out;
 }
 
-/** Whether the function around `node` takes any lock before it (then we do not judge the access). */
-function guarded(node: Node, root: Node): boolean {
-  const fn = enclosingFunction(node);
-  const scope = fn ?? root;
-  const name = fn?.childForFieldName('name')?.text ?? '';
-  if (/Locked$/.test(name)) return true;
-  let locked = false;
+/**
+ * The locks held at `node` in its function, by the text of the locked expression (`mu`, `s.mu`, `s` for an
+ * embedded mutex): a Lock/RLock call earlier in the function, unless an Unlock of the same expression that
+ * surely runs first (not deferred, in a statement list around `node`) releases it. A Lock anywhere earlier
+ * counts, so a lock taken on one branch protects (precision first); only an Unlock on every path releases.
+ * `*Locked` functions say by convention that their caller holds the lock: "*" (matches any lock).
+ */
+function locksHeld(node: Node, root: Node): Map<string, Node> {
+  const fn = enclosingFunction(node) ?? root;
+  const held = new Map<string, Node>();
+  if (/Locked$/.test(fn.childForFieldName('name')?.text ?? '')) held.set('*', fn);
   walk(
-    scope,
+    fn,
     (inner) => {
-      if (locked || inner.startIndex >= node.startIndex) return false;
+      if (inner.startIndex >= node.startIndex) return false;
       const m = inner.type === 'call_expression' ? methodCall(inner) : null;
-      if (m !== null && (m.method === 'Lock' || m.method === 'RLock' || m.method === 'TryLock')) locked = true;
+      if (m === null) return undefined;
+      if (m.method === 'Lock' || m.method === 'RLock' || m.method === 'TryLock' || m.method === 'TryRLock') held.set(m.receiver.text, m.receiver);
+      else if ((m.method === 'Unlock' || m.method === 'RUnlock') && inner.parent?.type !== 'defer_statement') {
+        const statement = statementOf(inner);
+        if (statement !== null && statement.type === 'expression_statement' && dominates(statement, node)) held.delete(m.receiver.text);
+      }
       return undefined;
     },
     false,
   );
-  return locked;
+  return held;
 }
 
-/** A synchronising operation: Wait(), a channel receive, a select, or a range over a non-map. */
+/** Whether the function around `node` holds some lock at `node`. */
+function guarded(node: Node, root: Node): boolean {
+  return locksHeld(node, root).size > 0;
+}
+
+/**
+ * Whether two sets of held locks share one mutex, so the two accesses exclude each other. Keys are the
+ * locked expressions; "*" is a lock we cannot name (it may be the same one).
+ */
+function commonLock(a: Set<string>, b: Set<string>): boolean {
+  if (a.has('*') || b.has('*')) return a.size > 0 && b.size > 0;
+  for (const key of a) if (b.has(key)) return true;
+  return false;
+}
+
+/** A synchronising operation: Wait(), Do(), a channel receive, a select, or a range over a non-map. Locks are
+ * not: two sides are protected only when they hold the same mutex (commonLock). */
 function isSyncPoint(node: Node, maps: Set<string>): boolean {
   if (node.type === 'select_statement') return true;
   if (node.type === 'unary_expression' && node.text.startsWith('<-')) return true;
   if (node.type === 'call_expression') {
     const m = methodCall(node);
-    if (m !== null && (m.method === 'Wait' || m.method === 'Do' || m.method === 'Lock' || m.method === 'RLock')) return true;
+    if (m !== null && (m.method === 'Wait' || m.method === 'Do')) return true;
   }
   if (node.type === 'range_clause') {
     const right = node.childForFieldName('right');
@@ -188,7 +215,7 @@ function checkHandlers(context: RuleContext): void {
   const others = new Set<string>();
   for (const file of pkg.files) {
     for (const spec of file.nodes('var_spec')) {
-      if (spec.parent?.parent?.type !== 'source_file' && spec.parent?.type !== 'source_file') continue;
+      if (enclosingFunction(spec) !== null) continue; // package level only (also inside var ( ... ) groups)
       const type = spec.childForFieldName('type');
       const values = spec.childForFieldName('value')?.namedChildren ?? [];
       spec.childrenForFieldName('name').forEach((name, index) => {
@@ -245,7 +272,7 @@ export const concurrentMapAccess: Rule = {
     const packageOthers = new Set<string>();
     for (const file of pkg.files) {
       for (const spec of file.nodes('var_spec')) {
-        if (spec.parent?.parent?.type !== 'source_file' && spec.parent?.type !== 'source_file') continue;
+        if (enclosingFunction(spec) !== null) continue; // package level only (also inside var ( ... ) groups)
         const type = spec.childForFieldName('type');
         const values = spec.childForFieldName('value')?.namedChildren ?? [];
         spec.childrenForFieldName('name').forEach((name, index) => {
@@ -276,13 +303,14 @@ export const concurrentMapAccess: Rule = {
         for (const name of packageMaps) if (!others.has(name) && !maps.has(name)) maps.add(name);
         if (maps.size === 0) continue;
         const literalIds = new Set(goroutines.map((g) => g.literal.id));
-        const parentAccesses = accessesIn(fn, maps, (literal) => literalIds.has(literal.id) || FUNCTION_TYPES.has(literal.type));
+        const withLocks = (a: Access): Access => ({ ...a, locks: new Set(locksHeld(a.node, fn).keys()) });
+        const parentAccesses = accessesIn(fn, maps, (literal) => literalIds.has(literal.id) || FUNCTION_TYPES.has(literal.type)).map(withLocks);
         const perGoroutine = goroutines.map((g) => {
           const shadowed = new Set<string>();
           const ownMaps = new Set<string>();
           declaredMaps(g.literal, ownMaps, shadowed);
           const visible = new Set([...maps].filter((name) => !shadowed.has(name) && !ownMaps.has(name)));
-          return { ...g, accesses: accessesIn(g.literal, visible, () => false).filter((a) => !guarded(a.node, fn)) };
+          return { ...g, accesses: accessesIn(g.literal, visible, () => false).map(withLocks) };
         });
         const report = (write: Access, other: Access, where: string, goLine: number): void => {
           if (reported.has(write.node.id)) return;
@@ -305,13 +333,13 @@ export const concurrentMapAccess: Rule = {
           if (writes.length === 0) continue;
           // The same literal started many times in a loop races with itself.
           if (insideLoop(g.start, fn)) {
-            const first = writes[0];
+            const first = writes.find((w) => w.locks?.size === 0);
             if (first !== undefined) report(first, first, 'another instance of this goroutine', goLine);
           }
           // The spawning function between the go statement and the next synchronising operation.
           const until = firstSyncAfter(fn, g.start.endIndex, maps);
           for (const write of writes) {
-            const other = parentAccesses.find((a) => a.name === write.name && a.node.startIndex >= g.start.endIndex && a.node.startIndex < until && !guarded(a.node, fn));
+            const other = parentAccesses.find((a) => a.name === write.name && a.node.startIndex >= g.start.endIndex && a.node.startIndex < until && !commonLock(write.locks ?? new Set(), a.locks ?? new Set()));
             if (other !== undefined) report(write, other, 'the spawning function', goLine);
           }
           // Other goroutines started by the same function before the next synchronising operation.
@@ -320,7 +348,7 @@ export const concurrentMapAccess: Rule = {
             const [a, b] = g.start.startIndex < h.start.startIndex ? [g, h] : [h, g];
             if (firstSyncAfter(fn, a.start.endIndex, maps) < b.start.startIndex) continue;
             for (const write of writes) {
-              const other = h.accesses.find((x) => x.name === write.name);
+              const other = h.accesses.find((x) => x.name === write.name && !commonLock(write.locks ?? new Set(), x.locks ?? new Set()));
               if (other !== undefined) report(write, other, `the goroutine started at line ${h.start.startPosition.row + 1}`, goLine);
             }
           }

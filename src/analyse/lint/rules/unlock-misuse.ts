@@ -90,7 +90,7 @@ function declaredType(name: string, node: Node, file: FileFacts): Node | null | 
     if (found !== undefined) return found;
   }
   for (const spec of file.nodes('var_spec')) {
-    if (spec.parent?.parent?.type === 'source_file' && spec.childrenForFieldName('name').some((n) => n !== null && n.text === name)) return spec.childForFieldName('type');
+    if (enclosingFunction(spec) === null && spec.childrenForFieldName('name').some((n) => n !== null && n.text === name)) return spec.childForFieldName('type');
   }
   return undefined;
 }
