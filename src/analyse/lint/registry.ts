@@ -7,16 +7,19 @@ import { goroutineLeak } from './rules/goroutine-leak.js';
 import { ineffectiveRecover } from './rules/ineffective-recover.js';
 import { loopVarCapture } from './rules/loop-var-capture.js';
 import { lostCancel } from './rules/lost-cancel.js';
+import { mixedAtomicAccess } from './rules/mixed-atomic-access.js';
 import { nilChannel } from './rules/nil-channel.js';
 import { nilMapWrite } from './rules/nil-map-write.js';
 import { onceRecursion } from './rules/once-recursion.js';
 import { recoverCannotCatch } from './rules/recover-cannot-catch.js';
 import { rwmutexUpgrade } from './rules/rwmutex-upgrade.js';
 import { sendAfterClose } from './rules/send-after-close.js';
+import { timeTickLeak } from './rules/time-tick-leak.js';
 import { unlockMisuse } from './rules/unlock-misuse.js';
 import { waitgroupAddInGoroutine } from './rules/waitgroup-add-in-goroutine.js';
+import { waitgroupMisuse } from './rules/waitgroup-misuse.js';
 
-export const rules: Rule[] = [nilMapWrite, ineffectiveRecover, doubleClose, copiedLock, unlockMisuse, waitgroupAddInGoroutine, concurrentMapAccess, sendAfterClose, nilChannel, rwmutexUpgrade, goroutineLeak, onceRecursion, lostCancel, loopVarCapture, recoverCannotCatch];
+export const rules: Rule[] = [nilMapWrite, ineffectiveRecover, doubleClose, copiedLock, unlockMisuse, waitgroupAddInGoroutine, concurrentMapAccess, sendAfterClose, nilChannel, rwmutexUpgrade, goroutineLeak, onceRecursion, lostCancel, loopVarCapture, recoverCannotCatch, waitgroupMisuse, mixedAtomicAccess, timeTickLeak];
 
 export function ruleByName(name: string): Rule | undefined {
   return rules.find((rule) => rule.meta.name === name);

@@ -34,7 +34,7 @@ var cache = make(map[string]int)
 
 func safeGo() {
 	if r := recover(); r != nil {
-		log.Print(r)
+		log.Printf("recovered: %v", r)
 	}
 }
 

@@ -121,9 +121,22 @@ function locksHeld(node: Node, root: Node): Map<string, Node> {
       }
       return undefined;
     },
-    false,
+    true, // a lock taken inside a nested function literal (another goroutine, a callback) is not held here
   );
   return held;
+}
+
+/** Whether a channel send runs earlier in the function around `node`: a buffered channel used as a mutex. */
+function sendBefore(node: Node): boolean {
+  const fn = enclosingFunction(node);
+  if (fn === null) return false;
+  let found = false;
+  walk(fn, (inner) => {
+    if (found || inner.startIndex >= node.startIndex) return false;
+    if (inner.type === 'send_statement') found = true;
+    return undefined;
+  });
+  return found;
 }
 
 /** Whether the function around `node` holds some lock at `node`. */
@@ -209,7 +222,7 @@ function isHandler(fn: Node, file: FileFacts): boolean {
  * net/http serves each request in its own goroutine, so a handler that writes a package-level map without a
  * lock races with itself as soon as two requests overlap.
  */
-function checkHandlers(context: RuleContext): void {
+function checkHandlers(context: RuleContext, reported: Set<number>): void {
   const pkg = context.pkg;
   const maps = new Set<string>();
   const others = new Set<string>();
@@ -236,12 +249,426 @@ function checkHandlers(context: RuleContext): void {
       declaredMaps(fn, local, shadowed);
       const visible = new Set([...maps].filter((name) => !shadowed.has(name) && !local.has(name)));
       const write = accessesIn(fn, visible, () => false).find((a) => a.kind === 'write' && !guarded(a.node, fn));
-      if (write === undefined) continue;
+      if (write === undefined || reported.has(write.node.id)) continue;
+      reported.add(write.node.id);
       context.report(file, {
         node: write.node,
         message: `package-level map ${write.name} is written in an HTTP handler with no lock; net/http runs every request in its own goroutine, so two overlapping requests write it at once: the runtime reports "fatal error: concurrent map writes"`,
         fix: { description: `guard ${write.name} with a sync.Mutex held around every access (or use sync.Map)` },
       });
+    }
+  }
+}
+
+/** Calls are followed this many levels below the function a goroutine starts in (`go worker(s)` -> s.Add -> put). */
+const CALL_DEPTH = 2;
+
+/** Where a goroutine starts and what it runs. */
+interface GoroutineRoot {
+  /** The `go` statement, the `X.Go(...)` call, or the handler function. */
+  start: Node;
+  file: FileFacts;
+  /** The function holding the `go` statement; null for HTTP handlers. */
+  spawner: Node | null;
+  /** Runs concurrently with itself: started in a loop, or an HTTP handler. */
+  selfConcurrent: boolean;
+  label: string;
+  /** The code the goroutine runs; for `go f(x)` the go statement itself, whose call is followed. */
+  body: Node;
+  /** `go f(x)`: the arguments are evaluated by the spawner, and the spawner's locks are not held by f. */
+  callOnly: boolean;
+  scope: Scope;
+}
+
+/**
+ * How names in a function map to shared objects: a key naming the variable of the spawning function, the
+ * package variable or the handler's receiver type. Null for a name that is local to this call (a fresh object
+ * each time, so two goroutines never share it).
+ */
+type Scope = (name: string) => string | null;
+
+interface SharedAccess {
+  /** The map, as a key comparable across functions: `<spawner>:s.items`, `pkg:cache`. */
+  object: string;
+  text: string;
+  kind: AccessKind;
+  node: Node;
+  file: FileFacts;
+  locks: Set<string>;
+  /** A channel operation, select or Wait runs before it on the way from the goroutine's start. */
+  ordered: boolean;
+  via: string[];
+}
+
+interface PackageIndex {
+  functions: Map<string, { node: Node; file: FileFacts }>;
+  methods: Map<string, { node: Node; file: FileFacts; type: string }[]>;
+  packageVars: Set<string>;
+  packageMaps: Set<string>;
+  /** Field name -> struct types where it is a map, and names that are some struct's non-map field. */
+  mapFields: Map<string, Set<string>>;
+  otherFields: Set<string>;
+}
+
+function baseTypeName(typeNode: Node | null): string | null {
+  if (typeNode === null) return null;
+  let inner: Node | null = typeNode;
+  if (inner.type === 'pointer_type') inner = inner.namedChild(0);
+  if (inner !== null && inner.type === 'generic_type') inner = inner.childForFieldName('type');
+  return inner !== null && inner.type === 'type_identifier' ? inner.text : null;
+}
+
+function receiverOf(method: Node): { name: string | null; type: string | null } {
+  const decl = method.childForFieldName('receiver')?.namedChildren.find((child) => child !== null && child.type === 'parameter_declaration') ?? null;
+  if (decl === null || decl === undefined) return { name: null, type: null };
+  return { name: decl.childForFieldName('name')?.text ?? null, type: baseTypeName(decl.childForFieldName('type')) };
+}
+
+/** The parameters in order (one entry per name); a variadic parameter ends the list. */
+function parametersOf(fn: Node): { name: string; type: Node | null }[] {
+  const out: { name: string; type: Node | null }[] = [];
+  for (const decl of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (decl === null || decl.type !== 'parameter_declaration') break;
+    const names = decl.childrenForFieldName('name');
+    if (names.length === 0) out.push({ name: '_', type: decl.childForFieldName('type') });
+    for (const name of names) if (name !== null) out.push({ name: name.text, type: decl.childForFieldName('type') });
+  }
+  return out;
+}
+
+/** Names declared anywhere inside `node` (parameters, :=, var, range): local to each run of it. */
+function declaredNames(node: Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (inner: Node): boolean | void => {
+    if (inner.type === 'short_var_declaration' || inner.type === 'range_clause') {
+      for (const name of inner.childForFieldName('left')?.namedChildren ?? []) if (name !== null && name.type === 'identifier') out.add(name.text);
+    } else if (inner.type === 'var_spec' || inner.type === 'parameter_declaration' || inner.type === 'variadic_parameter_declaration') {
+      for (const name of inner.childrenForFieldName('name')) if (name !== null) out.add(name.text);
+    } else if (inner.type === 'const_spec') {
+      for (const name of inner.childrenForFieldName('name')) if (name !== null) out.add(name.text);
+    }
+    return undefined;
+  };
+  for (const field of ['receiver', 'parameters']) {
+    const list = node.childForFieldName(field);
+    if (list !== null) walk(list, visit);
+  }
+  walk(node, visit, false);
+  return out;
+}
+
+function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIndex {
+  const pkg = context.pkg;
+  const functions = new Map<string, { node: Node; file: FileFacts }>();
+  const methods = new Map<string, { node: Node; file: FileFacts; type: string }[]>();
+  const packageVars = new Set<string>();
+  for (const file of pkg.files) {
+    for (const fn of file.nodes('function_declaration')) {
+      const name = fn.childForFieldName('name')?.text;
+      if (name !== undefined) functions.set(name, { node: fn, file });
+    }
+    for (const method of file.nodes('method_declaration')) {
+      const name = method.childForFieldName('name')?.text;
+      const type = receiverOf(method).type;
+      if (name === undefined || type === null) continue;
+      const list = methods.get(name) ?? [];
+      list.push({ node: method, file, type });
+      methods.set(name, list);
+    }
+    for (const spec of file.nodes('var_spec')) {
+      if (enclosingFunction(spec) !== null) continue;
+      for (const name of spec.childrenForFieldName('name')) if (name !== null) packageVars.add(name.text);
+    }
+  }
+  const mapFields = new Map<string, Set<string>>();
+  const otherFields = new Set<string>();
+  for (const [typeName, info] of pkg.structs) {
+    for (const field of info.fields) {
+      let type: Node | null | undefined = field.type;
+      const named = type.type === 'type_identifier' ? pkg.namedTypes.get(type.text) : undefined;
+      if (named !== undefined) type = named;
+      if (!field.embedded && type?.type === 'map_type') {
+        const owners = mapFields.get(field.name) ?? new Set<string>();
+        owners.add(typeName);
+        mapFields.set(field.name, owners);
+      } else {
+        otherFields.add(field.name);
+      }
+    }
+  }
+  return { functions, methods, packageVars, packageMaps, mapFields, otherFields };
+}
+
+/**
+ * Map accesses reached from a goroutine's code: fields `x.items[k]` of local struct types and map variables
+ * bound to shared objects, following calls to package functions and methods CALL_DEPTH levels down. Each
+ * access carries the locks held on the way (at every call site and in its own function), resolved to shared
+ * objects so that `s.mu` in two methods of the same receiver compare equal.
+ */
+function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[] {
+  const out: SharedAccess[] = [];
+  const visit = (fn: Node, body: Node, file: FileFacts, scope: Scope, types: Map<string, string>, depth: number, heldIn: Set<string>, orderedIn: boolean, via: string[], path: Set<number>): void => {
+    const resolve = (ref: Node): string | null => {
+      const inner = unparen(ref);
+      if (!isSimpleRef(inner)) return null;
+      const name = rootIdentifier(inner);
+      if (name === null) return null;
+      const bound = scope(name);
+      return bound === null ? null : bound + inner.text.slice(name.length);
+    };
+    const locksAt = (node: Node): Set<string> => {
+      const out = new Set(heldIn);
+      if (root.callOnly && depth === 0) return out;
+      for (const [text, receiver] of locksHeld(node, fn)) out.add(text === '*' ? '*' : (resolve(receiver) ?? '*'));
+      return out;
+    };
+    /** Before `node` in this function: a channel operation, select or Wait orders it; a send may be a semaphore. */
+    const before = (node: Node): { ordered: boolean; send: boolean } => {
+      let ordered = false;
+      let send = false;
+      walk(body, (inner) => {
+        if (inner.startIndex >= node.startIndex) return false;
+        if (inner.type === 'send_statement') send = ordered = true;
+        else if (isSyncPoint(inner, new Set())) ordered = true;
+        return undefined;
+      });
+      return { ordered, send };
+    };
+    const mapObject = (operand: Node): string | null => {
+      const inner = unparen(operand);
+      if (inner.type === 'selector_expression') {
+        const base = inner.childForFieldName('operand');
+        const field = inner.childForFieldName('field')?.text;
+        if (base === null || field === undefined) return null;
+        const owners = index.mapFields.get(field);
+        if (owners === undefined) return null;
+        const baseType = unparen(base).type === 'identifier' ? types.get(unparen(base).text) : undefined;
+        if (baseType !== undefined ? !owners.has(baseType) : index.otherFields.has(field)) return null;
+        return resolve(inner);
+      }
+      // Plain map variables directly in a goroutine literal or handler are the other checks' business.
+      if (inner.type === 'identifier' && depth > 0 && (types.get(inner.text) === 'map' || (index.packageMaps.has(inner.text) && scope(inner.text) === `pkg:${inner.text}`))) return resolve(inner);
+      return null;
+    };
+    const record = (object: string | null, kind: AccessKind, node: Node, text: string): void => {
+      if (object === null || (root.callOnly && depth === 0)) return;
+      const { ordered, send } = before(node);
+      const locks = locksAt(node);
+      if (send) locks.add('*');
+      out.push({ object, text, kind, node, file, locks, ordered: orderedIn || ordered, via });
+    };
+    const writeTargets = new Set<number>();
+    walk(body, (node) => {
+      if (node.type === 'func_literal') {
+        // A deferred or immediately called literal runs in this goroutine, holding the locks taken before it.
+        const call = node.parent;
+        const statement = call?.type === 'call_expression' && call.childForFieldName('function')?.id === node.id ? call.parent : null;
+        const literalBody = node.childForFieldName('body');
+        if (statement === null || statement === undefined || literalBody === null || (statement.type !== 'defer_statement' && statement.type !== 'expression_statement')) return false;
+        visit(node, literalBody, file, scope, types, depth, locksAt(statement), orderedIn || before(statement).ordered, via, path);
+        return false;
+      }
+      if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
+        for (const target of assignedTargets(node)) {
+          const inner = unparen(target);
+          const operand = inner.type === 'index_expression' ? inner.childForFieldName('operand') : null;
+          if (operand === null) continue;
+          writeTargets.add(inner.id);
+          record(mapObject(operand), 'write', inner, unparen(operand).text);
+        }
+      } else if (node.type === 'index_expression' && !writeTargets.has(node.id)) {
+        const operand = node.childForFieldName('operand');
+        if (operand !== null) record(mapObject(operand), 'read', node, unparen(operand).text);
+      } else if (node.type === 'range_clause') {
+        const right = node.childForFieldName('right');
+        if (right !== null) record(mapObject(right), 'range', right, unparen(right).text);
+      } else if (node.type === 'call_expression') {
+        const args = callArguments(node);
+        const callee = calleeName(node);
+        if ((callee === 'delete' || callee === 'clear') && args[0] !== undefined) {
+          record(mapObject(args[0]), 'write', node, unparen(args[0]).text);
+          return undefined;
+        }
+        if (depth >= CALL_DEPTH) return undefined;
+        let target: { node: Node; file: FileFacts; type?: string } | undefined;
+        let receiverKey: string | null = null;
+        if (callee !== null && scope(callee) === null && !types.has(callee)) target = index.functions.get(callee);
+        const m = methodCall(node);
+        if (m !== null && (unparen(m.receiver).type === 'identifier' || unparen(m.receiver).type === 'selector_expression')) {
+          const receiverType = unparen(m.receiver).type === 'identifier' ? types.get(unparen(m.receiver).text) : undefined;
+          const candidates = index.methods.get(m.method) ?? [];
+          target = receiverType !== undefined ? candidates.find((c) => c.type === receiverType) : candidates.length === 1 ? candidates[0] : undefined;
+          receiverKey = resolve(m.receiver);
+          if (receiverKey === null) target = undefined;
+        }
+        if (target === undefined || path.has(target.node.id)) return undefined;
+        const calleeBody = target.node.childForFieldName('body');
+        if (calleeBody === null) return undefined;
+        const bindings = new Map<string, string>();
+        const calleeTypes = new Map<string, string>();
+        if (target.type !== undefined) {
+          const receiver = receiverOf(target.node);
+          if (receiver.name !== null && receiverKey !== null) {
+            bindings.set(receiver.name, receiverKey);
+            calleeTypes.set(receiver.name, target.type);
+          }
+        }
+        parametersOf(target.node).forEach((param, i) => {
+          const arg = args[i];
+          const key = arg === undefined ? null : resolve(arg);
+          if (key !== null) bindings.set(param.name, key);
+          const typeName = param.type?.type === 'map_type' ? 'map' : baseTypeName(param.type);
+          if (typeName !== null) calleeTypes.set(param.name, typeName);
+        });
+        const locals = declaredNames(target.node);
+        const calleeScope: Scope = (name) => bindings.get(name) ?? (!locals.has(name) && index.packageVars.has(name) ? `pkg:${name}` : null);
+        const { ordered } = before(node);
+        const name = target.type !== undefined ? `(${target.type}).${target.node.childForFieldName('name')?.text ?? ''}` : (target.node.childForFieldName('name')?.text ?? '');
+        visit(target.node, calleeBody, target.file, calleeScope, calleeTypes, depth + 1, locksAt(node), orderedIn || ordered, [...via, name], new Set([...path, target.node.id]));
+      }
+      return undefined;
+    }, false);
+  };
+  const types = new Map<string, string>();
+  if (root.body.parent?.type === 'method_declaration') {
+    const receiver = receiverOf(root.body.parent);
+    if (receiver.name !== null && receiver.type !== null) types.set(receiver.name, receiver.type);
+  }
+  const fn = root.callOnly ? (root.spawner ?? root.body) : (root.body.parent ?? root.body);
+  visit(fn, root.body, root.file, root.scope, types, 0, new Set(), false, [], new Set([fn.id]));
+  return out;
+}
+
+/** Names declared in the loops around `node` inside `fn`: each iteration (Go 1.22) or goroutine has its own. */
+function loopLocals(node: Node, fn: Node): Set<string> {
+  const out = new Set<string>();
+  let current = node.parent;
+  while (current !== null && current.id !== fn.id) {
+    if (current.type === 'for_statement') for (const name of declaredNames(current)) out.add(name);
+    current = current.parent;
+  }
+  return out;
+}
+
+/** The goroutines of one file: `go` statements, X.Go/AfterFunc literals and HTTP handlers. */
+function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
+  const roots: GoroutineRoot[] = [];
+  const spawnerScope = (spawner: Node, at: Node): Scope => {
+    const declared = declaredNames(spawner);
+    const perIteration = loopLocals(at, spawner);
+    return (name) => (perIteration.has(name) ? null : declared.has(name) ? `${spawner.id}:${name}` : index.packageVars.has(name) ? `pkg:${name}` : null);
+  };
+  const literalRoot = (literal: Node, start: Node, spawner: Node, label: string, args: Node[]): GoroutineRoot | null => {
+    const body = literal.childForFieldName('body');
+    if (body === null) return null;
+    const outer = spawnerScope(spawner, start);
+    const locals = declaredNames(literal);
+    const bindings = new Map<string, string>();
+    parametersOf(literal).forEach((param, i) => {
+      const arg = args[i];
+      const root = arg !== undefined && isSimpleRef(unparen(arg)) ? rootIdentifier(arg) : null;
+      const key = root === null || arg === undefined ? null : outer(root);
+      if (root !== null && key !== null && arg !== undefined) bindings.set(param.name, key + unparen(arg).text.slice(root.length));
+    });
+    const scope: Scope = (name) => bindings.get(name) ?? (locals.has(name) ? null : outer(name));
+    return { start, file, spawner, selfConcurrent: insideLoop(start, spawner), label, body, callOnly: false, scope };
+  };
+  for (const statement of file.nodes('go_statement')) {
+    const call = statement.namedChild(0);
+    const spawner = enclosingFunction(statement);
+    if (call === null || call.type !== 'call_expression' || spawner === null) continue;
+    const callee = call.childForFieldName('function');
+    const line = statement.startPosition.row + 1;
+    if (callee !== null && unparen(callee).type === 'func_literal') {
+      const root = literalRoot(unparen(callee), statement, spawner, `the goroutine started at line ${line}`, callArguments(call));
+      if (root !== null) roots.push(root);
+      continue;
+    }
+    // `go f(x)` and `go s.M(x)`: the callee runs with its receiver and parameters bound to the go statement's operands.
+    const scope = spawnerScope(spawner, statement);
+    roots.push({ start: statement, file, spawner, selfConcurrent: insideLoop(statement, spawner), label: `the goroutine started at line ${line}`, body: statement, callOnly: true, scope });
+  }
+  for (const literal of file.nodes('func_literal')) {
+    const start = goroutineLiteral(literal, file);
+    if (start === null || start.type === 'go_statement') continue;
+    const spawner = enclosingFunction(start);
+    if (spawner === null) continue;
+    const root = literalRoot(literal, start, spawner, `the goroutine started at line ${start.startPosition.row + 1}`, []);
+    if (root !== null) roots.push(root);
+  }
+  for (const fn of [...file.nodes('function_declaration'), ...file.nodes('method_declaration'), ...file.nodes('func_literal')]) {
+    if (!isHandler(fn, file)) continue;
+    const body = fn.childForFieldName('body');
+    if (body === null) continue;
+    const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
+    const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
+    const outerNames = outer === null ? new Set<string>() : declaredNames(outer);
+    const locals = declaredNames(fn);
+    const scope: Scope = (name) => {
+      if (name === receiver.name && receiver.type !== null) return `handler:${receiver.type}`;
+      if (locals.has(name)) return null;
+      if (outer !== null && outerNames.has(name)) return `${outer.id}:${name}`;
+      return index.packageVars.has(name) ? `pkg:${name}` : null;
+    };
+    const name = fn.childForFieldName('name')?.text;
+    roots.push({ start: fn, file, spawner: null, selfConcurrent: true, label: `HTTP handler ${name ?? `at line ${fn.startPosition.row + 1}`}`, body, callOnly: false, scope });
+  }
+  return roots;
+}
+
+const KIND_WORD: Record<AccessKind, string> = { write: 'written', read: 'read', range: 'ranged over' };
+
+/**
+ * Maps in struct fields and maps handed to named functions: a goroutine root that runs concurrently with
+ * itself (started in a loop, or an HTTP handler) and writes the map with no lock, or two goroutines started
+ * by one function that write and touch the same map without holding one common mutex.
+ */
+function checkSharedAccesses(context: RuleContext, packageMaps: Set<string>, reported: Set<number>): void {
+  const index = indexPackage(context, packageMaps);
+  for (const file of context.pkg.files) {
+    const roots = goroutineRoots(file, index).map((root) => ({ root, accesses: sharedAccesses(index, root) }));
+    const report = (write: SharedAccess, other: SharedAccess | null, root: GoroutineRoot, where: string): void => {
+      if (reported.has(write.node.id)) return;
+      reported.add(write.node.id);
+      const via = write.via.length > 0 ? ` (reached through ${write.via.join(' -> ')})` : '';
+      const variant = VARIANT[`write/${other?.kind ?? 'write'}`] ?? VARIANT['write/write'];
+      const lockWord = write.locks.size === 0 ? 'with no lock' : 'without a mutex that the other side also holds';
+      const otherLine = other === null ? 0 : other.node.startPosition.row + 1;
+      context.report(write.file, {
+        node: write.node,
+        message:
+          other === null
+            ? `map ${write.text} is written here ${lockWord} by ${where}${via}: two of them write it at once and the runtime reports "${variant}"`
+            : `map ${write.text} is written here by ${root.label}${via} and ${KIND_WORD[other.kind]} at line ${otherLine} by ${where}, ${lockWord}: the runtime reports "${variant}"`,
+        related: other === null ? [] : [{ node: other.node, message: `${other.kind} of ${other.text} by ${where}`, file: other.file }],
+        fix: { description: `hold the same sync.Mutex around every access to ${write.text} (lock it in the method that touches the map, e.g. s.mu.Lock(); defer s.mu.Unlock()), or use sync.Map` },
+      });
+    };
+    for (const { root, accesses } of roots) {
+      if (!root.selfConcurrent) continue;
+      const where = root.spawner === null ? `every request of ${root.label}` : `every goroutine started in the loop at line ${root.start.startPosition.row + 1}`;
+      for (const write of accesses) {
+        if (write.kind !== 'write') continue;
+        if (write.locks.size === 0) {
+          report(write, null, root, where);
+          continue;
+        }
+        const other = accesses.find((a) => a !== write && a.object === write.object && !commonLock(write.locks, a.locks));
+        if (other !== undefined) report(write, other, root, `another instance (${where})`);
+      }
+    }
+    for (const a of roots) {
+      for (const b of roots) {
+        const spawner = a.root.spawner;
+        if (a === b || spawner === null || spawner.id !== b.root.spawner?.id) continue;
+        const [first, second] = a.root.start.startIndex < b.root.start.startIndex ? [a, b] : [b, a];
+        if (firstSyncAfter(spawner, first.root.start.endIndex, new Set()) < second.root.start.startIndex) continue;
+        for (const write of a.accesses) {
+          if (write.kind !== 'write' || write.ordered) continue;
+          const other = b.accesses.find((x) => x.object === write.object && !x.ordered && !commonLock(write.locks, x.locks));
+          if (other !== undefined) report(write, other, a.root, b.root.label);
+        }
+      }
     }
   }
 }
@@ -267,7 +694,8 @@ export const concurrentMapAccess: Rule = {
   },
   check(context: RuleContext): void {
     const pkg = context.pkg;
-    checkHandlers(context);
+    const reported = new Set<number>();
+    checkHandlers(context, reported);
     const packageMaps = new Set<string>();
     const packageOthers = new Set<string>();
     for (const file of pkg.files) {
@@ -283,7 +711,6 @@ export const concurrentMapAccess: Rule = {
       }
     }
     for (const other of packageOthers) packageMaps.delete(other);
-    const reported = new Set<number>();
     for (const file of pkg.files) {
       const spawners = new Map<number, { fn: Node; goroutines: { literal: Node; start: Node }[] }>();
       for (const literal of file.nodes('func_literal')) {
@@ -303,7 +730,11 @@ export const concurrentMapAccess: Rule = {
         for (const name of packageMaps) if (!others.has(name) && !maps.has(name)) maps.add(name);
         if (maps.size === 0) continue;
         const literalIds = new Set(goroutines.map((g) => g.literal.id));
-        const withLocks = (a: Access): Access => ({ ...a, locks: new Set(locksHeld(a.node, fn).keys()) });
+        const withLocks = (a: Access): Access => {
+          const locks = new Set(locksHeld(a.node, fn).keys());
+          if (sendBefore(a.node)) locks.add('*');
+          return { ...a, locks };
+        };
         const parentAccesses = accessesIn(fn, maps, (literal) => literalIds.has(literal.id) || FUNCTION_TYPES.has(literal.type)).map(withLocks);
         const perGoroutine = goroutines.map((g) => {
           const shadowed = new Set<string>();
@@ -355,5 +786,6 @@ export const concurrentMapAccess: Rule = {
         }
       }
     }
+    checkSharedAccesses(context, packageMaps, reported);
   },
 };
