@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { catalogue } from '../src/knowledge/catalogue.js';
 import {
   checkOutcome,
@@ -19,21 +18,11 @@ import {
   type ClaimHeader,
   type RunOutcome,
 } from '../src/knowledge/claims.js';
+import { repoRoot } from './helpers.js';
 
 const execFileP = promisify(execFile);
 
-// dist/test/claims.test.js or <outDir>/test/claims.test.js: the repository is found by walking up to the
-// folder that holds testdata/claims.
-function repoRoot(): string {
-  let dir = resolve(fileURLToPath(new URL('.', import.meta.url)));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'testdata', 'claims'))) return dir;
-    dir = resolve(dir, '..');
-  }
-  return resolve('.');
-}
-
-const root = existsSync(join(process.cwd(), 'testdata', 'claims')) ? process.cwd() : repoRoot();
+const root = repoRoot;
 const claimsDir = join(root, 'testdata', 'claims');
 
 interface Claim {

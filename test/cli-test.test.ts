@@ -3,25 +3,16 @@
 // the module's source, expected tests from its `// race-test: <id>` marks.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { run } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
+import { repoRoot } from './helpers.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'testdata', 'races'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
-const ROOT = repoRoot();
+const ROOT = repoRoot;
 const MODULE = join(ROOT, 'testdata', 'races', 'module');
 
 function goInstalled(): boolean {

@@ -1,9 +1,24 @@
 // Shared test helpers. Tests run compiled from dist/test, so the repository root is two levels up.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const cliPath = fileURLToPath(new URL('../../bin/goroscope', import.meta.url));
+/**
+ * The repository: tests usually run from dist/test, two levels down, but may be compiled elsewhere (tsc
+ * --outDir); then the working directory is the repository.
+ */
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'src', 'model.ts')) && existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+export const repoRoot = findRepoRoot();
+export const cliPath = join(repoRoot, 'bin', 'goroscope');
 
 export interface CliRun {
   code: number | null;

@@ -7,27 +7,18 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { catalogue, kindEntry, type KindEntry, type KindMessage } from '../src/knowledge/catalogue.js';
 import { renderKindDocs } from '../src/knowledge/docs.js';
 import { readClaimProgram } from '../src/knowledge/claims.js';
 import { goCode, snippetAsGoFile, snippetImports } from '../src/knowledge/snippets.js';
 import { goVersionPredicate } from '../src/knowledge/versions.js';
+import { repoRoot } from './helpers.js';
 
 const execFileP = promisify(execFile);
 
-function repoRoot(): string {
-  if (existsSync(join(process.cwd(), 'src', 'model.ts'))) return process.cwd();
-  let dir = resolve(fileURLToPath(new URL('.', import.meta.url)));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'src', 'model.ts'))) return dir;
-    dir = resolve(dir, '..');
-  }
-  return process.cwd();
-}
-const root = repoRoot();
+const root = repoRoot;
 
 /** The members of the CrashKind union, read from the source so that this test does not trust the type. */
 function crashKindsInModel(): string[] {

@@ -3,26 +3,17 @@
 // one race between its marked lines. The tests a race is attributed to come from `// race-test: <id>` marks.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { groupRaces } from '../src/analyse/races.js';
 import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext } from '../src/input/lines.js';
 import type { Race } from '../src/model.js';
 import { RaceParser, type RaceReport } from '../src/parse/race.js';
+import { repoRoot } from './helpers.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'testdata', 'races'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
-const ROOT = repoRoot();
+const ROOT = repoRoot;
 const PROGRAMS = join(ROOT, 'testdata', 'races');
 const LOGS = join(ROOT, 'testdata', 'race-logs');
 

@@ -1,27 +1,18 @@
 // The race report parser on recorded output (testdata/race-logs) and on recorded output cut, split or
 // interleaved the ways real logs are.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { groupRaces } from '../src/analyse/races.js';
 import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext, LineSink } from '../src/input/lines.js';
 import { parseAccessHeader, parseRaceReports, RaceParser, type RaceReport } from '../src/parse/race.js';
+import { repoRoot } from './helpers.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'testdata', 'races'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
-const LOGS = join(repoRoot(), 'testdata', 'race-logs');
+const LOGS = join(repoRoot, 'testdata', 'race-logs');
 const lines = (version: string, name: string): string[] => readFileSync(join(LOGS, version, name), 'utf8').split('\n');
 
 function feed(sink: LineSink, input: string[], source = 'x'): void {

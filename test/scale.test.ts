@@ -14,22 +14,12 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from './helpers.js';
 
-/** The repository: the nearest directory above this file with bench/gen-dump, else the working directory. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'bench', 'gen-dump', 'main.go'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
-const root = repoRoot();
+const root = repoRoot;
 const cli = process.env['GOROSCOPE_BIN'] ?? join(root, 'bin', 'goroscope');
 const targetBytes = Number(process.env['GOROSCOPE_SCALE_BYTES'] ?? 1e9);
 /**

@@ -15,6 +15,7 @@
 // test/race-knowledge.test.ts compiles every one.
 
 import type { CodeFix, DocLink } from '../model.js';
+import { goCode } from './snippets.js';
 
 export type RaceObjectKind = 'map' | 'struct field' | 'variable' | 'slice' | 'unknown';
 
@@ -31,16 +32,6 @@ export interface RaceKindEntry {
   proof: string[];
 }
 
-function goCode(strings: TemplateStringsArray): string {
-  const text = strings.raw.join('').replace(/^\n/, '').replace(/\s+$/, '');
-  return text
-    .split('\n')
-    .map((line) => {
-      const indent = /^( *)/.exec(line)?.[1]?.length ?? 0;
-      return '\t'.repeat(Math.floor(indent / 2)) + line.slice(indent - (indent % 2));
-    })
-    .join('\n');
-}
 
 const L = {
   raceDetector: { title: 'Data Race Detector', url: 'https://go.dev/doc/articles/race_detector' },

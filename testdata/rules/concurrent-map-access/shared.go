@@ -430,3 +430,82 @@ func NegLocalMapChannelAsMutex() {
 	}
 	wg.Wait()
 }
+
+type pool struct {
+	mu    sync.Mutex
+	conns map[int]bool
+}
+
+// acquire takes p.mu and leaves it held for its caller, which unlocks it.
+func (p *pool) acquire() {
+	p.mu.Lock()
+}
+
+func (p *pool) open(id int) {
+	p.acquire()
+	defer p.mu.Unlock()
+	p.conns[id] = true
+}
+
+func NegLockTakenByHelper() {
+	p := &pool{conns: map[int]bool{}}
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.open(i)
+		}()
+	}
+	wg.Wait()
+}
+
+type settings struct {
+	mu     sync.Mutex
+	values map[string]string
+}
+
+func (s *settings) update(k, v string) {
+	s.mu.Lock()
+	s.values[k] = v // want "concurrent-map-access"
+	s.mu.Unlock()
+}
+
+// peek forgets s.mu, so the lock in update does not protect it.
+func (s *settings) peek(k string) string {
+	return s.values[k]
+}
+
+func PosSpawnerReadsThroughMethod() {
+	s := &settings{values: map[string]string{}}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.update("a", "1")
+	}()
+	_ = s.peek("a")
+	wg.Wait()
+}
+
+type scores struct {
+	byPlayer map[string]int
+}
+
+func (s *scores) add(p string, wg *sync.WaitGroup) {
+	defer wg.Done()
+	s.byPlayer[p]++
+}
+
+func (s *scores) best(p string) int {
+	return s.byPlayer[p]
+}
+
+func NegSpawnerReadsAfterWait() {
+	s := &scores{byPlayer: map[string]int{}}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go s.add("ann", &wg)
+	wg.Wait()
+	_ = s.best("ann")
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 func PosReadWhileWorkersRun() {
@@ -45,30 +44,17 @@ type stats struct {
 	misses int64
 }
 
-func (s *stats) hit() { atomic.AddInt64(&s.hits, 1) }
-
-func (s *stats) snapshot() int64 {
-	return s.hits // want "mixed-atomic-access"
-}
-
-func PosFieldReadByMethod() {
+func PosFieldReadWhileUpdated() {
 	s := &stats{}
-	stop := make(chan struct{})
+	finished := make(chan struct{})
 	go func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				s.hit()
-			}
+		defer close(finished)
+		for i := 0; i < 1000; i++ {
+			atomic.AddInt64(&s.hits, 1)
 		}
 	}()
-	for i := 0; i < 100; i++ {
-		_ = s.snapshot()
-		time.Sleep(time.Millisecond)
-	}
-	close(stop)
+	fmt.Println("hits so far:", s.hits) // want "mixed-atomic-access"
+	<-finished
 }
 
 // The gobyexample shape: every update is atomic and the plain read happens after Wait.
@@ -142,4 +128,22 @@ func NegChannelOrdersRead() {
 	}()
 	<-finished
 	fmt.Println(n)
+}
+
+// Each goroutine has its own counter that happens to share a name: one counts atomically, the other plainly.
+func NegOwnCounterPerGoroutine() {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		var n int64
+		atomic.AddInt64(&n, 1)
+	}()
+	go func() {
+		defer wg.Done()
+		var n int64
+		n++
+		_ = n
+	}()
+	wg.Wait()
 }

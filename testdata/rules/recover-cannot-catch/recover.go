@@ -30,7 +30,7 @@ func PosRecoverInLoopGoroutine() {
 	fmt.Println(len(counts))
 }
 
-var cache = make(map[string]int)
+var cache = make(map[int]int)
 
 func safeGo() {
 	if r := recover(); r != nil {
@@ -44,14 +44,14 @@ func PosTwoWritersHelperRecover() {
 	go func() {
 		defer wg.Done()
 		defer safeGo() // want "recover-cannot-catch"
-		for i := 0; i < 200000; i++ {
-			cache[fmt.Sprint(i%32)] = i // fires
+		for i := 0; i < 1000000; i++ {
+			cache[i%32] = i // fires
 		}
 	}()
 	go func() {
 		defer wg.Done()
-		for i := 0; i < 200000; i++ {
-			delete(cache, fmt.Sprint(i%32)) // fires
+		for i := 0; i < 1000000; i++ {
+			cache[i%32]-- // fires
 		}
 	}()
 	wg.Wait()
@@ -144,6 +144,42 @@ func NegSyncMap() {
 			defer func() { _ = recover() }()
 			for i := 0; i < 1000; i++ {
 				m.Store(i%8, w)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Two goroutines, each with its own map that happens to have the same name as the shared one.
+func NegSameNameOwnMaps() {
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer func() { _ = recover() }()
+		counts[1]++
+	}()
+	go func() {
+		defer wg.Done()
+		counts := map[int]int{}
+		counts[2]++
+	}()
+	wg.Wait()
+	fmt.Println(len(counts))
+}
+
+// The map is made afresh in every iteration: each goroutine writes its own.
+func NegMapPerIteration() {
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		batch := make(map[int]int)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = recover() }()
+			for i := 0; i < 1000; i++ {
+				batch[i%8] += w
 			}
 		}()
 	}

@@ -43,6 +43,21 @@ func PosNewTickerEachRound() {
 	}
 }
 
+// A labelled break leaves the loop from inside the select, so the function returns.
+func PosLabelledBreakFromSelect() {
+	stop := make(chan struct{})
+	close(stop)
+	tick := time.Tick(time.Hour) // want "time-tick-leak"
+loop:
+	for {
+		select {
+		case <-stop:
+			break loop
+		case <-tick:
+		}
+	}
+}
+
 // Stopped ticker: nothing leaks.
 func NegNewTickerStopped() {
 	t := time.NewTicker(time.Hour)
@@ -77,6 +92,16 @@ func NegTickForeverVariable() {
 		tick := time.Tick(time.Hour)
 		for {
 			<-tick
+		}
+	}()
+}
+
+// The time package's own example: the range over the tick channel never ends, so the function never returns.
+func NegRangeOverTickVariable() {
+	go func() {
+		c := time.Tick(time.Hour)
+		for next := range c {
+			_ = next
 		}
 	}()
 }

@@ -1,7 +1,11 @@
-// A map written in one goroutine and read, written or ranged in another with no lock and no synchronisation
-// between them. Goroutines are `go` statements with function literals and literals passed to `X.Go(...)`
-// (errgroup.Group, sync.WaitGroup) or time.AfterFunc. Precision first: an access in a function that takes
-// any lock before it, or an access after a Wait, a channel receive or a select, is not reported.
+// A map written in one goroutine and read, written or ranged in another with no common lock and no
+// synchronisation between them. Goroutines are `go` statements (literals, functions and methods), literals
+// passed to `X.Go(...)` (errgroup.Group, sync.WaitGroup) or time.AfterFunc, and HTTP handlers. Maps are local
+// and package variables, map parameters and map fields of the package's struct types; calls to the
+// package's functions and methods are followed two levels down, carrying the locks held at each call.
+// Two accesses are protected only when both hold the same mutex (same variable, or the same field path of
+// the same shared object); a lock we cannot name counts as protecting. Precision first: an access after a
+// Wait, a channel receive or a select, or after a channel send (a semaphore) is not reported.
 import type { Node } from '../../../parse/gosource/treesitter.js';
 import { FUNCTION_TYPES, assignedTargets, callArguments, calleeName, dominates, enclosingFunction, insideLoop, isSimpleRef, methodCall, rootIdentifier, statementOf, unparen, walk } from '../ast.js';
 import type { FileFacts } from '../facts.js';
@@ -277,6 +281,8 @@ interface GoroutineRoot {
   body: Node;
   /** `go f(x)`: the arguments are evaluated by the spawner, and the spawner's locks are not held by f. */
   callOnly: boolean;
+  /** The spawning function itself, whose accesses between a `go` and its next synchronisation race with it. */
+  continuation?: boolean;
   scope: Scope;
 }
 
@@ -298,6 +304,8 @@ interface SharedAccess {
   /** A channel operation, select or Wait runs before it on the way from the goroutine's start. */
   ordered: boolean;
   via: string[];
+  /** Offset of the statement in the goroutine's own body that leads to the access (itself or a call). */
+  site: number;
 }
 
 interface PackageIndex {
@@ -308,6 +316,10 @@ interface PackageIndex {
   /** Field name -> struct types where it is a map, and names that are some struct's non-map field. */
   mapFields: Map<string, Set<string>>;
   otherFields: Set<string>;
+  /** Memos by node id (per package): declared names, helpers that leave a lock held, bodies that may touch a map. */
+  declared: Map<number, Set<string>>;
+  locking: Map<number, boolean>;
+  touching: Map<string, boolean>;
 }
 
 function baseTypeName(typeNode: Node | null): string | null {
@@ -337,8 +349,11 @@ function parametersOf(fn: Node): { name: string; type: Node | null }[] {
 }
 
 /** Names declared anywhere inside `node` (parameters, :=, var, range): local to each run of it. */
-function declaredNames(node: Node): Set<string> {
+function declaredNames(node: Node, index?: PackageIndex): Set<string> {
+  const known = index?.declared.get(node.id);
+  if (known !== undefined) return known;
   const out = new Set<string>();
+  index?.declared.set(node.id, out);
   const visit = (inner: Node): boolean | void => {
     if (inner.type === 'short_var_declaration' || inner.type === 'range_clause') {
       for (const name of inner.childForFieldName('left')?.namedChildren ?? []) if (name !== null && name.type === 'identifier') out.add(name.text);
@@ -396,7 +411,7 @@ function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIn
       }
     }
   }
-  return { functions, methods, packageVars, packageMaps, mapFields, otherFields };
+  return { functions, methods, packageVars, packageMaps, mapFields, otherFields, declared: new Map(), locking: new Map(), touching: new Map() };
 }
 
 /**
@@ -407,7 +422,7 @@ function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIn
  */
 function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[] {
   const out: SharedAccess[] = [];
-  const visit = (fn: Node, body: Node, file: FileFacts, scope: Scope, types: Map<string, string>, depth: number, heldIn: Set<string>, orderedIn: boolean, via: string[], path: Set<number>): void => {
+  const visit = (fn: Node, body: Node, file: FileFacts, scope: Scope, types: Map<string, string>, depth: number, heldIn: Set<string>, orderedIn: boolean, via: string[], path: Set<number>, site: number): void => {
     const resolve = (ref: Node): string | null => {
       const inner = unparen(ref);
       if (!isSimpleRef(inner)) return null;
@@ -420,10 +435,13 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       const out = new Set(heldIn);
       if (root.callOnly && depth === 0) return out;
       for (const [text, receiver] of locksHeld(node, fn)) out.add(text === '*' ? '*' : (resolve(receiver) ?? '*'));
+      if (callsLockingHelper(index, fn, node)) out.add('*');
       return out;
     };
     /** Before `node` in this function: a channel operation, select or Wait orders it; a send may be a semaphore. */
     const before = (node: Node): { ordered: boolean; send: boolean } => {
+      // In the spawning function the window up to the next synchronisation stands for ordering.
+      if (root.continuation === true && depth === 0) return { ordered: false, send: false };
       let ordered = false;
       let send = false;
       walk(body, (inner) => {
@@ -455,7 +473,7 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       const { ordered, send } = before(node);
       const locks = locksAt(node);
       if (send) locks.add('*');
-      out.push({ object, text, kind, node, file, locks, ordered: orderedIn || ordered, via });
+      out.push({ object, text, kind, node, file, locks, ordered: orderedIn || ordered, via, site: depth === 0 ? node.startIndex : site });
     };
     const writeTargets = new Set<number>();
     walk(body, (node) => {
@@ -465,9 +483,11 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
         const statement = call?.type === 'call_expression' && call.childForFieldName('function')?.id === node.id ? call.parent : null;
         const literalBody = node.childForFieldName('body');
         if (statement === null || statement === undefined || literalBody === null || (statement.type !== 'defer_statement' && statement.type !== 'expression_statement')) return false;
-        visit(node, literalBody, file, scope, types, depth, locksAt(statement), orderedIn || before(statement).ordered, via, path);
+        visit(node, literalBody, file, scope, types, depth, locksAt(statement), orderedIn || before(statement).ordered, via, path, depth === 0 ? statement.startIndex : site);
         return false;
       }
+      // Another goroutine's code; a deferred call in the spawning function runs at its end, after the window.
+      if (node.type === 'go_statement' || (root.continuation === true && depth === 0 && node.type === 'defer_statement')) return false;
       if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
         for (const target of assignedTargets(node)) {
           const inner = unparen(target);
@@ -501,7 +521,7 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
           receiverKey = resolve(m.receiver);
           if (receiverKey === null) target = undefined;
         }
-        if (target === undefined || path.has(target.node.id)) return undefined;
+        if (target === undefined || path.has(target.node.id) || !mayTouchMaps(index, target.node, CALL_DEPTH - depth - 1)) return undefined;
         const calleeBody = target.node.childForFieldName('body');
         if (calleeBody === null) return undefined;
         const bindings = new Map<string, string>();
@@ -520,11 +540,11 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
           const typeName = param.type?.type === 'map_type' ? 'map' : baseTypeName(param.type);
           if (typeName !== null) calleeTypes.set(param.name, typeName);
         });
-        const locals = declaredNames(target.node);
+        const locals = declaredNames(target.node, index);
         const calleeScope: Scope = (name) => bindings.get(name) ?? (!locals.has(name) && index.packageVars.has(name) ? `pkg:${name}` : null);
         const { ordered } = before(node);
-        const name = target.type !== undefined ? `(${target.type}).${target.node.childForFieldName('name')?.text ?? ''}` : (target.node.childForFieldName('name')?.text ?? '');
-        visit(target.node, calleeBody, target.file, calleeScope, calleeTypes, depth + 1, locksAt(node), orderedIn || ordered, [...via, name], new Set([...path, target.node.id]));
+        const name = target.type !== undefined ? `${target.type}.${target.node.childForFieldName('name')?.text ?? ''}` : (target.node.childForFieldName('name')?.text ?? '');
+        visit(target.node, calleeBody, target.file, calleeScope, calleeTypes, depth + 1, locksAt(node), orderedIn || ordered, [...via, name], new Set([...path, target.node.id]), depth === 0 ? node.startIndex : site);
       }
       return undefined;
     }, false);
@@ -535,8 +555,86 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
     if (receiver.name !== null && receiver.type !== null) types.set(receiver.name, receiver.type);
   }
   const fn = root.callOnly ? (root.spawner ?? root.body) : (root.body.parent ?? root.body);
-  visit(fn, root.body, root.file, root.scope, types, 0, new Set(), false, [], new Set([fn.id]));
+  visit(fn, root.body, root.file, root.scope, types, 0, new Set(), false, [], new Set([fn.id]), root.body.startIndex);
   return out;
+}
+
+/** Whether `fn` holds the lock a helper takes and leaves held for its caller (`s.lock()`, `defer s.lockFor()()`). */
+function leavesLocked(helper: Node): boolean {
+  let locks = false;
+  let unlocks = false;
+  walk(helper, (inner) => {
+    const m = inner.type === 'call_expression' ? methodCall(inner) : null;
+    if (m === null) return undefined;
+    if (m.method === 'Lock' || m.method === 'RLock') locks = true;
+    if ((m.method === 'Unlock' || m.method === 'RUnlock') && inner.parent?.type !== 'defer_statement') unlocks = true;
+    return undefined;
+  });
+  return locks && !unlocks;
+}
+
+/** Whether a call before `node` in `fn` goes to a package function or method that leaves a lock held. */
+function callsLockingHelper(index: PackageIndex, fn: Node, node: Node): boolean {
+  let found = false;
+  walk(fn, (inner) => {
+    if (found || inner.startIndex >= node.startIndex) return false;
+    if (inner.type !== 'call_expression') return undefined;
+    for (const target of localTargets(index, inner)) {
+      let locking = index.locking.get(target.id);
+      if (locking === undefined) index.locking.set(target.id, (locking = leavesLocked(target)));
+      if (locking) found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** The package functions and methods a call may go to (by name; methods of any local type with that name). */
+function localTargets(index: PackageIndex, call: Node): Node[] {
+  const name = calleeName(call);
+  if (name !== null) {
+    const fn = index.functions.get(name);
+    return fn === undefined ? [] : [fn.node];
+  }
+  const m = methodCall(call);
+  return m === null ? [] : (index.methods.get(m.method) ?? []).map((c) => c.node);
+}
+
+/**
+ * Whether `fn` (or what it calls, `levels` deep) indexes, ranges over or deletes from a map field, a package
+ * map or a map parameter: calls into code that cannot touch a shared map are not followed (the cost of the rule).
+ */
+function mayTouchMaps(index: PackageIndex, fn: Node, levels: number): boolean {
+  const key = `${fn.id}:${levels}`;
+  const known = index.touching.get(key);
+  if (known !== undefined) return known;
+  index.touching.set(key, false); // recursion: a cycle adds nothing
+  const mapParams = new Set<string>();
+  for (const param of parametersOf(fn)) if (param.type?.type === 'map_type') mapParams.add(param.name);
+  const mapLike = (operand: Node | null | undefined): boolean => {
+    if (operand === null || operand === undefined) return false;
+    const inner = unparen(operand);
+    if (inner.type === 'selector_expression') return index.mapFields.has(inner.childForFieldName('field')?.text ?? '');
+    return inner.type === 'identifier' && (mapParams.has(inner.text) || index.packageMaps.has(inner.text));
+  };
+  let found = false;
+  walk(
+    fn,
+    (inner) => {
+      if (found) return false;
+      if (inner.type === 'index_expression') found = mapLike(inner.childForFieldName('operand'));
+      else if (inner.type === 'range_clause') found = mapLike(inner.childForFieldName('right'));
+      else if (inner.type === 'call_expression') {
+        const callee = calleeName(inner);
+        if (callee === 'delete' || callee === 'clear') found = mapLike(callArguments(inner)[0]);
+        else if (levels > 0) for (const target of localTargets(index, inner)) if (!found && mayTouchMaps(index, target, levels - 1)) found = true;
+      }
+      return undefined;
+    },
+    false,
+  );
+  index.touching.set(key, found);
+  return found;
 }
 
 /** Names declared in the loops around `node` inside `fn`: each iteration (Go 1.22) or goroutine has its own. */
@@ -554,7 +652,7 @@ function loopLocals(node: Node, fn: Node): Set<string> {
 function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
   const roots: GoroutineRoot[] = [];
   const spawnerScope = (spawner: Node, at: Node): Scope => {
-    const declared = declaredNames(spawner);
+    const declared = declaredNames(spawner, index);
     const perIteration = loopLocals(at, spawner);
     return (name) => (perIteration.has(name) ? null : declared.has(name) ? `${spawner.id}:${name}` : index.packageVars.has(name) ? `pkg:${name}` : null);
   };
@@ -562,7 +660,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     const body = literal.childForFieldName('body');
     if (body === null) return null;
     const outer = spawnerScope(spawner, start);
-    const locals = declaredNames(literal);
+    const locals = declaredNames(literal, index);
     const bindings = new Map<string, string>();
     parametersOf(literal).forEach((param, i) => {
       const arg = args[i];
@@ -587,6 +685,13 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     // `go f(x)` and `go s.M(x)`: the callee runs with its receiver and parameters bound to the go statement's operands.
     const scope = spawnerScope(spawner, statement);
     roots.push({ start: statement, file, spawner, selfConcurrent: insideLoop(statement, spawner), label: `the goroutine started at line ${line}`, body: statement, callOnly: true, scope });
+  }
+  const spawners = new Map<number, Node>();
+  for (const root of roots) if (root.spawner !== null) spawners.set(root.spawner.id, root.spawner);
+  for (const spawner of spawners.values()) {
+    const body = spawner.childForFieldName('body');
+    if (body === null) continue;
+    roots.push({ start: spawner, file, spawner, selfConcurrent: false, label: 'the spawning function', body, callOnly: false, continuation: true, scope: spawnerScope(spawner, body) });
   }
   for (const literal of file.nodes('func_literal')) {
     const start = goroutineLiteral(literal, file);
@@ -661,6 +766,20 @@ function checkSharedAccesses(context: RuleContext, packageMaps: Set<string>, rep
       for (const b of roots) {
         const spawner = a.root.spawner;
         if (a === b || spawner === null || spawner.id !== b.root.spawner?.id) continue;
+        if (a.root.continuation === true || b.root.continuation === true) {
+          // A goroutine against its spawner's code between the go statement and the next synchronisation.
+          const [g, parent] = a.root.continuation === true ? [b, a] : [a, b];
+          if (g.root.continuation === true) continue;
+          const from = g.root.start.endIndex;
+          const until = firstSyncAfter(spawner, from, new Set());
+          const inWindow = (x: SharedAccess): boolean => x.site >= from && x.site < until && !x.ordered;
+          for (const write of a.accesses) {
+            if (write.kind !== 'write' || write.ordered || (a === parent && !inWindow(write))) continue;
+            const other = b.accesses.find((x) => x.object === write.object && (b !== parent || inWindow(x)) && !x.ordered && !commonLock(write.locks, x.locks));
+            if (other !== undefined) report(write, other, a.root, b.root.label);
+          }
+          continue;
+        }
         const [first, second] = a.root.start.startIndex < b.root.start.startIndex ? [a, b] : [b, a];
         if (firstSyncAfter(spawner, first.root.start.endIndex, new Set()) < second.root.start.startIndex) continue;
         for (const write of a.accesses) {
@@ -685,9 +804,13 @@ export const concurrentMapAccess: Rule = {
       '`concurrent map read and map write` or `concurrent map iteration and map write`; these fatal errors cannot ' +
       'be recovered. The race detector reports the same pairs. Goroutines are `go` statements, functions passed to ' +
       '`errgroup.Group.Go`, `sync.WaitGroup.Go` and `time.AfterFunc`, and HTTP handlers (net/http runs each request ' +
-      'in its own goroutine, so a handler writing a package-level map races with itself). Accesses made before the `go` statement, or after ' +
-      '`wg.Wait()` or a channel receive, are ordered and safe; deleting from a map while ranging over it in one ' +
-      'goroutine is legal.',
+      'in its own goroutine, so a handler writing a shared map races with itself). The rule follows calls to the ' +
+      "package's functions and methods two levels down, so `go worker(s)` in a loop where worker calls `s.Add` " +
+      'and `Add` writes `s.items[k]` without `s.mu` is found. Two sides are protected only by the same mutex: ' +
+      '`s.mu` in one method and `s.auditMu` in another do not exclude each other. Accesses made before the `go` ' +
+      'statement, or after `wg.Wait()` or a channel receive, are ordered and safe; a map filled before the ' +
+      'goroutines start and only read by them, a map made by each goroutine, a map handed over through a channel ' +
+      'and deleting from a map while ranging over it in one goroutine are all legal.',
     fix:
       'Guard every access with the same mutex, or use sync.Map for a key/value cache:\n\n```go\nvar mu sync.Mutex\ngo func() {\n\tmu.Lock()\n\tm[k] = v\n\tmu.Unlock()\n}()\nmu.Lock()\n_ = m[k]\nmu.Unlock()\n```',
     runtimeEffect: 'race',

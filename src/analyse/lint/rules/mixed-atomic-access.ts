@@ -1,20 +1,17 @@
 // A variable or field updated with sync/atomic functions and also read or written plainly while the atomic
 // accesses can run: the plain access races with the atomic one (the race detector reports the pair).
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { callArguments, enclosingFunction, insideLoop, methodCall, unparen, walk } from '../ast.js';
+import { callArguments, enclosingFunction, insideLoop, methodCall, rootIdentifier, unparen, walk } from '../ast.js';
 import type { FileFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 
 const ATOMIC_FUNCTION = /^(Add|Load|Store|Swap|CompareAndSwap|And|Or)(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/;
-const ATOMIC_INTEGER_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'uintptr']);
 
 interface Access {
   file: FileFacts;
   /** The identifier or selector expression accessed. */
   node: Node;
-  atomic: boolean;
   write: boolean;
-  fn: Node | null;
 }
 
 /** `atomic.AddInt64(&x, 1)` with sync/atomic under any import name: the `x` node. */
@@ -82,34 +79,31 @@ function synchronisesBetween(fn: Node, from: number, to: number): boolean {
   return found;
 }
 
-/** Whether the function declares `name` itself (parameter, var, :=, range), shadowing a package-level variable. */
-function declaresLocally(fn: Node, name: string): boolean {
+/** Whether the function itself (not a nested literal) declares `name`: parameter, receiver, var, :=, range. */
+function declaresDirectly(fn: Node, name: string): boolean {
   let found = false;
-  walk(
-    fn,
-    (node) => {
-      if (found) return false;
-      if (node.type === 'parameter_declaration' || node.type === 'var_spec' || node.type === 'const_spec') {
-        if (node.childrenForFieldName('name').some((n) => n !== null && n.text === name)) found = true;
-      } else if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
-        const left = node.childForFieldName('left');
-        if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name))) found = true;
-      }
-      return undefined;
-    },
-    false,
-  );
+  walk(fn, (node) => {
+    if (found) return false;
+    if (node.type === 'parameter_declaration' || node.type === 'var_spec' || node.type === 'const_spec') {
+      if (node.childrenForFieldName('name').some((n) => n !== null && n.text === name)) found = true;
+    } else if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
+      const left = node.childForFieldName('left');
+      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name))) found = true;
+    }
+    return undefined;
+  });
   return found;
 }
 
-/** Receiver type name of a method declaration: `func (s *stats) f()` -> "stats". */
-function receiverType(fn: Node | null): string | null {
-  if (fn === null || fn.type !== 'method_declaration') return null;
-  const param = fn.childForFieldName('receiver')?.namedChildren.find((child) => child !== null && child.type === 'parameter_declaration');
-  let type = param?.childForFieldName('type') ?? null;
-  if (type !== null && type.type === 'pointer_type') type = type.namedChild(0);
-  if (type !== null && type.type === 'generic_type') type = type.childForFieldName('type');
-  return type !== null && type.type === 'type_identifier' ? type.text : null;
+/** The function that declares the variable `name` seen at `node` (null: package level), so two occurrences of
+ * one name can be told apart when a goroutine declares its own. */
+function declaringFunction(node: Node, name: string): Node | null {
+  let current = enclosingFunction(node);
+  while (current !== null) {
+    if (declaresDirectly(current, name)) return current;
+    current = enclosingFunction(current);
+  }
+  return null;
 }
 
 /** The outermost function declaration around a node (a method or function, not a literal). */
@@ -131,9 +125,10 @@ export const mixedAtomicAccess: Rule = {
       'detector reports the plain access against the atomic one, and the plain read may see a stale or torn value. ' +
       'goroscope reports a plain access when it can see that it overlaps the atomic ones: in the function that starts ' +
       'the goroutines, after the `go` statement and before any `Wait`, lock, channel operation or `sync.Once`; in ' +
-      'another goroutine of that function (or the same `go` statement in a loop); or, for a struct field, in a method ' +
-      'of the struct when another method or function updates the field atomically (field names shared by two structs ' +
-      'of the package are skipped, as are composite-literal initialisation and constructors).',
+      'another goroutine of that function; or in the same goroutine when its `go` statement runs in a loop. A plain ' +
+      'access in another method (`func (s *stats) snapshot() int64 { return s.hits }` next to an atomic `hit`) is ' +
+      'not reported: without a call graph goroscope cannot tell it from initialisation or from code that owns the ' +
+      'value exclusively, which the Go standard library does on purpose (internal/poll, internal/sync).',
     fix:
       'Access the variable only through sync/atomic, or better, give it an atomic type so a plain access cannot be ' +
       'written:\n\n```go\ntype stats struct {\n\thits atomic.Int64\n}\n\nfunc (s *stats) hit()            { s.hits.Add(1) }\nfunc (s *stats) snapshot() int64 { return s.hits.Load() }\n```',
@@ -142,15 +137,6 @@ export const mixedAtomicAccess: Rule = {
   check(context: RuleContext): void {
     const pkg = context.pkg;
     if (!pkg.files.some((file) => [...file.imports.values()].includes('sync/atomic'))) return;
-    // Field names declared by exactly one struct of the package, with an atomic-compatible integer type.
-    const fieldOwner = new Map<string, string | null>();
-    for (const info of pkg.structs.values()) {
-      for (const field of info.fields) {
-        if (field.embedded) continue;
-        const owner = fieldOwner.has(field.name) ? null : ATOMIC_INTEGER_TYPES.has(field.type.text) ? info.name : null;
-        fieldOwner.set(field.name, owner);
-      }
-    }
     const atomicTargets = new Set<number>();
     const atomics: Access[] = [];
     for (const file of pkg.files) {
@@ -159,7 +145,7 @@ export const mixedAtomicAccess: Rule = {
         const target = atomicTarget(call, file);
         if (target === null) continue;
         atomicTargets.add(target.id);
-        atomics.push({ file, node: target, atomic: true, write: !/^Load/.test(call.childForFieldName('function')?.childForFieldName('field')?.text ?? ''), fn: enclosingFunction(call) });
+        atomics.push({ file, node: target, write: !/^Load/.test(call.childForFieldName('function')?.childForFieldName('field')?.text ?? '') });
       }
     }
     if (atomics.length === 0) return;
@@ -175,14 +161,16 @@ export const mixedAtomicAccess: Rule = {
       });
     };
 
-    // 1. Variables (local or package-level) and selector paths, within the function that starts goroutines.
+    // Variables (local or package-level) and selector paths, within the function that starts the goroutines.
     for (const atomic of atomics) {
-      const home = declarationOf(atomic.node);
-      if (home === null) continue;
       const text = atomic.node.text;
       const file = atomic.file;
-      const root = atomic.node.type === 'identifier' ? text : null;
-      if (root === null && atomic.node.type !== 'selector_expression') continue;
+      const root = rootIdentifier(atomic.node);
+      if (root === null) continue;
+      // The variable's own function when it is local, else the function around the atomic access.
+      const owner = declaringFunction(atomic.node, root);
+      const home = owner ?? declarationOf(atomic.node);
+      if (home === null) continue;
       walk(
         home,
         (node) => {
@@ -192,11 +180,10 @@ export const mixedAtomicAccess: Rule = {
           // &x handed on, x.f (a different path), a field name in a literal key: not a plain access of x.
           if (parent !== null && ((parent.type === 'unary_expression' && parent.text.startsWith('&')) || (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === node.id) || parent.type === 'keyed_element' || parent.type === 'literal_element')) return false;
           if (node.type === 'identifier' && parent !== null && (parent.type === 'parameter_declaration' || parent.type === 'var_spec' || parent.type === 'short_var_declaration')) return false;
-          const plain: Access = { file, node, atomic: false, write: isWrite(node), fn: enclosingFunction(node) };
+          if (declaringFunction(node, root)?.id !== owner?.id) return false;
+          const plain: Access = { file, node, write: isWrite(node) };
           const atomicGo = goLiteralOf(atomic.node, home);
           const plainGo = goLiteralOf(node, home);
-          // The variable may be declared in a nested literal that is not the shared scope; then skip.
-          if (root !== null && plain.fn !== null && plain.fn.id !== home.id && plain.fn.type === 'func_literal' && declaresLocally(plain.fn, root) && !declaresLocally(home, root)) return false;
           if (atomicGo !== null && plainGo !== null) {
             if (atomicGo.go.id !== plainGo.go.id) report(plain, atomic, `the goroutines started at lines ${atomicGo.go.startPosition.row + 1} and ${plainGo.go.startPosition.row + 1} run at the same time`);
             else if (insideLoop(atomicGo.go, home)) report(plain, atomic, `the go statement at line ${atomicGo.go.startPosition.row + 1} runs in a loop, so several goroutines do both at once`);
@@ -209,35 +196,6 @@ export const mixedAtomicAccess: Rule = {
         },
         false,
       );
-    }
-
-    // 2. Struct fields updated atomically somewhere and accessed plainly in a method of the struct.
-    const atomicFields = new Map<string, Access>();
-    for (const atomic of atomics) {
-      if (atomic.node.type !== 'selector_expression' || !atomic.write) continue;
-      const field = atomic.node.childForFieldName('field')?.text;
-      if (field !== undefined && fieldOwner.get(field) && !atomicFields.has(field)) atomicFields.set(field, atomic);
-    }
-    if (atomicFields.size === 0) return;
-    for (const file of pkg.files) {
-      for (const node of file.nodes('selector_expression')) {
-        const field = node.childForFieldName('field')?.text;
-        const atomic = field === undefined ? undefined : atomicFields.get(field);
-        if (field === undefined || atomic === undefined || atomicTargets.has(node.id)) continue;
-        const parent = node.parent;
-        if (parent !== null && parent.type === 'unary_expression' && parent.text.startsWith('&')) continue;
-        // A method call x.f() or a package-qualified name is not the field.
-        if (parent !== null && parent.type === 'call_expression' && parent.childForFieldName('function')?.id === node.id) continue;
-        const operand = node.childForFieldName('operand');
-        if (operand !== null && operand.type === 'identifier' && file.imports.has(operand.text)) continue;
-        const decl = declarationOf(node);
-        if (decl === null || receiverType(decl) !== fieldOwner.get(field)) continue;
-        // Same method as the atomic update is handled above (with its goroutine ordering).
-        if (atomic.file === file && declarationOf(atomic.node)?.id === decl.id) continue;
-        const atomicDecl = declarationOf(atomic.node);
-        const where = atomicDecl === null ? 'elsewhere' : `in ${atomicDecl.childForFieldName('name')?.text ?? 'another function'}`;
-        report({ file, node, atomic: false, write: isWrite(node), fn: enclosingFunction(node) }, atomic, `field ${field} is updated atomically ${where}, so it is shared with goroutines that may run while this method does`);
-      }
     }
   },
 };

@@ -1,7 +1,7 @@
 // A deferred recover() in a goroutine whose body writes a map that other goroutines write too. Concurrent map
 // writes end the program with a fatal error, which no recover stops, so the guard does not do what it is for.
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { calleeName, callArguments, enclosingFunction, insideLoop, unparen, walk } from '../ast.js';
+import { calleeName, callArguments, enclosingFunction, unparen, walk } from '../ast.js';
 import type { FileFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 
@@ -68,12 +68,14 @@ function isMapValue(value: Node | null | undefined): boolean {
   return false;
 }
 
-/** What declares `name` in `scope` before offset `before` (not looking into nested literals): map, other, none. */
-function declarationIn(scope: Node, name: string, before: number): 'map' | 'other' | null {
-  let found: 'map' | 'other' | null = null;
-  const note = (isMap: boolean): void => {
-    found = isMap ? 'map' : 'other';
-  };
+interface Declaration {
+  node: Node;
+  isMap: boolean;
+}
+
+/** The last declaration of `name` in `scope` before offset `before` (not looking into nested literals). */
+function declarationIn(scope: Node, name: string, before: number): Declaration | null {
+  let found: Declaration | null = null;
   walk(scope, (node) => {
     if (node.startIndex >= before) return false;
     if (node.type === 'short_var_declaration') {
@@ -82,41 +84,53 @@ function declarationIn(scope: Node, name: string, before: number): 'map' | 'othe
       const names = left === null ? [] : left.type === 'expression_list' ? left.namedChildren : [left];
       const values = right === null ? [] : right.type === 'expression_list' ? right.namedChildren : [right];
       names.forEach((n, i) => {
-        if (n !== null && n.text === name) note(names.length === values.length && isMapValue(values[i]));
+        if (n !== null && n.text === name) found = { node, isMap: names.length === values.length && isMapValue(values[i]) };
       });
     } else if (node.type === 'var_spec' || node.type === 'parameter_declaration') {
       for (const n of node.childrenForFieldName('name')) {
         if (n === null || n.text !== name) continue;
-        note(node.childForFieldName('type')?.type === 'map_type' || isMapValue(node.childForFieldName('value')?.namedChild(0)));
+        found = { node, isMap: node.childForFieldName('type')?.type === 'map_type' || isMapValue(node.childForFieldName('value')?.namedChild(0)) };
       }
     } else if (node.type === 'range_clause') {
       const left = node.childForFieldName('left');
-      if (left !== null && left.namedChildren.some((n) => n !== null && n.text === name)) note(false);
+      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name))) found = { node, isMap: false };
     }
     return undefined;
   });
   return found;
 }
 
-/** Whether `name`, written inside goroutine `literal`, is a map declared outside it: in an enclosing function
- * (before the write) or at package level. A declaration inside the goroutine makes it the goroutine's own. */
-function isSharedMap(name: string, at: Node, literal: Node, files: FileFacts[]): boolean {
-  if (declarationIn(literal, name, at.startIndex) !== null) return false;
+/** The declaration of `name`, written inside goroutine `literal`, when it is a map declared outside it: in an
+ * enclosing function (before the write) or at package level. A declaration inside the goroutine makes the map the
+ * goroutine's own (null). */
+function sharedMapDeclaration(name: string, at: Node, literal: Node, files: FileFacts[]): Node | null {
+  if (declarationIn(literal, name, at.startIndex) !== null) return null;
   let scope = enclosingFunction(literal);
   while (scope !== null) {
     const found = declarationIn(scope, name, at.startIndex);
-    if (found !== null) return found === 'map';
+    if (found !== null) return found.isMap ? found.node : null;
     scope = enclosingFunction(scope);
   }
   for (const file of files) {
     for (const spec of file.nodes('var_spec')) {
       if (enclosingFunction(spec) !== null) continue;
       for (const n of spec.childrenForFieldName('name')) {
-        if (n !== null && n.text === name) return spec.childForFieldName('type')?.type === 'map_type' || isMapValue(spec.childForFieldName('value')?.namedChild(0));
+        if (n === null || n.text !== name) continue;
+        return spec.childForFieldName('type')?.type === 'map_type' || isMapValue(spec.childForFieldName('value')?.namedChild(0)) ? spec : null;
       }
     }
   }
-  return false;
+  return null;
+}
+
+/** The innermost loop around `node` inside `stop`, or null. */
+function innermostLoop(node: Node, stop: Node): Node | null {
+  let current = node.parent;
+  while (current !== null && current.id !== stop.id) {
+    if (current.type === 'for_statement') return current;
+    current = current.parent;
+  }
+  return null;
 }
 
 /** Any Lock/RLock call or channel operation in the body: the writes may be serialised, so stay silent. */
@@ -159,7 +173,8 @@ export const recoverCannotCatch: Rule = {
       '`recover()` deferred in a goroutine whose body writes a map (`m[k] = v`, `m[k]++`, `delete(m, k)`) that is ' +
       'declared outside the goroutine and written by another goroutine as well (the same `go` statement in a loop, or ' +
       'a second `go` statement), with no lock, `sync.Once` or channel operation in the goroutine that could serialise ' +
-      'the writes. The recover gives a false sense of safety: when the writes collide the program dies anyway.',
+      'the writes. The recover gives a false sense of safety: when the writes collide the program dies anyway. (A ' +
+      'second `Unlock` of a mutex, the other common fatal error, is reported by `unlock-misuse`, which names it.)',
     fix:
       'Make the map access safe instead of trying to recover from it: guard the map with a mutex, give each ' +
       'goroutine its own map and merge after Wait, or use `sync.Map`:\n\n```go\nvar mu sync.Mutex\ngo func() {\n\tmu.Lock()\n\tcounts[key]++\n\tmu.Unlock()\n}()\n```',
@@ -167,6 +182,7 @@ export const recoverCannotCatch: Rule = {
   },
   check(context: RuleContext): void {
     const pkg = context.pkg;
+    if (!pkg.files.some((file) => file.source.includes('recover()'))) return;
     // Package functions whose own body calls recover(): `defer helper()` makes that recover effective.
     const recovering = new Map<string, Node>();
     for (const file of pkg.files) {
@@ -178,7 +194,6 @@ export const recoverCannotCatch: Rule = {
         if (name !== undefined) recovering.set(name, call);
       }
     }
-    if (recovering.size === 0 && !pkg.files.some((file) => file.source.includes('recover()'))) return;
     for (const file of pkg.files) {
       const goStatements = file.nodes('go_statement');
       for (const goStatement of goStatements) {
@@ -194,17 +209,19 @@ export const recoverCannotCatch: Rule = {
         if (recover === null || maySynchronise(body)) continue;
         const spawner = enclosingFunction(goStatement);
         for (const write of mapWrites(body)) {
-          if (!isSharedMap(write.name, write.node, literal, pkg.files)) continue;
-          // Another goroutine writes the same map: this go statement runs in a loop, or a second go statement
-          // in the same spawning function writes it without synchronising.
-          let other: Node | null = spawner !== null && insideLoop(goStatement, spawner) ? goStatement : null;
+          const declaration = sharedMapDeclaration(write.name, write.node, literal, pkg.files);
+          if (declaration === null) continue;
+          // Another goroutine writes the same map: this go statement runs in a loop (and the map is not made
+          // afresh in each iteration), or a second go statement in the same spawning function writes it.
+          const loop = spawner === null ? null : innermostLoop(goStatement, spawner);
+          let other: Node | null = loop !== null && !(declaration.startIndex >= loop.startIndex && declaration.endIndex <= loop.endIndex) ? goStatement : null;
           for (const second of goStatements) {
             if (other !== null) break;
             if (second.id === goStatement.id || spawner === null || enclosingFunction(second)?.id !== spawner.id) continue;
             const secondLiteral = goLiteral(second);
             const secondBody = secondLiteral?.childForFieldName('body') ?? null;
             if (secondBody === null || maySynchronise(secondBody)) continue;
-            if (mapWrites(secondBody).some((w) => w.name === write.name)) other = second;
+            if (secondLiteral !== null && mapWrites(secondBody).some((w) => w.name === write.name && sharedMapDeclaration(w.name, w.node, secondLiteral, pkg.files)?.id === declaration.id)) other = second;
           }
           if (other === null) continue;
           context.report(file, {

@@ -14,7 +14,7 @@ function isTimeTick(call: Node, file: FileFacts): boolean {
 }
 
 /** Whether control can leave `loop` (a for statement): a condition, a return, a goto, or a break that targets it. */
-function loopCanEnd(loop: Node): boolean {
+function loopCanEnd(loop: Node, tickNames: Set<string>): boolean {
   const body = loop.childForFieldName('body');
   for (const child of loop.namedChildren) {
     if (child === null || child.id === body?.id) continue;
@@ -22,7 +22,8 @@ function loopCanEnd(loop: Node): boolean {
     if (child.type === 'for_clause') return true;
     if (child.type === 'range_clause') {
       const right = child.childForFieldName('right');
-      if (right === null || right.type !== 'call_expression' || right.childForFieldName('function')?.childForFieldName('field')?.text !== 'Tick') return true;
+      const overTick = right !== null && ((right.type === 'call_expression' && right.childForFieldName('function')?.childForFieldName('field')?.text === 'Tick') || (right.type === 'identifier' && tickNames.has(right.text)));
+      if (!overTick) return true;
       continue;
     }
     if (child.type !== 'comment') return true;
@@ -50,12 +51,19 @@ function loopCanEnd(loop: Node): boolean {
 /** Whether the function never returns after `statement`: the statement, or a later one in the same list, is a
  * loop that cannot end. The ticker then lives exactly as long as it is used. */
 function neverReturnsAfter(statement: Node): boolean {
+  // `c := time.Tick(d)` followed by `for range c`: the channel in c is never closed.
+  const tickNames = new Set<string>();
+  if (statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') {
+    const left = statement.childForFieldName('left');
+    const first = left?.type === 'expression_list' ? left.namedChild(0) : left;
+    if (first !== null && first !== undefined && first.type === 'identifier') tickNames.add(first.text);
+  }
   let current: Node | null = statement;
   while (current !== null) {
-    if (current.type === 'for_statement' && !loopCanEnd(current)) return true;
+    if (current.type === 'for_statement' && !loopCanEnd(current, tickNames)) return true;
     if (current.type === 'labeled_statement') {
       const inner = current.namedChildren.find((child) => child !== null && child.type === 'for_statement');
-      if (inner !== undefined && inner !== null && !loopCanEnd(inner)) return true;
+      if (inner !== undefined && inner !== null && !loopCanEnd(inner, tickNames)) return true;
     }
     if (current.type === 'return_statement') return false;
     current = current.nextNamedSibling;
@@ -78,7 +86,9 @@ export const timeTickLeak: Rule = {
       'main module\'s go.mod says `go 1.22` or older, and `NewTimer`\'s documentation says that with ' +
       '`asynctimerchan=1` "unexpired timers won\'t be garbage collected". So in such a module every call of a function ' +
       'that uses `time.Tick` and returns leaves a live ticker behind: measured with Go 1.26.8, 100000 returned ' +
-      '`time.Tick(time.Hour)` calls kept about 26 MB on the heap after GC at `go 1.22`, and 0 at `go 1.23`. A ' +
+      '`time.Tick(time.Hour)` calls kept about 26 MB on the heap after GC at `go 1.22`, and 0 at `go 1.23`. ' +
+      'goroscope goes by the go line of the module it lints, which decides when that module is the program; a ' +
+      'library at `go 1.22` built into a program at `go 1.23` or later gets the new behaviour. A ' +
       'function that never returns (`main`, `init`, a `for range time.Tick(d)` loop without a way out) uses its ' +
       'ticker for the life of the program and is not reported.',
     fix:

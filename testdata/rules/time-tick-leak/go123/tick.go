@@ -40,3 +40,18 @@ func NegNewTickerEachRoundAt123() {
 		}
 	}
 }
+
+// A labelled break leaves the loop from inside the select, so the function returns.
+func NegLabelledBreakFromSelectAt123() {
+	stop := make(chan struct{})
+	close(stop)
+	tick := time.Tick(time.Hour)
+loop:
+	for {
+		select {
+		case <-stop:
+			break loop
+		case <-tick:
+		}
+	}
+}
