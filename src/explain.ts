@@ -16,6 +16,7 @@ import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, CrashKind, ExplainResult, Goroutine, Race, Traceback, Waiter } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/races.js';
+import type { FindingsCache } from './analyse/lint/at.js';
 
 export interface ExplainOptions {
   /** Group goroutines by identical stacks at this level (default: ignore-wait). */
@@ -114,6 +115,26 @@ function runningInUserCode(tb: Traceback, crashing: number | null): Waiter[] {
   return out;
 }
 
+/** Runtime functions of the map implementation, before and after Go 1.24's swiss maps. */
+const MAP_RUNTIME_FRAME = /^(runtime\.map(assign|access|delete|iter|clone)|internal\/runtime\/maps\.)/;
+
+/**
+ * A segmentation fault inside the map implementation is how a map corrupted by concurrent writes can die when
+ * the runtime's concurrent-write check does not fire first (seen here on Go 1.26: test/rules-exec-message.test.ts
+ * accepts both outcomes for the same racing program).
+ */
+function mapFaultAdvice(kind: CrashKind, tb: Traceback, crashing: number | null): string[] {
+  if (kind !== 'unexpected_signal' && kind !== 'nil_pointer_deref') return [];
+  const g = tb.goroutines.find((candidate) => candidate.id === crashing) ?? tb.goroutines[0];
+  const inMapCode = g?.frames.slice(0, 6).some((frame) => MAP_RUNTIME_FRAME.test(frame.function)) ?? false;
+  if (!inMapCode) return [];
+  return [
+    'The fault is inside the Go map implementation. Unsynchronised concurrent writes can corrupt a map so that it ' +
+      'faults like this before the runtime reports "concurrent map writes": look for a map shared between goroutines ' +
+      'without a lock, and run the tests with -race.',
+  ];
+}
+
 /** Turns one parsed traceback and its buckets into a diagnosis. */
 export function diagnose(tb: Traceback, bucketer: Bucketer): Crash {
   const { kind, message } = classify(tb);
@@ -139,7 +160,7 @@ export function diagnose(tb: Traceback, bucketer: Bucketer): Crash {
     waiters: findWaiters(tb, kind),
     otherSide: MAP_RACE_KINDS.has(kind) ? runningInUserCode(tb, goroutine) : [],
     explanation: entry.explanation,
-    advice: versionAdvice(kind, tb, version.range),
+    advice: [...versionAdvice(kind, tb, version.range), ...mapFaultAdvice(kind, tb, goroutine)],
     fixes: entry.fixes,
     links: entry.links,
     source: { file: tb.source, startLine: tb.startLine, endLine: tb.endLine },
@@ -157,6 +178,29 @@ export function attachSourceContext(crashes: Crash[], tree: SourceTree): void {
   }
 }
 
+/** Cites the lint findings on each culprit line that maps onto the local source (crash -> hazard). */
+export async function attachHazards(crashes: Crash[], tree: SourceTree): Promise<void> {
+  if (!crashes.some((crash) => crash.culpritContext !== undefined)) return;
+  // Loaded only when there is source to lint: the Go parser is not needed to read a log.
+  const { findingsAt } = await import('./analyse/lint/at.js');
+  const { ruleByName } = await import('./analyse/lint/registry.js');
+  const cache: FindingsCache = new Map();
+  for (const crash of crashes) {
+    const local = crash.culpritContext?.localFile;
+    if (local === undefined || crash.culprit === null) continue;
+    const findings = await findingsAt(tree.root, local, crash.culprit.line, { cache });
+    if (findings.length === 0) continue;
+    crash.hazards = findings.map((f) => ({
+      rule: f.rule,
+      title: ruleByName(f.rule)?.meta.title ?? f.rule,
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      message: f.message,
+    }));
+  }
+}
+
 /** The local source tree to cite: an explicit --src, else the Go module around cwd, else none. */
 export function openSourceTree(srcDir: string | false | undefined, cwd: string): SourceTree | undefined {
   if (srcDir === false) return undefined;
@@ -170,5 +214,6 @@ export async function explain(inputs: string[], options: ExplainOptions = {}): P
   const report = await readInputs(inputs, explainer, options.stdin ? { stdin: options.stdin } : {});
   const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
   const { crashes, races } = explainer.result(tree);
+  if (tree !== undefined) await attachHazards(crashes, tree);
   return { schemaVersion: 1, crashes, races, inputs: report.inputs, skipped: report.skipped };
 }

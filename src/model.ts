@@ -202,6 +202,16 @@ export interface Waiter {
   culprit: Location | null;
 }
 
+/** A lint finding on a crash's culprit line: the hazard this crash is an instance of (`explain --src`). */
+export interface Hazard {
+  rule: string;
+  title: string;
+  severity: 'error' | 'warning' | 'info';
+  file: string;
+  line: number;
+  message: string;
+}
+
 export interface Crash {
   kind: CrashKind;
   /** Catalogue title, e.g. "Concurrent map writes". */
@@ -214,6 +224,8 @@ export interface Crash {
   goroutine: number | null;
   culprit: Location | null;
   culpritContext?: SourceContext;
+  /** Lint findings on the culprit line, when the source was found (`--src`). */
+  hazards?: Hazard[];
   /** Inferred Go version range from the format, e.g. ">=1.21" or "1.17-1.20". */
   goVersion: string;
   goroutineCount: number;

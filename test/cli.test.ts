@@ -77,3 +77,16 @@ describe('goroscope explain (CLI)', () => {
     assert.equal(version.stdout.trim(), pkg.version);
   });
 });
+
+describe('goroscope explain on a map corrupted by a race (observed log)', () => {
+  it('classifies the fault, blames the racing write and says it is likely a map race', async () => {
+    const run = await runCli(['explain', '--format', 'json', '--no-src', join(repoRoot, 'testdata', 'observed', 'map-corruption-fault.log')]);
+    assert.equal(run.code, 1, run.stderr);
+    const [crash] = (JSON.parse(run.stdout) as { crashes: { kind: string; culprit: { line: number }; recoverable: boolean; advice: string[] }[] }).crashes;
+    assert.ok(crash);
+    assert.equal(crash.kind, 'unexpected_signal');
+    assert.equal(crash.culprit.line, 48, 'recover.go:48 is the racing write in testdata/rules/recover-cannot-catch');
+    assert.equal(crash.recoverable, false);
+    assert.ok(crash.advice.some((a) => a.includes('inside the Go map implementation')));
+  });
+});

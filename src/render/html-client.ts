@@ -207,6 +207,9 @@ export const HTML_CLIENT_SCRIPT = `
         (crash.goroutine !== null ? 'goroutine ' + crash.goroutine + ' at ' : ''),
         el('code', { text: crash.culprit.function }), ' ', el('span', { className: 'muted', text: loc(crash.culprit) })]));
       if (crash.culpritContext) card.appendChild(codeFrame(crash.culpritContext));
+      (crash.hazards || []).forEach(function (h) {
+        card.appendChild(el('p', { className: 'warn' }, [el('strong', { text: 'Lint: ' }), h.rule + ' flags this line: ' + h.message]));
+      });
     }
     card.appendChild(el('p', { className: crash.recoverable ? '' : 'warn', text: crash.recoverable
       ? 'recover(): a deferred recover() in the failing goroutine could have caught this panic.'

@@ -44,6 +44,9 @@ function crashToMarkdown(crash: Crash): string {
       out.push('');
       out.push(codeBlock(numbered.join('\n'), 'go'));
     }
+    for (const hazard of crash.hazards ?? []) {
+      out.push('', `**Lint:** ${inlineCode(hazard.rule)} flags this line: ${escapeMarkdown(hazard.message)}`);
+    }
     out.push('');
   }
   out.push(`**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`);

@@ -65,6 +65,9 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
     const who = crash.goroutine === null ? '' : `goroutine ${crash.goroutine} `;
     out.push(`  ${s.bold('Where')}: ${who}at ${s.cyan(locationText(crash.culprit))}`);
     if (crash.culpritContext) out.push(codeFrame(crash.culpritContext, s));
+    for (const hazard of crash.hazards ?? []) {
+      out.push(wrap(`${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags this line: ${sanitize(hazard.message)} (docs/rules/${hazard.rule}.md)`, width, '  ', '    '));
+    }
   } else if (crash.goroutine !== null) {
     out.push(`  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`);
   }

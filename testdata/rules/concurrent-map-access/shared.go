@@ -509,3 +509,30 @@ func NegSpawnerReadsAfterWait() {
 	wg.Wait()
 	_ = s.best("ann")
 }
+
+type journal struct {
+	lines map[int]string
+}
+
+func (j *journal) write(n int, done chan<- bool) {
+	j.lines[n] = "entry"
+	done <- true
+}
+
+// NegWaitInsideLoop: each goroutine is waited for before the loop starts the next one.
+func NegWaitInsideLoop() {
+	j := &journal{lines: map[int]string{}}
+	own := map[int]int{}
+	for i := 0; i < 4; i++ {
+		done := make(chan bool)
+		go j.write(i, done)
+		<-done
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			own[i] = i
+		}()
+		wg.Wait()
+	}
+}

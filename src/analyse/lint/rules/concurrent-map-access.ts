@@ -188,6 +188,18 @@ function firstSyncAfter(fn: Node, from: number, maps: Set<string>): number {
   return found;
 }
 
+/**
+ * Whether the goroutine started at `start` is started again by a loop while earlier ones may still run: inside
+ * a loop, and the loop body does not wait (Wait, receive, select) after starting it.
+ */
+function startedRepeatedly(start: Node, fn: Node, maps: Set<string> = new Set()): boolean {
+  if (!insideLoop(start, fn)) return false;
+  let loop = start.parent;
+  while (loop !== null && loop.type !== 'for_statement') loop = loop.parent;
+  const body = loop?.childForFieldName('body');
+  return body === null || body === undefined || firstSyncAfter(fn, start.endIndex, maps) >= body.endIndex;
+}
+
 /** Function literals that run as goroutines: go func(){}(), g.Go(func(){}), time.AfterFunc(d, func(){}). */
 function goroutineLiteral(literal: Node, file: FileFacts): Node | null {
   const parent = literal.parent;
@@ -283,6 +295,8 @@ interface GoroutineRoot {
   callOnly: boolean;
   /** The spawning function itself, whose accesses between a `go` and its next synchronisation race with it. */
   continuation?: boolean;
+  /** For the spawning function: the stretches [go statement end, next synchronisation) worth walking. */
+  windows?: [number, number][];
   scope: Scope;
 }
 
@@ -348,27 +362,44 @@ function parametersOf(fn: Node): { name: string; type: Node | null }[] {
   return out;
 }
 
-/** Names declared anywhere inside `node` (parameters, :=, var, range): local to each run of it. */
-function declaredNames(node: Node, index?: PackageIndex): Set<string> {
-  const known = index?.declared.get(node.id);
+const DECLARATION_TYPES = ['short_var_declaration', 'range_clause', 'var_spec', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration'];
+
+/** The nodes of a source-ordered list that lie inside `outer`. */
+function nodesWithin(list: Node[], outer: Node): Node[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid]?.startIndex ?? 0) < outer.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Node[] = [];
+  for (let i = lo; i < list.length; i++) {
+    const node = list[i];
+    if (node === undefined || node.startIndex >= outer.endIndex) break;
+    out.push(node);
+  }
+  return out;
+}
+
+/**
+ * Names declared anywhere inside `node` (receiver, parameters, :=, var, const, range): local to each run of it.
+ * Read from the file's node index rather than by walking the function.
+ */
+function declaredNames(node: Node, file: FileFacts, index: PackageIndex): Set<string> {
+  const known = index.declared.get(node.id);
   if (known !== undefined) return known;
   const out = new Set<string>();
-  index?.declared.set(node.id, out);
-  const visit = (inner: Node): boolean | void => {
-    if (inner.type === 'short_var_declaration' || inner.type === 'range_clause') {
-      for (const name of inner.childForFieldName('left')?.namedChildren ?? []) if (name !== null && name.type === 'identifier') out.add(name.text);
-    } else if (inner.type === 'var_spec' || inner.type === 'parameter_declaration' || inner.type === 'variadic_parameter_declaration') {
-      for (const name of inner.childrenForFieldName('name')) if (name !== null) out.add(name.text);
-    } else if (inner.type === 'const_spec') {
-      for (const name of inner.childrenForFieldName('name')) if (name !== null) out.add(name.text);
+  index.declared.set(node.id, out);
+  for (const type of DECLARATION_TYPES) {
+    for (const decl of nodesWithin(file.nodes(type), node)) {
+      if (decl.type === 'short_var_declaration' || decl.type === 'range_clause') {
+        for (const name of decl.childForFieldName('left')?.namedChildren ?? []) if (name !== null && name.type === 'identifier') out.add(name.text);
+      } else {
+        for (const name of decl.childrenForFieldName('name')) if (name !== null) out.add(name.text);
+      }
     }
-    return undefined;
-  };
-  for (const field of ['receiver', 'parameters']) {
-    const list = node.childForFieldName(field);
-    if (list !== null) walk(list, visit);
   }
-  walk(node, visit, false);
   return out;
 }
 
@@ -488,6 +519,7 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       }
       // Another goroutine's code; a deferred call in the spawning function runs at its end, after the window.
       if (node.type === 'go_statement' || (root.continuation === true && depth === 0 && node.type === 'defer_statement')) return false;
+      if (depth === 0 && root.windows !== undefined && !root.windows.some(([from, until]) => node.endIndex > from && node.startIndex < until)) return false;
       if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
         for (const target of assignedTargets(node)) {
           const inner = unparen(target);
@@ -540,7 +572,7 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
           const typeName = param.type?.type === 'map_type' ? 'map' : baseTypeName(param.type);
           if (typeName !== null) calleeTypes.set(param.name, typeName);
         });
-        const locals = declaredNames(target.node, index);
+        const locals = declaredNames(target.node, target.file, index);
         const calleeScope: Scope = (name) => bindings.get(name) ?? (!locals.has(name) && index.packageVars.has(name) ? `pkg:${name}` : null);
         const { ordered } = before(node);
         const name = target.type !== undefined ? `${target.type}.${target.node.childForFieldName('name')?.text ?? ''}` : (target.node.childForFieldName('name')?.text ?? '');
@@ -559,7 +591,7 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
   return out;
 }
 
-/** Whether `fn` holds the lock a helper takes and leaves held for its caller (`s.lock()`, `defer s.lockFor()()`). */
+/** Whether `helper` takes a lock and leaves it held for its caller (`s.acquire()` followed by `defer s.mu.Unlock()`). */
 function leavesLocked(helper: Node): boolean {
   let locks = false;
   let unlocks = false;
@@ -638,11 +670,11 @@ function mayTouchMaps(index: PackageIndex, fn: Node, levels: number): boolean {
 }
 
 /** Names declared in the loops around `node` inside `fn`: each iteration (Go 1.22) or goroutine has its own. */
-function loopLocals(node: Node, fn: Node): Set<string> {
+function loopLocals(node: Node, fn: Node, file: FileFacts, index: PackageIndex): Set<string> {
   const out = new Set<string>();
   let current = node.parent;
   while (current !== null && current.id !== fn.id) {
-    if (current.type === 'for_statement') for (const name of declaredNames(current)) out.add(name);
+    if (current.type === 'for_statement') for (const name of declaredNames(current, file, index)) out.add(name);
     current = current.parent;
   }
   return out;
@@ -652,15 +684,15 @@ function loopLocals(node: Node, fn: Node): Set<string> {
 function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
   const roots: GoroutineRoot[] = [];
   const spawnerScope = (spawner: Node, at: Node): Scope => {
-    const declared = declaredNames(spawner, index);
-    const perIteration = loopLocals(at, spawner);
+    const declared = declaredNames(spawner, file, index);
+    const perIteration = loopLocals(at, spawner, file, index);
     return (name) => (perIteration.has(name) ? null : declared.has(name) ? `${spawner.id}:${name}` : index.packageVars.has(name) ? `pkg:${name}` : null);
   };
   const literalRoot = (literal: Node, start: Node, spawner: Node, label: string, args: Node[]): GoroutineRoot | null => {
     const body = literal.childForFieldName('body');
     if (body === null) return null;
     const outer = spawnerScope(spawner, start);
-    const locals = declaredNames(literal, index);
+    const locals = declaredNames(literal, file, index);
     const bindings = new Map<string, string>();
     parametersOf(literal).forEach((param, i) => {
       const arg = args[i];
@@ -669,7 +701,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
       if (root !== null && key !== null && arg !== undefined) bindings.set(param.name, key + unparen(arg).text.slice(root.length));
     });
     const scope: Scope = (name) => bindings.get(name) ?? (locals.has(name) ? null : outer(name));
-    return { start, file, spawner, selfConcurrent: insideLoop(start, spawner), label, body, callOnly: false, scope };
+    return { start, file, spawner, selfConcurrent: startedRepeatedly(start, spawner), label, body, callOnly: false, scope };
   };
   for (const statement of file.nodes('go_statement')) {
     const call = statement.namedChild(0);
@@ -684,14 +716,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     }
     // `go f(x)` and `go s.M(x)`: the callee runs with its receiver and parameters bound to the go statement's operands.
     const scope = spawnerScope(spawner, statement);
-    roots.push({ start: statement, file, spawner, selfConcurrent: insideLoop(statement, spawner), label: `the goroutine started at line ${line}`, body: statement, callOnly: true, scope });
-  }
-  const spawners = new Map<number, Node>();
-  for (const root of roots) if (root.spawner !== null) spawners.set(root.spawner.id, root.spawner);
-  for (const spawner of spawners.values()) {
-    const body = spawner.childForFieldName('body');
-    if (body === null) continue;
-    roots.push({ start: spawner, file, spawner, selfConcurrent: false, label: 'the spawning function', body, callOnly: false, continuation: true, scope: spawnerScope(spawner, body) });
+    roots.push({ start: statement, file, spawner, selfConcurrent: startedRepeatedly(statement, spawner), label: `the goroutine started at line ${line}`, body: statement, callOnly: true, scope });
   }
   for (const literal of file.nodes('func_literal')) {
     const start = goroutineLiteral(literal, file);
@@ -701,14 +726,28 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     const root = literalRoot(literal, start, spawner, `the goroutine started at line ${start.startPosition.row + 1}`, []);
     if (root !== null) roots.push(root);
   }
+  const spawners = new Map<number, { spawner: Node; windows: [number, number][] }>();
+  for (const root of roots) {
+    if (root.spawner === null) continue;
+    const entry = spawners.get(root.spawner.id) ?? { spawner: root.spawner, windows: [] };
+    const from = root.start.endIndex;
+    const until = firstSyncAfter(root.spawner, from, new Set());
+    if (until > from) entry.windows.push([from, until]);
+    spawners.set(root.spawner.id, entry);
+  }
+  for (const { spawner, windows } of spawners.values()) {
+    const body = spawner.childForFieldName('body');
+    if (body === null || windows.length === 0) continue;
+    roots.push({ start: spawner, file, spawner, selfConcurrent: false, label: 'the spawning function', body, callOnly: false, continuation: true, windows, scope: spawnerScope(spawner, body) });
+  }
   for (const fn of [...file.nodes('function_declaration'), ...file.nodes('method_declaration'), ...file.nodes('func_literal')]) {
     if (!isHandler(fn, file)) continue;
     const body = fn.childForFieldName('body');
     if (body === null) continue;
     const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
     const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
-    const outerNames = outer === null ? new Set<string>() : declaredNames(outer);
-    const locals = declaredNames(fn);
+    const outerNames = outer === null ? new Set<string>() : declaredNames(outer, file, index);
+    const locals = declaredNames(fn, file, index);
     const scope: Scope = (name) => {
       if (name === receiver.name && receiver.type !== null) return `handler:${receiver.type}`;
       if (locals.has(name)) return null;
@@ -886,7 +925,7 @@ export const concurrentMapAccess: Rule = {
           const writes = g.accesses.filter((a) => a.kind === 'write');
           if (writes.length === 0) continue;
           // The same literal started many times in a loop races with itself.
-          if (insideLoop(g.start, fn)) {
+          if (startedRepeatedly(g.start, fn, maps)) {
             const first = writes.find((w) => w.locks?.size === 0);
             if (first !== undefined) report(first, first, 'another instance of this goroutine', goLine);
           }
