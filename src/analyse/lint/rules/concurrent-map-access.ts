@@ -238,8 +238,8 @@ function isHandler(fn: Node, file: FileFacts): boolean {
  * net/http serves each request in its own goroutine, so a handler that writes a package-level map without a
  * lock races with itself as soon as two requests overlap.
  */
-function checkHandlers(context: RuleContext, reported: Set<number>): void {
-  const pkg = context.pkg;
+/** Package-level variables that are maps; a name also declared as a non-map (other build files) is left out. */
+function packageLevelMaps(pkg: RuleContext['pkg']): Set<string> {
   const maps = new Set<string>();
   const others = new Set<string>();
   for (const file of pkg.files) {
@@ -255,6 +255,12 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
     }
   }
   for (const other of others) maps.delete(other);
+  return maps;
+}
+
+function checkHandlers(context: RuleContext, reported: Set<number>): void {
+  const pkg = context.pkg;
+  const maps = packageLevelMaps(pkg);
   if (maps.size === 0) return;
   for (const file of pkg.files) {
     if (![...file.imports.values()].includes('net/http')) continue;
@@ -858,21 +864,7 @@ export const concurrentMapAccess: Rule = {
     const pkg = context.pkg;
     const reported = new Set<number>();
     checkHandlers(context, reported);
-    const packageMaps = new Set<string>();
-    const packageOthers = new Set<string>();
-    for (const file of pkg.files) {
-      for (const spec of file.nodes('var_spec')) {
-        if (enclosingFunction(spec) !== null) continue; // package level only (also inside var ( ... ) groups)
-        const type = spec.childForFieldName('type');
-        const values = spec.childForFieldName('value')?.namedChildren ?? [];
-        spec.childrenForFieldName('name').forEach((name, index) => {
-          if (name === null) return;
-          if (type !== null ? type.type === 'map_type' : isMapValue(values[index])) packageMaps.add(name.text);
-          else packageOthers.add(name.text);
-        });
-      }
-    }
-    for (const other of packageOthers) packageMaps.delete(other);
+    const packageMaps = packageLevelMaps(pkg);
     for (const file of pkg.files) {
       const spawners = new Map<number, { fn: Node; goroutines: { literal: Node; start: Node }[] }>();
       for (const literal of file.nodes('func_literal')) {
