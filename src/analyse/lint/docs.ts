@@ -25,6 +25,7 @@ export function renderRuleDoc(meta: RuleMeta, directive: string): string {
     EFFECT[meta.runtimeEffect],
     '',
   ];
+  if (meta.runtimeNote !== undefined) lines.push(meta.runtimeNote, '');
   if (meta.onlyBeforeGo !== undefined) lines.push(`Only reported for modules whose go.mod says \`go 1.${meta.onlyBeforeGo - 1}\` or older.`, '');
   lines.push(
     '## How to fix it',

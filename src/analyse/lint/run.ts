@@ -58,13 +58,14 @@ function editFor(file: FileFacts, startOffset: number, endOffset: number, newTex
   };
 }
 
-export function enabledRules(config: LintConfig): { rule: Rule; severity: Severity }[] {
-  const out: { rule: Rule; severity: Severity }[] = [];
+/** The rules to run and their severities; `configured` is set when the user's config chose the severity. */
+export function enabledRules(config: LintConfig): { rule: Rule; severity: Severity; configured: boolean }[] {
+  const out: { rule: Rule; severity: Severity; configured: boolean }[] = [];
   for (const rule of allRules) {
     const setting = config.rules?.[rule.meta.name];
     if (setting === 'off') continue;
     if (config.only !== undefined && !config.only.includes(rule.meta.name)) continue;
-    out.push({ rule, severity: setting ?? rule.meta.severity });
+    out.push({ rule, severity: setting ?? rule.meta.severity, configured: setting !== undefined });
   }
   return out;
 }
@@ -75,7 +76,7 @@ export function lintPackage(parser: GoParser, pkg: GoPackageFiles, config: LintC
   try {
     const facts = buildPackageFacts(pkg, files);
     const findings: LintFinding[] = [];
-    for (const { rule, severity } of enabledRules(config)) {
+    for (const { rule, severity, configured } of enabledRules(config)) {
       const only = rule.meta.onlyBeforeGo;
       if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
       const seen = new Set<string>();
@@ -85,7 +86,7 @@ export function lintPackage(parser: GoParser, pkg: GoPackageFiles, config: LintC
         seen.add(key);
         const finding: LintFinding = {
           rule: rule.meta.name,
-          severity,
+          severity: configured ? severity : (options.severity ?? severity),
           file: file.path,
           ...position(file, options.node),
           message: options.message,

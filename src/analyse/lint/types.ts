@@ -19,6 +19,8 @@ export interface RuleMeta {
   /** Markdown: how to fix it, with Go code. */
   fix: string;
   runtimeEffect: RuntimeEffect;
+  /** Markdown: what happens at run time for findings that `runtimeEffect` does not describe. */
+  runtimeNote?: string;
   /** The rule applies only to modules whose go.mod `go` line is below this minor version (loop vars: 22). */
   onlyBeforeGo?: number;
 }
@@ -65,6 +67,11 @@ export interface LintFinding {
 export interface ReportOptions {
   node: Node;
   message: string;
+  /**
+   * A finding milder than the rule's default (a rule with a crash case and a slow-code case); a severity the
+   * user sets for the rule in the config wins over both.
+   */
+  severity?: Severity;
   related?: { node: Node; message: string; file?: FileFacts }[];
   fix?: { description: string; edits?: { node: Node; newText: string }[] | { startOffset: number; endOffset: number; newText: string }[] };
 }
