@@ -2,17 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { loadLintConfig } from '../../analyse/lint/config.js';
-import { applyFixes } from '../../analyse/lint/fix.js';
-import { lintParallel } from '../../analyse/lint/parallel.js';
-import { rules } from '../../analyse/lint/registry.js';
-import { loadPackages } from '../../parse/gosource/load.js';
 import type { LintResult } from '../../analyse/lint/types.js';
-import { renderLintJson } from '../../render/lint-json.js';
-import { renderLintMarkdown } from '../../render/lint-markdown.js';
-import { renderLintText } from '../../render/lint-text.js';
-import { lintFindingsForHtml, renderHtml } from '../../render/html.js';
-import { renderSarif } from '../../render/sarif.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
 import type { CommandModule } from './index.js';
@@ -71,6 +61,14 @@ export const lintCommand: CommandModule = {
       .option('--no-color', 'never colour the text output')
       .action(async (patterns: string[], options: LintOptions) => {
         if (!FORMATS.has(options.format)) throw new UsageError(`unknown format "${options.format}"`, { hint: 'use --format text, json, sarif, markdown or html' });
+        // The Go parser and the rules load only when lint runs, so other commands start without them.
+        const [{ loadLintConfig }, { applyFixes }, { lintParallel }, { rules }, { loadPackages }] = await Promise.all([
+          import('../../analyse/lint/config.js'),
+          import('../../analyse/lint/fix.js'),
+          import('../../analyse/lint/parallel.js'),
+          import('../../analyse/lint/registry.js'),
+          import('../../parse/gosource/load.js'),
+        ]);
         const config = loadLintConfig(context.cwd, options.config);
         if (options.rule) {
           const known = new Set(rules.map((rule) => rule.meta.name));
@@ -100,6 +98,13 @@ export const lintCommand: CommandModule = {
             return undefined;
           }
         };
+        const [{ renderLintJson }, { renderLintMarkdown }, { renderLintText }, { lintFindingsForHtml, renderHtml }, { renderSarif }] = await Promise.all([
+          import('../../render/lint-json.js'),
+          import('../../render/lint-markdown.js'),
+          import('../../render/lint-text.js'),
+          import('../../render/html.js'),
+          import('../../render/sarif.js'),
+        ]);
         let text: string;
         if (options.format === 'json') text = renderLintJson(shown);
         else if (options.format === 'sarif') text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: version(), source });
