@@ -142,10 +142,11 @@ export function diagnose(tb: Traceback, bucketer: Bucketer): Crash {
   const buckets = bucketer.buckets();
   const version = inferGoVersion(tb);
   const entry = kindEntry(kind);
-  // Decided by what the runtime printed, not by the kind alone: Go 1.7 and 1.9 raised `unlock of unlocked
-  // mutex` as a panic, later versions as a fatal error. A test timeout is a panic, but raised by the testing
-  // package's alarm goroutine, where no recover() of the test's can reach it.
-  const recoverable = tb.fatalError === undefined && tb.panics.length > 0 && kind !== 'test_timeout';
+  // A fatal error is never recoverable. A panic is, unless the catalogue says this kind's panic is out of reach
+  // (a test timeout panics in the testing package's alarm goroutine); 'depends' kinds are decided by the printed
+  // form alone (`unlock of unlocked mutex` was a panic in Go 1.7 and 1.9, a fatal error since).
+  const printedAsPanic = tb.fatalError === undefined && tb.panics.length > 0;
+  const recoverable = printedAsPanic && entry.recoverable !== false;
   return {
     kind,
     title: entry.title,

@@ -41,6 +41,11 @@ function assertDiagnosis(crashes: Crash[], entry: ManifestEntry, label: string, 
   const crash = crashOf(crashes, entry.kind);
   assert.ok(crash, `${label}: no crash found`);
   assert.equal(crash.kind, entry.kind, `${label}: kind`);
+  // What recover() could do follows from what the runtime printed: a fatal error never, a panic in its goroutine.
+  if (/^fatal error: /m.test(logText.split('\ngoroutine ')[0] ?? '')) assert.equal(crash.recoverable, false, `${label}: fatal errors cannot be recovered`);
+  if (entry.kind === 'unlock_of_unlocked' && /^panic: sync: unlock of unlocked mutex/m.test(logText)) {
+    assert.equal(crash.recoverable, true, `${label}: Go 1.9 raised this as an ordinary panic`);
+  }
   if (entry.culprits.length === 0) return;
   if (!printsMarkedLine(logText, entry)) {
     assert.equal(crash.culprit, null, `${label}: the log shows no marked line, so no culprit can be named`);
