@@ -5,6 +5,14 @@
 
 import type { CrashKind, PanicValue, Traceback } from '../model.js';
 
+/** The fatal errors the runtime raises when it catches two goroutines using one map at once. */
+export const MAP_RACE_KINDS: ReadonlySet<CrashKind> = new Set<CrashKind>([
+  'concurrent_map_writes',
+  'concurrent_map_read_write',
+  'concurrent_map_iteration_write',
+  'concurrent_map_clone_write',
+]);
+
 export interface Classification {
   kind: CrashKind;
   /** The panic value or fatal error text as printed (for signals and dumps, a short description). */

@@ -5,6 +5,7 @@
 
 import type { CrashKind, Traceback } from '../model.js';
 import { packagePath } from './stdlib.js';
+import { MAP_RACE_KINDS } from './classify.js';
 
 export interface GoVersionGuess {
   /** ">=1.21", "1.17-1.20", "<=1.16", "1.25" or "unknown". */
@@ -150,27 +151,20 @@ export function parseRange(range: string): [number, number] {
   return [OLDEST, NEWEST];
 }
 
-const MAP_KINDS: ReadonlySet<CrashKind> = new Set<CrashKind>([
-  'concurrent_map_writes',
-  'concurrent_map_read_write',
-  'concurrent_map_iteration_write',
-  'concurrent_map_clone_write',
-]);
-
 /** Advice that depends on the Go release and on what the traceback setting let the runtime print. */
 export function versionAdvice(kind: CrashKind, tb: Traceback, range: string): string[] {
   const [, hi] = parseRange(range);
   const advice: string[] = [];
   // goroutineCount also counts goroutines the parser saw but did not keep.
   const printed = Math.max(tb.goroutineCount, tb.goroutines.length);
-  if (MAP_KINDS.has(kind) && printed <= 1) {
+  if (MAP_RACE_KINDS.has(kind) && printed <= 1) {
     // Verified: go1.25.9 prints the other map user too, go1.26.8 only the failing one (runtime1.go:
     // `all = gp.m.throwing > throwTypeUser`, was `>=`).
     advice.push(
       'Only the failing goroutine was printed (Go >= 1.26 does this for fatal errors); run with GOTRACEBACK=all to also see the goroutine it raced with, or run the tests with -race.',
     );
   }
-  if ((MAP_KINDS.has(kind) || kind === 'unlock_of_unlocked') && hi <= 18) {
+  if ((MAP_RACE_KINDS.has(kind) || kind === 'unlock_of_unlocked') && hi <= 18) {
     advice.push('Go <= 1.18 prints runtime frames (runtime.throw, runtime.mapassign...) on top of this error; the culprit is the first frame below them.');
   }
   if (kind === 'test_timeout' && (tb.testTimeout?.runningTests.length ?? 0) === 0) {

@@ -6,7 +6,7 @@ import type { AccessSide, Frame, Location, Race, SourceContext } from '../model.
 import { raceKind, type RaceObjectKind } from '../knowledge/races.js';
 import type { LineContext, LineSink } from '../input/lines.js';
 import { RaceParser, type RaceAccessReport, type RaceGoroutineCreation, type RaceReport } from '../parse/race.js';
-import { firstUserFrame, gorootOfFrame, toLocation, type StdHints } from './stdlib.js';
+import { firstUserFrame, gorootOfFrame, isMapFrame, toLocation, type StdHints } from './stdlib.js';
 
 export interface RaceAnalysisOptions {
   /** The text of a source line, when the file can be found locally (used to tell a field from a variable). */
@@ -16,13 +16,6 @@ export interface RaceAnalysisOptions {
   hints?: StdHints;
 }
 
-/** The runtime's map implementation: `runtime.mapassign_faststr` (all versions; its file is under
- * internal/runtime/maps/ from Go 1.24), `internal/runtime/maps.(*Map).PutSlot`, and reflect's map entry points. */
-export function isMapFrame(frame: Location): boolean {
-  const fn = frame.function;
-  if (fn.startsWith('runtime.map') || fn.startsWith('internal/runtime/maps.') || fn.startsWith('reflect.map')) return true;
-  return fn === 'maps.clone' || fn === 'runtime.evacuate' || fn === 'runtime.growWork';
-}
 
 /** Runtime helpers behind append and copy. */
 function isSliceFrame(frame: Location): boolean {

@@ -150,3 +150,11 @@ export function firstUserFrame(frames: readonly Frame[], hints?: StdHints, from 
 export function toLocation(loc: Location): Location {
   return { function: loc.function, file: loc.file, line: loc.line };
 }
+
+/** The runtime's map implementation: `runtime.mapassign_faststr` (all versions; its file is under
+ * internal/runtime/maps/ from Go 1.24), `internal/runtime/maps.(*Map).PutSlot`, and reflect's map entry points. */
+export function isMapFrame(frame: Location): boolean {
+  const fn = frame.function;
+  if (fn.startsWith('runtime.map') || fn.startsWith('internal/runtime/maps.') || fn.startsWith('reflect.map')) return true;
+  return fn === 'maps.clone' || fn === 'runtime.evacuate' || fn === 'runtime.growWork';
+}
