@@ -2,10 +2,10 @@
 // renderer reads. The CLI's `explain` command and the `test`/`stress` runners both go through here.
 
 import type { Readable } from 'node:stream';
-import { Bucketer, type BucketLevel } from './analyse/buckets.js';
+import { Bucketer, type BucketDetail, type BucketLevel } from './analyse/buckets.js';
 import { classify } from './analyse/classify.js';
-import { findCulprit, goroutineCulprit } from './analyse/culprit.js';
-import { learnGoroots } from './analyse/stdlib.js';
+import { findCulprit } from './analyse/culprit.js';
+import { mapFaultAdvice, otherSide } from './analyse/map-race.js';
 import { findWaiters } from './analyse/deadlock.js';
 import { inferGoVersion, versionAdvice } from './analyse/goversion.js';
 import { findLeaks } from './analyse/leaks.js';
@@ -13,7 +13,7 @@ import { findModuleRoot, indexSourceTree, sourceContext, type SourceTree } from 
 import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
-import type { Crash, CrashKind, ExplainResult, Goroutine, Race, Traceback, Waiter } from './model.js';
+import type { Crash, ExplainResult, Goroutine, Race, Traceback } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/races.js';
 import type { FindingsCache } from './analyse/lint/at.js';
@@ -40,16 +40,22 @@ export class Explainer implements LineSink {
   private readonly tracebackParser: TracebackParser;
   private readonly raceCollector = new RaceCollector();
   private readonly grouping: BucketLevel;
-  private current: { traceback: Traceback; bucketer: Bucketer; crashingGoroutine: number | undefined } | undefined;
+  private readonly retainGoroutines: number;
+  /**
+   * The current traceback's buckets, and the bucket of each goroutine the parser keeps (the ones the culprit
+   * search sees), so the bucket of the goroutine the diagnosis names can be marked afterwards.
+   */
+  private current: { traceback: Traceback; bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } | undefined;
 
   constructor(options: ExplainOptions = {}) {
     this.grouping = options.grouping ?? 'ignore-wait';
+    this.retainGoroutines = options.retainGoroutines ?? DEFAULT_RETAINED_GOROUTINES;
     this.tracebackParser = new TracebackParser(
       {
         goroutine: (g, tb) => this.onGoroutine(g, tb),
         traceback: (tb) => this.onTraceback(tb),
       },
-      { retainGoroutines: options.retainGoroutines ?? DEFAULT_RETAINED_GOROUTINES },
+      { retainGoroutines: this.retainGoroutines },
     );
   }
 
@@ -71,74 +77,33 @@ export class Explainer implements LineSink {
     return { crashes: this.crashes, races };
   }
 
-  private bucketsFor(tb: Traceback): { bucketer: Bucketer; crashingGoroutine: number | undefined } {
+  private bucketsFor(tb: Traceback): { bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } {
     if (this.current?.traceback !== tb) {
-      this.current = { traceback: tb, bucketer: new Bucketer(this.grouping), crashingGoroutine: undefined };
+      this.current = { traceback: tb, bucketer: new Bucketer(this.grouping), bucketOf: new Map() };
     }
     return this.current;
   }
 
   private onGoroutine(g: Goroutine, tb: Traceback): void {
     const state = this.bucketsFor(tb);
-    // The runtime prints the goroutine that failed first, right after the panic or fatal error header.
-    if (state.crashingGoroutine === undefined && hasFailureHeader(tb)) state.crashingGoroutine = g.id;
-    state.bucketer.add(g, state.crashingGoroutine);
+    const bucket = state.bucketer.add(g);
+    if (state.bucketOf.size < this.retainGoroutines) state.bucketOf.set(g.id, bucket);
   }
 
   private onTraceback(tb: Traceback): void {
-    const { bucketer } = this.bucketsFor(tb);
+    const { bucketer, bucketOf } = this.bucketsFor(tb);
     this.current = undefined;
-    this.crashes.push(diagnose(tb, bucketer));
+    this.crashes.push(diagnose(tb, bucketer, bucketOf));
   }
-}
-
-function hasFailureHeader(tb: Traceback): boolean {
-  return tb.panics.length > 0 || tb.fatalError !== undefined || tb.signal !== undefined || tb.testTimeout !== undefined;
-}
-
-const MAP_RACE_KINDS = new Set<CrashKind>([
-  'concurrent_map_writes',
-  'concurrent_map_read_write',
-  'concurrent_map_iteration_write',
-  'concurrent_map_clone_write',
-]);
-
-/** Goroutines other than the crashing one that were on a CPU or about to be, in user code. */
-function runningInUserCode(tb: Traceback, crashing: number | null): Waiter[] {
-  const hints = { goroots: learnGoroots(tb) };
-  const out: Waiter[] = [];
-  for (const g of tb.goroutines) {
-    if (g.id === crashing || !(g.state.startsWith('running') || g.state.startsWith('runnable'))) continue;
-    const { culprit, fromCreatedBy } = goroutineCulprit(g, hints);
-    if (culprit !== null && !fromCreatedBy) out.push({ goroutine: g.id, state: g.state, culprit });
-  }
-  return out;
-}
-
-/** Runtime functions of the map implementation, before and after Go 1.24's swiss maps. */
-const MAP_RUNTIME_FRAME = /^(runtime\.map(assign|access|delete|iter|clone)|internal\/runtime\/maps\.)/;
-
-/**
- * A segmentation fault inside the map implementation is how a map corrupted by concurrent writes can die when
- * the runtime's concurrent-write check does not fire first (seen here on Go 1.26: test/rules-exec-message.test.ts
- * accepts both outcomes for the same racing program).
- */
-function mapFaultAdvice(kind: CrashKind, tb: Traceback, crashing: number | null): string[] {
-  if (kind !== 'unexpected_signal' && kind !== 'nil_pointer_deref') return [];
-  const g = tb.goroutines.find((candidate) => candidate.id === crashing) ?? tb.goroutines[0];
-  const inMapCode = g?.frames.slice(0, 6).some((frame) => MAP_RUNTIME_FRAME.test(frame.function)) ?? false;
-  if (!inMapCode) return [];
-  return [
-    'The fault is inside the Go map implementation. Unsynchronised concurrent writes can corrupt a map so that it ' +
-      'faults like this before the runtime reports "concurrent map writes": look for a map shared between goroutines ' +
-      'without a lock, and run the tests with -race.',
-  ];
 }
 
 /** Turns one parsed traceback and its buckets into a diagnosis. */
-export function diagnose(tb: Traceback, bucketer: Bucketer): Crash {
+export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyMap<number, BucketDetail>): Crash {
   const { kind, message } = classify(tb);
   const { goroutine, culprit } = findCulprit(tb, kind);
+  // The named goroutine's group leads the list, except in a plain dump, where no goroutine failed.
+  const named = goroutine === null || kind === 'goroutine_dump' ? undefined : bucketOf?.get(goroutine);
+  if (named !== undefined && goroutine !== null) bucketer.markCrashing(named, goroutine);
   const buckets = bucketer.buckets();
   const version = inferGoVersion(tb);
   const entry = kindEntry(kind);
@@ -159,7 +124,7 @@ export function diagnose(tb: Traceback, bucketer: Bucketer): Crash {
     buckets,
     leaks: findLeaks(buckets),
     waiters: findWaiters(tb, kind),
-    otherSide: MAP_RACE_KINDS.has(kind) ? runningInUserCode(tb, goroutine) : [],
+    otherSide: otherSide(kind, tb, goroutine),
     explanation: entry.explanation,
     advice: [...versionAdvice(kind, tb, version.range), ...mapFaultAdvice(kind, tb, goroutine)],
     fixes: entry.fixes,

@@ -177,7 +177,7 @@ export interface Bucket {
   createdBy?: Location;
   /** Goroutine ids in the bucket (the first few; `count` is the true size). */
   goroutineIds: number[];
-  /** The crashing goroutine is in this bucket. */
+  /** Holds the goroutine the diagnosis names (Crash.goroutine); never set for a plain dump, where nothing failed. */
   crashing: boolean;
   /** No frame is user code, so `culprit` is the `created by` line that started these goroutines. */
   culpritFromCreatedBy?: boolean;
@@ -220,7 +220,10 @@ export interface Crash {
   message: string;
   /** Whether a deferred recover() in the crashing goroutine could have stopped it. */
   recoverable: boolean;
-  /** The crashing goroutine id, or null when none is known (a plain dump). */
+  /**
+   * The goroutine the diagnosis names: the failing one; for a deadlock or test timeout the stuck one; for a plain
+   * dump one goroutine of the largest stuck group. Null when the log shows none.
+   */
   goroutine: number | null;
   culprit: Location | null;
   culpritContext?: SourceContext;

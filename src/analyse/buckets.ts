@@ -113,7 +113,8 @@ export class Bucketer {
     return { culprit: null, fromCreatedBy: false };
   }
 
-  add(g: Goroutine, crashingGoroutine?: number): void {
+  /** Counts g in its bucket and returns that bucket. */
+  add(g: Goroutine, crashingGoroutine?: number): BucketDetail {
     const h = this.hash(g);
     const crashing = crashingGoroutine !== undefined && g.id === crashingGoroutine;
     let list = this.byHash.get(h);
@@ -127,7 +128,7 @@ export class Bucketer {
         if (found.goroutineIds.length < MAX_IDS) found.goroutineIds.push(g.id);
         else if (crashing) found.goroutineIds[MAX_IDS - 1] = g.id;
         if (crashing) found.crashing = true;
-        return;
+        return found;
       }
     } else {
       list = [];
@@ -171,6 +172,15 @@ export class Bucketer {
     };
     list.push(rep);
     this.reps.push(rep);
+    return bucket;
+  }
+
+  /** Marks `bucket` as holding the goroutine a diagnosis names, after the fact (it sorts first). */
+  markCrashing(bucket: BucketDetail, goroutineId: number): void {
+    bucket.crashing = true;
+    if (bucket.goroutineIds.includes(goroutineId)) return;
+    if (bucket.goroutineIds.length < MAX_IDS) bucket.goroutineIds.push(goroutineId);
+    else bucket.goroutineIds[MAX_IDS - 1] = goroutineId;
   }
 
   /** The crashing goroutine's bucket first, then the largest; equal counts keep their order in the input. */

@@ -232,7 +232,7 @@ export const HTML_CLIENT_SCRIPT = `
       var list = el('div', { className: 'buckets' });
       var items = crash.buckets.map(function (b, i) {
         var summary = el('summary', {}, [el('span', { className: 'count', text: String(b.count) }), el('span', { className: 'state', text: b.state + (minutes(b.waitMinutes) ? ', ' + minutes(b.waitMinutes) : '') }),
-          b.culprit ? b.culprit.function + ' ' + loc(b.culprit) : '(runtime only)', b.crashing ? el('strong', { className: 'bad', text: '  crashed here' }) : null]);
+          b.culprit ? b.culprit.function + ' ' + loc(b.culprit) : '(runtime only)', b.crashing && crash.goroutine !== null ? el('strong', { className: 'bad', text: '  goroutine ' + crash.goroutine }) : null]);
         var details = el('details', { className: 'bucket' }, [summary, framesList(b.frames)]);
         if (b.crashing || i === 0) details.open = true;
         var haystack = (b.state + ' ' + b.frames.map(function (f) { return f.function + ' ' + loc(f); }).join(' ')).toLowerCase();

@@ -74,7 +74,7 @@ function crashToMarkdown(crash: Crash): string {
     out.push('| count | state | wait (min) | first user frame |', '|---:|---|---|---|');
     for (const b of crash.buckets.slice(0, 30)) {
       const wait = b.waitMinutes[1] === 0 ? '' : b.waitMinutes[0] === b.waitMinutes[1] ? `${b.waitMinutes[0]}` : `${b.waitMinutes[0]}-${b.waitMinutes[1]}`;
-      const mark = b.crashing ? ' **(crashed)**' : '';
+      const mark = b.crashing && crash.goroutine !== null ? ` **(goroutine ${crash.goroutine})**` : '';
       out.push(`| ${b.count} | ${escapeMarkdown(b.state)} | ${wait} | ${b.culprit ? where(b.culprit) : 'runtime only'}${mark} |`);
     }
     if (crash.buckets.length > 30) out.push('', `… and ${crash.buckets.length - 30} more groups.`);

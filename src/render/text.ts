@@ -43,11 +43,11 @@ function indentCode(code: string): string {
     .join('\n');
 }
 
-function bucketLine(bucket: Bucket, s: Style): string {
+function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
   const count = String(bucket.count).padStart(7);
   const state = `[${sanitize(bucket.state)}${minutes(bucket.waitMinutes)}]`;
   const where = bucket.culprit ? locationText(bucket.culprit) : s.dim('(runtime or standard library only)');
-  const mark = bucket.crashing ? s.red(' <- crashed here') : '';
+  const mark = bucket.crashing && named !== null ? s.red(` <- goroutine ${named}`) : '';
   return `  ${count} x ${state.padEnd(28)} ${where}${mark}`;
 }
 
@@ -119,7 +119,7 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
     const max = options.maxBuckets ?? DEFAULT_MAX_BUCKETS;
     out.push('');
     out.push(`  ${s.bold('Goroutines')}: ${crash.goroutineCount} in ${crash.buckets.length} group(s) with the same stack`);
-    for (const bucket of crash.buckets.slice(0, max)) out.push(bucketLine(bucket, s));
+    for (const bucket of crash.buckets.slice(0, max)) out.push(bucketLine(bucket, s, crash.goroutine));
     if (crash.buckets.length > max) {
       const rest = crash.buckets.slice(max).reduce((sum, b) => sum + b.count, 0);
       out.push(s.dim(`    ... ${crash.buckets.length - max} more group(s), ${rest} goroutine(s) (--format json lists all)`));
