@@ -1,21 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ExpectedError } from '../errors.js';
 import { commands } from './commands/index.js';
 import type { CliContext } from './context.js';
-
-function packageVersion(): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-  } catch {
-    return 'unknown';
-  }
-  if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') {
-    return parsed.version;
-  }
-  return 'unknown';
-}
+import { packageVersion } from './version.js';
 
 /** Runs the CLI against the given context and returns the exit code (0 clean, 1 found, 2 error). */
 export async function run(argv: string[], context: CliContext): Promise<number> {

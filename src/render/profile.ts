@@ -2,6 +2,7 @@
 import type { Hotspot, ProfileReport, ProfileResult } from '../model.js';
 import { codeBlock, escapeMarkdown, inlineCode } from './markdown.js';
 import { sanitize, style } from './style.js';
+import { codeFrame } from './text.js';
 
 const UNIT_SCALE: [number, string][] = [
   [3_600e9, 'h'],
@@ -39,14 +40,7 @@ function hotspotLines(hotspot: Hotspot, report: ProfileReport, rank: number, col
   const out = [
     `  ${String(rank).padStart(2)}. ${s.bold(percent(hotspot.share).padStart(6))}  ${formatValue(hotspot.value, report.unit).padEnd(12)} ${s.cyan(sanitize(hotspot.function))}  ${sanitize(hotspot.file)}:${hotspot.line}`,
   ];
-  if (hotspot.context) {
-    const ctx = hotspot.context;
-    ctx.lines.forEach((text, i) => {
-      const n = ctx.firstLine + i;
-      const line = `${n === ctx.focusLine ? '>' : ' '} ${String(n).padStart(5)} | ${sanitize(text)}`;
-      out.push(`        ${n === ctx.focusLine ? s.bold(line) : s.dim(line)}`);
-    });
-  }
+  if (hotspot.context) out.push(codeFrame(hotspot.context, s, '        '));
   for (const link of hotspot.linkedTo ?? []) out.push(s.yellow(`        also the ${link.what} at ${sanitize(link.location.file)}:${link.location.line}`));
   return out;
 }

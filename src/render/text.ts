@@ -22,7 +22,8 @@ function minutes(range: [number, number]): string {
   return min === max ? `, ${min} min` : `, ${min}-${max} min`;
 }
 
-function codeFrame(context: SourceContext, s: Style): string {
+/** Numbered source lines with the focus line marked `>`, each prefixed with `indent`. */
+export function codeFrame(context: SourceContext, s: Style, indent = '    '): string {
   const last = context.firstLine + context.lines.length - 1;
   const width = String(last).length;
   return context.lines
@@ -32,7 +33,7 @@ function codeFrame(context: SourceContext, s: Style): string {
       const line = `${n === context.focusLine ? '>' : ' '} ${gutter} | ${sanitize(text)}`;
       return n === context.focusLine ? s.bold(line) : s.dim(line);
     })
-    .map((line) => `    ${line}`)
+    .map((line) => `${indent}${line}`)
     .join('\n');
 }
 

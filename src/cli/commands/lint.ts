@@ -6,6 +6,7 @@ import type { LintResult } from '../../analyse/lint/types.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
 import type { CommandModule } from './index.js';
+import { packageVersion } from '../version.js';
 
 interface LintOptions {
   format: string;
@@ -17,16 +18,6 @@ interface LintOptions {
 }
 
 const FORMATS = new Set(['text', 'json', 'sarif', 'markdown', 'html']);
-
-function version(): string {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') return parsed.version;
-  } catch {
-    // Fall through: the version only decorates SARIF output.
-  }
-  return '0.0.0';
-}
 
 /** Rewrites absolute paths relative to cwd, as `go vet` prints them. */
 function relativise(result: LintResult, cwd: string): LintResult {
@@ -107,7 +98,7 @@ export const lintCommand: CommandModule = {
         ]);
         let text: string;
         if (options.format === 'json') text = renderLintJson(shown);
-        else if (options.format === 'sarif') text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: version(), source });
+        else if (options.format === 'sarif') text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: packageVersion(), source });
         else if (options.format === 'markdown') text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
         else if (options.format === 'html') {
           const title = `goroscope lint: ${patterns.length > 0 ? patterns.join(' ') : './...'}`;
