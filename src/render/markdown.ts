@@ -1,26 +1,7 @@
 // Markdown report for `explain`, made to be pasted into an issue or a pull request.
 import type { Crash, ExplainResult, Location } from '../model.js';
+import { codeBlock, escapeMarkdown, inlineCode } from './md.js';
 import { racesToMarkdown } from './races.js';
-
-/** Inline code that survives backticks inside the text. */
-export function inlineCode(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-/** A fenced block whose fence is longer than any backtick run inside. */
-export function codeBlock(code: string, language = ''): string {
-  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${code}\n${fence}`;
-}
-
-/** Escapes Markdown in prose that came from a log. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (ch) => `\\${ch}`);
-}
 
 function where(location: Location): string {
   return `${inlineCode(location.function)} at ${inlineCode(`${location.file}:${location.line}`)}`;

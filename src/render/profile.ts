@@ -1,8 +1,7 @@
 // Text and Markdown reports for `profile`. JSON is the ProfileResult itself.
 import type { Hotspot, ProfileReport, ProfileResult } from '../model.js';
-import { codeBlock, escapeMarkdown, inlineCode } from './markdown.js';
-import { sanitize, style } from './style.js';
-import { codeFrame } from './text.js';
+import { codeBlock, escapeMarkdown, inlineCode } from './md.js';
+import { codeFrame, sanitize, style } from './style.js';
 
 const UNIT_SCALE: [number, string][] = [
   [3_600e9, 'h'],

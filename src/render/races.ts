@@ -1,11 +1,8 @@
 // Race sections of the text and Markdown reports: what raced, both accesses with their user frames and
 // creation sites, the tests it was reported in, why it is a bug, and the fixes.
-import type { AccessSide, Location, Race, SourceContext } from '../model.js';
-import type { StressResult } from '../run/stress.js';
-import { explainToMarkdown } from './markdown.js';
-import { sanitize, style, type Style } from './style.js';
-// text.ts imports racesToText from here; the cycle is safe because neither module calls the other at load time.
-import { explainToText } from './text.js';
+import type { AccessSide, Location, Race } from '../model.js';
+import { codeBlock, escapeMarkdown, inlineCode } from './md.js';
+import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './style.js';
 
 const MAX_FRAMES = 8;
 
@@ -31,41 +28,6 @@ function framesText(frames: Location[], culprit: Location | null, s: Style, inde
   }
   if (frames.length > MAX_FRAMES) out.push(s.dim(`${indent}... ${frames.length - MAX_FRAMES} more frame(s)`));
   return out;
-}
-
-function codeFrame(context: SourceContext, s: Style): string[] {
-  const last = context.firstLine + context.lines.length - 1;
-  const width = String(last).length;
-  const out: string[] = [s.dim(`    ${sanitize(context.localFile)}`)];
-  context.lines.forEach((text, i) => {
-    const n = context.firstLine + i;
-    const line = `    ${n === context.focusLine ? '>' : ' '} ${String(n).padStart(width)} | ${sanitize(text)}`;
-    out.push(n === context.focusLine ? s.bold(line) : s.dim(line));
-  });
-  return out;
-}
-
-function indentCode(code: string, indent: string): string {
-  return code
-    .split('\n')
-    .map((line) => (line === '' ? '' : `${indent}${line}`))
-    .join('\n');
-}
-
-function wrapText(text: string, width: number, indent: string): string {
-  const words = text.split(/\s+/);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(indent + line);
-  return lines.join('\n');
 }
 
 function raceHeadline(race: Race): string {
@@ -101,16 +63,17 @@ export function racesToText(races: Race[], options: { color: boolean }): string 
     if (race.contexts !== undefined) {
       for (const context of race.contexts) {
         out.push('');
-        out.push(...codeFrame(context, s));
+        out.push(s.dim(`    ${sanitize(context.localFile)}`));
+        out.push(codeFrame(context, s));
       }
     }
     out.push('');
     out.push(`  ${s.bold('What happened')}`);
-    out.push(wrapText(sanitize(race.explanation), 100, '    '));
+    out.push(wrap(sanitize(race.explanation), 100, '    '));
     for (const fix of race.fixes) {
       out.push('');
       out.push(`  ${s.bold(s.green('Fix'))}: ${fix.title}`);
-      out.push(indentCode(fix.code, '      '));
+      out.push(indentLines(fix.code, '      '));
     }
     if (race.links.length > 0) {
       out.push('');
@@ -122,23 +85,6 @@ export function racesToText(races: Race[], options: { color: boolean }): string 
 }
 
 // ---- Markdown ----
-
-function inlineCode(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
-function codeBlock(code: string, language = ''): string {
-  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${code}\n${fence}`;
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_{}[\]()#+!|<>~]/g, (ch) => `\\${ch}`);
-}
 
 function mdWhere(location: Location | null): string {
   if (location === null) return '_stack not available_';
@@ -211,102 +157,3 @@ export function racesToMarkdown(races: Race[]): string {
 }
 
 // ---- `goroscope test` / `goroscope stress` reports ----
-
-function percent(failures: number, runs: number): string {
-  return runs === 0 ? '0%' : `${Math.round((failures / runs) * 100)}%`;
-}
-
-function summaryLine(result: StressResult): string {
-  const failingTests = result.tests.filter((t) => t.failures > 0).length;
-  const parts = [
-    `${result.runs} run(s)`,
-    `${result.races.length} distinct race(s)`,
-    `${result.crashes.length} distinct crash(es)`,
-    `${failingTests} failing test(s)`,
-  ];
-  return parts.join(', ') + (result.interrupted ? ' (interrupted)' : '');
-}
-
-/** Terminal report of a `test`/`stress` session: summary, flaky tests, races, crashes, unexplained failures. */
-export function stressToText(result: StressResult, options: { color: boolean }): string {
-  const s = style(options.color);
-  const out: string[] = [];
-  out.push(s.bold(`goroscope: ${sanitize(result.command.join(' '))}`));
-  out.push(`  ${summaryLine(result)}`);
-  const failing = result.tests.filter((t) => t.failures > 0);
-  if (failing.length > 0) {
-    out.push('');
-    out.push(s.bold('Failing tests'));
-    for (const t of failing) {
-      const first = t.firstFailedRun === undefined ? '' : s.dim(`  first failed in run ${t.firstFailedRun}`);
-      out.push(`  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}`);
-    }
-  }
-  const sections: string[] = [];
-  result.races.forEach((race, i) => {
-    const seen = s.dim(`  first seen in run ${race.firstRun}; in ${race.runs} of ${result.runs} run(s)`);
-    const number = result.races.length > 1 ? `${s.dim(`[${i + 1}/${result.races.length}]`)} ` : '';
-    sections.push(`${number}${racesToText([race], options)}\n${seen}`);
-  });
-  result.crashes.forEach((crash) => {
-    const text = explainToText({ schemaVersion: 1, crashes: [crash], races: [], inputs: [], skipped: [] }, { color: options.color });
-    sections.push(`${text.trimEnd()}\n${s.dim(`  first seen in run ${crash.firstRun}; ${crash.occurrences} time(s) in all`)}`);
-  });
-  for (const failure of result.unexplainedFailures.slice(0, 3)) {
-    const lines = failure.lastLines.map((line) => s.dim(`    ${sanitize(line)}`));
-    sections.push(`${s.bold(s.yellow(`Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'})`))} without a race, crash or failing test; its last lines:\n${lines.join('\n')}`);
-  }
-  if (result.unexplainedFailures.length > 3) sections.push(s.dim(`... and ${result.unexplainedFailures.length - 3} more failed run(s)`));
-  for (const section of sections) {
-    out.push('');
-    out.push(section);
-  }
-  if (sections.length === 0 && failing.length === 0) {
-    out.push('');
-    out.push(s.green(`All ${result.runs} run(s) clean.`));
-  }
-  return out.join('\n') + '\n';
-}
-
-/** Markdown report of a `test`/`stress` session. */
-export function stressToMarkdown(result: StressResult): string {
-  const out: string[] = [];
-  out.push(`# goroscope: ${inlineCode(result.command.join(' '))}`);
-  out.push('');
-  out.push(`${summaryLine(result)}.`);
-  if (result.tests.length > 0) {
-    out.push('');
-    out.push('| Package | Test | Failures | Runs | Rate | First failed in run |');
-    out.push('| --- | --- | ---: | ---: | ---: | ---: |');
-    for (const t of result.tests) {
-      if (t.failures === 0) continue;
-      out.push(`| ${inlineCode(t.package)} | ${inlineCode(t.name)} | ${t.failures} | ${t.runs} | ${percent(t.failures, t.runs)} | ${t.firstFailedRun ?? ''} |`);
-    }
-  }
-  if (result.races.length > 0) {
-    out.push('');
-    for (const race of result.races) {
-      out.push(racesToMarkdown([race]));
-      out.push('');
-      out.push(`_First seen in run ${race.firstRun}; in ${race.runs} of ${result.runs} run(s)._`);
-      out.push('');
-    }
-  }
-  if (result.crashes.length > 0) {
-    out.push('');
-    out.push(explainToMarkdown({ schemaVersion: 1, crashes: result.crashes, races: [], inputs: [], skipped: [] }).trimEnd());
-  }
-  for (const failure of result.unexplainedFailures.slice(0, 3)) {
-    out.push('');
-    out.push(`## Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'}) without a race, crash or failing test`);
-    out.push('');
-    out.push(codeBlock(failure.lastLines.join('\n')));
-  }
-  return out.join('\n').trimEnd() + '\n';
-}
-
-/** JSON report of a `test`/`stress` session: `{ schemaVersion, command, runs, tests, races, crashes, ... }`. */
-export function stressToJson(result: StressResult): string {
-  const tests = result.tests.map((t) => ({ package: t.package, name: t.name, runs: t.runs, failures: t.failures, firstFailedRun: t.firstFailedRun ?? null }));
-  return JSON.stringify({ schemaVersion: 1, ...result, tests }, null, 2) + '\n';
-}

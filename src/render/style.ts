@@ -1,5 +1,7 @@
 // Terminal styling. Renderers take a Style so the same code writes plain text (pipes, files, NO_COLOR) and colour.
 
+import type { SourceContext } from '../model.js';
+
 export interface Style {
   bold(text: string): string;
   dim(text: string): string;
@@ -61,4 +63,27 @@ export function wrap(text: string, width: number, indent: string, hanging = inde
   }
   out.pop();
   return out.join('\n');
+}
+
+/** Numbered source lines with the focus line marked `>`, each prefixed with `indent`. */
+export function codeFrame(context: SourceContext, s: Style, indent = '    '): string {
+  const last = context.firstLine + context.lines.length - 1;
+  const width = String(last).length;
+  return context.lines
+    .map((text, i) => {
+      const n = context.firstLine + i;
+      const gutter = String(n).padStart(width);
+      const line = `${n === context.focusLine ? '>' : ' '} ${gutter} | ${sanitize(text)}`;
+      return n === context.focusLine ? s.bold(line) : s.dim(line);
+    })
+    .map((line) => `${indent}${line}`)
+    .join('\n');
+}
+
+/** Indents every non-empty line of a block (code in a report). */
+export function indentLines(code: string, indent: string): string {
+  return code
+    .split('\n')
+    .map((line) => (line === '' ? '' : `${indent}${line}`))
+    .join('\n');
 }

@@ -1,7 +1,7 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
-import type { Bucket, Crash, ExplainResult, Location, SourceContext } from '../model.js';
+import type { Bucket, Crash, ExplainResult, Location } from '../model.js';
 import { racesToText } from './races.js';
-import { sanitize, style, wrap, type Style } from './style.js';
+import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './style.js';
 
 export interface TextOptions {
   color: boolean;
@@ -20,28 +20,6 @@ function minutes(range: [number, number]): string {
   const [min, max] = range;
   if (max === 0) return '';
   return min === max ? `, ${min} min` : `, ${min}-${max} min`;
-}
-
-/** Numbered source lines with the focus line marked `>`, each prefixed with `indent`. */
-export function codeFrame(context: SourceContext, s: Style, indent = '    '): string {
-  const last = context.firstLine + context.lines.length - 1;
-  const width = String(last).length;
-  return context.lines
-    .map((text, i) => {
-      const n = context.firstLine + i;
-      const gutter = String(n).padStart(width);
-      const line = `${n === context.focusLine ? '>' : ' '} ${gutter} | ${sanitize(text)}`;
-      return n === context.focusLine ? s.bold(line) : s.dim(line);
-    })
-    .map((line) => `${indent}${line}`)
-    .join('\n');
-}
-
-function indentCode(code: string): string {
-  return code
-    .split('\n')
-    .map((line) => (line === '' ? '' : `      ${line}`))
-    .join('\n');
 }
 
 function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
@@ -108,7 +86,7 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   if (firstFix) {
     out.push('');
     out.push(`  ${s.bold(s.green('Fix'))}: ${firstFix.title}`);
-    out.push(indentCode(firstFix.code));
+    out.push(indentLines(firstFix.code, '      '));
   }
   if (otherFixes.length > 0) {
     out.push('');

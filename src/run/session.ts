@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { Explainer, openSourceTree } from '../explain.js';
 import type { CliContext } from '../cli/context.js';
 import { wantsColor, write } from '../cli/context.js';
-import { stressToJson, stressToMarkdown, stressToText } from '../render/races.js';
+import { stressToJson, stressToMarkdown, stressToText } from '../render/stress.js';
 import { formatElapsed, parseDuration } from './duration.js';
 import { renderHtml } from '../render/html.js';
 import { writeFile } from 'node:fs/promises';
