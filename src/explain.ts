@@ -27,6 +27,8 @@ export interface ExplainOptions {
   stdin?: Readable;
   /** Goroutines kept per crash for culprit search; the rest are only bucketed (bounded memory). */
   retainGoroutines?: number;
+  /** Parse race reports too (default true); false when the caller collects races itself (test, stress). */
+  races?: boolean;
 }
 
 // Whole goroutines are kept only for the culprit search (the failing goroutine, main, the test's goroutine all
@@ -38,7 +40,7 @@ const DEFAULT_RETAINED_GOROUTINES = 1_000;
 export class Explainer implements LineSink {
   private readonly crashes: Crash[] = [];
   private readonly tracebackParser: TracebackParser;
-  private readonly raceCollector = new RaceCollector();
+  private readonly raceCollector: RaceCollector | undefined;
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
   /**
@@ -50,6 +52,7 @@ export class Explainer implements LineSink {
   constructor(options: ExplainOptions = {}) {
     this.grouping = options.grouping ?? 'ignore-wait';
     this.retainGoroutines = options.retainGoroutines ?? DEFAULT_RETAINED_GOROUTINES;
+    if (options.races !== false) this.raceCollector = new RaceCollector();
     this.tracebackParser = new TracebackParser(
       {
         goroutine: (g, tb) => this.onGoroutine(g, tb),
@@ -61,19 +64,20 @@ export class Explainer implements LineSink {
 
   line(text: string, lineNo: number, context: LineContext): void {
     this.tracebackParser.line(text, lineNo, context);
-    this.raceCollector.line(text, lineNo, context);
+    this.raceCollector?.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
     this.tracebackParser.end(context);
-    this.raceCollector.end(context);
+    this.raceCollector?.end(context);
   }
 
   /** Crashes in input order, and distinct races; with a source tree, culprits get their source lines. */
   result(tree?: SourceTree): { crashes: Crash[]; races: Race[] } {
-    if (tree === undefined) return { crashes: this.crashes, races: this.raceCollector.races() };
+    const collector = this.raceCollector;
+    if (tree === undefined) return { crashes: this.crashes, races: collector?.races() ?? [] };
     attachSourceContext(this.crashes, tree);
-    const races = this.raceCollector.races({ sourceContext: (file, line) => sourceContext(tree, file, line) });
+    const races = collector?.races({ sourceContext: (file, line) => sourceContext(tree, file, line) }) ?? [];
     return { crashes: this.crashes, races };
   }
 

@@ -52,9 +52,9 @@ export function argsAfterDashDash(command: Command): string[] {
   return at === -1 ? [] : args.slice(at + 1);
 }
 
-/** The crash side of one run: the explain pipeline's crashes. */
+/** The crash side of one run: the explain pipeline's crashes (runStress parses the race reports itself). */
 function explainerSink(): CrashSink {
-  const explainer = new Explainer();
+  const explainer = new Explainer({ races: false });
   return {
     line: (text, lineNo, context) => explainer.line(text, lineNo, context),
     end: (context) => explainer.end(context),
