@@ -90,3 +90,15 @@ describe('goroscope explain on a map corrupted by a race (observed log)', () => 
     assert.ok(crash.advice.some((a) => a.includes('inside the Go map implementation')));
   });
 });
+
+describe('goroscope explain on a goroutine dump', () => {
+  it('does not talk about recover(): a pprof debug=2 dump is not a failure and the program goes on', async () => {
+    const log = join(repoRoot, 'testdata', 'logs', 'go1.26.8', 'all', 'goroutine_dump--pprof_debug2.log');
+    for (const format of ['text', 'markdown']) {
+      const run = await runCli(['explain', '--no-src', '--format', format, log]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /goroutine_dump/);
+      assert.doesNotMatch(run.stdout, /recover\(\)(:\*\*|: )/, `${format}: no recover() verdict`);
+    }
+  });
+});

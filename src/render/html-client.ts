@@ -211,7 +211,7 @@ export const HTML_CLIENT_SCRIPT = `
         card.appendChild(el('p', { className: 'warn' }, [el('strong', { text: 'Lint: ' }), h.rule + ' flags this line: ' + h.message]));
       });
     }
-    card.appendChild(el('p', { className: crash.recoverable ? '' : 'warn', text: crash.recoverable
+    if (crash.kind !== 'goroutine_dump') card.appendChild(el('p', { className: crash.recoverable ? '' : 'warn', text: crash.recoverable
       ? 'recover(): a deferred recover() in the failing goroutine could have caught this panic.'
       : 'recover(): cannot catch this; the runtime ends the program.' }));
     card.appendChild(el('h3', { text: 'What happened' }));

@@ -30,7 +30,9 @@ function crashToMarkdown(crash: Crash): string {
     }
     out.push('');
   }
-  out.push(`**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`);
+  if (crash.kind !== 'goroutine_dump') {
+    out.push(`**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`);
+  }
   out.push(`**Go version (from the format):** ${escapeMarkdown(crash.goVersion)} · **Goroutines:** ${crash.goroutineCount}`);
   out.push('');
   out.push('### What happened');

@@ -50,13 +50,16 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   } else if (crash.goroutine !== null) {
     out.push(`  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`);
   }
-  out.push(
-    `  ${s.bold('recover()')}: ${
-      crash.recoverable
-        ? 'a deferred recover() in the failing goroutine could have caught this panic'
-        : s.yellow('cannot catch this; the runtime ends the program')
-    }`,
-  );
+  // A dump is not a failure (a pprof debug=2 dump leaves the program running), so recover() has nothing to say.
+  if (crash.kind !== 'goroutine_dump') {
+    out.push(
+      `  ${s.bold('recover()')}: ${
+        crash.recoverable
+          ? 'a deferred recover() in the failing goroutine could have caught this panic'
+          : s.yellow('cannot catch this; the runtime ends the program')
+      }`,
+    );
+  }
   out.push('');
   out.push(`  ${s.bold('What happened')}`);
   out.push(wrap(crash.explanation, width, '    '));
