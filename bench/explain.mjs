@@ -72,10 +72,12 @@ function goroscopeProblem(cli, sampleFile) {
     cwd: root,
   });
   if (r.error) return r.error.message;
-  if (r.status !== 0 && r.status !== 1) return `exit status ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
+  if (r.status !== 0 && r.status !== 1)
+    return `exit status ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
   try {
     const result = JSON.parse(r.stdout);
-    if (result.schemaVersion !== 1 || !Array.isArray(result.crashes)) return 'its output is not explain JSON (schemaVersion 1)';
+    if (result.schemaVersion !== 1 || !Array.isArray(result.crashes))
+      return 'its output is not explain JSON (schemaVersion 1)';
   } catch {
     return `its output is not JSON: ${r.stdout.slice(0, 80)}`;
   }
@@ -135,15 +137,29 @@ async function main() {
   const pp = options.tools.includes('pp') ? ensurePanicparse() : undefined;
 
   // goroscope: build dist/ if it was never built, then check that explain works at all.
-  if (options.tools.includes('goroscope') && options.cli === join(root, 'bin', 'goroscope') && !existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) {
+  if (
+    options.tools.includes('goroscope') &&
+    options.cli === join(root, 'bin', 'goroscope') &&
+    !existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))
+  ) {
     log('bench: dist/ is missing, running tsc -p .');
-    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: root, stdio: 'inherit' });
+    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   }
 
-  const results = { date: new Date().toISOString(), node: process.version, go: spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim(),
-    cpus: (await import('node:os')).cpus().length, rss: gnuTime === undefined ? 'VmHWM sampling' : 'GNU time %M', dumps: [] };
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    go: spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim(),
+    cpus: (await import('node:os')).cpus().length,
+    rss: gnuTime === undefined ? 'VmHWM sampling' : 'GNU time %M',
+    dumps: [],
+  };
   results.versions = {
-    gostackparse: tools['gostackparse-bench'] && goBinaryVersion(tools['gostackparse-bench'], 'github.com/DataDog/gostackparse'),
+    gostackparse:
+      tools['gostackparse-bench'] && goBinaryVersion(tools['gostackparse-bench'], 'github.com/DataDog/gostackparse'),
     pp: pp && goBinaryVersion(pp, 'github.com/maruel/panicparse/v2'),
   };
 
@@ -166,24 +182,44 @@ async function main() {
         // A small real dump of the same kind, to tell "not runnable yet" from slow.
         const sample = join(outDir, `sample-${name}.log`);
         if (!existsSync(sample) || readMeta(sample) === undefined) {
-          await generateDump(tools['gen-dump'], sample, { n: 500, via: dump.via, extraArgs: ['-http', '5', '-tcp', '5', '-pipes', '2'] });
+          await generateDump(tools['gen-dump'], sample, {
+            n: 500,
+            via: dump.via,
+            extraArgs: ['-http', '5', '-tcp', '5', '-pipes', '2'],
+          });
         }
         const problem = goroscopeProblem(options.cli, sample);
         if (problem !== undefined) {
           commands.push({ tool, skip: `goroscope: not runnable yet (${problem})` });
           continue;
         }
-        commands.push({ tool, command: process.execPath, args: [options.cli, 'explain', dump.file, '--format', 'json'],
-          shown: `node ${options.cli} explain ${dump.file} --format json` });
+        commands.push({
+          tool,
+          command: process.execPath,
+          args: [options.cli, 'explain', dump.file, '--format', 'json'],
+          shown: `node ${options.cli} explain ${dump.file} --format json`,
+        });
       } else if (tool === 'gostackparse') {
-        if (tools['gostackparse-bench'] === undefined) commands.push({ tool, skip: 'gostackparse: could not be built' });
-        else commands.push({ tool, command: tools['gostackparse-bench'], args: [dump.file], shown: `bench/out/bin/gostackparse-bench ${dump.file}` });
+        if (tools['gostackparse-bench'] === undefined)
+          commands.push({ tool, skip: 'gostackparse: could not be built' });
+        else
+          commands.push({
+            tool,
+            command: tools['gostackparse-bench'],
+            args: [dump.file],
+            shown: `bench/out/bin/gostackparse-bench ${dump.file}`,
+          });
       } else if (tool === 'pp') {
         // -aggressive groups goroutines whose stacks match ignoring argument values, as goroscope does;
         // -parse=false skips reading Go sources to guess argument types (goroscope does not do that either).
         if (pp === undefined) commands.push({ tool, skip: 'pp: could not be installed' });
-        else commands.push({ tool, command: pp, args: ['-no-color', '-aggressive', '-parse=false', dump.file],
-          shown: `bench/out/bin/pp -no-color -aggressive -parse=false ${dump.file}` });
+        else
+          commands.push({
+            tool,
+            command: pp,
+            args: ['-no-color', '-aggressive', '-parse=false', dump.file],
+            shown: `bench/out/bin/pp -no-color -aggressive -parse=false ${dump.file}`,
+          });
       } else {
         throw new Error(`unknown tool ${tool}`);
       }
@@ -203,7 +239,9 @@ async function main() {
         // explain exits 1 when it diagnosed something, which a dump always is.
         const okStatus = c.tool === 'goroscope' ? r.code === 0 || r.code === 1 : r.code === 0;
         if (!okStatus) {
-          log(`bench: ${c.tool} failed (status ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+          log(
+            `bench: ${c.tool} failed (status ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          );
           st.failed = true;
           st.check = { ok: false, note: `failed with status ${r.code ?? r.signal}` };
           continue;
@@ -222,7 +260,8 @@ async function main() {
       const { runs, check, failed } = state.get(c);
       const ok = !failed && runs.length > 0;
       const m = ok ? median(runs.map((r) => r.seconds)) : undefined;
-      const cpu = ok && runs.every((r) => r.cpuSeconds !== undefined) ? median(runs.map((r) => r.cpuSeconds)) : undefined;
+      const cpu =
+        ok && runs.every((r) => r.cpuSeconds !== undefined) ? median(runs.map((r) => r.cpuSeconds)) : undefined;
       rows.push({
         tool: c.tool,
         command: c.shown,
@@ -240,12 +279,18 @@ async function main() {
 
   // The table.
   const lines = [];
-  lines.push(`goroscope explain benchmark  ${results.date}  node ${results.node}, ${results.go}, ${results.cpus} CPUs, peak RSS by ${results.rss}`);
-  lines.push(`peers: gostackparse ${results.versions.gostackparse ?? '?'}, panicparse pp ${results.versions.pp ?? '?'}`);
+  lines.push(
+    `goroscope explain benchmark  ${results.date}  node ${results.node}, ${results.go}, ${results.cpus} CPUs, peak RSS by ${results.rss}`,
+  );
+  lines.push(
+    `peers: gostackparse ${results.versions.gostackparse ?? '?'}, panicparse pp ${results.versions.pp ?? '?'}`,
+  );
   for (const d of results.dumps) {
     lines.push('');
     lines.push(`${d.file}: ${fmt(d.bytes / 1e6)} MB, ${d.goroutines} goroutines (${d.what})`);
-    lines.push(`  ${pad('tool', 13)} ${pad('median s', 9, true)} ${pad('MB/s', 7, true)} ${pad('cpu s', 7, true)} ${pad('peak RSS MB', 12, true)}  ${pad('runs (s)', 24)} result`);
+    lines.push(
+      `  ${pad('tool', 13)} ${pad('median s', 9, true)} ${pad('MB/s', 7, true)} ${pad('cpu s', 7, true)} ${pad('peak RSS MB', 12, true)}  ${pad('runs (s)', 24)} result`,
+    );
     for (const r of d.rows) {
       if (r.skipped !== undefined) {
         lines.push(`  ${r.skipped}`);

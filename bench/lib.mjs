@@ -2,7 +2,16 @@
 // in a dump, and running a command while measuring its wall time and peak memory.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  writeFileSync,
+  mkdirSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,7 +74,9 @@ export function ensurePanicparse() {
   const pp = join(binDir, 'pp');
   if (existsSync(pp)) return pp;
   log('bench: installing github.com/maruel/panicparse/v2/cmd/pp@latest into bench/out/bin');
-  const r = run('go', ['install', 'github.com/maruel/panicparse/v2/cmd/pp@latest'], { env: { ...process.env, GOBIN: binDir } });
+  const r = run('go', ['install', 'github.com/maruel/panicparse/v2/cmd/pp@latest'], {
+    env: { ...process.env, GOBIN: binDir },
+  });
   if (!r.ok) log(`bench: installing pp failed (${r.reason})`);
   return r.ok && existsSync(pp) ? pp : undefined;
 }
@@ -140,6 +151,7 @@ export async function countGoroutineHeaders(file) {
 
 /** Reads a file once so that every timed command finds it in the page cache. */
 export async function warmCache(file) {
+  // eslint-disable-next-line no-unused-vars -- reading is the point
   for await (const _ of createReadStream(file, { highWaterMark: 1 << 22 })) {
     // nothing: reading is the point
   }
@@ -156,7 +168,8 @@ export async function measure(command, args, { stdoutFile, stdinFile, env, cwd =
   const stdout = openSync(stdoutFile ?? '/dev/null', 'w');
   const stdin = stdinFile === undefined ? 'ignore' : openSync(stdinFile, 'r');
   const rssFile = join(outDir, `.rss-${process.pid}`);
-  const argv = gnuTime === undefined ? [command, ...args] : [gnuTime, '-f', '%M %U %S', '-o', rssFile, '--', command, ...args];
+  const argv =
+    gnuTime === undefined ? [command, ...args] : [gnuTime, '-f', '%M %U %S', '-o', rssFile, '--', command, ...args];
   const started = process.hrtime.bigint();
   const child = spawn(argv[0], argv.slice(1), { stdio: [stdin, stdout, 'pipe'], env: env ?? process.env, cwd });
   let hwmKB = 0;
@@ -199,7 +212,15 @@ export async function measure(command, args, { stdoutFile, stdinFile, env, cwd =
   } else {
     peakRssMB = hwmKB > 0 ? hwmKB / 1024 : undefined;
   }
-  return { seconds, cpuSeconds, peakRssMB, code: childCode, signal, stderr, rssMethod: gnuTime === undefined ? 'VmHWM sampling' : 'GNU time %M' };
+  return {
+    seconds,
+    cpuSeconds,
+    peakRssMB,
+    code: childCode,
+    signal,
+    stderr,
+    rssMethod: gnuTime === undefined ? 'VmHWM sampling' : 'GNU time %M',
+  };
 }
 
 export function median(values) {

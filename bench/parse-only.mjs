@@ -79,7 +79,11 @@ async function runStage(stage, file, dist) {
     const explainer = new Explainer();
     await readInputs([file], explainer);
     const { crashes, races } = explainer.result();
-    return { crashes: crashes.length, goroutines: crashes.reduce((n, c) => n + c.goroutineCount, 0), races: races.length };
+    return {
+      crashes: crashes.length,
+      goroutines: crashes.reduce((n, c) => n + c.goroutineCount, 0),
+      races: races.length,
+    };
   }
   if (stage === 'json') {
     const { explain } = await load(dist, 'src/explain.js');
@@ -98,7 +102,9 @@ async function child(stage, file, dist) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  process.stdout.write(JSON.stringify({ seconds, cpuSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024, counts }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ seconds, cpuSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024, counts }) + '\n',
+  );
 }
 
 async function main(argv) {
@@ -118,7 +124,9 @@ async function main(argv) {
   if (!existsSync(file)) throw new Error(`${file} does not exist: run node bench/explain.mjs first, or pass --file`);
   const mb = statSync(file).size / 1e6;
   const meta = readMeta(file);
-  process.stdout.write(`${file}: ${mb.toFixed(1)} MB${meta?.headers === undefined ? '' : `, ${meta.headers} goroutines`}; modules from ${dist}\n`);
+  process.stdout.write(
+    `${file}: ${mb.toFixed(1)} MB${meta?.headers === undefined ? '' : `, ${meta.headers} goroutines`}; modules from ${dist}\n`,
+  );
   process.stdout.write(
     `  ${'stage'.padEnd(8)} ${'median s'.padStart(9)} ${'MB/s'.padStart(7)} ${'+s vs prev'.padStart(10)} ${'cpu s'.padStart(7)} ${'+cpu'.padStart(6)} ${'peak RSS MB'.padStart(12)}  counts\n`,
   );
@@ -130,9 +138,19 @@ async function main(argv) {
     let last;
     let failure;
     for (let i = 0; i < iterations; i++) {
-      const r = spawnSync(process.execPath, [self, '--child', stage, file, dist], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, [self, '--child', stage, file, dist], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       if (r.status !== 0) {
-        failure = (r.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? r.stderr.trim().split('\n')[0] ?? `status ${r.status}`).slice(0, 160);
+        failure = (
+          r.stderr
+            .trim()
+            .split('\n')
+            .find((l) => /Error/.test(l)) ??
+          r.stderr.trim().split('\n')[0] ??
+          `status ${r.status}`
+        ).slice(0, 160);
         break;
       }
       last = JSON.parse(r.stdout.trim());

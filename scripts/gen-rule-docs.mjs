@@ -11,6 +11,7 @@ const { rules } = await import(pathToFileURL(join(compiled, 'src/analyse/lint/re
 const { renderRuleDoc, renderRuleIndex } = await import(pathToFileURL(join(compiled, 'src/analyse/lint/docs.js')).href);
 const out = join(root, 'docs', 'rules');
 mkdirSync(out, { recursive: true });
-for (const rule of rules) writeFileSync(join(out, `${rule.meta.name}.md`), renderRuleDoc(rule.meta, '//goroscope:ignore'));
+for (const rule of rules)
+  writeFileSync(join(out, `${rule.meta.name}.md`), renderRuleDoc(rule.meta, '//goroscope:ignore'));
 writeFileSync(join(out, 'README.md'), renderRuleIndex(rules.map((rule) => rule.meta)));
 console.log(`wrote ${rules.length} rule pages to ${out}`);

@@ -12,7 +12,18 @@
 // Logs are written exactly as the program printed them; this script never edits one.
 // Run by hand, not by tests. Needs scripts/toolchain.sh (and so a `go` and the module proxy).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +68,12 @@ const EXPECT = {
   waitgroup_reuse: /^panic: sync: WaitGroup is reused before previous Wait has returned/m,
   waitgroup_add_during_wait: /^panic: sync: WaitGroup misuse: Add called concurrently with Wait/m,
   // Go 1.9 panics (recoverably) for a Mutex; later versions make all three fatal.
-  unlock_of_unlocked: /^(fatal error|panic): sync: (unlock of unlocked mutex|Unlock of unlocked RWMutex|RUnlock of unlocked RWMutex)$/m,
-  deadlock_all_asleep: /^fatal error: (all goroutines are asleep - deadlock!|no goroutines \(main called runtime\.Goexit\) - deadlock!)$/m,
-  synctest_deadlock: /^panic: deadlock: (all goroutines in bubble are blocked|main bubble goroutine has exited but blocked goroutines remain)/m,
+  unlock_of_unlocked:
+    /^(fatal error|panic): sync: (unlock of unlocked mutex|Unlock of unlocked RWMutex|RUnlock of unlocked RWMutex)$/m,
+  deadlock_all_asleep:
+    /^fatal error: (all goroutines are asleep - deadlock!|no goroutines \(main called runtime\.Goexit\) - deadlock!)$/m,
+  synctest_deadlock:
+    /^panic: deadlock: (all goroutines in bubble are blocked|main bubble goroutine has exited but blocked goroutines remain)/m,
   nil_pointer_deref: /invalid memory address or nil pointer dereference/,
   index_out_of_range: /^panic: runtime error: index out of range/m,
   slice_bounds_out_of_range: /^panic: runtime error: slice bounds out of range/m,
@@ -271,7 +285,8 @@ async function main() {
         let reason = null;
         if (r.timedOut) reason = `no failure within ${RUN_TIMEOUT_MS / 1000}s (killed)`;
         else if (!EXPECT[p.kind].test(text)) reason = `output does not show ${p.kind}: ${firstFailureLine(text)}`;
-        else if (special.exitZero === true ? exitCode !== 0 : exitCode === 0) reason = `unexpected exit code ${exitCode}`;
+        else if (special.exitZero === true ? exitCode !== 0 : exitCode === 0)
+          reason = `unexpected exit code ${exitCode}`;
         const ms = Date.now() - t0;
         if (reason !== null) {
           rmSync(logPath);
@@ -305,7 +320,9 @@ async function main() {
   recordings.sort(order);
   skipped.sort(order);
   writeFileSync(manifestPath, JSON.stringify({ recordings, skipped }, null, 2) + '\n');
-  console.error(`recorded ${recordings.length}, skipped ${skipped.length}, ${Math.round((Date.now() - started) / 1000)}s`);
+  console.error(
+    `recorded ${recordings.length}, skipped ${skipped.length}, ${Math.round((Date.now() - started) / 1000)}s`,
+  );
 }
 
 function firstFailureLine(text) {

@@ -33,7 +33,12 @@ const panicValue = (message: string, extra: Partial<PanicValue> = {}): PanicValu
   ...extra,
 });
 
-function goroutine(id: number, state: string, frames: [string, string, number][], extra: Partial<Goroutine> = {}): Goroutine {
+function goroutine(
+  id: number,
+  state: string,
+  frames: [string, string, number][],
+  extra: Partial<Goroutine> = {},
+): Goroutine {
   return {
     id,
     state,
@@ -54,13 +59,37 @@ describe('classify: texts from the Go source', () => {
     // internal/runtime/maps/runtime_fast64.go (swiss maps, Go >= 1.24)
     [{ fatalError: 'small map with no empty slot (concurrent map writes?)' }, 'concurrent_map_writes'],
     // sync/waitgroup.go
-    [{ panics: [panicValue('sync: WaitGroup misuse: Add called concurrently with Wait')] }, 'waitgroup_add_during_wait'],
+    [
+      { panics: [panicValue('sync: WaitGroup misuse: Add called concurrently with Wait')] },
+      'waitgroup_add_during_wait',
+    ],
     // runtime/proc.go checkmcount / newosproc, runtime/cgo/gcc_libinit.c
-    [{ fatalError: 'thread exhaustion', runtimeMessages: ['runtime: program exceeds 10000-thread limit'] }, 'thread_exhaustion'],
-    [{ fatalError: 'newosproc', runtimeMessages: ['runtime: failed to create new OS thread (have 9 already; errno=11)'] }, 'thread_exhaustion'],
-    [{ signal: { name: 'SIGABRT', description: 'abort' }, runtimeMessages: ['runtime/cgo: pthread_create failed: Resource temporarily unavailable'] }, 'thread_exhaustion'],
+    [
+      { fatalError: 'thread exhaustion', runtimeMessages: ['runtime: program exceeds 10000-thread limit'] },
+      'thread_exhaustion',
+    ],
+    [
+      {
+        fatalError: 'newosproc',
+        runtimeMessages: ['runtime: failed to create new OS thread (have 9 already; errno=11)'],
+      },
+      'thread_exhaustion',
+    ],
+    [
+      {
+        signal: { name: 'SIGABRT', description: 'abort' },
+        runtimeMessages: ['runtime/cgo: pthread_create failed: Resource temporarily unavailable'],
+      },
+      'thread_exhaustion',
+    ],
     // runtime/signal_unix.go: a signal in non-Go code or the runtime
-    [{ fatalError: 'unexpected signal during runtime execution', signal: { name: 'SIGSEGV', description: 'segmentation violation' } }, 'unexpected_signal'],
+    [
+      {
+        fatalError: 'unexpected signal during runtime execution',
+        signal: { name: 'SIGSEGV', description: 'segmentation violation' },
+      },
+      'unexpected_signal',
+    ],
     // A signal with no fatal error and no panic (GOTRACEBACK=crash after an external SIGBUS)
     [{ signal: { name: 'SIGBUS', description: 'bus error' } }, 'unexpected_signal'],
     // kill -QUIT and bare goroutine dumps (debug.Stack, pprof ?debug=2)
@@ -128,7 +157,10 @@ describe('findCulprit details', () => {
       ['panic', '/usr/local/go/src/runtime/panic.go', 1],
       ['main.cleanup', '/src/app/main.go', 30],
     ]);
-    const chain = [panicValue('boom', { recovered: true }), panicValue('runtime error: invalid memory address or nil pointer dereference')];
+    const chain = [
+      panicValue('boom', { recovered: true }),
+      panicValue('runtime error: invalid memory address or nil pointer dereference'),
+    ];
     assert.equal(findCulprit(traceback({ panics: chain, goroutines: [g] }), 'nil_pointer_deref').culprit?.line, 21);
   });
   it('a recovered panic wrapped and raised again blames where the first one was raised', () => {

@@ -16,7 +16,9 @@ import { repoRoot } from './helpers.js';
 /** `<kind>/<shape>` -> why its culprit (or kind) cannot match the recording's marker. */
 const KNOWN: Record<string, { kind?: string; culprit: string }> = {
   'deadlock_all_asleep/main_goexit': { culprit: 'main called runtime.Goexit: the runtime prints no goroutine at all' },
-  'send_on_closed_channel/select_send': { culprit: 'the runtime attributes a send in a select case to the `select` line' },
+  'send_on_closed_channel/select_send': {
+    culprit: 'the runtime attributes a send in a select case to the `select` line',
+  },
   'unlock_of_unlocked/rwmutex_runlock': {
     culprit: 'a deferred RUnlock runs at function exit; some releases print the closing line, not the defer line',
   },
@@ -57,43 +59,50 @@ function recordings(): Recording[] {
   return out;
 }
 
-describe('recorded logs (testdata/logs/manifest.json)', { skip: !existsSync(manifestPath) && 'no manifest yet' }, () => {
-  const all = recordings();
-  it('the manifest lists recordings', () => assert.ok(all.length > 0));
-  const tally = new Map<string, { logs: number; kind: number; culprit: number; marked: number }>();
-  for (const rec of all) {
-    const key = `${rec.kind}/${rec.shape}`;
-    it(rec.log, () => {
-      const counts = tally.get(rec.kind) ?? { logs: 0, kind: 0, culprit: 0, marked: 0 };
-      tally.set(rec.kind, counts);
-      counts.logs++;
-      const path = join(root, 'testdata', 'logs', rec.log);
-      const tbs = parseTracebacks(readFileSync(path, 'utf8'), path);
-      const tb = tbs.find((t) => t.panics.length > 0 || t.fatalError !== undefined || t.testTimeout !== undefined) ?? tbs[0];
-      assert.ok(tb !== undefined, 'no traceback parsed');
-      const known = KNOWN[key];
-      const c = classify(tb);
-      if (c.kind === rec.kind) counts.kind++;
-      else assert.ok(known?.kind !== undefined, `kind ${c.kind}, want ${rec.kind} (${c.message})`);
-      const minor = Number(rec.goVersion.split('.')[1]);
-      const guess = inferGoVersion(tb);
-      const [lo, hi] = parseRange(guess.range);
-      assert.ok(lo <= minor && minor <= hi, `version ${guess.range}: ${guess.evidence.join('; ')}`);
-      if (rec.culprits.length === 0) return;
-      counts.marked++;
-      const r = findCulprit(tb, c.kind);
-      const hit = r.culprit !== null && rec.culprits.some((m) => basename(r.culprit?.file ?? '') === m.file && r.culprit?.line === m.line);
-      if (hit) counts.culprit++;
-      else {
-        const want = rec.culprits.map((m) => `${m.file}:${m.line}`).join(', ');
-        assert.ok(known !== undefined, `culprit ${r.culprit?.function}:${r.culprit?.line}, want ${want}`);
-      }
-    });
-  }
-  it('summary per kind', (t) => {
-    for (const [kind, c] of [...tally].sort()) {
-      t.diagnostic(`${kind}: ${c.logs} logs, kind ${c.kind}/${c.logs}, culprit ${c.culprit}/${c.marked}`);
+describe(
+  'recorded logs (testdata/logs/manifest.json)',
+  { skip: !existsSync(manifestPath) && 'no manifest yet' },
+  () => {
+    const all = recordings();
+    it('the manifest lists recordings', () => assert.ok(all.length > 0));
+    const tally = new Map<string, { logs: number; kind: number; culprit: number; marked: number }>();
+    for (const rec of all) {
+      const key = `${rec.kind}/${rec.shape}`;
+      it(rec.log, () => {
+        const counts = tally.get(rec.kind) ?? { logs: 0, kind: 0, culprit: 0, marked: 0 };
+        tally.set(rec.kind, counts);
+        counts.logs++;
+        const path = join(root, 'testdata', 'logs', rec.log);
+        const tbs = parseTracebacks(readFileSync(path, 'utf8'), path);
+        const tb =
+          tbs.find((t) => t.panics.length > 0 || t.fatalError !== undefined || t.testTimeout !== undefined) ?? tbs[0];
+        assert.ok(tb !== undefined, 'no traceback parsed');
+        const known = KNOWN[key];
+        const c = classify(tb);
+        if (c.kind === rec.kind) counts.kind++;
+        else assert.ok(known?.kind !== undefined, `kind ${c.kind}, want ${rec.kind} (${c.message})`);
+        const minor = Number(rec.goVersion.split('.')[1]);
+        const guess = inferGoVersion(tb);
+        const [lo, hi] = parseRange(guess.range);
+        assert.ok(lo <= minor && minor <= hi, `version ${guess.range}: ${guess.evidence.join('; ')}`);
+        if (rec.culprits.length === 0) return;
+        counts.marked++;
+        const r = findCulprit(tb, c.kind);
+        const hit =
+          r.culprit !== null &&
+          rec.culprits.some((m) => basename(r.culprit?.file ?? '') === m.file && r.culprit?.line === m.line);
+        if (hit) counts.culprit++;
+        else {
+          const want = rec.culprits.map((m) => `${m.file}:${m.line}`).join(', ');
+          assert.ok(known !== undefined, `culprit ${r.culprit?.function}:${r.culprit?.line}, want ${want}`);
+        }
+      });
     }
-    assert.ok(tally.size > 0);
-  });
-});
+    it('summary per kind', (t) => {
+      for (const [kind, c] of [...tally].sort()) {
+        t.diagnostic(`${kind}: ${c.logs} logs, kind ${c.kind}/${c.logs}, culprit ${c.culprit}/${c.marked}`);
+      }
+      assert.ok(tally.size > 0);
+    });
+  },
+);

@@ -25,7 +25,8 @@ describe('packagePath', () => {
 
 describe('std roots list', () => {
   it('holds the roots `go list std` prints and no module-looking names', () => {
-    for (const root of ['runtime', 'sync', 'testing', 'internal', 'net', 'vendor', 'iter']) assert.ok(STD_ROOTS.has(root), root);
+    for (const root of ['runtime', 'sync', 'testing', 'internal', 'net', 'vendor', 'iter'])
+      assert.ok(STD_ROOTS.has(root), root);
     for (const root of STD_ROOTS) assert.ok(!root.includes('.'), root);
     assert.ok(!STD_ROOTS.has('main') && !STD_ROOTS.has('myapp') && !STD_ROOTS.has('cmd'));
   });
@@ -44,7 +45,10 @@ describe('isStdlibFrame', () => {
   });
 
   it('toolchains in the module cache and in other directories', () => {
-    const f = at('internal/sync.runtime_SemacquireMutex', '/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.25.9.linux-amd64/src/runtime/sema.go');
+    const f = at(
+      'internal/sync.runtime_SemacquireMutex',
+      '/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.25.9.linux-amd64/src/runtime/sema.go',
+    );
     assert.ok(isStdlibFrame(f));
     assert.equal(gorootOfFrame(f), '/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.25.9.linux-amd64');
     const old = at('sync.runtime_SemacquireMutex', '/root/.cache/goroscope/toolchains/go1.9.7/src/runtime/sema.go');
@@ -56,7 +60,12 @@ describe('isStdlibFrame', () => {
     assert.ok(!isStdlibFrame(at('main.main', '/tmp/az/crash/main.go'), goroots));
     assert.ok(!isStdlibFrame(at('myapp/internal/store.Run.func1', '/tmp/az/tp/internal/store/store.go'), goroots));
     assert.ok(
-      !isStdlibFrame(at('golang.org/x/sync/errgroup.(*Group).Go.func1', '/root/go/pkg/mod/golang.org/x/sync@v0.10.0/errgroup/errgroup.go')),
+      !isStdlibFrame(
+        at(
+          'golang.org/x/sync/errgroup.(*Group).Go.func1',
+          '/root/go/pkg/mod/golang.org/x/sync@v0.10.0/errgroup/errgroup.go',
+        ),
+      ),
     );
     assert.ok(!isStdlibFrame(at('main.writer', '/tmp/az/gp/src/example.com/gpapp/main.go')));
   });

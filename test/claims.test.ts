@@ -132,7 +132,8 @@ describe('claim headers', () => {
         used.add(p);
       }
     }
-    for (const c of claims) assert.ok(used.has(`testdata/claims/${c.name}`), `claim ${c.name} is not a proof of any kind`);
+    for (const c of claims)
+      assert.ok(used.has(`testdata/claims/${c.name}`), `claim ${c.name} is not a proof of any kind`);
   });
 });
 
@@ -176,7 +177,11 @@ describe('claims hold when run with the installed Go', { concurrency: 4 }, async
         const out = outcomes[i];
         assert.ok(out);
         const problems = checkOutcome(r, out);
-        assert.deepEqual(problems, [], `expect: ${r.source}\n--- stdout\n${out.stdout}\n--- stderr\n${out.stderr.slice(0, 2000)}`);
+        assert.deepEqual(
+          problems,
+          [],
+          `expect: ${r.source}\n--- stdout\n${out.stdout}\n--- stderr\n${out.stderr.slice(0, 2000)}`,
+        );
       });
     });
   }

@@ -11,7 +11,6 @@ import { run } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import { repoRoot } from './helpers.js';
 
-
 const ROOT = repoRoot;
 const MODULE = join(ROOT, 'testdata', 'races', 'module');
 
@@ -77,7 +76,9 @@ interface JsonReport {
 
 function parseReport(text: string): JsonReport {
   const parsed: unknown = JSON.parse(text);
-  assert.ok(typeof parsed === 'object' && parsed !== null && 'races' in parsed && 'tests' in parsed && 'runs' in parsed);
+  assert.ok(
+    typeof parsed === 'object' && parsed !== null && 'races' in parsed && 'tests' in parsed && 'runs' in parsed,
+  );
   return parsed as JsonReport; // shape checked field by field by the assertions below
 }
 
@@ -100,7 +101,8 @@ function marks(): { lines: Map<string, Set<string>>; tests: Map<string, string[]
           const fn = /^func (Test\w+)\(/.exec(text);
           if (fn?.[1] !== undefined) currentTest = fn[1];
           const race = /\/\/ race: (\w+)/.exec(text);
-          if (race?.[1] !== undefined) lines.set(race[1], (lines.get(race[1]) ?? new Set()).add(`${entry.name}:${i + 1}`));
+          if (race?.[1] !== undefined)
+            lines.set(race[1], (lines.get(race[1]) ?? new Set()).add(`${entry.name}:${i + 1}`));
           const raceTest = /\/\/ race-test: (\w+)/.exec(text);
           if (raceTest?.[1] !== undefined) {
             const sub = /t\.Run\("([^"]+)"/.exec(text);
@@ -114,7 +116,8 @@ function marks(): { lines: Map<string, Set<string>>; tests: Map<string, string[]
   return { lines, tests };
 }
 
-const at = (side: JsonSide): string => (side.culprit === null ? '?' : `${basename(side.culprit.file)}:${side.culprit.line}`);
+const at = (side: JsonSide): string =>
+  side.culprit === null ? '?' : `${basename(side.culprit.file)}:${side.culprit.line}`;
 
 const hasGo = goInstalled();
 
@@ -127,7 +130,11 @@ describe('goroscope test', { skip: hasGo ? false : 'go is not installed' }, () =
     const report = parseReport(stdout);
     assert.equal(report.runs, 3);
     const expected = marks();
-    assert.equal(report.races.length, expected.lines.size, report.races.map((r) => `${at(r.current)} ${at(r.previous)}`).join('; '));
+    assert.equal(
+      report.races.length,
+      expected.lines.size,
+      report.races.map((r) => `${at(r.current)} ${at(r.previous)}`).join('; '),
+    );
     const found = new Set<string>();
     for (const race of report.races) {
       const id = [...expected.lines].find(([, set]) => set.has(at(race.current)) && set.has(at(race.previous)))?.[0];
@@ -211,7 +218,18 @@ describe('goroscope stress', () => {
 
   it('repeats a command and de-duplicates its races across runs', async () => {
     const log = join(logs, 'go1.26.8', 'adjacent.log');
-    const { code, stdout } = await goroscope(['stress', '--count', '3', '--parallel', '2', '--format', 'json', '--', 'cat', log]);
+    const { code, stdout } = await goroscope([
+      'stress',
+      '--count',
+      '3',
+      '--parallel',
+      '2',
+      '--format',
+      'json',
+      '--',
+      'cat',
+      log,
+    ]);
     assert.equal(code, 1);
     const report = parseReport(stdout);
     assert.equal(report.runs, 3);
@@ -239,7 +257,10 @@ describe('goroscope stress', () => {
   it('reports a test timeout as a crash', { skip: hasGo ? false : 'go is not installed' }, async () => {
     const dir = join(ROOT, 'testdata', 'crashes', 'test_timeout', 'chan_recv');
     const env = { ...process.env, GO111MODULE: 'off', GOFLAGS: '', GOTOOLCHAIN: 'local' };
-    const { code, stdout } = await goroscope(['stress', '--format', 'json', '--', 'go', 'test', '-count=1', '-timeout', '1s', '.'], { cwd: dir, env });
+    const { code, stdout } = await goroscope(
+      ['stress', '--format', 'json', '--', 'go', 'test', '-count=1', '-timeout', '1s', '.'],
+      { cwd: dir, env },
+    );
     assert.equal(code, 1);
     const report = parseReport(stdout);
     assert.deepEqual(
@@ -258,7 +279,9 @@ describe('goroscope stress', () => {
     const abort = new AbortController();
     const started = Date.now();
     setTimeout(() => abort.abort(), 300);
-    const { code, stdout } = await goroscope(['stress', '--duration', '1m', '--format', 'json', '--', 'sleep', '20'], { signal: abort.signal });
+    const { code, stdout } = await goroscope(['stress', '--duration', '1m', '--format', 'json', '--', 'sleep', '20'], {
+      signal: abort.signal,
+    });
     const seconds = (Date.now() - started) / 1000;
     assert.ok(seconds < 5, `took ${seconds}s to stop`);
     const report = parseReport(stdout);

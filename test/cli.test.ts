@@ -14,7 +14,7 @@ describe('goroscope explain (CLI)', () => {
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stdout, /concurrent_map_writes/);
     assert.match(run.stdout, /cannot catch this/);
-    assert.doesNotMatch(run.stdout, /\u001b\[/, 'NO_COLOR output has no escape codes');
+    assert.doesNotMatch(run.stdout, new RegExp(String.fromCharCode(27) + '\\['), 'NO_COLOR output has no escape codes');
     assert.equal(run.stderr, '');
   });
 
@@ -26,7 +26,19 @@ describe('goroscope explain (CLI)', () => {
     assert.ok(Array.isArray(result['races']));
     const crash = result.crashes[0];
     assert.ok(crash);
-    for (const field of ['kind', 'message', 'recoverable', 'goroutine', 'culprit', 'goVersion', 'goroutineCount', 'buckets', 'leaks', 'explanation', 'fixes']) {
+    for (const field of [
+      'kind',
+      'message',
+      'recoverable',
+      'goroutine',
+      'culprit',
+      'goVersion',
+      'goroutineCount',
+      'buckets',
+      'leaks',
+      'explanation',
+      'fixes',
+    ]) {
       assert.ok(field in crash, `crash.${field}`);
     }
     assert.equal(crash['kind'], 'concurrent_map_writes');
@@ -80,9 +92,19 @@ describe('goroscope explain (CLI)', () => {
 
 describe('goroscope explain on a map corrupted by a race (observed log)', () => {
   it('classifies the fault, blames the racing write and says it is likely a map race', async () => {
-    const run = await runCli(['explain', '--format', 'json', '--no-src', join(repoRoot, 'testdata', 'observed', 'map-corruption-fault.log')]);
+    const run = await runCli([
+      'explain',
+      '--format',
+      'json',
+      '--no-src',
+      join(repoRoot, 'testdata', 'observed', 'map-corruption-fault.log'),
+    ]);
     assert.equal(run.code, 1, run.stderr);
-    const [crash] = (JSON.parse(run.stdout) as { crashes: { kind: string; culprit: { line: number }; recoverable: boolean; advice: string[] }[] }).crashes;
+    const [crash] = (
+      JSON.parse(run.stdout) as {
+        crashes: { kind: string; culprit: { line: number }; recoverable: boolean; advice: string[] }[];
+      }
+    ).crashes;
     assert.ok(crash);
     assert.equal(crash.kind, 'unexpected_signal');
     assert.equal(crash.culprit.line, 48, 'recover.go:48 is the racing write in testdata/rules/recover-cannot-catch');

@@ -122,6 +122,7 @@ describe('lines without a prefix', () => {
   });
 
   test('Go traceback lines never reach a regular expression or JSON.parse', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored on the prototype below
     const originalExec = RegExp.prototype.exec;
     const originalParse = JSON.parse;
     let calls = 0;
@@ -135,7 +136,12 @@ describe('lines without a prefix', () => {
     };
     let seen: string[];
     try {
-      seen = texts([...TRACEBACK, '2 goroutines', 'fatal error: all goroutines are asleep - deadlock!', 'github.com/a/b.(*T).M(...)']);
+      seen = texts([
+        ...TRACEBACK,
+        '2 goroutines',
+        'fatal error: all goroutines are asleep - deadlock!',
+        'github.com/a/b.(*T).M(...)',
+      ]);
     } finally {
       RegExp.prototype.exec = originalExec;
       JSON.parse = originalParse;
@@ -165,9 +171,14 @@ describe('recorded Go logs in every wrapper', () => {
       const cut = Math.floor(line.length / 2);
       return cut === 0
         ? [`2024-05-01T12:00:00.1Z stderr F ${line}`]
-        : [`2024-05-01T12:00:00.1Z stderr P ${line.slice(0, cut)}`, `2024-05-01T12:00:00.2Z stderr F ${line.slice(cut)}`];
+        : [
+            `2024-05-01T12:00:00.1Z stderr P ${line.slice(0, cut)}`,
+            `2024-05-01T12:00:00.2Z stderr F ${line.slice(cut)}`,
+          ];
     },
-    'Docker json-file': (line) => [JSON.stringify({ log: `${line}\n`, stream: 'stderr', time: '2024-05-01T12:00:00Z' })],
+    'Docker json-file': (line) => [
+      JSON.stringify({ log: `${line}\n`, stream: 'stderr', time: '2024-05-01T12:00:00Z' }),
+    ],
     'go test -json': (line) => [JSON.stringify({ Action: 'output', Package: 'p', Test: 'TestX', Output: `${line}\n` })],
     'kubectl --prefix --timestamps': (line) => [`[pod/api-7d9f/app] 2024-05-01T12:00:00.123456789Z ${line}`],
     'docker compose': (line) => [`api-1  | ${line}`],
@@ -175,7 +186,8 @@ describe('recorded Go logs in every wrapper', () => {
   for (const [name, wrapLine] of Object.entries(wrappers)) {
     test(name, (t) => {
       const lines = [...TRACEBACK, ...recordedLines()];
-      if (lines.length === TRACEBACK.length) t.diagnostic('testdata/logs not recorded yet: only the embedded traceback');
+      if (lines.length === TRACEBACK.length)
+        t.diagnostic('testdata/logs not recorded yet: only the embedded traceback');
       assert.deepEqual(texts(lines.flatMap(wrapLine)), lines);
     });
   }
@@ -208,14 +220,16 @@ describe('timestamps', () => {
   });
 
   test('only the separator space goes: a leading tab stays, tabs turned into spaces stay', () => {
-    assert.deepEqual(texts(['2024-05-01T12:00:00Z \t/path/file.go:12 +0x1d', '2024-05-01T12:00:00Z         /path/file.go:12']), [
-      '\t/path/file.go:12 +0x1d',
-      '        /path/file.go:12',
-    ]);
+    assert.deepEqual(
+      texts(['2024-05-01T12:00:00Z \t/path/file.go:12 +0x1d', '2024-05-01T12:00:00Z         /path/file.go:12']),
+      ['\t/path/file.go:12 +0x1d', '        /path/file.go:12'],
+    );
   });
 
   test('a timestamp inside Go text survives after the prefix is removed', () => {
-    assert.deepEqual(texts(['2024-05-01T12:00:00Z panic: 2024-05-01T12:00:00Z bad']), ['panic: 2024-05-01T12:00:00Z bad']);
+    assert.deepEqual(texts(['2024-05-01T12:00:00Z panic: 2024-05-01T12:00:00Z bad']), [
+      'panic: 2024-05-01T12:00:00Z bad',
+    ]);
   });
 
   test('journald short and short-precise', () => {
@@ -236,7 +250,9 @@ describe('timestamps', () => {
 
 describe('Kubernetes CRI container logs', () => {
   test('full lines of both streams', () => {
-    const raw = TRACEBACK.map((line, i) => `2024-05-01T12:00:00.${String(i).padStart(9, '0')}Z ${i % 2 === 0 ? 'stderr' : 'stdout'} F ${line}`);
+    const raw = TRACEBACK.map(
+      (line, i) => `2024-05-01T12:00:00.${String(i).padStart(9, '0')}Z ${i % 2 === 0 ? 'stderr' : 'stdout'} F ${line}`,
+    );
     assert.deepEqual(texts(raw), TRACEBACK);
   });
 
@@ -280,14 +296,20 @@ describe('Kubernetes CRI container logs', () => {
 });
 
 describe('Docker json-file', () => {
-  const docker = (log: string, stream = 'stderr'): string => JSON.stringify({ log, stream, time: '2024-05-01T12:00:00.123456789Z' });
+  const docker = (log: string, stream = 'stderr'): string =>
+    JSON.stringify({ log, stream, time: '2024-05-01T12:00:00.123456789Z' });
 
   test('every line decoded', () => {
     assert.deepEqual(texts(TRACEBACK.map((line) => docker(`${line}\n`))), TRACEBACK);
   });
 
   test('fragments without a newline are joined per stream; CRLF is stripped', () => {
-    const raw = [docker('goroutine 1 '), docker('noise\n', 'stdout'), docker('[running]:\r\n'), docker('main.main()\n')];
+    const raw = [
+      docker('goroutine 1 '),
+      docker('noise\n', 'stdout'),
+      docker('[running]:\r\n'),
+      docker('main.main()\n'),
+    ];
     assert.deepEqual(deprefix(raw), [
       { text: 'noise', lineNo: 2 },
       { text: 'goroutine 1 [running]:', lineNo: 1 },
@@ -307,7 +329,12 @@ describe('go test -json', () => {
       { text: '=== RUN   TestA', lineNo: 3, package: 'example.com/tst', test: 'TestA' },
       { text: '    x_test.go:5: hello from A', lineNo: 4, package: 'example.com/tst', test: 'TestA' },
       { text: '--- FAIL: TestB (0.00s)', lineNo: 5, package: 'example.com/tst', test: 'TestB' },
-      { text: 'panic: assignment to entry in nil map [recovered, repanicked]', lineNo: 6, package: 'example.com/tst', test: 'TestB' },
+      {
+        text: 'panic: assignment to entry in nil map [recovered, repanicked]',
+        lineNo: 6,
+        package: 'example.com/tst',
+        test: 'TestB',
+      },
       { text: '', lineNo: 7, package: 'example.com/tst', test: 'TestB' },
       { text: 'goroutine 20 [running]:', lineNo: 8, package: 'example.com/tst', test: 'TestB' },
       { text: 'example.com/tst.TestB(0xb11aed9c6c8?)', lineNo: 9, package: 'example.com/tst', test: 'TestB' },
@@ -318,7 +345,13 @@ describe('go test -json', () => {
 
   test('output split over several events and interleaved with another test is reassembled per test', () => {
     const event = (test: string, output: string): string =>
-      JSON.stringify({ Time: '2026-11-22T00:09:19.6Z', Action: 'output', Package: 'example.com/tst', Test: test, Output: output });
+      JSON.stringify({
+        Time: '2026-11-22T00:09:19.6Z',
+        Action: 'output',
+        Package: 'example.com/tst',
+        Test: test,
+        Output: output,
+      });
     const raw = [
       event('TestB', 'gorout'),
       event('TestA', '=== RUN   TestA\n'),
@@ -343,7 +376,8 @@ describe('go test -json', () => {
       { maxLineLength: 8, onLongLine: (lineNo, dropped) => long.push([lineNo, dropped]) },
     );
     const context: LineContext = { source: 'test.json' };
-    for (let i = 1; i <= 5; i++) stage.line(JSON.stringify({ Action: 'output', Package: 'p', Test: 'TestDots', Output: '...' }), i, context);
+    for (let i = 1; i <= 5; i++)
+      stage.line(JSON.stringify({ Action: 'output', Package: 'p', Test: 'TestDots', Output: '...' }), i, context);
     stage.end(context);
     assert.deepEqual(seen, ['........']);
     assert.deepEqual(long, [[1, 15 - 8]]);
@@ -365,7 +399,11 @@ describe('wrappers', () => {
       '[pod/api-7d9f/app] 2024-05-01T12:00:00.123456789Z goroutine 1 [running]:',
       '[pod/api-7d9f/app] \t/tmp/inp-go/crash/main.go:21 +0x115',
     ];
-    assert.deepEqual(texts(raw), ['panic: assignment to entry in nil map', 'goroutine 1 [running]:', '\t/tmp/inp-go/crash/main.go:21 +0x115']);
+    assert.deepEqual(texts(raw), [
+      'panic: assignment to entry in nil map',
+      'goroutine 1 [running]:',
+      '\t/tmp/inp-go/crash/main.go:21 +0x115',
+    ]);
   });
 
   test('docker compose, with and without timestamps', () => {
@@ -392,7 +430,12 @@ describe('wrappers', () => {
       'main.main()',
       '[pod/p/c] \t/tmp/inp-go/crash/main.go:21 +0x115',
     ];
-    assert.deepEqual(texts(raw), ['panic: assignment to entry in nil map', 'goroutine 1 [running]:', 'main.main()', '\t/tmp/inp-go/crash/main.go:21 +0x115']);
+    assert.deepEqual(texts(raw), [
+      'panic: assignment to entry in nil map',
+      'goroutine 1 [running]:',
+      'main.main()',
+      '\t/tmp/inp-go/crash/main.go:21 +0x115',
+    ]);
   });
 });
 
@@ -401,13 +444,23 @@ describe('properties', () => {
   const goLine = fc.oneof(
     fc.constantFrom(...TRACEBACK, ...recordedLines().slice(0, 2000)),
     fc.nat(100000).map((id) => `goroutine ${id} [chan receive]:`),
-    fc.stringMatching(/^[a-z][a-z0-9]{0,8}(\.[a-z][a-z0-9]{0,6}){0,2}\/[a-z]{1,6}\.\(\*[A-Z][a-z]{0,5}\)\.[A-Z][a-z]{0,6}\(\.\.\.\)$/),
+    fc.stringMatching(
+      /^[a-z][a-z0-9]{0,8}(\.[a-z][a-z0-9]{0,6}){0,2}\/[a-z]{1,6}\.\(\*[A-Z][a-z]{0,5}\)\.[A-Z][a-z]{0,6}\(\.\.\.\)$/,
+    ),
     fc.tuple(fc.stringMatching(/^[a-z/._-]{1,30}$/), fc.nat(5000)).map(([path, line]) => `\t/${path}.go:${line} +0x1d`),
-    fc.string({ unit: 'grapheme-ascii' }).filter((s) => !/[\r\n]/.test(s)).map((s) => `panic: ${s}`),
+    fc
+      .string({ unit: 'grapheme-ascii' })
+      .filter((s) => !/[\r\n]/.test(s))
+      .map((s) => `panic: ${s}`),
     fc.constant('panic: 2024-05-01T12:00:00Z bad'),
     fc.constant(''),
   );
-  const time = fc.constantFrom('2024-05-01T12:00:00Z', '2024-05-01T12:00:00.123456789Z', '2024-05-01T12:00:00.1234567Z', '2024-05-01T14:00:00+02:00');
+  const time = fc.constantFrom(
+    '2024-05-01T12:00:00Z',
+    '2024-05-01T12:00:00.123456789Z',
+    '2024-05-01T12:00:00.1234567Z',
+    '2024-05-01T14:00:00+02:00',
+  );
 
   type Wrap = (lines: string[]) => string[];
   const wrap = fc.oneof(
@@ -420,22 +473,32 @@ describe('properties', () => {
     fc.constant<Wrap>((lines) => lines.map((l) => `api-1  | ${l}`)),
     fc.constant<Wrap>((lines) => lines.map((l) => `api-1  | 2024-05-01T12:00:00Z ${l}`)),
     // CRI and Docker split long lines; split each line at a seeded position into a P/partial fragment.
-    fc.nat().map<Wrap>((seed) => (lines) =>
-      lines.flatMap((l, i) => {
-        const cut = (seed + i) % (l.length + 1);
-        const parts = cut > 0 && cut < l.length ? [l.slice(0, cut), l.slice(cut)] : [l];
-        return parts.map((part, k) => `2024-05-01T12:00:00.1Z stderr ${k < parts.length - 1 ? 'P' : 'F'} ${part}`);
-      }),
+    fc.nat().map<Wrap>(
+      (seed) => (lines) =>
+        lines.flatMap((l, i) => {
+          const cut = (seed + i) % (l.length + 1);
+          const parts = cut > 0 && cut < l.length ? [l.slice(0, cut), l.slice(cut)] : [l];
+          return parts.map((part, k) => `2024-05-01T12:00:00.1Z stderr ${k < parts.length - 1 ? 'P' : 'F'} ${part}`);
+        }),
     ),
-    fc.nat().map<Wrap>((seed) => (lines) =>
-      lines.flatMap((l, i) => {
-        const cut = (seed + i) % (l.length + 1);
-        const parts = cut > 0 && cut < l.length ? [l.slice(0, cut), `${l.slice(cut)}\n`] : [`${l}\n`];
-        return parts.map((log) => JSON.stringify({ log, stream: 'stderr', time: '2024-05-01T12:00:00Z' }));
-      }),
+    fc.nat().map<Wrap>(
+      (seed) => (lines) =>
+        lines.flatMap((l, i) => {
+          const cut = (seed + i) % (l.length + 1);
+          const parts = cut > 0 && cut < l.length ? [l.slice(0, cut), `${l.slice(cut)}\n`] : [`${l}\n`];
+          return parts.map((log) => JSON.stringify({ log, stream: 'stderr', time: '2024-05-01T12:00:00Z' }));
+        }),
     ),
     fc.constant<Wrap>((lines) =>
-      lines.map((l) => JSON.stringify({ Time: '2024-05-01T12:00:00Z', Action: 'output', Package: 'p', Test: 'TestX', Output: `${l}\n` })),
+      lines.map((l) =>
+        JSON.stringify({
+          Time: '2024-05-01T12:00:00Z',
+          Action: 'output',
+          Package: 'p',
+          Test: 'TestX',
+          Output: `${l}\n`,
+        }),
+      ),
     ),
   );
 

@@ -42,17 +42,22 @@ function assertDiagnosis(crashes: Crash[], entry: ManifestEntry, label: string, 
   assert.ok(crash, `${label}: no crash found`);
   assert.equal(crash.kind, entry.kind, `${label}: kind`);
   // What recover() could do follows from what the runtime printed: a fatal error never, a panic in its goroutine.
-  if (/^fatal error: /m.test(logText.split('\ngoroutine ')[0] ?? '')) assert.equal(crash.recoverable, false, `${label}: fatal errors cannot be recovered`);
+  if (/^fatal error: /m.test(logText.split('\ngoroutine ')[0] ?? ''))
+    assert.equal(crash.recoverable, false, `${label}: fatal errors cannot be recovered`);
   if (entry.kind === 'unlock_of_unlocked' && /^panic: sync: unlock of unlocked mutex/m.test(logText)) {
     assert.equal(crash.recoverable, true, `${label}: Go 1.9 raised this as an ordinary panic`);
   }
   // The group listed first holds the goroutine the diagnosis names; a plain dump names no failing goroutine.
   const marked = crash.buckets.filter((b) => b.crashing);
-  if (crash.kind === 'goroutine_dump' || crash.goroutine === null) assert.equal(marked.length, 0, `${label}: no group marked`);
+  if (crash.kind === 'goroutine_dump' || crash.goroutine === null)
+    assert.equal(marked.length, 0, `${label}: no group marked`);
   else if (marked.length > 0) {
     assert.equal(marked.length, 1, `${label}: one group marked`);
     assert.equal(crash.buckets[0], marked[0], `${label}: the marked group comes first`);
-    assert.ok(marked[0]?.goroutineIds.includes(crash.goroutine), `${label}: the marked group holds goroutine ${crash.goroutine}`);
+    assert.ok(
+      marked[0]?.goroutineIds.includes(crash.goroutine),
+      `${label}: the marked group holds goroutine ${crash.goroutine}`,
+    );
   }
   if (entry.culprits.length === 0) return;
   if (!printsMarkedLine(logText, entry)) {
@@ -60,7 +65,9 @@ function assertDiagnosis(crashes: Crash[], entry: ManifestEntry, label: string, 
     return;
   }
   assert.ok(crash.culprit, `${label}: no culprit`);
-  const ok = entry.culprits.some((c) => basename(crash.culprit?.file ?? '') === c.file && crash.culprit?.line === c.line);
+  const ok = entry.culprits.some(
+    (c) => basename(crash.culprit?.file ?? '') === c.file && crash.culprit?.line === c.line,
+  );
   assert.ok(
     ok,
     `${label}: culprit ${crash.culprit.file}:${crash.culprit.line} is not a marked line (${entry.culprits.map((c) => `${c.file}:${c.line}`).join(', ')})`,
@@ -99,19 +106,26 @@ describe('recorded crash logs from real Go toolchains', () => {
 // Real logs reach goroscope wrapped by log collectors. Each transform below is applied to real recorded logs;
 // the diagnosis must not change. (These inputs are constructed from real logs, not recorded as such.)
 const transforms: Record<string, (lines: string[]) => string> = {
-  'kubernetes CRI prefix': (lines) => lines.map((l, i) => `2026-11-22T10:00:${String(i % 60).padStart(2, '0')}.123456789Z stderr F ${l}`).join('\n'),
+  'kubernetes CRI prefix': (lines) =>
+    lines.map((l, i) => `2026-11-22T10:00:${String(i % 60).padStart(2, '0')}.123456789Z stderr F ${l}`).join('\n'),
   'docker json-file lines': (lines) =>
-    lines.map((l) => JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-11-22T10:00:00.000000001Z' })).join('\n'),
+    lines
+      .map((l) => JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-11-22T10:00:00.000000001Z' }))
+      .join('\n'),
   'journald prefix': (lines) => lines.map((l) => `Nov 22 10:00:00 web-1 app[4242]: ${l}`).join('\n'),
   'CRLF line ends': (lines) => lines.join('\r\n'),
   'tabs turned into spaces': (lines) => lines.map((l) => l.replace(/\t/g, '        ')).join('\n'),
   'RFC 3339 timestamps': (lines) => lines.map((l) => `2026-11-22T10:00:00.000+01:00 ${l}`).join('\n'),
   'surrounded by test output': (lines) =>
-    ['=== RUN   TestStore', '    store_test.go:12: starting', ...lines, 'FAIL\texample.com/app\t0.123s', 'FAIL'].join('\n'),
+    ['=== RUN   TestStore', '    store_test.go:12: starting', ...lines, 'FAIL\texample.com/app\t0.123s', 'FAIL'].join(
+      '\n',
+    ),
 };
 
 describe('recorded logs wrapped the way log collectors wrap them', () => {
-  const sample = manifest.entries.filter((e) => e.gotraceback === 'all' && e.goVersion === manifest.entries.at(-1)?.goVersion);
+  const sample = manifest.entries.filter(
+    (e) => e.gotraceback === 'all' && e.goVersion === manifest.entries.at(-1)?.goVersion,
+  );
   for (const [name, transform] of Object.entries(transforms)) {
     it(`${name}: same diagnosis on ${sample.length} logs`, async () => {
       const failures: string[] = [];

@@ -16,7 +16,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'test-artifacts');
 const available = existsSync(CHROMIUM);
 // In CI a missing browser is a failure, not a skip: .ci/run installs it.
-const skip = !available && process.env['CI'] === undefined ? 'Chromium is not installed (apt-get install chromium)' : false;
+const skip =
+  !available && process.env['CI'] === undefined ? 'Chromium is not installed (apt-get install chromium)' : false;
 
 async function makeReport(args: string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
@@ -42,7 +43,15 @@ describe('HTML report in headless Chromium', { skip }, () => {
     mkdirSync(artifacts, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   after(async () => {
@@ -100,7 +109,10 @@ describe('HTML report in headless Chromium', { skip }, () => {
   });
 
   it('a panic value holding <script> and <img onerror> runs nothing and shows as text', async () => {
-    const file = await makeReport(['explain', join(repoRoot, 'testdata', 'html', 'hostile-panic', 'hostile-panic.log')]);
+    const file = await makeReport([
+      'explain',
+      join(repoRoot, 'testdata', 'html', 'hostile-panic', 'hostile-panic.log'),
+    ]);
     const opened = await open(file);
     const { page } = opened;
     assert.equal(await page.evaluate('window.__goroscopeXss'), undefined);
@@ -180,8 +192,17 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const buckets = [];
     for (let i = 0; i < 25_000; i++) {
       const frames = [];
-      for (let depth = 0; depth < 6; depth++) frames.push({ function: `main.f${i}_${depth}`, file: '/app/main.go', line: depth + 1 });
-      buckets.push({ count: 1 + (i % 7), state: 'chan receive', waitMinutes: [0, 0] as [number, number], culprit: null, frames, goroutineIds: [i], crashing: false });
+      for (let depth = 0; depth < 6; depth++)
+        frames.push({ function: `main.f${i}_${depth}`, file: '/app/main.go', line: depth + 1 });
+      buckets.push({
+        count: 1 + (i % 7),
+        state: 'chan receive',
+        waitMinutes: [0, 0] as [number, number],
+        culprit: null,
+        frames,
+        goroutineIds: [i],
+        crashing: false,
+      });
     }
     const big = { ...base, crashes: [{ ...crash, buckets, goroutineCount: buckets.length }] };
     const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
@@ -192,7 +213,11 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const canvas = page.locator('.flame canvas').first();
     const box = await canvas.boundingBox();
     assert.ok(box && box.height > 100, 'drawn');
-    const drawMs = Number(await page.evaluate("(() => { const t = performance.now(); window.dispatchEvent(new Event('resize')); return performance.now() - t; })()"));
+    const drawMs = Number(
+      await page.evaluate(
+        "(() => { const t = performance.now(); window.dispatchEvent(new Event('resize')); return performance.now() - t; })()",
+      ),
+    );
     await canvas.click({ position: { x: 10, y: 27 } });
     await page.locator('.flame input[type=search]').fill('main.f1_');
     assert.match((await page.locator('.flame .controls .muted').textContent()) ?? '', /^matched \d+ of \d+/);
@@ -205,7 +230,9 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const file = await makeReport(['explain', join(repoRoot, 'examples', 'store-crash.log')]);
     const opened = await open(file, { width: 390, height: 844 });
     const { page } = opened;
-    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+    const overflow = Number(
+      await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'),
+    );
     assert.ok(overflow <= 1, `no horizontal scrolling of the page (${overflow}px)`);
     await page.keyboard.press('Tab');
     const focused = String(await page.evaluate('document.activeElement && document.activeElement.tagName'));

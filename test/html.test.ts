@@ -9,7 +9,9 @@ import { repoRoot } from './helpers.js';
 
 describe('HTML report (static)', () => {
   it('embeds hostile log text only in escaped form', async () => {
-    const result = await explain([join(repoRoot, 'testdata', 'html', 'hostile-panic', 'hostile-panic.log')], { srcDir: false });
+    const result = await explain([join(repoRoot, 'testdata', 'html', 'hostile-panic', 'hostile-panic.log')], {
+      srcDir: false,
+    });
     const html = renderHtml({ title: 'x <script>alert(1)</script>', explain: result });
     // The only <script> elements are the data block and the page's own script.
     assert.equal(html.match(/<script/gi)?.length, 2);
@@ -22,7 +24,10 @@ describe('HTML report (static)', () => {
   it('has a CSP with default-src none and loads nothing from outside', async () => {
     const result = await explain([join(repoRoot, 'examples', 'store-crash.log')], { srcDir: false });
     const html = renderHtml({ title: 't', explain: result });
-    assert.match(html, /http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-/);
+    assert.match(
+      html,
+      /http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-/,
+    );
     assert.doesNotMatch(html, /\s(src|href)=["']?(https?:)?\/\//i);
     assert.doesNotMatch(html, /<link\b/i);
   });
@@ -39,8 +44,20 @@ describe('HTML report (static)', () => {
 
   it('builds icicle trees whose node values add up', () => {
     const graph = buildFlameGraph('g', 't', 'goroutines', [
-      { frames: [{ function: 'leaf', file: 'a.go', line: 1 }, { function: 'main.main', file: 'm.go', line: 2 }], value: 3 },
-      { frames: [{ function: 'other', file: 'b.go', line: 1 }, { function: 'main.main', file: 'm.go', line: 2 }], value: 2 },
+      {
+        frames: [
+          { function: 'leaf', file: 'a.go', line: 1 },
+          { function: 'main.main', file: 'm.go', line: 2 },
+        ],
+        value: 3,
+      },
+      {
+        frames: [
+          { function: 'other', file: 'b.go', line: 1 },
+          { function: 'main.main', file: 'm.go', line: 2 },
+        ],
+        value: 2,
+      },
     ]);
     const [, total, main] = graph.root;
     assert.equal(total, 5);

@@ -105,7 +105,10 @@ describe('files', () => {
     const cri = EXPECTED.slice(1)
       .map((line, i) => `2024-05-01T12:00:00.${String(i).padStart(9, '0')}Z stderr F ${line}`)
       .join('\n');
-    const path = writeScratch('0.log', `2024-05-01T12:00:00Z stderr P ${CRASH_STDERR.slice(0, 11)}\n2024-05-01T12:00:00Z stderr F ${CRASH_STDERR.slice(11, 28)}\n${cri}\n`);
+    const path = writeScratch(
+      '0.log',
+      `2024-05-01T12:00:00Z stderr P ${CRASH_STDERR.slice(0, 11)}\n2024-05-01T12:00:00Z stderr F ${CRASH_STDERR.slice(11, 28)}\n${cri}\n`,
+    );
     const result = await collect([path]);
     assert.deepEqual(textOf(result), EXPECTED);
     assert.deepEqual(result.report.inputs[0]?.prefixes, ['cri', 'go-log']);
@@ -143,7 +146,11 @@ describe('files', () => {
     const result = await collect([path], { chunkBytes: 4096 });
     assert.deepEqual(textOf(result), ['goroutine 1 [running]:', long.slice(0, 64 * 1024), 'main.main()']);
     assert.deepEqual(result.report.skipped, [
-      { file: path, inputLine: 2, reason: `line longer than 65536 bytes: kept the first 65536 bytes, skipped ${long.length - 65536}` },
+      {
+        file: path,
+        inputLine: 2,
+        reason: `line longer than 65536 bytes: kept the first 65536 bytes, skipped ${long.length - 65536}`,
+      },
     ]);
   });
 
@@ -161,6 +168,7 @@ describe('files', () => {
   });
 
   test('a huge input without any newline is read in bounded memory', async () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source is what is under test
     async function* noNewlines(): AsyncGenerator<Buffer> {
       const block = Buffer.alloc(1024 * 1024, 'a');
       for (let i = 0; i < 64; i++) yield block;
@@ -171,9 +179,10 @@ describe('files', () => {
       result.lines.map((line) => line.text.length),
       [65536],
     );
-    assert.deepEqual(result.report.skipped.map((s) => s.reason), [
-      `line longer than 65536 bytes: kept the first 65536 bytes, skipped ${64 * 1024 * 1024 - 65536}`,
-    ]);
+    assert.deepEqual(
+      result.report.skipped.map((s) => s.reason),
+      [`line longer than 65536 bytes: kept the first 65536 bytes, skipped ${64 * 1024 * 1024 - 65536}`],
+    );
     assert.ok(process.memoryUsage().heapUsed - before < 32 * 1024 * 1024);
   });
 });
@@ -187,7 +196,10 @@ describe('gzip', () => {
   });
 
   test('gzip is recognised by its magic bytes, whatever the name', async () => {
-    assert.deepEqual(textOf(await collect([writeScratch('rotated.log.1', gzipSync(CRASH_STDERR))], { chunkBytes: 16 })), EXPECTED);
+    assert.deepEqual(
+      textOf(await collect([writeScratch('rotated.log.1', gzipSync(CRASH_STDERR))], { chunkBytes: 16 })),
+      EXPECTED,
+    );
   });
 
   test('gzip on standard input', async () => {
@@ -224,7 +236,10 @@ describe('gzip', () => {
     const last = result.report.skipped[result.report.skipped.length - 1];
     assert.match(last?.reason ?? '', /^gzip data is corrupt after \d+ bytes of text/);
     assert.deepEqual(textOf(result).slice(0, EXPECTED.length), EXPECTED);
-    assert.deepEqual(result.report.inputs.map((input) => input.file), [path]);
+    assert.deepEqual(
+      result.report.inputs.map((input) => input.file),
+      [path],
+    );
   });
 });
 
@@ -267,7 +282,10 @@ describe('directories', () => {
     writeFileSync(join(dir, 'b.log'), 'panic: b\n');
     const result = await collect([dir]);
     assert.deepEqual(textOf(result), ['panic: b']);
-    assert.deepEqual(result.report.skipped.map((s) => s.file), [join(dir, 'a.tar.gz')]);
+    assert.deepEqual(
+      result.report.skipped.map((s) => s.file),
+      [join(dir, 'a.tar.gz')],
+    );
   });
 
   test('an empty directory is an InputError', async () => {
@@ -368,10 +386,13 @@ describe('standard input', () => {
     const result = await collect(['-'], { stdin: Readable.from(chunks) });
     assert.deepEqual(textOf(result), EXPECTED);
     assert.deepEqual(result.ends, ['-']);
-    assert.deepEqual(result.report.inputs, [{ file: '-', lines: EXPECTED.length, bytes: bytes.length, prefixes: ['go-log'] }]);
+    assert.deepEqual(result.report.inputs, [
+      { file: '-', lines: EXPECTED.length, bytes: bytes.length, prefixes: ['go-log'] },
+    ]);
   });
 
   test('a stream that fails midway keeps its lines and reports where it stopped', async () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source is what is under test
     async function* failing(): AsyncGenerator<Buffer> {
       yield Buffer.alloc(10000, 'panic: x\n');
       throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
@@ -385,7 +406,10 @@ describe('standard input', () => {
   });
 
   test('string chunks are accepted', async () => {
-    assert.deepEqual(textOf(await collect(['-'], { stdin: Readable.from([CRASH_STDERR], { objectMode: true }) })), EXPECTED);
+    assert.deepEqual(
+      textOf(await collect(['-'], { stdin: Readable.from([CRASH_STDERR], { objectMode: true }) })),
+      EXPECTED,
+    );
   });
 
   test('files and stdin in one call, in order', async () => {
@@ -401,11 +425,15 @@ describe('standard input', () => {
 describe('properties', () => {
   test('random bytes never throw and always terminate', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 700 }), async (bytes, chunkBytes) => {
-        const path = writeScratch('random.bin', bytes);
-        const result = await collect([path], { chunkBytes, maxLineBytes: 256 });
-        assert.equal(result.report.inputs.length + result.report.skipped.filter((s) => s.inputLine === 0).length, 1);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.integer({ min: 1, max: 700 }),
+        async (bytes, chunkBytes) => {
+          const path = writeScratch('random.bin', bytes);
+          const result = await collect([path], { chunkBytes, maxLineBytes: 256 });
+          assert.equal(result.report.inputs.length + result.report.skipped.filter((s) => s.inputLine === 0).length, 1);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -413,16 +441,20 @@ describe('properties', () => {
   test('how a text is chunked never changes its lines', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom('goroutine 1 [running]:', '\tmain.go:1', '', 'é世🙂', 'x'.repeat(40)), { maxLength: 30 }),
+        fc.array(fc.constantFrom('goroutine 1 [running]:', '\tmain.go:1', '', 'é世🙂', 'x'.repeat(40)), {
+          maxLength: 30,
+        }),
         fc.constantFrom('\n', '\r\n'),
         fc.integer({ min: 1, max: 97 }),
         async (lines, newline, chunkBytes) => {
           const text = lines.join(newline);
-          const stdin = Readable.from([Buffer.from(text)].flatMap((b) => {
-            const parts: Buffer[] = [];
-            for (let i = 0; i < b.length; i += chunkBytes) parts.push(b.subarray(i, i + chunkBytes));
-            return parts;
-          }));
+          const stdin = Readable.from(
+            [Buffer.from(text)].flatMap((b) => {
+              const parts: Buffer[] = [];
+              for (let i = 0; i < b.length; i += chunkBytes) parts.push(b.subarray(i, i + chunkBytes));
+              return parts;
+            }),
+          );
           // A final newline ends the last line; it does not start another.
           const expected = text.split(newline);
           if (expected[expected.length - 1] === '') expected.pop();

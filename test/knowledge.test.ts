@@ -59,7 +59,8 @@ describe('catalogue entries', () => {
       assert.ok(e.fixes.length > 0, 'at least one fix');
       for (const f of e.fixes) assert.ok(f.title.length > 0 && f.code.trim().length > 0, 'fix title and code');
       assert.ok(e.links.length > 0, 'links');
-      for (const l of e.links) assert.match(l.url, /^https:\/\/(go\.dev|pkg\.go\.dev)\//, `link ${l.url} points at go.dev`);
+      for (const l of e.links)
+        assert.match(l.url, /^https:\/\/(go\.dev|pkg\.go\.dev)\//, `link ${l.url} points at go.dev`);
       assert.equal(e.docsPath, `docs/kinds/${e.kind}.md`);
       assert.ok(e.messages.length > 0, 'messages');
       for (const m of e.messages) {
@@ -71,9 +72,16 @@ describe('catalogue entries', () => {
     it(`${e.kind}: recoverable agrees with the messages`, () => {
       const current = e.messages.filter((m) => goVersionPredicate(m.goVersions)(999));
       const primary = current.filter((m) => m.text.startsWith('fatal error:') || m.text.startsWith('panic:'));
-      if (e.recoverable === true) assert.ok(primary.every((m) => !m.fatal), 'recoverable kinds print panics');
+      if (e.recoverable === true)
+        assert.ok(
+          primary.every((m) => !m.fatal),
+          'recoverable kinds print panics',
+        );
       if (e.recoverable === false && e.kind !== 'test_timeout' && e.kind !== 'goroutine_dump') {
-        assert.ok(primary.every((m) => m.fatal), 'unrecoverable kinds print fatal errors');
+        assert.ok(
+          primary.every((m) => m.fatal),
+          'unrecoverable kinds print fatal errors',
+        );
       }
     });
   }
@@ -94,13 +102,16 @@ describe('fix snippets', () => {
   it('name only standard packages the wrapper knows how to import', () => {
     assert.deepEqual(snippetImports('func f() { wg.Done(); sync.OnceValue(g); x.time.Now() }'), ['sync']);
     assert.equal(snippetAsGoFile('var x = 1', 'p'), 'package p\n\nvar x = 1\n');
-    assert.equal(goCode`
+    assert.equal(
+      goCode`
 func f() {
   if x {
     y = "a  b"
   }
 }
-`, 'func f() {\n\tif x {\n\t\ty = "a  b"\n\t}\n}');
+`,
+      'func f() {\n\tif x {\n\t\ty = "a  b"\n\t}\n}',
+    );
   });
 
   it('are gofmt-formatted Go that passes go vet', async (t) => {
@@ -119,7 +130,9 @@ func f() {
         });
       }
       const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };
-      const fmt = await execFileP('gofmt', ['-l', '-e', '.'], { cwd: dir, env }).catch((err: { stdout?: string; stderr?: string }) => err);
+      const fmt = await execFileP('gofmt', ['-l', '-e', '.'], { cwd: dir, env }).catch(
+        (err: { stdout?: string; stderr?: string }) => err,
+      );
       const unformatted = (fmt.stdout ?? '').split('\n').filter((l) => l !== '');
       assert.deepEqual(
         unformatted.map((f) => where.get(f.split('/')[0] ?? '') ?? f),
@@ -128,7 +141,7 @@ func f() {
       );
       const vet = await execFileP('go', ['vet', './...'], { cwd: dir, env, maxBuffer: 16 << 20 }).then(
         () => '',
-        (err: { stderr?: string }) => err.stderr ?? String(err),
+        (err: { stderr?: string; message?: string }) => err.stderr ?? err.message ?? 'go vet failed',
       );
       assert.equal(vet, '', 'go vet');
     } finally {
@@ -150,7 +163,9 @@ describe('docs pages', () => {
       assert.ok(existsSync(full), `${path} is missing`);
       assert.equal(readFileSync(full, 'utf8'), content, `${path} is out of date`);
     }
-    const onDisk = readdirSync(join(root, 'docs', 'kinds')).map((f) => `docs/kinds/${f}`).sort();
+    const onDisk = readdirSync(join(root, 'docs', 'kinds'))
+      .map((f) => `docs/kinds/${f}`)
+      .sort();
     assert.deepEqual(onDisk, expected.map(([p]) => p).sort(), 'docs/kinds has pages for kinds that do not exist');
   });
 });
@@ -238,13 +253,18 @@ function checkMessage(m: KindMessage, tc: Toolchain): string {
     const strict = strictForms(m, c).some((f) => tc.source.includes(f));
     // A panic value may also be built elsewhere and raised later (synctest's deadlock error); accept the
     // quoted text then, but only for panics: fatal errors must be a throw/fatal call.
-    const loose = !m.fatal && tc.source.includes(quote(c)) && !strictForms({ ...m, fatal: true }, c).some((f) => tc.source.includes(f));
+    const loose =
+      !m.fatal &&
+      tc.source.includes(quote(c)) &&
+      !strictForms({ ...m, fatal: true }, c).some((f) => tc.source.includes(f));
     if (expected && !strict && !loose) return `no ${strictForms(m, c).join(' / ')} in the source`;
-    if (!expected && strict) return `found ${strictForms(m, c).find((f) => tc.source.includes(f)) ?? ''} but the catalogue says this version does not print it`;
+    if (!expected && strict)
+      return `found ${strictForms(m, c).find((f) => tc.source.includes(f)) ?? ''} but the catalogue says this version does not print it`;
     return '';
   }
   if (!expected) {
-    if (simple && tc.source.includes(c)) return `"${c}" is in the source but the catalogue says this version does not print it`;
+    if (simple && tc.source.includes(c))
+      return `"${c}" is in the source but the catalogue says this version does not print it`;
     return '';
   }
   const missing = pieces.filter((p) => !tc.source.includes(p));

@@ -14,7 +14,9 @@ const STORE = join(CRASHES, 'concurrent_map_writes', 'store', 'main.go');
 
 /** The 1-based line of the first source line matching `pattern` (the program marks its culprit `// culprit`). */
 function lineOf(path: string, pattern: RegExp): number {
-  const index = readFileSync(path, 'utf8').split('\n').findIndex((text) => pattern.test(text));
+  const index = readFileSync(path, 'utf8')
+    .split('\n')
+    .findIndex((text) => pattern.test(text));
   assert.ok(index >= 0, `no line matching ${pattern} in ${path}`);
   return index + 1;
 }
@@ -34,7 +36,10 @@ test('the culprit line of the store crash carries a concurrent-map-access findin
   assert.equal(local, 'concurrent_map_writes/store/main.go');
   const findings = await findingsAt(CRASHES, local ?? '', frame.line);
   const hazard = findings.find((finding) => finding.rule === 'concurrent-map-access');
-  assert.ok(hazard !== undefined, `no concurrent-map-access finding at line ${frame.line}: ${JSON.stringify(findings)}`);
+  assert.ok(
+    hazard !== undefined,
+    `no concurrent-map-access finding at line ${frame.line}: ${JSON.stringify(findings)}`,
+  );
   assert.equal(hazard.file, STORE);
   assert.equal(hazard.line, culprit);
   // The finding names the field map and the goroutines that write it: worker started in the loop in main.
@@ -45,7 +50,10 @@ test('the culprit line of the store crash carries a concurrent-map-access findin
 test('a locked access and a line without code carry no concurrent-map-access finding', async () => {
   const cache: FindingsCache = new Map();
   const lockedRead = lineOf(STORE, /return s\.sessions\[id\]/);
-  assert.deepEqual((await findingsAt(CRASHES, STORE, lockedRead, { cache })).filter((f) => f.rule === 'concurrent-map-access'), []);
+  assert.deepEqual(
+    (await findingsAt(CRASHES, STORE, lockedRead, { cache })).filter((f) => f.rule === 'concurrent-map-access'),
+    [],
+  );
   assert.deepEqual(await findingsAt(CRASHES, STORE, 1, { cache }), []);
   // Both look-ups linted the package once.
   assert.equal(cache.size, 1);
@@ -61,5 +69,8 @@ test('the local file explain --src attaches to the culprit (SourceContext.localF
   const context = sourceContext(indexSourceTree(CRASHES), frame.printed, frame.line);
   assert.ok(context !== undefined);
   const findings = await findingsAt(CRASHES, context.localFile, frame.line);
-  assert.deepEqual(findings.filter((f) => f.rule === 'concurrent-map-access').map((f) => f.line), [lineOf(STORE, /\/\/ culprit$/)]);
+  assert.deepEqual(
+    findings.filter((f) => f.rule === 'concurrent-map-access').map((f) => f.line),
+    [lineOf(STORE, /\/\/ culprit$/)],
+  );
 });

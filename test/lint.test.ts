@@ -60,7 +60,11 @@ test('//go:build expressions and old +build lines', () => {
 });
 
 test('go.mod: module path and go version', () => {
-  assert.deepEqual(parseGoMod('module example.com/x\n\ngo 1.21.3\n', '/d'), { dir: '/d', path: 'example.com/x', goVersion: '1.21.3' });
+  assert.deepEqual(parseGoMod('module example.com/x\n\ngo 1.21.3\n', '/d'), {
+    dir: '/d',
+    path: 'example.com/x',
+    goVersion: '1.21.3',
+  });
   assert.deepEqual(parseGoMod('// no directives\n', '/d'), { dir: '/d', path: '', goVersion: undefined });
 });
 
@@ -92,10 +96,15 @@ test('./... loads packages like go vet: tests included, vendor/testdata/_dirs an
 });
 
 test('a file with syntax the grammar does not know (Go 1.26 new(expr)) is still analysed', async () => {
-  const dir = scratch({ 'x.go': 'package p\n\nfunc F() {\n\tp := new(1 + 2)\n\t_ = p\n\tvar m map[int]int\n\tm[1] = 1\n}\n' });
+  const dir = scratch({
+    'x.go': 'package p\n\nfunc F() {\n\tp := new(1 + 2)\n\t_ = p\n\tvar m map[int]int\n\tm[1] = 1\n}\n',
+  });
   const result = await lintPackages(loadPackages([dir], dir, linux));
   assert.equal(result.filesWithSyntaxErrors.length, 1);
-  assert.deepEqual(result.findings.map((f) => [f.rule, f.line]), [['nil-map-write', 7]]);
+  assert.deepEqual(
+    result.findings.map((f) => [f.rule, f.line]),
+    [['nil-map-write', 7]],
+  );
 });
 
 test('suppression: nolint and goroscope:ignore, unused and malformed directives reported', async () => {
@@ -136,7 +145,10 @@ test('config: severities and off; bad config is a ConfigError', async () => {
   const packages = loadPackages([dir], dir, linux);
   const off = await lintPackages(packages, parseLintConfig('{"lint":{"rules":{"nil-map-write":"off"}}}', 'c.json'));
   assert.equal(off.findings.length, 0);
-  const warn = await lintPackages(packages, parseLintConfig('{"lint":{"rules":{"nil-map-write":"warning"}}}', 'c.json'));
+  const warn = await lintPackages(
+    packages,
+    parseLintConfig('{"lint":{"rules":{"nil-map-write":"warning"}}}', 'c.json'),
+  );
   assert.equal(warn.findings[0]?.severity, 'warning');
   assert.throws(() => parseLintConfig('{"lint":{"rules":{"no-such-rule":"off"}}}', 'c.json'), ConfigError);
   assert.throws(() => parseLintConfig('{"lint":{"rules":{"nil-map-write":"loud"}}}', 'c.json'), ConfigError);
@@ -160,11 +172,28 @@ async function sampleResult() {
 test('json output: schemaVersion 1 and the documented finding fields', async () => {
   const { result } = await sampleResult();
   const parsed: unknown = JSON.parse(renderLintJson(result));
-  assert.ok(typeof parsed === 'object' && parsed !== null && 'findings' in parsed && Array.isArray(parsed.findings) && 'schemaVersion' in parsed);
+  assert.ok(
+    typeof parsed === 'object' &&
+      parsed !== null &&
+      'findings' in parsed &&
+      Array.isArray(parsed.findings) &&
+      'schemaVersion' in parsed,
+  );
   assert.equal(parsed.schemaVersion, 1);
   const finding: unknown = parsed.findings[0];
   assert.ok(typeof finding === 'object' && finding !== null);
-  assert.deepEqual(Object.keys(finding), ['rule', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'related', 'fix']);
+  assert.deepEqual(Object.keys(finding), [
+    'rule',
+    'severity',
+    'file',
+    'line',
+    'column',
+    'endLine',
+    'endColumn',
+    'message',
+    'related',
+    'fix',
+  ]);
   assert.deepEqual(
     { ...finding, file: 'x', related: undefined, message: undefined },
     {
@@ -177,7 +206,10 @@ test('json output: schemaVersion 1 and the documented finding fields', async () 
       endColumn: 8,
       message: undefined,
       related: undefined,
-      fix: { description: 'initialise it: m := make(map[string]int)', edits: [{ line: 4, column: 2, endLine: 4, endColumn: 22, newText: 'm := make(map[string]int)' }] },
+      fix: {
+        description: 'initialise it: m := make(map[string]int)',
+        edits: [{ line: 4, column: 2, endLine: 4, endColumn: 22, newText: 'm := make(map[string]int)' }],
+      },
     },
   );
 });
@@ -185,7 +217,8 @@ test('json output: schemaVersion 1 and the documented finding fields', async () 
 /** The parts of the SARIF 2.1.0 schema a consumer relies on: required properties, enums and cross-references. */
 function sarifProblems(log: unknown): string[] {
   const problems: string[] = [];
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(log)) return ['log is not an object'];
   if (log['version'] !== '2.1.0') problems.push('version must be "2.1.0"');
   if (typeof log['$schema'] !== 'string') problems.push('$schema should name the 2.1.0 schema');
@@ -205,10 +238,12 @@ function sarifProblems(log: unknown): string[] {
         ruleIds.push(rule['id']);
         for (const key of ['shortDescription', 'fullDescription', 'help']) {
           const text = rule[key];
-          if (!isObject(text) || typeof text['text'] !== 'string') problems.push(`rule ${rule['id']}.${key}.text is required`);
+          if (!isObject(text) || typeof text['text'] !== 'string')
+            problems.push(`rule ${rule['id']}.${key}.text is required`);
         }
         const config = rule['defaultConfiguration'];
-        if (isObject(config) && !['none', 'note', 'warning', 'error'].includes(String(config['level']))) problems.push('bad default level');
+        if (isObject(config) && !['none', 'note', 'warning', 'error'].includes(String(config['level'])))
+          problems.push('bad default level');
       }
     }
     if (new Set(ruleIds).size !== ruleIds.length) problems.push('rule ids must be unique');
@@ -220,21 +255,28 @@ function sarifProblems(log: unknown): string[] {
       if (!isObject(result)) continue;
       const message = result['message'];
       if (!isObject(message) || typeof message['text'] !== 'string') problems.push('result.message.text is required');
-      if (!['none', 'note', 'warning', 'error'].includes(String(result['level']))) problems.push('result.level must be none|note|warning|error');
+      if (!['none', 'note', 'warning', 'error'].includes(String(result['level'])))
+        problems.push('result.level must be none|note|warning|error');
       const index = result['ruleIndex'];
-      if (typeof index === 'number' && ruleIds[index] !== result['ruleId']) problems.push('ruleIndex does not point at ruleId');
+      if (typeof index === 'number' && ruleIds[index] !== result['ruleId'])
+        problems.push('ruleIndex does not point at ruleId');
       const fingerprints = result['partialFingerprints'];
-      if (!isObject(fingerprints) || typeof fingerprints['primaryLocationLineHash'] !== 'string') problems.push('partialFingerprints.primaryLocationLineHash missing');
+      if (!isObject(fingerprints) || typeof fingerprints['primaryLocationLineHash'] !== 'string')
+        problems.push('partialFingerprints.primaryLocationLineHash missing');
       for (const location of Array.isArray(result['locations']) ? result['locations'] : []) {
         const physical = isObject(location) ? location['physicalLocation'] : undefined;
         const region = isObject(physical) ? physical['region'] : undefined;
         const artifact = isObject(physical) ? physical['artifactLocation'] : undefined;
-        if (!isObject(artifact) || typeof artifact['uri'] !== 'string') problems.push('artifactLocation.uri is required');
-        if (!isObject(region) || typeof region['startLine'] !== 'number' || region['startLine'] < 1) problems.push('region.startLine must be >= 1');
-        if (isObject(region) && typeof region['startColumn'] === 'number' && region['startColumn'] < 1) problems.push('region.startColumn must be >= 1');
+        if (!isObject(artifact) || typeof artifact['uri'] !== 'string')
+          problems.push('artifactLocation.uri is required');
+        if (!isObject(region) || typeof region['startLine'] !== 'number' || region['startLine'] < 1)
+          problems.push('region.startLine must be >= 1');
+        if (isObject(region) && typeof region['startColumn'] === 'number' && region['startColumn'] < 1)
+          problems.push('region.startColumn must be >= 1');
       }
       for (const fix of Array.isArray(result['fixes']) ? result['fixes'] : []) {
-        if (!isObject(fix) || !Array.isArray(fix['artifactChanges']) || fix['artifactChanges'].length === 0) problems.push('fix.artifactChanges is required');
+        if (!isObject(fix) || !Array.isArray(fix['artifactChanges']) || fix['artifactChanges'].length === 0)
+          problems.push('fix.artifactChanges is required');
       }
     }
   }
@@ -243,14 +285,22 @@ function sarifProblems(log: unknown): string[] {
 
 test('sarif output satisfies the SARIF 2.1.0 required structure and carries rule help', async () => {
   const { dir, result } = await sampleResult();
-  const text = renderSarif(result, { rules: rules.map((r) => r.meta), version: '0.1.0', source: (file) => readFileSync(file, 'utf8') });
+  const text = renderSarif(result, {
+    rules: rules.map((r) => r.meta),
+    version: '0.1.0',
+    source: (file) => readFileSync(file, 'utf8'),
+  });
   const log: unknown = JSON.parse(text);
   assert.deepEqual(sarifProblems(log), []);
   assert.match(text, /"primaryLocationLineHash": "[0-9a-f]{16}:1"/);
   assert.ok(text.includes(rules[0]?.meta.explanation.slice(0, 40) ?? 'x'));
-  assert.ok(!text.includes(dir) || text.includes(encodeURIComponent('goroscope-lint')) || text.includes('goroscope-lint'));
+  assert.ok(
+    !text.includes(dir) || text.includes(encodeURIComponent('goroscope-lint')) || text.includes('goroscope-lint'),
+  );
   // The validator itself catches a broken log.
-  assert.ok(sarifProblems({ version: '2.0.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] }).length >= 4);
+  assert.ok(
+    sarifProblems({ version: '2.0.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] }).length >= 4,
+  );
 });
 
 test('text output: header, code frame with caret, related line, fix; markdown lists findings', async () => {
@@ -273,7 +323,16 @@ async function runLint(args: string[], cwd: string): Promise<{ code: number; std
   let err = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const context: CliContext = { stdout, stderr, stdin: new PassThrough(), env: {}, cwd, stdoutIsTTY: false, exitCode: 0, signal: new AbortController().signal };
+  const context: CliContext = {
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    env: {},
+    cwd,
+    stdoutIsTTY: false,
+    exitCode: 0,
+    signal: new AbortController().signal,
+  };
   const program = new Command('goroscope').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
   lintCommand.register(program, context);
   for (const sub of program.commands) sub.exitOverride();
@@ -286,7 +345,11 @@ async function runLint(args: string[], cwd: string): Promise<{ code: number; std
 }
 
 test('cli: exit 1 with findings, 0 without, 2 for bad usage or input', async () => {
-  const dir = scratch({ 'go.mod': 'module m\n\ngo 1.22\n', 'x.go': NIL_MAP, 'clean/c.go': 'package c\n\nfunc C() {}\n' });
+  const dir = scratch({
+    'go.mod': 'module m\n\ngo 1.22\n',
+    'x.go': NIL_MAP,
+    'clean/c.go': 'package c\n\nfunc C() {}\n',
+  });
   const found = await runLint(['./...', '--format', 'json'], dir);
   assert.equal(found.code, 1);
   assert.equal((JSON.parse(found.stdout) as { findings: { file: string }[] }).findings[0]?.file, 'x.go');
@@ -298,10 +361,13 @@ test('cli: exit 1 with findings, 0 without, 2 for bad usage or input', async () 
   assert.deepEqual(sarifProblems(JSON.parse(sarif.stdout)), []);
 });
 
-const LEAK = 'func H() string {\n\tc := make(chan string)\n\tgo func() { c <- "x" }()\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\tdefault:\n\t\treturn ""\n\t}\n}\n';
+const LEAK =
+  'func H() string {\n\tc := make(chan string)\n\tgo func() { c <- "x" }()\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\tdefault:\n\t\treturn ""\n\t}\n}\n';
 
 test('--fix applies the mechanical fixes: nil map make, defer Unlock, leak buffer of 1', async () => {
-  const source = 'package p\n\nimport "sync"\n\nfunc F() {\n\tvar m map[string]int\n\tm["a"] = 1\n\tm["b"] = 2\n}\n\nfunc G() {\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tdefer mu.Lock()\n}\n\n' + LEAK;
+  const source =
+    'package p\n\nimport "sync"\n\nfunc F() {\n\tvar m map[string]int\n\tm["a"] = 1\n\tm["b"] = 2\n}\n\nfunc G() {\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tdefer mu.Lock()\n}\n\n' +
+    LEAK;
   const dir = scratch({ 'go.mod': 'module m\n\ngo 1.22\n', 'x.go': source });
   const outcome = await runLint(['--fix', '.'], dir);
   assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
@@ -319,6 +385,9 @@ test('loop-var-capture runs only for modules before go 1.22 (the go.mod go line 
   const current = scratch({ 'go.mod': 'module m\n\ngo 1.22\n', 'x.go': loop });
   const oldResult = await lintPackages(loadPackages([old], old, linux), { only: ['loop-var-capture'] });
   const newResult = await lintPackages(loadPackages([current], current, linux), { only: ['loop-var-capture'] });
-  assert.deepEqual(oldResult.findings.map((f) => [f.rule, f.line]), [['loop-var-capture', 5]]);
+  assert.deepEqual(
+    oldResult.findings.map((f) => [f.rule, f.line]),
+    [['loop-var-capture', 5]],
+  );
   assert.deepEqual(newResult.findings, []);
 });

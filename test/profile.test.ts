@@ -72,9 +72,18 @@ describe('profile ranks the known hot spot first', () => {
 
 describe('profile command', () => {
   it('prints JSON with profiles[] and top-level hotspots', async () => {
-    const run = await runCli(['profile', '--format', 'json', join(profilesDir, 'go1.26.8', 'mutex.pb.gz'), join(profilesDir, 'go1.26.8', 'block.pb.gz')]);
+    const run = await runCli([
+      'profile',
+      '--format',
+      'json',
+      join(profilesDir, 'go1.26.8', 'mutex.pb.gz'),
+      join(profilesDir, 'go1.26.8', 'block.pb.gz'),
+    ]);
     assert.equal(run.code, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as { profiles: { type: string; hotspots: { function: string; share: number }[] }[]; hotspots: unknown[] };
+    const result = JSON.parse(run.stdout) as {
+      profiles: { type: string; hotspots: { function: string; share: number }[] }[];
+      hotspots: unknown[];
+    };
     assert.deepEqual(
       result.profiles.map((p) => p.type),
       ['mutex', 'block'],
@@ -91,7 +100,9 @@ describe('profile command', () => {
   });
 
   it('crossing with a log marks hot spots that share a function with a crash', async () => {
-    const result = await profile([join(profilesDir, 'go1.26.8', 'goroutine.debug2.txt')], { explainLogs: [join(profilesDir, 'go1.26.8', 'goroutine.debug2.txt')] });
+    const result = await profile([join(profilesDir, 'go1.26.8', 'goroutine.debug2.txt')], {
+      explainLogs: [join(profilesDir, 'go1.26.8', 'goroutine.debug2.txt')],
+    });
     // The debug=2 dump read as a log is a goroutine dump whose culprit is where most goroutines wait.
     const linked = result.profiles[0]?.hotspots.filter((h) => h.linkedTo !== undefined) ?? [];
     assert.ok(linked.length > 0);

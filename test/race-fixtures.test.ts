@@ -12,7 +12,6 @@ import type { Race } from '../src/model.js';
 import { RaceParser, type RaceReport } from '../src/parse/race.js';
 import { repoRoot } from './helpers.js';
 
-
 const ROOT = repoRoot;
 const PROGRAMS = join(ROOT, 'testdata', 'races');
 const LOGS = join(ROOT, 'testdata', 'race-logs');
@@ -90,7 +89,11 @@ function parseFile(path: string): RaceReport[] {
   return reports;
 }
 
-const versions = existsSync(LOGS) ? readdirSync(LOGS).filter((v) => v.startsWith('go')).sort() : [];
+const versions = existsSync(LOGS)
+  ? readdirSync(LOGS)
+      .filter((v) => v.startsWith('go'))
+      .sort()
+  : [];
 
 describe('race fixtures recorded with every Go version', () => {
   it('has recordings from several Go versions', () => {
@@ -109,14 +112,18 @@ describe('race fixtures recorded with every Go version', () => {
           const races = groupRaces(reports);
           // The race detector's own count, printed at exit by programs (not by go test).
           const found = /Found (\d+) data race\(s\)/.exec(text);
-          if (found !== null && !text.includes('fatal error:')) assert.equal(reports.length, Number(found[1]), 'reports vs "Found N data race(s)"');
+          if (found !== null && !text.includes('fatal error:'))
+            assert.equal(reports.length, Number(found[1]), 'reports vs "Found N data race(s)"');
           const warnings = text.split('WARNING: DATA RACE').length - 1;
           assert.equal(reports.length, warnings, 'one report per WARNING: DATA RACE');
           assert.ok(races.length <= reports.length);
           const seen = new Set<string>();
           for (const race of races) {
             const id = idOf(race, marks);
-            assert.ok(id !== undefined, `race at ${where(race, 'current')} / ${where(race, 'previous')} is not a marked pair`);
+            assert.ok(
+              id !== undefined,
+              `race at ${where(race, 'current')} / ${where(race, 'previous')} is not a marked pair`,
+            );
             seen.add(id);
           }
           // Every marked race is reported, except in a program whose run stops early on a fatal error.
@@ -125,7 +132,9 @@ describe('race fixtures recorded with every Go version', () => {
           }
           // Grouping: reports with the same pair of (operation, culprit line) land in exactly one race.
           const pairs = new Set(
-            races.map((r) => [`${r.current.op}@${where(r, 'current')}`, `${r.previous.op}@${where(r, 'previous')}`].sort().join('|')),
+            races.map((r) =>
+              [`${r.current.op}@${where(r, 'current')}`, `${r.previous.op}@${where(r, 'previous')}`].sort().join('|'),
+            ),
           );
           assert.equal(pairs.size, races.length, 'two races share a pair of accesses');
           assert.equal(

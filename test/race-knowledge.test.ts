@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { RACE_KINDS, raceKind } from '../src/knowledge/races.js';
 import { repoRoot } from './helpers.js';
 
-
 const ROOT = repoRoot;
 const run = promisify(execFile);
 

@@ -11,7 +11,6 @@ import type { LineContext, LineSink } from '../src/input/lines.js';
 import { parseAccessHeader, parseRaceReports, RaceParser, type RaceReport } from '../src/parse/race.js';
 import { repoRoot } from './helpers.js';
 
-
 const LOGS = join(repoRoot, 'testdata', 'race-logs');
 const lines = (version: string, name: string): string[] => readFileSync(join(LOGS, version, name), 'utf8').split('\n');
 
@@ -30,8 +29,20 @@ function parseJson(input: string[]): RaceReport[] {
 /** What a report says, without where in the input it was. */
 function essence(r: RaceReport): unknown {
   const side = (s: RaceReport['current'] | null): unknown =>
-    s === null ? null : { op: s.op, goroutine: s.goroutine, frames: s.frames.map((f) => `${f.function} ${f.file}:${f.line}`), lost: s.stackLost };
-  return { current: side(r.current), previous: side(r.previous), creations: r.creations.map((c) => `${c.goroutine} ${c.state} ${c.frames.length}`), test: r.test };
+    s === null
+      ? null
+      : {
+          op: s.op,
+          goroutine: s.goroutine,
+          frames: s.frames.map((f) => `${f.function} ${f.file}:${f.line}`),
+          lost: s.stackLost,
+        };
+  return {
+    current: side(r.current),
+    previous: side(r.previous),
+    creations: r.creations.map((c) => `${c.goroutine} ${c.state} ${c.frames.length}`),
+    test: r.test,
+  };
 }
 
 describe('race report parser', () => {
@@ -63,8 +74,14 @@ describe('race report parser', () => {
     const write = sides.find((side) => side?.op === 'write');
     assert.equal(read?.frames[0]?.function, 'runtime.mapaccess1_faststr');
     assert.equal(write?.frames[0]?.function, 'runtime.mapassign_faststr');
-    assert.deepEqual(read?.frames.slice(1).map((f) => `${f.function}:${f.line}`), ['main.lookup:12', 'main.main.func1:23']);
-    assert.deepEqual(write?.frames.slice(1).map((f) => `${f.function}:${f.line}`), ['main.store:16', 'main.main.func2:24']);
+    assert.deepEqual(
+      read?.frames.slice(1).map((f) => `${f.function}:${f.line}`),
+      ['main.lookup:12', 'main.main.func1:23'],
+    );
+    assert.deepEqual(
+      write?.frames.slice(1).map((f) => `${f.function}:${f.line}`),
+      ['main.store:16', 'main.main.func2:24'],
+    );
     // The goroutine making the current access is running; both were created by main.main.
     assert.equal(report.creations[0]?.goroutine, report.current.goroutine);
     assert.equal(report.creations[0]?.state, 'running');
@@ -102,7 +119,13 @@ describe('race report parser', () => {
     const clean = parseRaceReports(input);
     const first = input.findIndex((line) => line.startsWith('Previous write at'));
     assert.ok(first > 0);
-    const crash = ['fatal error: concurrent map writes', '', 'goroutine 7 [running]:', 'main.main.func1(0x0)', '\t/x/main.go:15 +0xb8'];
+    const crash = [
+      'fatal error: concurrent map writes',
+      '',
+      'goroutine 7 [running]:',
+      'main.main.func1(0x0)',
+      '\t/x/main.go:15 +0xb8',
+    ];
     const mixed = [...input.slice(0, first), ...crash, ...input.slice(first)];
     assert.deepEqual(parseRaceReports(mixed).map(essence), clean.map(essence));
     // In the middle of a stack: after the first frame of the current access, and between a function and its file.
@@ -119,10 +142,18 @@ describe('race report parser', () => {
     // of compiler-rt's tsan_report.cpp and are inserted into a recorded report.
     const input = lines('go1.26.8', 'global.log');
     const close = input.lastIndexOf('==================');
-    const heap = ['', 'Heap block of size 16 at 0x00c000012345 allocated by main goroutine:', '  main.newStats()', '      /x/main.go:9 +0x2c'];
+    const heap = [
+      '',
+      'Heap block of size 16 at 0x00c000012345 allocated by main goroutine:',
+      '  main.newStats()',
+      '      /x/main.go:9 +0x2c',
+    ];
     const [withHeap] = parseRaceReports([...input.slice(0, close), ...heap, ...input.slice(close)]);
     assert.equal(withHeap?.location, 'Heap block of size 16 at 0x00c000012345 allocated by main goroutine:');
-    assert.deepEqual(withHeap?.locationFrames?.map((f) => `${f.function}:${f.line}`), ['main.newStats:9']);
+    assert.deepEqual(
+      withHeap?.locationFrames?.map((f) => `${f.function}:${f.line}`),
+      ['main.newStats:9'],
+    );
     const global = ['', 'Global var lastUser of size 16 at 0x000000602190 declared at /x/main.go:9'];
     const reports = parseRaceReports([...input.slice(0, close), ...global, ...input.slice(close)]);
     assert.equal(reports[0]?.location, global[1]);
@@ -155,7 +186,8 @@ describe('race report parser', () => {
           continue;
         }
         const output = event.Output;
-        for (let i = 0; i < output.length; i += 7) split.push(JSON.stringify({ ...event, Output: output.slice(i, i + 7) }));
+        for (let i = 0; i < output.length; i += 7)
+          split.push(JSON.stringify({ ...event, Output: output.slice(i, i + 7) }));
       }
       assert.ok(split.length > input.length * 3);
       const pieces = parseJson(split);
@@ -201,11 +233,14 @@ describe('race report parser', () => {
       '',
     ];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 30 })), { maxLength: 60 }), (input) => {
-        const reports = parseRaceReports(input);
-        groupRaces(reports);
-        for (const r of reports) assert.ok(r.startLine <= r.endLine);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 30 })), { maxLength: 60 }),
+        (input) => {
+          const reports = parseRaceReports(input);
+          groupRaces(reports);
+          for (const r of reports) assert.ok(r.startLine <= r.endLine);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -5,36 +5,24 @@
 // every case must finish cleanly.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseLintConfig } from '../src/analyse/lint/config.js';
 import { lintPackages } from '../src/analyse/lint/run.js';
 import { loadPackages } from '../src/parse/gosource/load.js';
-import { RULES_TESTDATA, checkRule, readCases } from './rules-support.js';
-
-const run = promisify(execFile);
-
-async function runProgram(file: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(file, args, { cwd, timeout: 120_000, maxBuffer: 64 << 20, env: { ...process.env, GOFLAGS: '-mod=mod' } });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const field = (name: string): unknown => (typeof error === 'object' && error !== null && name in error ? (error as Record<string, unknown>)[name] : undefined);
-    const code = field('code');
-    return { code: typeof code === 'number' ? code : -1, output: `${String(field('stdout') ?? '')}${String(field('stderr') ?? '')}` };
-  }
-}
+import { RULES_TESTDATA, runProgram, checkRule, readCases } from './rules-support.js';
 
 const DIR = join(RULES_TESTDATA, 'waitgroup-misuse', 'serial');
 const RUNS = 3;
 
 describe('waitgroup-misuse: a Wait inside the loop that Adds makes the goroutines run one at a time', () => {
-  it('a severity set in the config wins over the finding\'s own', async () => {
+  it("a severity set in the config wins over the finding's own", async () => {
     const packages = loadPackages([DIR], DIR);
-    const result = await lintPackages(packages, parseLintConfig('{"lint":{"rules":{"waitgroup-misuse":"error"}}}', 'c.json'));
+    const result = await lintPackages(
+      packages,
+      parseLintConfig('{"lint":{"rules":{"waitgroup-misuse":"error"}}}', 'c.json'),
+    );
     assert.ok(result.findings.length > 0);
     for (const finding of result.findings) assert.equal(finding.severity, 'error');
   });
@@ -58,7 +46,10 @@ describe('waitgroup-misuse: a Wait inside the loop that Adds makes the goroutine
       copyFileSync(join(DIR, name), join(work, name));
       packageName = /^package\s+(\w+)/m.exec(readFileSync(join(DIR, name), 'utf8'))?.[1] ?? packageName;
     }
-    writeFileSync(join(work, 'go.mod'), readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'));
+    writeFileSync(
+      join(work, 'go.mod'),
+      readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'),
+    );
     const table = cases.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
     writeFileSync(
       join(work, 'zz_peak_test.go'),
@@ -68,15 +59,22 @@ describe('waitgroup-misuse: a Wait inside the loop that Adds makes the goroutine
     const build = await runProgram('go', ['test', '-c', '-race', '-o', 'cases.test', '.'], work);
     assert.equal(build.code, 0, build.output);
     for (let i = 0; i < RUNS; i++) {
-      const outcome = await runProgram(join(work, 'cases.test'), ['-test.run', '^TestPeak$', '-test.timeout', '60s'], work);
+      const outcome = await runProgram(
+        join(work, 'cases.test'),
+        ['-test.run', '^TestPeak$', '-test.timeout', '60s'],
+        work,
+      );
       assert.equal(outcome.code, 0, outcome.output);
       assert.doesNotMatch(outcome.output, /DATA RACE/);
-      const peaks = new Map([...outcome.output.matchAll(/^PEAK (\w+) (\d+)$/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
+      const peaks = new Map(
+        [...outcome.output.matchAll(/^PEAK (\w+) (\d+)$/gm)].map((m) => [m[1] ?? '', Number(m[2])]),
+      );
       for (const c of cases) {
         const seen = peaks.get(c.name);
         assert.ok(seen !== undefined, `no peak for ${c.name}:\n${outcome.output}`);
         if (c.positive) assert.equal(seen, 1, `${c.name}: ${seen} workers ran at once, expected one at a time`);
-        else if (c.name.startsWith('NegConcurrent')) assert.ok(seen > 1, `${c.name}: only ${seen} worker ran at once, expected several`);
+        else if (c.name.startsWith('NegConcurrent'))
+          assert.ok(seen > 1, `${c.name}: only ${seen} worker ran at once, expected several`);
       }
       assert.ok(cases.some((c) => c.positive) && cases.some((c) => c.name.startsWith('NegConcurrent')));
     }

@@ -4,25 +4,10 @@
 // for recover-cannot-catch the deferred recover must not have run.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
-import { RULES_TESTDATA, checkRule, readCases } from './rules-support.js';
-
-const run = promisify(execFile);
-
-async function runProgram(file: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(file, args, { cwd, timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, GOFLAGS: '-mod=mod' } });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const field = (name: string): unknown => (typeof error === 'object' && error !== null && name in error ? (error as Record<string, unknown>)[name] : undefined);
-    const code = field('code');
-    return { code: typeof code === 'number' ? code : -1, output: `${String(field('stdout') ?? '')}${String(field('stderr') ?? '')}` };
-  }
-}
+import { RULES_TESTDATA, runProgram, checkRule, readCases } from './rules-support.js';
 
 /** Rule -> the message the Go runtime prints for its positives (strings from $(go env GOROOT)/src). */
 const MESSAGE: Record<string, RegExp> = {
@@ -48,7 +33,10 @@ describe('positives die with the runtime message the rule names, at a marked lin
         copyFileSync(join(dir, name), join(work, name));
         packageName = /^package\s+(\w+)/m.exec(readFileSync(join(dir, name), 'utf8'))?.[1] ?? packageName;
       }
-      writeFileSync(join(work, 'go.mod'), readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'));
+      writeFileSync(
+        join(work, 'go.mod'),
+        readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'),
+      );
       // Each case also proves the recover did not run: a recover that ran would print its log line and return.
       const table = positives.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
       writeFileSync(
@@ -60,11 +48,18 @@ describe('positives die with the runtime message the rule names, at a marked lin
       for (const c of positives) {
         const marks = [...c.wants, ...c.fires].map((want) => `${basename(want.file)}:${want.line}`);
         for (let i = 0; i < RUNS; i++) {
-          const outcome = await runProgram(join(work, 'cases.test'), ['-test.run', `^TestMsg$/^${c.name}$`, '-test.timeout', '20s'], work);
+          const outcome = await runProgram(
+            join(work, 'cases.test'),
+            ['-test.run', `^TestMsg$/^${c.name}$`, '-test.timeout', '20s'],
+            work,
+          );
           assert.notEqual(outcome.code, 0, `${c.name} should fail:\n${outcome.output}`);
           assert.match(outcome.output, message, `${c.name} run ${i + 1}:\n${outcome.output.slice(0, 2000)}`);
           assert.doesNotMatch(outcome.output, /recovered/, `${c.name}: the recover ran`);
-          assert.ok(marks.some((mark) => new RegExp(`${mark.replace('.', '\\.')}\\b`).test(outcome.output)), `${c.name}: not at ${marks.join(' or ')}:\n${outcome.output.slice(0, 3000)}`);
+          assert.ok(
+            marks.some((mark) => new RegExp(`${mark.replace('.', '\\.')}\\b`).test(outcome.output)),
+            `${c.name}: not at ${marks.join(' or ')}:\n${outcome.output.slice(0, 3000)}`,
+          );
         }
       }
     });
@@ -104,7 +99,10 @@ describe('time-tick-leak: the tickers of returned time.Tick calls stay in the he
       assert.ok(kept !== undefined && collected !== undefined, `no measurement for ${c.name}`);
       // A *time.Ticker with its channel is a few hundred bytes; well under 100 means it was collected.
       assert.ok(kept >= 100, `${c.name}: ${kept} bytes/call kept at go 1.22, expected the ticker to stay`);
-      assert.ok(collected < 20, `${c.name}: ${collected} bytes/call kept at go 1.23, expected the ticker to be collected`);
+      assert.ok(
+        collected < 20,
+        `${c.name}: ${collected} bytes/call kept at go 1.23, expected the ticker to be collected`,
+      );
     }
   });
 

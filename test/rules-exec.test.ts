@@ -3,32 +3,11 @@
 // clean under -race. Static rules are checked against `go vet` where vet has the same check.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
 import { rules } from '../src/analyse/lint/registry.js';
-import { RULES_TESTDATA, readCases } from './rules-support.js';
-
-const run = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  output: string;
-}
-
-async function runProgram(file: string, args: string[], cwd: string): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(file, args, { cwd, timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, GOFLAGS: '-mod=mod' } });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    // execFile rejects with the exit code and the captured output attached to the error.
-    const field = (name: string): unknown => (typeof error === 'object' && error !== null && name in error ? (error as Record<string, unknown>)[name] : undefined);
-    const code = field('code');
-    return { code: typeof code === 'number' ? code : -1, output: `${String(field('stdout') ?? '')}${String(field('stderr') ?? '')}` };
-  }
-}
+import { RULES_TESTDATA, runProgram, readCases } from './rules-support.js';
 
 /** Copies a rule's testdata package to a scratch module and adds a test that runs one case by name. */
 function prepare(dir: string, names: string[]): string {
@@ -57,14 +36,21 @@ describe('positives fail at the marked line; negatives run clean under -race', {
     it(rule.meta.name, async () => {
       const dir = join(RULES_TESTDATA, rule.meta.name);
       const { cases } = await readCases(dir);
-      const work = prepare(dir, cases.map((c) => c.name));
+      const work = prepare(
+        dir,
+        cases.map((c) => c.name),
+      );
       const build = await runProgram('go', ['test', '-c', '-race', '-o', 'cases.test', '.'], work);
       assert.equal(build.code, 0, build.output);
       const binary = join(work, 'cases.test');
       const positives = cases.filter((c) => c.positive);
       await Promise.all(
         positives.map(async (c) => {
-          const outcome = await runProgram(binary, ['-test.run', `^TestExec$/^${c.name}$`, '-test.timeout', '3s'], work);
+          const outcome = await runProgram(
+            binary,
+            ['-test.run', `^TestExec$/^${c.name}$`, '-test.timeout', '3s'],
+            work,
+          );
           assert.notEqual(outcome.code, 0, `${c.name} should fail at run time:\n${outcome.output}`);
           const marks = [...c.wants, ...c.fires].map((want) => `${basename(want.file)}:${want.line}`);
           assert.ok(
@@ -73,7 +59,11 @@ describe('positives fail at the marked line; negatives run clean under -race', {
           );
         }),
       );
-      const negatives = await runProgram(binary, ['-test.run', '^TestExec$/^Neg', '-test.timeout', '20s', '-test.v'], work);
+      const negatives = await runProgram(
+        binary,
+        ['-test.run', '^TestExec$/^Neg', '-test.timeout', '20s', '-test.v'],
+        work,
+      );
       assert.equal(negatives.code, 0, negatives.output);
       assert.doesNotMatch(negatives.output, /DATA RACE/);
       const ran = negatives.output.match(/--- PASS: TestExec\/Neg/g)?.length ?? 0;
@@ -86,16 +76,28 @@ describe('positives fail at the marked line; negatives run clean under -race', {
 const VET_ANALYZER: Record<string, string> = { 'copied-lock': 'copylocks', 'lost-cancel': 'lostcancel' };
 
 describe('static rules agree with go vet on their testdata', { concurrency: 2 }, () => {
-  for (const rule of rules.filter((r) => r.meta.runtimeEffect === 'static' && VET_ANALYZER[r.meta.name] !== undefined)) {
+  for (const rule of rules.filter(
+    (r) => r.meta.runtimeEffect === 'static' && VET_ANALYZER[r.meta.name] !== undefined,
+  )) {
     it(rule.meta.name, async () => {
       const dir = join(RULES_TESTDATA, rule.meta.name);
       const { cases, allWants } = await readCases(dir);
       const work = prepare(dir, []);
       const vet = await runProgram('go', ['vet', `-${VET_ANALYZER[rule.meta.name]}`, '.'], work);
-      const vetLines = new Set([...vet.output.matchAll(/^(?:\.\/)?([\w.-]+\.go):(\d+):\d+:/gm)].map((m) => `${m[1]}:${m[2]}`));
-      for (const want of allWants) assert.ok(vetLines.has(`${basename(want.file)}:${want.line}`), `go vet does not confirm ${basename(want.file)}:${want.line}:\n${vet.output}`);
+      const vetLines = new Set(
+        [...vet.output.matchAll(/^(?:\.\/)?([\w.-]+\.go):(\d+):\d+:/gm)].map((m) => `${m[1]}:${m[2]}`),
+      );
+      for (const want of allWants)
+        assert.ok(
+          vetLines.has(`${basename(want.file)}:${want.line}`),
+          `go vet does not confirm ${basename(want.file)}:${want.line}:\n${vet.output}`,
+        );
       for (const c of cases.filter((x) => !x.positive)) {
-        for (let line = c.startLine; line <= c.endLine; line++) assert.ok(!vetLines.has(`${basename(c.file)}:${line}`), `go vet reports negative case ${c.name} at line ${line}`);
+        for (let line = c.startLine; line <= c.endLine; line++)
+          assert.ok(
+            !vetLines.has(`${basename(c.file)}:${line}`),
+            `go vet reports negative case ${c.name} at line ${line}`,
+          );
       }
     });
   }

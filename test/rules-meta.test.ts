@@ -22,7 +22,8 @@ test('rule names are unique kebab-case and metadata is complete', () => {
     assert.match(meta.name, /^[a-z]+(-[a-z]+)*$/);
     assert.ok(!names.has(meta.name), `duplicate rule ${meta.name}`);
     names.add(meta.name);
-    for (const field of ['title', 'summary', 'explanation', 'fix'] as const) assert.ok(meta[field].trim().length > 10, `${meta.name}.${field} is empty`);
+    for (const field of ['title', 'summary', 'explanation', 'fix'] as const)
+      assert.ok(meta[field].trim().length > 10, `${meta.name}.${field} is empty`);
     assert.ok(meta.fix.includes('```go'), `${meta.name}.fix shows no Go code`);
   }
 });
@@ -40,7 +41,11 @@ for (const { meta } of rules) {
   test(`rule ${meta.name} has an up-to-date docs page`, () => {
     const page = join(ROOT, 'docs', 'rules', `${meta.name}.md`);
     assert.ok(existsSync(page), `missing ${page}; run node scripts/gen-rule-docs.mjs`);
-    assert.equal(readFileSync(page, 'utf8'), renderRuleDoc(meta, '//goroscope:ignore'), 'docs page is stale; run node scripts/gen-rule-docs.mjs');
+    assert.equal(
+      readFileSync(page, 'utf8'),
+      renderRuleDoc(meta, '//goroscope:ignore'),
+      'docs page is stale; run node scripts/gen-rule-docs.mjs',
+    );
   });
 }
 

@@ -1,16 +1,22 @@
 // The rule tester: analysistest-style `// want "rule"` markers in Go test packages under testdata/rules/<rule>/.
 // Case functions are named Pos* (a bug: must carry or reach a want marker) and Neg* (correct code: no marker).
 // The tester refuses a positive case with no expectation, a negative case with one, and duplicate cases.
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createGoParser } from '../src/parse/gosource/treesitter.js';
 import type { GoParser } from '../src/parse/gosource/treesitter.js';
 import { loadPackages } from '../src/parse/gosource/load.js';
 import { lintPackage } from '../src/analyse/lint/run.js';
 import type { LintFinding } from '../src/analyse/lint/types.js';
 
+const execFileP = promisify(execFile);
+
 /** The repository root: next to the compiled tests (dist/test), or the working directory when compiled elsewhere. */
-export const ROOT = existsSync(new URL('../../testdata/rules', import.meta.url)) ? new URL('../../', import.meta.url).pathname : process.cwd();
+export const ROOT = existsSync(new URL('../../testdata/rules', import.meta.url))
+  ? new URL('../../', import.meta.url).pathname
+  : process.cwd();
 export const RULES_TESTDATA = join(ROOT, 'testdata', 'rules');
 
 export interface Want {
@@ -44,7 +50,8 @@ function wantsIn(path: string, source: string): Want[] {
   source.split('\n').forEach((text, index) => {
     const match = WANT.exec(text);
     if (!match?.[1]) return;
-    for (const quoted of match[1].matchAll(/"([^"]+)"/g)) if (quoted[1]) out.push({ file: path, line: index + 1, rule: quoted[1] });
+    for (const quoted of match[1].matchAll(/"([^"]+)"/g))
+      if (quoted[1]) out.push({ file: path, line: index + 1, rule: quoted[1] });
   });
   return out;
 }
@@ -64,9 +71,20 @@ export async function readCases(dir: string): Promise<CaseSet> {
   const go = await parser();
   const problems: string[] = [];
   const allWants: Want[] = [];
-  interface Fn { name: string; file: string; plain: boolean; startLine: number; endLine: number; wants: Want[]; fires: { file: string; line: number }[]; body: string }
+  interface Fn {
+    name: string;
+    file: string;
+    plain: boolean;
+    startLine: number;
+    endLine: number;
+    wants: Want[];
+    fires: { file: string; line: number }[];
+    body: string;
+  }
   const fns: Fn[] = [];
-  for (const name of readdirSync(dir).filter((entry) => entry.endsWith('.go')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((entry) => entry.endsWith('.go'))
+    .sort()) {
     const path = join(dir, name);
     const source = readFileSync(path, 'utf8');
     const wants = wantsIn(path, source);
@@ -81,8 +99,18 @@ export async function readCases(dir: string): Promise<CaseSet> {
       const startLine = decl.node.startPosition.row + 1;
       const endLine = decl.node.endPosition.row + 1;
       const body = decl.node.childForFieldName('body')?.text ?? '';
-      const plain = decl.node.type === 'function_declaration' && decl.node.childForFieldName('parameters')?.text === '()';
-      fns.push({ name: fnName, file: path, plain, startLine, endLine, wants: wants.filter((want) => want.line >= startLine && want.line <= endLine), fires: fires.filter((f) => f.line >= startLine && f.line <= endLine), body });
+      const plain =
+        decl.node.type === 'function_declaration' && decl.node.childForFieldName('parameters')?.text === '()';
+      fns.push({
+        name: fnName,
+        file: path,
+        plain,
+        startLine,
+        endLine,
+        wants: wants.filter((want) => want.line >= startLine && want.line <= endLine),
+        fires: fires.filter((f) => f.line >= startLine && f.line <= endLine),
+        body,
+      });
     }
     tree.delete();
   }
@@ -105,12 +133,21 @@ export async function readCases(dir: string): Promise<CaseSet> {
     for (const [helper, wants] of helperWants) if (new RegExp(`\\b${helper}\\b`).test(fn.body)) reached.push(...wants);
     for (const [helper, lines] of helperFires) if (new RegExp(`\\b${helper}\\b`).test(fn.body)) fired.push(...lines);
     if (positive && reached.length === 0) problems.push(`${fn.name}: positive case has no // want expectation`);
-    if (!positive && reached.length > 0) problems.push(`${fn.name}: negative case carries or reaches a // want expectation`);
+    if (!positive && reached.length > 0)
+      problems.push(`${fn.name}: negative case carries or reaches a // want expectation`);
     const key = normalise(fn.body);
     const previous = seenBodies.get(key);
     if (previous !== undefined) problems.push(`${fn.name}: duplicate of case ${previous}`);
     else seenBodies.set(key, fn.name);
-    cases.push({ name: fn.name, file: fn.file, positive, wants: reached, fires: fired, startLine: fn.startLine, endLine: fn.endLine });
+    cases.push({
+      name: fn.name,
+      file: fn.file,
+      positive,
+      wants: reached,
+      fires: fired,
+      startLine: fn.startLine,
+      endLine: fn.endLine,
+    });
   }
   if (!cases.some((c) => c.positive)) problems.push('no positive case (Pos*)');
   if (!cases.some((c) => !c.positive)) problems.push('no negative case (Neg*)');
@@ -128,8 +165,28 @@ export async function checkRule(rule: string, dir: string): Promise<{ problems: 
   const expected = new Set(allWants.map((want) => key(want.file, want.line, want.rule)));
   const actual = new Set(findings.map((finding) => key(finding.file, finding.line, finding.rule)));
   for (const finding of findings) {
-    if (!expected.has(key(finding.file, finding.line, finding.rule))) problems.push(`unexpected finding ${key(finding.file, finding.line, finding.rule)}: ${finding.message}`);
+    if (!expected.has(key(finding.file, finding.line, finding.rule)))
+      problems.push(`unexpected finding ${key(finding.file, finding.line, finding.rule)}: ${finding.message}`);
   }
-  for (const want of allWants) if (!actual.has(key(want.file, want.line, want.rule))) problems.push(`missing finding ${key(want.file, want.line, want.rule)}`);
+  for (const want of allWants)
+    if (!actual.has(key(want.file, want.line, want.rule)))
+      problems.push(`missing finding ${key(want.file, want.line, want.rule)}`);
   return { problems, findings };
+}
+
+/** Runs a program (a Go toolchain command or a built test binary); a failing exit is an outcome, not an error. */
+export async function runProgram(file: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  try {
+    const env = { ...process.env, GOFLAGS: '-mod=mod' };
+    const { stdout, stderr } = await execFileP(file, args, { cwd, timeout: 60_000, maxBuffer: 64 << 20, env });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    // execFile rejects with the exit code and the captured output attached to the error.
+    const failed = error as { code?: unknown; stdout?: unknown; stderr?: unknown };
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      output: text(failed.stdout) + text(failed.stderr),
+    };
+  }
 }

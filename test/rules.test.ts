@@ -14,7 +14,10 @@ for (const rule of rules) {
     assert.deepEqual(problems, []);
     assert.ok(findings.length > 0);
     for (const finding of findings) {
-      assert.ok(finding.message.length > 0 && finding.fix !== undefined, `${finding.rule} finding needs a message and a fix suggestion`);
+      assert.ok(
+        finding.message.length > 0 && finding.fix !== undefined,
+        `${finding.rule} finding needs a message and a fix suggestion`,
+      );
     }
   });
 }
@@ -32,7 +35,9 @@ test('tester refuses a positive case without an expectation', async () => {
 });
 
 test('tester refuses duplicate cases', async () => {
-  const dir = scratch('package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc PosB() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc NegA() {}\n');
+  const dir = scratch(
+    'package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc PosB() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc NegA() {}\n',
+  );
   const { problems } = await readCases(dir);
   assert.deepEqual(problems, ['PosB: duplicate of case PosA']);
 });
@@ -40,11 +45,16 @@ test('tester refuses duplicate cases', async () => {
 test('tester refuses a negative case with an expectation and a package without negatives', async () => {
   const dir = scratch('package x\n\nfunc NegA() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n');
   const { problems } = await readCases(dir);
-  assert.deepEqual(problems, ['NegA: negative case carries or reaches a // want expectation', 'no positive case (Pos*)']);
+  assert.deepEqual(problems, [
+    'NegA: negative case carries or reaches a // want expectation',
+    'no positive case (Pos*)',
+  ]);
 });
 
 test('tester reports a missing and an unexpected finding', async () => {
-  const dir = scratch('package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1\n\t_ = 0 // want "nil-map-write"\n}\n\nfunc NegA() {}\n');
+  const dir = scratch(
+    'package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1\n\t_ = 0 // want "nil-map-write"\n}\n\nfunc NegA() {}\n',
+  );
   const { problems } = await checkRule('nil-map-write', dir);
   assert.equal(problems.length, 2);
   assert.match(problems[0] ?? '', /^unexpected finding .*x\.go:5: nil-map-write/);

@@ -29,17 +29,24 @@ describe('SARIF output against the official 2.1.0 schema', () => {
   const validate = validator();
 
   it('the schema rejects a broken log (the check can fail)', () => {
-    assert.ok(validate({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] }).length > 0);
+    assert.ok(
+      validate({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ level: 'fatal' }] }] }).length > 0,
+    );
   });
 
   it('lint of every rule testdata package is a valid SARIF log with results and rule help', async () => {
     const run = await runCli(['lint', '--format', 'sarif', 'testdata/rules/...'], { cwd: repoRoot });
     assert.equal(run.code, 1, run.stderr);
-    const log = JSON.parse(run.stdout) as { runs: { results: unknown[]; tool: { driver: { rules: { help?: unknown }[] } } }[] };
+    const log = JSON.parse(run.stdout) as {
+      runs: { results: unknown[]; tool: { driver: { rules: { help?: unknown }[] } } }[];
+    };
     assert.deepEqual(validate(log), []);
     const [first] = log.runs;
     assert.ok(first && first.results.length > 40, 'findings for the marked bugs');
-    assert.ok(first.tool.driver.rules.every((rule) => rule.help !== undefined), 'every rule carries help from its metadata');
+    assert.ok(
+      first.tool.driver.rules.every((rule) => rule.help !== undefined),
+      'every rule carries help from its metadata',
+    );
   });
 
   it('a clean package gives a valid SARIF log with no results', async () => {

@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './helpers.js';
 
-
 const root = repoRoot;
 const cli = process.env['GOROSCOPE_BIN'] ?? join(root, 'bin', 'goroscope');
 const targetBytes = Number(process.env['GOROSCOPE_SCALE_BYTES'] ?? 1e9);
@@ -44,7 +43,10 @@ interface ExplainJson {
 /** Makes a real SIGQUIT dump of about `n` goroutines with bench/gen-dump; returns its text and the runtime's own count. */
 function makeTemplate(dir: string, n: number): { text: string; numGoroutine: number } {
   const genDump = join(dir, 'gen-dump');
-  const build = spawnSync('go', ['build', '-o', genDump, '.'], { cwd: join(root, 'bench', 'gen-dump'), encoding: 'utf8' });
+  const build = spawnSync('go', ['build', '-o', genDump, '.'], {
+    cwd: join(root, 'bench', 'gen-dump'),
+    encoding: 'utf8',
+  });
   assert.equal(build.status, 0, `go build bench/gen-dump failed: ${build.stderr}`);
   const file = join(dir, 'template.log');
   const err = openSync(file, 'w');
@@ -80,15 +82,23 @@ interface Measured {
 /** Streams the big dump from bench/big-dump.mjs into `goroscope explain - --format json`, measuring the latter. */
 function streamThroughExplain(templateFile: string, dir: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const generator = spawn(process.execPath, [join(root, 'bench', 'big-dump.mjs'), '--template', templateFile, '--bytes', String(targetBytes)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const generator = spawn(
+      process.execPath,
+      [join(root, 'bench', 'big-dump.mjs'), '--template', templateFile, '--bytes', String(targetBytes)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const rssFile = join(dir, 'rss');
     const command = [process.execPath, cli, 'explain', '-', '--format', 'json'];
     const argv = gnuTime === undefined ? command : [gnuTime, '-f', '%M %U %S', '-o', rssFile, '--', ...command];
     const started = process.hrtime.bigint();
     // Its own process group, so a run over the limit can be killed together with the node under GNU time.
-    const child = spawn(argv[0] ?? process.execPath, argv.slice(1), { stdio: [generator.stdout, 'pipe', 'pipe'], cwd: root, detached: true });
+    const child = spawn(argv[0] ?? process.execPath, argv.slice(1), {
+      stdio: [generator.stdout, 'pipe', 'pipe'],
+      cwd: root,
+      detached: true,
+    });
     // The child has its own copy of the pipe's read end; this process must not read from it.
     generator.stdout.destroy();
     // Without GNU time, sample the kernel's high-water mark of the child's resident set.
@@ -137,7 +147,15 @@ function streamThroughExplain(templateFile: string, dir: string): Promise<Measur
         reject(new Error(`big-dump.mjs failed: ${generatorErr}`));
         return;
       }
-      resolve({ code: childDone.code, stdout, stderr, seconds: childDone.seconds, peakRssMB, cpuSeconds, generator: generatorSummary });
+      resolve({
+        code: childDone.code,
+        stdout,
+        stderr,
+        seconds: childDone.seconds,
+        peakRssMB,
+        cpuSeconds,
+        generator: generatorSummary,
+      });
     };
     child.on('close', (code) => {
       childDone = { code, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
@@ -150,48 +168,58 @@ function streamThroughExplain(templateFile: string, dir: string): Promise<Measur
   });
 }
 
-test('explain streams a 1 GB goroutine dump in bounded memory and counts every goroutine', { skip, timeout: 10 * 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'goroscope-scale-'));
-  try {
-    const template = makeTemplate(dir, 3000);
-    const ids = headerIds(template.text);
-    // At SIGQUIT the runtime prints system goroutines and each idle thread's goroutine 0 besides the ones
-    // runtime.NumGoroutine counts, so the dump has at least that many.
-    assert.ok(ids.length >= template.numGoroutine, `template has ${ids.length} goroutines, NumGoroutine said ${template.numGoroutine}`);
-    // big-dump.mjs repeats every block except the first and goroutine 0 blocks.
-    const repeated = ids.filter((id, i) => i > 0 && id !== 0).length;
+test(
+  'explain streams a 1 GB goroutine dump in bounded memory and counts every goroutine',
+  { skip, timeout: 10 * 60_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'goroscope-scale-'));
+    try {
+      const template = makeTemplate(dir, 3000);
+      const ids = headerIds(template.text);
+      // At SIGQUIT the runtime prints system goroutines and each idle thread's goroutine 0 besides the ones
+      // runtime.NumGoroutine counts, so the dump has at least that many.
+      assert.ok(
+        ids.length >= template.numGoroutine,
+        `template has ${ids.length} goroutines, NumGoroutine said ${template.numGoroutine}`,
+      );
+      // big-dump.mjs repeats every block except the first and goroutine 0 blocks.
+      const repeated = ids.filter((id, i) => i > 0 && id !== 0).length;
 
-    const templateFile = join(dir, 'template.log');
-    const run = await streamThroughExplain(templateFile, dir);
-    // explain exits 1 when it diagnosed something; a dump is always diagnosed.
-    assert.equal(run.code, 1, `goroscope explain exited with ${run.code}: ${run.stderr.slice(0, 500)}`);
-    assert.ok(run.generator.complete, 'goroscope stopped reading before the end of the dump');
-    const expected = ids.length + (run.generator.copies - 1) * repeated;
-    assert.equal(run.generator.goroutines, expected, 'big-dump.mjs and this test disagree on the goroutine count');
-    assert.ok(run.generator.bytes >= targetBytes, `only ${run.generator.bytes} bytes were generated`);
+      const templateFile = join(dir, 'template.log');
+      const run = await streamThroughExplain(templateFile, dir);
+      // explain exits 1 when it diagnosed something; a dump is always diagnosed.
+      assert.equal(run.code, 1, `goroscope explain exited with ${run.code}: ${run.stderr.slice(0, 500)}`);
+      assert.ok(run.generator.complete, 'goroscope stopped reading before the end of the dump');
+      const expected = ids.length + (run.generator.copies - 1) * repeated;
+      assert.equal(run.generator.goroutines, expected, 'big-dump.mjs and this test disagree on the goroutine count');
+      assert.ok(run.generator.bytes >= targetBytes, `only ${run.generator.bytes} bytes were generated`);
 
-    const result = JSON.parse(run.stdout) as ExplainJson;
-    assert.equal(result.schemaVersion, 1);
-    assert.deepEqual(result.races, []);
-    assert.equal(result.crashes.length, 1, 'one SIGQUIT dump is one crash entry');
-    const crash = result.crashes[0];
-    assert.ok(crash !== undefined);
-    assert.equal(crash.kind, 'goroutine_dump');
-    assert.equal(crash.goroutineCount, expected);
-    let inBuckets = 0;
-    for (const b of crash.buckets) inBuckets += b.count;
-    assert.equal(inBuckets, expected, 'every goroutine is in exactly one group');
-    // Copies have the same stacks as the template, so the groups must not multiply with the input size.
-    assert.ok(crash.buckets.length <= repeated, `${crash.buckets.length} groups for ${repeated} distinct template goroutines`);
+      const result = JSON.parse(run.stdout) as ExplainJson;
+      assert.equal(result.schemaVersion, 1);
+      assert.deepEqual(result.races, []);
+      assert.equal(result.crashes.length, 1, 'one SIGQUIT dump is one crash entry');
+      const crash = result.crashes[0];
+      assert.ok(crash !== undefined);
+      assert.equal(crash.kind, 'goroutine_dump');
+      assert.equal(crash.goroutineCount, expected);
+      let inBuckets = 0;
+      for (const b of crash.buckets) inBuckets += b.count;
+      assert.equal(inBuckets, expected, 'every goroutine is in exactly one group');
+      // Copies have the same stacks as the template, so the groups must not multiply with the input size.
+      assert.ok(
+        crash.buckets.length <= repeated,
+        `${crash.buckets.length} groups for ${repeated} distinct template goroutines`,
+      );
 
-    const mb = run.generator.bytes / 1e6;
-    const rss = run.peakRssMB === undefined ? 'unknown' : run.peakRssMB.toFixed(0);
-    const cpu = run.cpuSeconds === undefined ? 'unknown' : run.cpuSeconds.toFixed(1);
-    const summary = `${mb.toFixed(0)} MB, ${expected} goroutines in ${run.seconds.toFixed(1)} s wall (${(mb / run.seconds).toFixed(1)} MB/s), ${cpu} s CPU, peak RSS ${rss} MB`;
-    console.log(`scale: ${summary}`);
-    assert.ok(run.peakRssMB !== undefined, 'peak RSS could not be measured');
-    assert.ok(run.peakRssMB < MAX_RSS_MB, `peak RSS ${rss} MB; the limit is ${MAX_RSS_MB} MB`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      const mb = run.generator.bytes / 1e6;
+      const rss = run.peakRssMB === undefined ? 'unknown' : run.peakRssMB.toFixed(0);
+      const cpu = run.cpuSeconds === undefined ? 'unknown' : run.cpuSeconds.toFixed(1);
+      const summary = `${mb.toFixed(0)} MB, ${expected} goroutines in ${run.seconds.toFixed(1)} s wall (${(mb / run.seconds).toFixed(1)} MB/s), ${cpu} s CPU, peak RSS ${rss} MB`;
+      console.log(`scale: ${summary}`);
+      assert.ok(run.peakRssMB !== undefined, 'peak RSS could not be measured');
+      assert.ok(run.peakRssMB < MAX_RSS_MB, `peak RSS ${rss} MB; the limit is ${MAX_RSS_MB} MB`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -45,8 +45,20 @@ describe('frames (constructed from runtime/traceback.go traceback2, printcreated
       ].join('\n'),
     );
     const g = first(tb);
-    assert.deepEqual(g.frames[0], { function: 'main.main', file: 'C:/Users/x/go/src/app/main.go', line: 12, args: '', inlined: false, pcOffset: '+0x1d' });
-    assert.deepEqual(g.createdBy, { function: 'app.start', file: 'C:/Users/x/go/src/app/start.go', line: 3, parentGoroutine: 7 });
+    assert.deepEqual(g.frames[0], {
+      function: 'main.main',
+      file: 'C:/Users/x/go/src/app/main.go',
+      line: 12,
+      args: '',
+      inlined: false,
+      pcOffset: '+0x1d',
+    });
+    assert.deepEqual(g.createdBy, {
+      function: 'app.start',
+      file: 'C:/Users/x/go/src/app/start.go',
+      line: 3,
+      parentGoroutine: 7,
+    });
   });
 
   test('function names with dots, slashes, %2e escapes, generics; args forms; paths with spaces', () => {
@@ -65,7 +77,13 @@ describe('frames (constructed from runtime/traceback.go traceback2, printcreated
     assert.deepEqual(
       g.frames.map((f) => [f.function, f.args, f.file, f.line, f.pcOffset]),
       [
-        ['example.com/a%2eb/pkg.(*T[...]).Run.func1', '{0x4b0d20, 0xc0000a0000}, ...', '/home/me/my project/pkg/t.go', 40, '+0x1d'],
+        [
+          'example.com/a%2eb/pkg.(*T[...]).Run.func1',
+          '{0x4b0d20, 0xc0000a0000}, ...',
+          '/home/me/my project/pkg/t.go',
+          40,
+          '+0x1d',
+        ],
         ['example.com/pkg.F[...]', '_, 0x1?', '/home/me/my project/pkg/f.go', 7, undefined],
         ['main.main', '', '/x/main.go', 9, '+0x1d fp=0xc000 sp=0xc001 pc=0x4010'],
       ],
@@ -102,7 +120,14 @@ describe('frames (constructed from runtime/traceback.go traceback2, printcreated
   test('goroutine running on other thread, then created by', () => {
     // tracebacksomeothers prints this for a running goroutine on another M, then printcreatedby.
     const tb = only(
-      ['fatal error: concurrent map writes', '', 'goroutine 5 [running]:', '\tgoroutine running on other thread; stack unavailable', 'created by main.main in goroutine 1', '\t/x/main.go:20 +0x3c'].join('\n'),
+      [
+        'fatal error: concurrent map writes',
+        '',
+        'goroutine 5 [running]:',
+        '\tgoroutine running on other thread; stack unavailable',
+        'created by main.main in goroutine 1',
+        '\t/x/main.go:20 +0x3c',
+      ].join('\n'),
     );
     const g = first(tb);
     assert.equal(g.stackUnavailable, true);
@@ -127,23 +152,43 @@ describe('frames (constructed from runtime/traceback.go traceback2, printcreated
     );
     const g = first(tb);
     assert.equal(g.elidedFrames, 0, 'the elision belongs to the ancestor');
-    assert.deepEqual(g.ancestors, [{ goroutine: 4, frames: [{ function: 'main.spawn', file: '/x/main.go', line: 9, args: '...', inlined: true, pcOffset: '+0x2' }] }]);
+    assert.deepEqual(g.ancestors, [
+      {
+        goroutine: 4,
+        frames: [{ function: 'main.spawn', file: '/x/main.go', line: 9, args: '...', inlined: true, pcOffset: '+0x2' }],
+      },
+    ]);
   });
 });
 
 describe('goroutine headers (constructed from runtime/traceback.go goroutineheader)', () => {
   const cases: [string, Partial<Goroutine>][] = [
-    ['goroutine 7 [chan receive, 12 minutes]:', { id: 7, state: 'chan receive', waitMinutes: 12, lockedToThread: false, flags: [] }],
-    ['goroutine 8 [IO wait, 3 minutes, locked to thread]:', { state: 'IO wait', waitMinutes: 3, lockedToThread: true, flags: [] }],
+    [
+      'goroutine 7 [chan receive, 12 minutes]:',
+      { id: 7, state: 'chan receive', waitMinutes: 12, lockedToThread: false, flags: [] },
+    ],
+    [
+      'goroutine 8 [IO wait, 3 minutes, locked to thread]:',
+      { state: 'IO wait', waitMinutes: 3, lockedToThread: true, flags: [] },
+    ],
     ['goroutine 9 [sync.Mutex.Lock (leaked)]:', { state: 'sync.Mutex.Lock', flags: ['leaked'] }],
     ['goroutine 10 [running (scan)]:', { state: 'running', flags: ['scan'] }],
-    ['goroutine 11 gp=0xc000007c00 m=nil [GC worker (idle)]:', { state: 'GC worker (idle)', flags: ['gp=0xc000007c00', 'm=nil'] }],
-    ['goroutine 12 gp=0xc0001 m=3 mp=0xc0002 [syscall, 2 minutes]:', { state: 'syscall', waitMinutes: 2, flags: ['gp=0xc0001', 'm=3', 'mp=0xc0002'] }],
+    [
+      'goroutine 11 gp=0xc000007c00 m=nil [GC worker (idle)]:',
+      { state: 'GC worker (idle)', flags: ['gp=0xc000007c00', 'm=nil'] },
+    ],
+    [
+      'goroutine 12 gp=0xc0001 m=3 mp=0xc0002 [syscall, 2 minutes]:',
+      { state: 'syscall', waitMinutes: 2, flags: ['gp=0xc0001', 'm=3', 'mp=0xc0002'] },
+    ],
     ['goroutine 13 [sleep (durable), synctest bubble 4]:', { state: 'sleep', flags: ['durable', 'synctest bubble 4'] }],
     ['goroutine 14 [chan send (synctest)]:', { state: 'chan send (synctest)', flags: [] }],
     ['goroutine 15 [select (no cases), 61 minutes]:', { state: 'select (no cases)', waitMinutes: 61 }],
     // printquoted escapes \n, \t, \\, " and non-ASCII as \x / \u.
-    ['goroutine 16 [semacquire labels:{"a\\nb": "c\\\\d", "e": "\\u00e9]"}]:', { state: 'semacquire', labels: { 'a\nb': 'c\\d', e: 'é]' } }],
+    [
+      'goroutine 16 [semacquire labels:{"a\\nb": "c\\\\d", "e": "\\u00e9]"}]:',
+      { state: 'semacquire', labels: { 'a\nb': 'c\\d', e: 'é]' } },
+    ],
   ];
   for (const [header, want] of cases) {
     test(header, () => {
@@ -173,23 +218,51 @@ describe('crash headers (constructed)', () => {
         'gs     0x0',
       ].join('\n'),
     );
-    assert.deepEqual(tb.signal, { name: 'SIGSEGV', description: 'segmentation violation', pc: '0x7f33a1', code: '1', addr: '0x0' });
+    assert.deepEqual(tb.signal, {
+      name: 'SIGSEGV',
+      description: 'segmentation violation',
+      pc: '0x7f33a1',
+      code: '1',
+      addr: '0x0',
+    });
     assert.deepEqual(tb.runtimeMessages, ['signal arrived during cgo execution']);
     assert.equal(tb.hasRegisters, true);
     assert.equal(tb.endLine, 14);
   });
 
   test('[signal] with an unnamed signal number (panic.go dopanic_m prints hex(gp.sig))', () => {
-    const tb = only(['panic: runtime error: x', '[signal 0x1f code=0x0 addr=0x0 pc=0x0]', '', 'goroutine 1 [running]:', 'main.main()', '\t/x.go:1 +0x1'].join('\n'));
+    const tb = only(
+      [
+        'panic: runtime error: x',
+        '[signal 0x1f code=0x0 addr=0x0 pc=0x0]',
+        '',
+        'goroutine 1 [running]:',
+        'main.main()',
+        '\t/x.go:1 +0x1',
+      ].join('\n'),
+    );
     assert.deepEqual(tb.signal, { name: '0x1f', code: '0x0', addr: '0x0', pc: '0x0' });
   });
 
   test('Go <= 1.17 recovered chain with a multi-line first value', () => {
-    const tb = only(['panic: bad thing', 'second line [recovered]', '\tpanic: again', '', 'goroutine 1 [running]:', 'main.main()', '\t/x.go:1 +0x1'].join('\n'));
-    assert.deepEqual(tb.panics.map((p) => [p.message, p.recovered]), [
-      ['bad thing\nsecond line', true],
-      ['again', false],
-    ]);
+    const tb = only(
+      [
+        'panic: bad thing',
+        'second line [recovered]',
+        '\tpanic: again',
+        '',
+        'goroutine 1 [running]:',
+        'main.main()',
+        '\t/x.go:1 +0x1',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      tb.panics.map((p) => [p.message, p.recovered]),
+      [
+        ['bad thing\nsecond line', true],
+        ['again', false],
+      ],
+    );
   });
 
   test('runtime: lines go with the crash they precede, even after another traceback', () => {
@@ -215,29 +288,63 @@ describe('crash headers (constructed)', () => {
   });
 
   test('the same fatal error printed twice by racing goroutines is one crash (panic.go fatalthrow per M)', () => {
-    const tb = only(['fatal error: concurrent map writes', 'fatal error: concurrent map writes', '', 'goroutine 5 [running]:', 'main.w()', '\t/x.go:1 +0x1'].join('\n'));
+    const tb = only(
+      [
+        'fatal error: concurrent map writes',
+        'fatal error: concurrent map writes',
+        '',
+        'goroutine 5 [running]:',
+        'main.w()',
+        '\t/x.go:1 +0x1',
+      ].join('\n'),
+    );
     assert.equal(tb.fatalError, 'concurrent map writes');
     assert.equal(tb.goroutineCount, 1);
   });
 
   test('a logged `panic:` line with no goroutine after it does not swallow the log', () => {
     const log = Array.from({ length: 400 }, (_, i) => `level=info msg="request ${i}"`);
-    const text = ['panic: looks like a crash', ...log, 'panic: real', '', 'goroutine 1 [running]:', 'main.main()', '\t/x.go:1 +0x1'].join('\n');
+    const text = [
+      'panic: looks like a crash',
+      ...log,
+      'panic: real',
+      '',
+      'goroutine 1 [running]:',
+      'main.main()',
+      '\t/x.go:1 +0x1',
+    ].join('\n');
     const tbs = parseTracebacks(text);
-    assert.deepEqual(tbs.map((t) => [t.panics[0]?.message, t.truncated, t.goroutineCount]), [
-      ['looks like a crash', true, 0],
-      ['real', false, 1],
-    ]);
+    assert.deepEqual(
+      tbs.map((t) => [t.panics[0]?.message, t.truncated, t.goroutineCount]),
+      [
+        ['looks like a crash', true, 0],
+        ['real', false, 1],
+      ],
+    );
     assert.equal(tbs[1]?.startLine, 402);
   });
 
   test('several crashes with no exit status between them', () => {
-    const text = ['panic: a', '', 'goroutine 1 [running]:', 'main.a()', '\t/x.go:1 +0x1', 'panic: b', '', 'goroutine 1 [running]:', 'main.b()', '\t/x.go:2 +0x1'].join('\n');
+    const text = [
+      'panic: a',
+      '',
+      'goroutine 1 [running]:',
+      'main.a()',
+      '\t/x.go:1 +0x1',
+      'panic: b',
+      '',
+      'goroutine 1 [running]:',
+      'main.b()',
+      '\t/x.go:2 +0x1',
+    ].join('\n');
     const tbs = parseTracebacks(text);
-    assert.deepEqual(tbs.map((t) => [t.panics[0]?.message, t.startLine, t.endLine]), [
-      ['a', 1, 5],
-      ['b', 6, 10],
-    ]);
+    assert.deepEqual(
+      tbs.map((t) => [t.panics[0]?.message, t.startLine, t.endLine]),
+      [
+        ['a', 1, 5],
+        ['b', 6, 10],
+      ],
+    );
   });
 });
 
@@ -273,7 +380,10 @@ describe('damaged and interleaved input (real samples, edited)', () => {
 
   test('unrelated text after a goroutine ends the traceback before it', () => {
     const dump = sample('1.21.13/stackdump').split('\n').slice(1, 8); // one debug.Stack() dump, no exit status
-    const log = Array.from({ length: 20 }, (_, i) => `2026/01/01 10:00:${String(i).padStart(2, '0')} request served in 3ms`);
+    const log = Array.from(
+      { length: 20 },
+      (_, i) => `2026/01/01 10:00:${String(i).padStart(2, '0')} request served in 3ms`,
+    );
     const tbs = parseTracebacks([...dump, ...log, 'main.later()', '\t/x.go:5 +0x1'].join('\n'));
     assert.equal(tbs.length, 1);
     assert.equal(tbs[0]?.endLine, 7);
@@ -319,11 +429,17 @@ describe('damaged and interleaved input (real samples, edited)', () => {
       'exit status 2',
     ].join('\n');
     const tb = only(text);
-    assert.deepEqual(tb.goroutines.map((g) => [g.id, g.frames.map((f) => f.function)]), [
-      [1, []],
-      [2, ['main.found']],
-    ]);
-    assert.deepEqual(tb.skipped.map((s) => s.inputLine), [1, 5, 8, 9]);
+    assert.deepEqual(
+      tb.goroutines.map((g) => [g.id, g.frames.map((f) => f.function)]),
+      [
+        [1, []],
+        [2, ['main.found']],
+      ],
+    );
+    assert.deepEqual(
+      tb.skipped.map((s) => s.inputLine),
+      [1, 5, 8, 9],
+    );
   });
 
   test('the first real frame line is found by lineOf from the program', () => {

@@ -101,7 +101,8 @@ test('random mutations of real tracebacks never throw', () => {
           const t = lines[i] as string;
           lines[i] = lines[j] as string;
           lines[j] = t;
-        } else if (m.kind === 'truncate') lines[i] = (lines[i] as string).slice(0, m.chars % ((lines[i] as string).length + 1));
+        } else if (m.kind === 'truncate')
+          lines[i] = (lines[i] as string).slice(0, m.chars % ((lines[i] as string).length + 1));
         else if (m.kind === 'spaces') lines[i] = (lines[i] as string).replaceAll('\t', ' '.repeat(m.width));
         else lines.splice(i, 0, m.text);
       }
@@ -116,7 +117,12 @@ test('random mutations of real tracebacks never throw', () => {
 
 /** What must survive tabs turning into spaces: everything but the panic text's own indentation. */
 function frames(tbs: Traceback[]): unknown {
-  return tbs.map((tb) => ({ range: [tb.startLine, tb.endLine], n: tb.goroutineCount, skipped: tb.skipped, goroutines: tb.goroutines }));
+  return tbs.map((tb) => ({
+    range: [tb.startLine, tb.endLine],
+    n: tb.goroutineCount,
+    skipped: tb.skipped,
+    goroutines: tb.goroutines,
+  }));
 }
 
 test('tabs to spaces gives the same goroutines and frames for every real sample', () => {

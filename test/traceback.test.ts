@@ -8,7 +8,15 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import type { Goroutine, Traceback } from '../src/model.js';
 import { parseTracebacks, TracebackParser } from '../src/parse/traceback.js';
-import { lineOf, PROGRAM2, sample, SAMPLES, SYNCTEST_PROGRAM, TEST_PROGRAM, VERSIONS } from './traceback-samples.test.js';
+import {
+  lineOf,
+  PROGRAM2,
+  sample,
+  SAMPLES,
+  SYNCTEST_PROGRAM,
+  TEST_PROGRAM,
+  VERSIONS,
+} from './traceback-samples.test.js';
 
 function one(key: string): Traceback {
   const tbs = parseTracebacks(sample(key), key);
@@ -61,14 +69,26 @@ describe('panic headers', () => {
     test(`recovered and re-panicked value (go${v})`, () => {
       const tb = one(`${v}/repanic`);
       // Go 1.23 prints a re-panic of the recovered value once, as `[recovered, repanicked]` (panic.go printpanics).
-      const expected = major(v) >= 23 ? [['again', true, true]] : [['again', true, false], ['again', false, false]];
-      assert.deepEqual(tb.panics.map((p) => [p.message, p.recovered, p.repanicked]), expected);
+      const expected =
+        major(v) >= 23
+          ? [['again', true, true]]
+          : [
+              ['again', true, false],
+              ['again', false, false],
+            ];
+      assert.deepEqual(
+        tb.panics.map((p) => [p.message, p.recovered, p.repanicked]),
+        expected,
+      );
       assert.equal(frameAt(tb.goroutines[0] as Goroutine, 'main.repanic.func1').line, lineOf('panic(r)'));
     });
 
     test(`multi-line panic value with an empty line inside (go${v})`, () => {
       const tb = one(`${v}/multiline`);
-      assert.deepEqual(tb.panics.map((p) => p.message), ['line1\nline2\n\nline4']);
+      assert.deepEqual(
+        tb.panics.map((p) => p.message),
+        ['line1\nline2\n\nline4'],
+      );
       const f = frameAt(tb.goroutines[0] as Goroutine, 'main.multiline');
       assert.equal(f.line, lineOf('panic(errors.New("line1'));
     });
@@ -76,10 +96,13 @@ describe('panic headers', () => {
     test(`panic interrupted by runtime.Goexit (go${v})`, () => {
       const tb = one(`${v}/goexit`);
       // printpanics prints nothing for the Goexit entry itself, so the text cannot show it: goexit stays false.
-      assert.deepEqual(tb.panics.map((p) => [p.message, p.goexit]), [
-        ['before goexit', false],
-        ['after goexit', false],
-      ]);
+      assert.deepEqual(
+        tb.panics.map((p) => [p.message, p.goexit]),
+        [
+          ['before goexit', false],
+          ['after goexit', false],
+        ],
+      );
       const g = tb.goroutines[0] as Goroutine;
       assert.equal(frameAt(g, 'main.goexitp.func1').line, lineOf('panic("after goexit")'));
       assert.equal(frameAt(g, 'main.goexitp').line, lineOf('panic("before goexit")'));
@@ -141,7 +164,10 @@ describe('panic headers', () => {
         assert.equal(tb.fatalError, undefined);
         assert.equal(tb.goroutines[0]?.state, 'running');
       }
-      assert.equal(frameAt(a.goroutines[0] as Goroutine, 'main.stackdump').line, lineOf('os.Stdout.Write(debug.Stack())'));
+      assert.equal(
+        frameAt(a.goroutines[0] as Goroutine, 'main.stackdump').line,
+        lineOf('os.Stdout.Write(debug.Stack())'),
+      );
       assert.equal(frameAt(b.goroutines[0] as Goroutine, 'main.stackdump').line, lineOf('pprof.Lookup("goroutine")'));
       const lines = sample(`${v}/stackdump`).split('\n');
       assert.equal(lines[a.startLine - 1], 'goroutine 1 [running]:');
@@ -176,13 +202,16 @@ describe('goroutine details', () => {
       assert.equal(g.createdBy?.function, 'main.parent');
       assert.equal(g.createdBy?.line, lineOf('go child()'));
       assert.equal(g.ancestors?.length, 2);
-      assert.deepEqual(g.ancestors?.map((a) => a.frames.map((f) => [f.function, f.inlined])), [
-        [['main.parent', true]],
+      assert.deepEqual(
+        g.ancestors?.map((a) => a.frames.map((f) => [f.function, f.inlined])),
         [
-          ['main.ancestors', true],
-          ['main.main', true],
+          [['main.parent', true]],
+          [
+            ['main.ancestors', true],
+            ['main.main', true],
+          ],
         ],
-      ]);
+      );
       assert.equal(g.ancestors?.[1]?.goroutine, 1);
       assert.equal(g.ancestors?.[0]?.goroutine, g.createdBy?.parentGoroutine ?? g.ancestors?.[0]?.goroutine);
     });
@@ -215,10 +244,17 @@ describe('goroutine details', () => {
       const tb = one(`${v}/overflow`);
       assert.equal(tb.fatalError, 'stack overflow');
       assert.equal(tb.runtimeMessages[0], 'runtime: goroutine stack exceeds 1000000000-byte limit');
-      assert.deepEqual(tb.runtimeStack.slice(0, 2).map((f) => f.function), ['runtime.throw', 'runtime.newstack']);
+      assert.deepEqual(
+        tb.runtimeStack.slice(0, 2).map((f) => f.function),
+        ['runtime.throw', 'runtime.newstack'],
+      );
       const g = tb.goroutines[0] as Goroutine;
       assert.ok(g.frames.length >= 50);
-      assert.ok(g.frames.slice(1, 50).every((f) => f.function === 'main.recurse' && f.line === lineOf('return recurse(n+1) + 1')));
+      assert.ok(
+        g.frames
+          .slice(1, 50)
+          .every((f) => f.function === 'main.recurse' && f.line === lineOf('return recurse(n+1) + 1')),
+      );
       if (major(v) >= 21) assert.ok(g.elidedFrames > 1000);
       else assert.equal(g.elidedFrames, -1);
       assert.equal(tb.startLine, 1);
@@ -241,7 +277,8 @@ describe('goroutine details', () => {
       assert.equal(waiting.length, 3);
       assert.ok(waiting.every((g) => g.state === 'chan receive'));
       // Go >= 1.23 adds gp=/m= to headers when level >= 2 (goroutineheader).
-      if (v === '1.26.8') assert.ok(waiting.every((g) => g.flags.includes('m=nil') && g.flags.some((f) => f.startsWith('gp=0x'))));
+      if (v === '1.26.8')
+        assert.ok(waiting.every((g) => g.flags.includes('m=nil') && g.flags.some((f) => f.startsWith('gp=0x'))));
       assert.equal(tb.exitStatus, 134);
     });
   }
@@ -272,7 +309,11 @@ describe('goroutine details', () => {
   test('concurrent map writes (go1.21.13)', () => {
     const tb = one('1.21.13/mapwrites');
     assert.equal(tb.fatalError, 'concurrent map writes');
-    assert.ok(tb.goroutines.some((g) => g.frames.some((f) => f.function === 'main.mapwrites.func1' && f.line === lineOf('m[j%100] = j'))));
+    assert.ok(
+      tb.goroutines.some((g) =>
+        g.frames.some((f) => f.function === 'main.mapwrites.func1' && f.line === lineOf('m[j%100] = j')),
+      ),
+    );
   });
 });
 
@@ -304,21 +345,29 @@ describe('more real output (go1.26.8)', () => {
     assert.equal(tb.fatalError, 'thread exhaustion');
     assert.deepEqual(tb.runtimeMessages, ['runtime: program exceeds 5-thread limit']);
     assert.equal(tb.runtimeStack[0]?.function, 'runtime.throw');
-    assert.ok(tb.goroutines.filter((g) => g.frames.some((f) => f.line === lineOf('syscall.Nanosleep', PROGRAM2))).length >= 1);
+    assert.ok(
+      tb.goroutines.filter((g) => g.frames.some((f) => f.line === lineOf('syscall.Nanosleep', PROGRAM2))).length >= 1,
+    );
     assert.equal(tb.startLine, 1);
   });
 
   test('out of memory', () => {
     const tb = one('1.26.8/oom');
     assert.equal(tb.fatalError, 'out of memory');
-    assert.match(tb.runtimeMessages[0] ?? '', /^runtime: out of memory: cannot allocate 67108864-byte block \(\d+ in use\)$/);
+    assert.match(
+      tb.runtimeMessages[0] ?? '',
+      /^runtime: out of memory: cannot allocate 67108864-byte block \(\d+ in use\)$/,
+    );
     const g = tb.goroutines[0] as Goroutine;
     assert.ok(g.frames.some((f) => f.function === 'main.oom' && f.line === lineOf('make([]byte, 64<<20)', PROGRAM2)));
   });
 
   test('synctest bubble deadlock: (durable) and synctest bubble in headers', () => {
     const tb = one('1.26.8/synctest');
-    assert.deepEqual(tb.panics.map((p) => [p.message, p.recovered, p.repanicked]), [['deadlock: all goroutines in bubble are blocked', true, true]]);
+    assert.deepEqual(
+      tb.panics.map((p) => [p.message, p.recovered, p.repanicked]),
+      [['deadlock: all goroutines in bubble are blocked', true, true]],
+    );
     const g = goroutine(tb, (x) => x.frames.some((f) => f.line === lineOf('<-ch // L13', SYNCTEST_PROGRAM)));
     // goroutineheader prints ` (durable)` and `, synctest bubble N` after the wait reason.
     assert.equal(g.state, 'chan receive');
@@ -340,7 +389,10 @@ describe('streams and options', () => {
       line += text.split('\n').length;
     }
     const all = parseTracebacks(parts.join('\n'), 'all');
-    assert.deepEqual(all.map((tb) => tb.startLine), expected.map((e) => e.start));
+    assert.deepEqual(
+      all.map((tb) => tb.startLine),
+      expected.map((e) => e.start),
+    );
   });
 
   test('retainGoroutines keeps the first goroutines but reports all of them', () => {
@@ -362,8 +414,14 @@ describe('streams and options', () => {
     p.end(ctx);
     const full = one('1.26.8/sigquit_crash');
     assert.equal(done.length, 1);
-    assert.deepEqual(seen, full.goroutines.map((g) => g.id));
-    assert.deepEqual(done[0]?.goroutines.map((g) => g.id), seen.slice(0, 2));
+    assert.deepEqual(
+      seen,
+      full.goroutines.map((g) => g.id),
+    );
+    assert.deepEqual(
+      done[0]?.goroutines.map((g) => g.id),
+      seen.slice(0, 2),
+    );
     assert.equal(done[0]?.goroutineCount, full.goroutines.length);
     assert.equal(done[0]?.source, 'dump.txt');
   });
@@ -377,7 +435,12 @@ describe('streams and options', () => {
   test('CRLF line ends and trailing spaces change nothing', () => {
     const text = sample('1.21.13/deadlock');
     const a = parseTracebacks(text);
-    const b = parseTracebacks(text.split('\n').map((l) => `${l}  \r`).join('\n'));
+    const b = parseTracebacks(
+      text
+        .split('\n')
+        .map((l) => `${l}  \r`)
+        .join('\n'),
+    );
     assert.deepEqual(b, a);
   });
 });

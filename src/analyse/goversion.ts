@@ -101,7 +101,10 @@ export function inferGoVersion(tb: Traceback): GoVersionGuess {
     if (p.repanicked) atLeast(b, 25, '`[recovered, repanicked]`');
     if (/^runtime error: (index out of range|slice bounds out of range) \[/.test(p.message)) {
       atLeast(b, 13, 'bounds errors with `[i] with length n` (source: 1.13)');
-    } else if (p.message === 'runtime error: index out of range' || p.message === 'runtime error: slice bounds out of range') {
+    } else if (
+      p.message === 'runtime error: index out of range' ||
+      p.message === 'runtime error: slice bounds out of range'
+    ) {
       atMost(b, 12, 'bounds errors without the index and length');
     }
     if (p.message === 'sync: unlock of unlocked mutex') atMost(b, 9, '`panic: sync: unlock of unlocked mutex`');
@@ -123,7 +126,8 @@ export function inferGoVersion(tb: Traceback): GoVersionGuess {
   if (tb.fatalError !== undefined && USER_FATALS.test(tb.fatalError)) {
     const top = tb.goroutines[0]?.frames[0]?.function;
     if (top === 'runtime.throw') atMost(b, 18, '`runtime.throw` on top of a user-caused fatal error');
-    else if (top !== undefined && top !== 'runtime.fatal') atLeast(b, 19, 'no `runtime.throw` frame on a user-caused fatal error');
+    else if (top !== undefined && top !== 'runtime.fatal')
+      atLeast(b, 19, 'no `runtime.throw` frame on a user-caused fatal error');
   }
 
   return { range: formatRange(b), evidence: b.evidence };
@@ -165,22 +169,30 @@ export function versionAdvice(kind: CrashKind, tb: Traceback, range: string): st
     );
   }
   if ((MAP_RACE_KINDS.has(kind) || kind === 'unlock_of_unlocked') && hi <= 18) {
-    advice.push('Go <= 1.18 prints runtime frames (runtime.throw, runtime.mapassign...) on top of this error; the culprit is the first frame below them.');
+    advice.push(
+      'Go <= 1.18 prints runtime frames (runtime.throw, runtime.mapassign...) on top of this error; the culprit is the first frame below them.',
+    );
   }
   if (kind === 'test_timeout' && (tb.testTimeout?.runningTests.length ?? 0) === 0) {
-    advice.push('Go >= 1.20 lists the tests that were running when the timeout fired; upgrade or run the tests one at a time (-run) to find the hung test.');
+    advice.push(
+      'Go >= 1.20 lists the tests that were running when the timeout fired; upgrade or run the tests one at a time (-run) to find the hung test.',
+    );
   }
   if (kind === 'deadlock_all_asleep' && Math.max(tb.goroutineCount, tb.goroutines.length) === 0) {
-    advice.push('main called runtime.Goexit and no goroutine is left to run; the program must return from main instead.');
+    advice.push(
+      'main called runtime.Goexit and no goroutine is left to run; the program must return from main instead.',
+    );
   }
   if (kind === 'synctest_deadlock' && !tb.goroutines.some((g) => g.flags.some((f) => f.startsWith('synctest')))) {
     // runtime/panic.go prints the deadlocked bubble's goroutines from Go 1.25 on (source: 1.24.13 vs 1.25.9).
     advice.push(
-      'The bubble\'s blocked goroutines were not printed (Go <= 1.24 shows only the test goroutine); Go >= 1.25 prints each of them with `synctest bubble N`, or run with GOTRACEBACK=all.',
+      "The bubble's blocked goroutines were not printed (Go <= 1.24 shows only the test goroutine); Go >= 1.25 prints each of them with `synctest bubble N`, or run with GOTRACEBACK=all.",
     );
   }
   if ((kind === 'goroutine_dump' || kind === 'test_timeout') && hi < 21) {
-    advice.push('Go >= 1.21 prints which goroutine created each goroutine (`created by ... in goroutine N`), which helps trace leaks to their origin.');
+    advice.push(
+      'Go >= 1.21 prints which goroutine created each goroutine (`created by ... in goroutine N`), which helps trace leaks to their origin.',
+    );
   }
   return advice;
 }

@@ -61,7 +61,13 @@ export function rankHotspots(profile: ProfileData, limit = 20): Hotspot[] {
 }
 
 export function profileReport(profile: ProfileData, limit?: number): ProfileReport {
-  return { file: profile.file, type: profile.type, unit: profile.unit, total: profile.total, hotspots: rankHotspots(profile, limit) };
+  return {
+    file: profile.file,
+    type: profile.type,
+    unit: profile.unit,
+    total: profile.total,
+    hotspots: rankHotspots(profile, limit),
+  };
 }
 
 function sameFunction(a: Location, b: Location): boolean {
@@ -75,7 +81,8 @@ function sameFunction(a: Location, b: Location): boolean {
  */
 export function crossLink(reports: ProfileReport[], evidence: ExplainResult): string[] {
   const sites: { what: string; location: Location }[] = [];
-  for (const crash of evidence.crashes) if (crash.culprit) sites.push({ what: `${crash.kind} crash`, location: crash.culprit });
+  for (const crash of evidence.crashes)
+    if (crash.culprit) sites.push({ what: `${crash.kind} crash`, location: crash.culprit });
   for (const race of evidence.races) {
     if (race.current.culprit) sites.push({ what: `data race (${race.current.op})`, location: race.current.culprit });
     if (race.previous.culprit) sites.push({ what: `data race (${race.previous.op})`, location: race.previous.culprit });
@@ -85,8 +92,11 @@ export function crossLink(reports: ProfileReport[], evidence: ExplainResult): st
     for (const hotspot of report.hotspots) {
       const links: { what: string; location: Location }[] = [];
       for (const site of sites) {
-        const touches = hotspot.stacks.some((stack) => stack.frames.some((frame) => sameFunction(frame, site.location)));
-        if (touches && !links.some((l) => l.what === site.what && l.location.line === site.location.line)) links.push(site);
+        const touches = hotspot.stacks.some((stack) =>
+          stack.frames.some((frame) => sameFunction(frame, site.location)),
+        );
+        if (touches && !links.some((l) => l.what === site.what && l.location.line === site.location.line))
+          links.push(site);
       }
       if (links.length === 0) continue;
       hotspot.linkedTo = links;

@@ -32,7 +32,8 @@ interface BlockedState {
 function blockedState(state: string): BlockedState | undefined {
   const s = state.replace(/ \((durable|synctest)\)$/, '');
   if (s.startsWith('chan send')) return { rank: 0, what: 'sending on a channel that nothing receives from' };
-  if (s.startsWith('chan receive')) return { rank: 0, what: 'receiving from a channel that nothing sends on or closes' };
+  if (s.startsWith('chan receive'))
+    return { rank: 0, what: 'receiving from a channel that nothing sends on or closes' };
   if (s.startsWith('select')) return { rank: 0, what: 'in a select whose cases never become ready' };
   if (s === 'sync.Mutex.Lock' || s === 'sync.RWMutex.Lock' || s === 'sync.RWMutex.RLock') {
     return { rank: 1, what: `waiting for a lock (${s}) that is never released` };
@@ -118,7 +119,7 @@ export function findLeaks(buckets: readonly Bucket[], opts: LeakOptions = {}): L
     });
   }
   found.sort((a, b) => {
-    if ((a.rank < 0) !== (b.rank < 0)) return a.rank < 0 ? -1 : 1;
+    if (a.rank < 0 !== b.rank < 0) return a.rank < 0 ? -1 : 1;
     if (a.score !== b.score) return b.score - a.score;
     return a.rank - b.rank;
   });

@@ -16,7 +16,6 @@ export interface RaceAnalysisOptions {
   hints?: StdHints;
 }
 
-
 /** Runtime helpers behind append and copy. */
 function isSliceFrame(frame: Location): boolean {
   return frame.function === 'runtime.growslice' || frame.function === 'runtime.slicecopy';
@@ -39,13 +38,20 @@ export function raceKey(report: RaceReport, hints?: StdHints): string {
   return a <= b ? `${a} | ${b}` : `${b} | ${a}`;
 }
 
-function creationOf(creations: readonly RaceGoroutineCreation[], goroutine: number | null): RaceGoroutineCreation | undefined {
+function creationOf(
+  creations: readonly RaceGoroutineCreation[],
+  goroutine: number | null,
+): RaceGoroutineCreation | undefined {
   if (goroutine === null) return undefined;
   for (const c of creations) if (c.goroutine === goroutine) return c;
   return undefined;
 }
 
-function toSide(access: RaceAccessReport, creations: readonly RaceGoroutineCreation[], hints: StdHints | undefined): AccessSide {
+function toSide(
+  access: RaceAccessReport,
+  creations: readonly RaceGoroutineCreation[],
+  hints: StdHints | undefined,
+): AccessSide {
   const culprit = culpritOf(access.frames, hints);
   const side: AccessSide = {
     op: access.op,

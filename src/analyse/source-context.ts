@@ -88,7 +88,10 @@ export function indexSourceTree(root: string): SourceTree {
 
 /** Path components of a printed path; Windows paths use '/' in Go tracebacks but may carry a drive letter. */
 function components(printed: string): string[] {
-  return printed.replace(/\\/g, '/').split('/').filter((part) => part.length > 0);
+  return printed
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((part) => part.length > 0);
 }
 
 /**
@@ -137,7 +140,12 @@ function sharedSuffix(a: string[], b: string[]): number {
 }
 
 /** Source lines around `line` of the local file the printed path maps to, or undefined. */
-export function sourceContext(tree: SourceTree, printedFile: string, line: number, radius = 3): SourceContext | undefined {
+export function sourceContext(
+  tree: SourceTree,
+  printedFile: string,
+  line: number,
+  radius = 3,
+): SourceContext | undefined {
   const rel = resolvePrintedPath(tree, printedFile);
   if (rel === undefined) return undefined;
   const localFile = join(tree.root, rel);

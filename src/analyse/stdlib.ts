@@ -155,6 +155,7 @@ export function toLocation(loc: Location): Location {
  * internal/runtime/maps/ from Go 1.24), `internal/runtime/maps.(*Map).PutSlot`, and reflect's map entry points. */
 export function isMapFrame(frame: Location): boolean {
   const fn = frame.function;
-  if (fn.startsWith('runtime.map') || fn.startsWith('internal/runtime/maps.') || fn.startsWith('reflect.map')) return true;
+  if (fn.startsWith('runtime.map') || fn.startsWith('internal/runtime/maps.') || fn.startsWith('reflect.map'))
+    return true;
   return fn === 'maps.clone' || fn === 'runtime.evacuate' || fn === 'runtime.growWork';
 }

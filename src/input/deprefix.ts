@@ -10,14 +10,7 @@ import type { LineContext, LineSink } from './lines.js';
 
 /** A kind of prefix this stage can remove. */
 export type PrefixStyle =
-  | 'cri'
-  | 'docker-json'
-  | 'go-test-json'
-  | 'rfc3339'
-  | 'go-log'
-  | 'journald'
-  | 'kubectl'
-  | 'compose';
+  'cri' | 'docker-json' | 'go-test-json' | 'rfc3339' | 'go-log' | 'journald' | 'kubectl' | 'compose';
 
 /** Every style, in the order reports list them. */
 export const PREFIX_STYLES: readonly PrefixStyle[] = [
@@ -71,11 +64,13 @@ function digitsAt(text: string, i: number, count: number): boolean {
  */
 function isoTimestampEnd(text: string, requireT: boolean, requireZone: boolean): number {
   if (text.length < 19) return -1;
-  if (!digitsAt(text, 0, 4) || text.charCodeAt(4) !== 45 || !digitsAt(text, 5, 2) || text.charCodeAt(7) !== 45) return -1;
+  if (!digitsAt(text, 0, 4) || text.charCodeAt(4) !== 45 || !digitsAt(text, 5, 2) || text.charCodeAt(7) !== 45)
+    return -1;
   if (!digitsAt(text, 8, 2)) return -1;
   const t = text.charCodeAt(10);
   if (t !== 84 /* T */ && (requireT || t !== CHAR_SPACE)) return -1;
-  if (!digitsAt(text, 11, 2) || text.charCodeAt(13) !== 58 || !digitsAt(text, 14, 2) || text.charCodeAt(16) !== 58) return -1;
+  if (!digitsAt(text, 11, 2) || text.charCodeAt(13) !== 58 || !digitsAt(text, 14, 2) || text.charCodeAt(16) !== 58)
+    return -1;
   if (!digitsAt(text, 17, 2)) return -1;
   let i = 19;
   if (text.charCodeAt(i) === 46 /* . */) {
@@ -404,7 +399,11 @@ class Deprefixer implements LineSink {
     return true;
   }
 
-  private emitCriLine(partial: { text: string; lineNo: number; dropped: number }, last: string, context: LineContext): void {
+  private emitCriLine(
+    partial: { text: string; lineNo: number; dropped: number },
+    last: string,
+    context: LineContext,
+  ): void {
     const joined = appendCapped(partial.text, last, this.maxLineLength);
     this.sink.line(this.stripText(joined.text), partial.lineNo, context);
     const dropped = partial.dropped + joined.dropped;

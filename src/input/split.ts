@@ -73,7 +73,11 @@ export class LineSplitter {
         // Counted in UTF-16 units here; the cap is about memory, not exact byte accounting.
         const dropped = Buffer.byteLength(text.slice(start + max, stop));
         this.emit(text.slice(start, start + max), lineNo);
-        this.onLongLine({ lineNo, keptBytes: Buffer.byteLength(text.slice(start, start + max)), droppedBytes: dropped });
+        this.onLongLine({
+          lineNo,
+          keptBytes: Buffer.byteLength(text.slice(start, start + max)),
+          droppedBytes: dropped,
+        });
       } else {
         this.emit(text.slice(start, stop), lineNo);
       }

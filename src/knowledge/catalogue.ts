@@ -45,7 +45,10 @@ const claim = (name: string): string => `testdata/claims/${name}`;
 const L = {
   specMaps: { title: 'The Go spec: map types', url: 'https://go.dev/ref/spec#Map_types' },
   specRange: { title: 'The Go spec: for statements with range clause', url: 'https://go.dev/ref/spec#For_range' },
-  specMake: { title: 'The Go spec: making slices, maps and channels', url: 'https://go.dev/ref/spec#Making_slices_maps_and_channels' },
+  specMake: {
+    title: 'The Go spec: making slices, maps and channels',
+    url: 'https://go.dev/ref/spec#Making_slices_maps_and_channels',
+  },
   specClose: { title: 'The Go spec: close', url: 'https://go.dev/ref/spec#Close' },
   specSend: { title: 'The Go spec: send statements', url: 'https://go.dev/ref/spec#Send_statements' },
   specReceive: { title: 'The Go spec: receive operator', url: 'https://go.dev/ref/spec#Receive_operator' },
@@ -57,7 +60,10 @@ const L = {
   specAssert: { title: 'The Go spec: type assertions', url: 'https://go.dev/ref/spec#Type_assertions' },
   specIntOps: { title: 'The Go spec: integer operators', url: 'https://go.dev/ref/spec#Integer_operators' },
   specAddress: { title: 'The Go spec: address operators', url: 'https://go.dev/ref/spec#Address_operators' },
-  faqMaps: { title: 'Go FAQ: why are map operations not defined to be atomic?', url: 'https://go.dev/doc/faq#atomic_maps' },
+  faqMaps: {
+    title: 'Go FAQ: why are map operations not defined to be atomic?',
+    url: 'https://go.dev/doc/faq#atomic_maps',
+  },
   raceDetector: { title: 'Data race detector', url: 'https://go.dev/doc/articles/race_detector' },
   memoryModel: { title: 'The Go memory model', url: 'https://go.dev/ref/mem' },
   syncMutex: { title: 'sync.Mutex', url: 'https://pkg.go.dev/sync#Mutex' },
@@ -66,7 +72,10 @@ const L = {
   syncOnce: { title: 'sync.Once', url: 'https://pkg.go.dev/sync#Once' },
   syncWaitGroup: { title: 'sync.WaitGroup', url: 'https://pkg.go.dev/sync#WaitGroup' },
   context: { title: 'package context', url: 'https://pkg.go.dev/context' },
-  gotraceback: { title: 'GOTRACEBACK and other runtime environment variables', url: 'https://pkg.go.dev/runtime#hdr-Environment_Variables' },
+  gotraceback: {
+    title: 'GOTRACEBACK and other runtime environment variables',
+    url: 'https://pkg.go.dev/runtime#hdr-Environment_Variables',
+  },
   runtimeError: { title: 'runtime.Error', url: 'https://pkg.go.dev/runtime#Error' },
   debug: { title: 'package runtime/debug', url: 'https://pkg.go.dev/runtime/debug' },
   diagnostics: { title: 'Diagnostics', url: 'https://go.dev/doc/diagnostics' },
@@ -363,7 +372,8 @@ func fetch(ctx context.Context, results <-chan string) (string, error) {
 };
 
 const fixRecoverInGoroutine: CodeFix = {
-  title: 'Recover at the top of each goroutine you start and turn the panic into an error (recover only works in the panicking goroutine)',
+  title:
+    'Recover at the top of each goroutine you start and turn the panic into an error (recover only works in the panicking goroutine)',
   code: goCode`
 func safeGo(errs chan<- error, f func()) {
   go func() {
@@ -748,7 +758,8 @@ func (c *Config) Lookup(key string) (v string, ok bool) {
   synctest_deadlock: entry({
     kind: 'synctest_deadlock',
     title: 'Deadlock in a synctest bubble',
-    summary: 'Every goroutine in a testing/synctest bubble was durably blocked, so the bubble could never make progress.',
+    summary:
+      'Every goroutine in a testing/synctest bubble was durably blocked, so the bubble could never make progress.',
     messages: [
       {
         text: 'panic: deadlock: all goroutines in bubble are blocked',
@@ -767,7 +778,7 @@ func (c *Config) Lookup(key string) (v string, ok bool) {
       'when every goroutine in the bubble is durably blocked. When they are all blocked and no fake timer can wake one, ' +
       'the bubble can never finish, and synctest panics in the goroutine that called synctest.Test. That is an ordinary ' +
       'panic, but inside a test the testing package reports it ("--- FAIL") and re-panics, ending the test binary; a ' +
-      'recover() around synctest.Test would leave the bubble\'s goroutines blocked forever. Only some waits count as ' +
+      "recover() around synctest.Test would leave the bubble's goroutines blocked forever. Only some waits count as " +
       'durably blocked (channels created in the bubble, sync.Cond.Wait, WaitGroup.Wait, time.Sleep); a goroutine locking ' +
       'a sync.Mutex, doing I/O or in a system call is not, so such a bubble hangs instead of panicking.',
     causes: [
@@ -899,8 +910,16 @@ func first(args []string) (string, bool) {
     title: 'Slice bounds out of range',
     summary: 'A slice expression s[low:high] or s[low:high:max] used bounds outside the operand.',
     messages: [
-      { text: 'panic: runtime error: slice bounds out of range [:<high>] with capacity <cap>', fatal: false, goVersions: '>=1.13' },
-      { text: 'panic: runtime error: slice bounds out of range [:<high>] with length <len>', fatal: false, goVersions: '>=1.13' },
+      {
+        text: 'panic: runtime error: slice bounds out of range [:<high>] with capacity <cap>',
+        fatal: false,
+        goVersions: '>=1.13',
+      },
+      {
+        text: 'panic: runtime error: slice bounds out of range [:<high>] with length <len>',
+        fatal: false,
+        goVersions: '>=1.13',
+      },
       { text: 'panic: runtime error: slice bounds out of range [<low>:<high>]', fatal: false, goVersions: '>=1.13' },
       { text: 'panic: runtime error: slice bounds out of range', fatal: false, goVersions: '<=1.12' },
     ],
@@ -968,9 +987,21 @@ func average(values []int) (int, bool) {
     title: 'Failed type assertion',
     summary: 'A single-value type assertion x.(T) found a different dynamic type (or nil).',
     messages: [
-      { text: 'panic: interface conversion: <interface type> is <dynamic type>, not <asserted type>', fatal: false, goVersions: '>=1.6' },
-      { text: 'panic: interface conversion: <interface type> is nil, not <asserted type>', fatal: false, goVersions: '>=1.6' },
-      { text: 'panic: interface conversion: <dynamic type> is not <interface type>: missing method <name>', fatal: false, goVersions: '>=1.6' },
+      {
+        text: 'panic: interface conversion: <interface type> is <dynamic type>, not <asserted type>',
+        fatal: false,
+        goVersions: '>=1.6',
+      },
+      {
+        text: 'panic: interface conversion: <interface type> is nil, not <asserted type>',
+        fatal: false,
+        goVersions: '>=1.6',
+      },
+      {
+        text: 'panic: interface conversion: <dynamic type> is not <interface type>: missing method <name>',
+        fatal: false,
+        goVersions: '>=1.6',
+      },
     ],
     recoverable: true,
     explanation:
@@ -1000,7 +1031,7 @@ func requestID(ctx context.Context) (string, bool) {
   stack_overflow: entry({
     kind: 'stack_overflow',
     title: 'Stack overflow',
-    summary: 'A goroutine\'s stack grew past the maximum stack size, almost always through unbounded recursion.',
+    summary: "A goroutine's stack grew past the maximum stack size, almost always through unbounded recursion.",
     messages: [
       { text: 'runtime: goroutine stack exceeds <n>-byte limit', fatal: true, goVersions: '>=1.6' },
       { text: 'fatal error: stack overflow', fatal: true, goVersions: '>=1.6' },
@@ -1042,8 +1073,8 @@ func (c Celsius) String() string {
     ],
     recoverable: false,
     explanation:
-      'The operating system refused the runtime\'s request for more memory. It is a fatal error that recover() cannot ' +
-      'catch. On Linux the kernel\'s OOM killer, or a container memory limit, often kills the process first with SIGKILL ' +
+      "The operating system refused the runtime's request for more memory. It is a fatal error that recover() cannot " +
+      "catch. On Linux the kernel's OOM killer, or a container memory limit, often kills the process first with SIGKILL " +
       '(shells report exit status 137), and then there is no Go traceback at all. Goroutine leaks (each holding its ' +
       'stack and whatever it references) and unbounded queues or caches are common causes in concurrent programs.',
     causes: [
@@ -1205,7 +1236,11 @@ func TestConcurrentUse(t *testing.T) {
 `,
       },
     ],
-    links: [L.raceDetector, L.cgo, { title: 'runtime/debug.SetPanicOnFault', url: 'https://pkg.go.dev/runtime/debug#SetPanicOnFault' }],
+    links: [
+      L.raceDetector,
+      L.cgo,
+      { title: 'runtime/debug.SetPanicOnFault', url: 'https://pkg.go.dev/runtime/debug#SetPanicOnFault' },
+    ],
     proof: [claim('wild-pointer-fault-is-fatal')],
   }),
   goroutine_dump: entry({
@@ -1220,10 +1255,7 @@ func TestConcurrentUse(t *testing.T) {
       'signal with os/signal first; /debug/pprof/goroutine?debug=2 and runtime.Stack print the same format without ' +
       'stopping the program. It is the tool for hangs the runtime cannot detect: look for many goroutines blocked in the same place, ' +
       'and for long wait times ("[chan receive, 12 minutes]").',
-    causes: [
-      'A hang investigated with kill -QUIT or Ctrl+\\.',
-      'A dump collected from net/http/pprof.',
-    ],
+    causes: ['A hang investigated with kill -QUIT or Ctrl+\\.', 'A dump collected from net/http/pprof.'],
     fixes: [
       {
         title: 'Expose goroutine dumps over HTTP on a private port with net/http/pprof',
@@ -1277,7 +1309,11 @@ func validate(name string) error {
 `,
       },
     ],
-    links: [L.specRecover, L.specPanics, { title: 'Defer, Panic, and Recover', url: 'https://go.dev/blog/defer-panic-and-recover' }],
+    links: [
+      L.specRecover,
+      L.specPanics,
+      { title: 'Defer, Panic, and Recover', url: 'https://go.dev/blog/defer-panic-and-recover' },
+    ],
     proof: [claim('recover-only-works-in-the-panicking-goroutine'), claim('repanic-is-printed-once')],
   }),
 };

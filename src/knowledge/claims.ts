@@ -156,7 +156,8 @@ export interface RunOutcome {
 /** The ways an outcome differs from the expectation; empty when it matches. */
 export function checkOutcome(run: RunExpectation, out: RunOutcome): string[] {
   const problems: string[] = [];
-  if (run.timeout && !out.timedOut) problems.push(`expected the program to hang, but it exited with ${String(out.exit)}`);
+  if (run.timeout && !out.timedOut)
+    problems.push(`expected the program to hang, but it exited with ${String(out.exit)}`);
   if (!run.timeout && out.timedOut) problems.push('the program did not finish before the timeout');
   if (run.exit !== undefined && !out.timedOut && out.exit !== run.exit) {
     problems.push(`exit status ${String(out.exit)}, expected ${run.exit}`);
@@ -185,7 +186,9 @@ export interface ClaimProgram {
 
 /** Reads the claim in `dir`, or returns undefined when it holds no Go file. */
 export function readClaimProgram(dir: string): ClaimProgram | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.go')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.go'))
+    .sort();
   const main = files.find((f) => !f.endsWith('_test.go'));
   const file = main ?? files[0];
   if (file === undefined) return undefined;

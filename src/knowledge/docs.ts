@@ -20,7 +20,12 @@ function recoverableWords(r: KindEntry['recoverable']): string {
 /** Markdown for one kind's page. Links to claim programs are relative to docs/kinds/. */
 export function renderKindPage(e: KindEntry, claimText: ClaimText): string {
   const out: string[] = [GENERATED, '', `# ${e.title}`, '', `Kind: \`${e.kind}\``, '', e.summary, ''];
-  out.push('## What Go prints', '', '| Message | Ends the program without running defers | Go versions |', '| --- | --- | --- |');
+  out.push(
+    '## What Go prints',
+    '',
+    '| Message | Ends the program without running defers | Go versions |',
+    '| --- | --- | --- |',
+  );
   for (const m of e.messages) out.push(`| \`${cell(m.text)}\` | ${m.fatal ? 'yes' : 'no'} | ${cell(m.goVersions)} |`);
   out.push('');
   if (e.messages.some((m) => /<[^>]+>/.test(m.text))) out.push('`<...>` marks a value filled in at run time.', '');
@@ -30,7 +35,12 @@ export function renderKindPage(e: KindEntry, claimText: ClaimText): string {
   out.push('', '## Fixes', '');
   for (const f of e.fixes) out.push(`### ${f.title}`, '', '```go', f.code, '```', '');
   if (e.proof.length > 0) {
-    out.push('## Demonstrated by', '', 'Programs in this repository that show the behaviour described above; `npm test` runs them.', '');
+    out.push(
+      '## Demonstrated by',
+      '',
+      'Programs in this repository that show the behaviour described above; `npm test` runs them.',
+      '',
+    );
     for (const p of e.proof) {
       const text = claimText(p);
       out.push(`- [\`${p}\`](../../${p}/)${text === undefined ? '' : `: ${text}`}`);

@@ -32,11 +32,13 @@ export interface RaceKindEntry {
   proof: string[];
 }
 
-
 const L = {
   raceDetector: { title: 'Data Race Detector', url: 'https://go.dev/doc/articles/race_detector' },
   memoryModel: { title: 'The Go Memory Model', url: 'https://go.dev/ref/mem' },
-  faqMaps: { title: 'Go FAQ: Why are map operations not defined to be atomic?', url: 'https://go.dev/doc/faq#atomic_maps' },
+  faqMaps: {
+    title: 'Go FAQ: Why are map operations not defined to be atomic?',
+    url: 'https://go.dev/doc/faq#atomic_maps',
+  },
   syncMutex: { title: 'sync.Mutex', url: 'https://pkg.go.dev/sync#Mutex' },
   atomic: { title: 'sync/atomic', url: 'https://pkg.go.dev/sync/atomic' },
 };
@@ -264,7 +266,12 @@ export const RACE_KINDS: readonly RaceKindEntry[] = [
       'timing; `x++` from several goroutines loses updates.',
     fixes: [atomicVariable, mutexVariable, handOff],
     links: [L.raceDetector, L.memoryModel, L.atomic],
-    proof: [...PROOF.variableRace, 'testdata/races/fixed/variable-atomic', 'testdata/races/fixed/variable-mutex', 'testdata/races/fixed/variable-channel'],
+    proof: [
+      ...PROOF.variableRace,
+      'testdata/races/fixed/variable-atomic',
+      'testdata/races/fixed/variable-mutex',
+      'testdata/races/fixed/variable-channel',
+    ],
   },
   {
     kind: 'slice',
@@ -274,10 +281,15 @@ export const RACE_KINDS: readonly RaceKindEntry[] = [
       'two, so the reader may see the old value or the new one.',
     writeWrite:
       'Two goroutines write the same element, or append to the same slice, with nothing ordering the writes, ' +
-      'so which value survives depends on timing and one goroutine\'s write can be lost.',
+      "so which value survives depends on timing and one goroutine's write can be lost.",
     fixes: [ownIndex, lockAppend, copyBeforeHandOff],
     links: [L.raceDetector, L.memoryModel],
-    proof: [...PROOF.sliceRace, 'testdata/races/fixed/slice-own-index', 'testdata/races/fixed/slice-lock', 'testdata/races/fixed/slice-copy'],
+    proof: [
+      ...PROOF.sliceRace,
+      'testdata/races/fixed/slice-own-index',
+      'testdata/races/fixed/slice-lock',
+      'testdata/races/fixed/slice-copy',
+    ],
   },
   {
     kind: 'unknown',

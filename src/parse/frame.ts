@@ -77,7 +77,14 @@ export function parseFileLine(s: string): FileLine | null {
   // Scan back over an optional ` +0xHEX`, then the line number: work proportional to the suffix only.
   let i = end - 1;
   while (i >= 0 && isHexLower(s.charCodeAt(i))) i--;
-  if (i >= 3 && i < end - 1 && s.charCodeAt(i) === 120 /* x */ && s.charCodeAt(i - 1) === 48 && s.charCodeAt(i - 2) === 43 /* + */ && s.charCodeAt(i - 3) === SPACE) {
+  if (
+    i >= 3 &&
+    i < end - 1 &&
+    s.charCodeAt(i) === 120 /* x */ &&
+    s.charCodeAt(i - 1) === 48 &&
+    s.charCodeAt(i - 2) === 43 /* + */ &&
+    s.charCodeAt(i - 3) === SPACE
+  ) {
     end = i - 3;
   }
   let j = end - 1;
@@ -220,7 +227,8 @@ export function parseGoroutineHeader(s: string): GoroutineHeader | null {
   if (comma !== -1) {
     for (const part of body.slice(comma + 2).split(', ')) {
       if (part === 'locked to thread') lockedToThread = true;
-      else if (part.endsWith(' minutes') && allDigits(part, 0, part.length - 8)) waitMinutes = Number(part.slice(0, -8));
+      else if (part.endsWith(' minutes') && allDigits(part, 0, part.length - 8))
+        waitMinutes = Number(part.slice(0, -8));
       else tailFlags.push(part);
     }
   }
@@ -243,7 +251,9 @@ export function parseGoroutineHeader(s: string): GoroutineHeader | null {
 }
 
 /** `[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4ce567]` */
-export function parseSignalLine(s: string): { name: string; description?: string; code?: string; addr?: string; pc?: string } | null {
+export function parseSignalLine(
+  s: string,
+): { name: string; description?: string; code?: string; addr?: string; pc?: string } | null {
   if (!s.startsWith('[signal ') || !s.endsWith(']')) return null;
   const body = s.slice(8, s.length - 1);
   const codeAt = body.indexOf(' code=');

@@ -37,17 +37,26 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
     try {
       raw = gunzipSync(bytes);
     } catch (error) {
-      throw new InputError(`${file}: not a readable gzip file`, { cause: error, hint: 'pass a profile as written by runtime/pprof or /debug/pprof' });
+      throw new InputError(`${file}: not a readable gzip file`, {
+        cause: error,
+        hint: 'pass a profile as written by runtime/pprof or /debug/pprof',
+      });
     }
   }
   let profile: Profile;
   try {
     profile = Profile.decode(raw);
   } catch (error) {
-    throw new InputError(`${file}: not a pprof profile`, { cause: error, hint: 'goroscope profile reads pprof protobuf (.pb.gz) and goroutine text profiles (debug=1, debug=2)' });
+    throw new InputError(`${file}: not a pprof profile`, {
+      cause: error,
+      hint: 'goroscope profile reads pprof protobuf (.pb.gz) and goroutine text profiles (debug=1, debug=2)',
+    });
   }
   const strings = profile.stringTable.strings;
-  const sampleTypes = profile.sampleType.map((t) => ({ type: strings[toNumber(t.type)] ?? '', unit: strings[toNumber(t.unit)] ?? '' }));
+  const sampleTypes = profile.sampleType.map((t) => ({
+    type: strings[toNumber(t.type)] ?? '',
+    unit: strings[toNumber(t.unit)] ?? '',
+  }));
   const names = sampleTypes.map((t) => t.type);
   if (sampleTypes.length === 0) throw new InputError(`${file}: the profile has no sample types`);
 
@@ -69,7 +78,10 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
 
   const functions = new Map<number, { name: string; file: string }>();
   for (const fn of profile.function) {
-    functions.set(toNumber(fn.id), { name: strings[toNumber(fn.name)] ?? '?', file: strings[toNumber(fn.filename)] ?? '?' });
+    functions.set(toNumber(fn.id), {
+      name: strings[toNumber(fn.name)] ?? '?',
+      file: strings[toNumber(fn.filename)] ?? '?',
+    });
   }
   const locations = new Map<number, Location[]>();
   for (const location of profile.location) {
@@ -79,7 +91,8 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
       const fn = functions.get(toNumber(line.functionId));
       frames.push({ function: fn?.name ?? '?', file: fn?.file ?? '?', line: toNumber(line.line) });
     }
-    if (frames.length === 0) frames.push({ function: `0x${toNumber(location.address).toString(16)}`, file: '?', line: 0 });
+    if (frames.length === 0)
+      frames.push({ function: `0x${toNumber(location.address).toString(16)}`, file: '?', line: 0 });
     locations.set(toNumber(location.id), frames);
   }
 
@@ -131,7 +144,10 @@ export function parseGoroutineDebug2(text: string, file: string): ProfileData {
   const samples: ProfileSample[] = [];
   for (const traceback of parseTracebacks(text, file)) {
     for (const goroutine of traceback.goroutines) {
-      samples.push({ frames: goroutine.frames.map(({ function: fn, file: f, line }) => ({ function: fn, file: f, line })), value: 1 });
+      samples.push({
+        frames: goroutine.frames.map(({ function: fn, file: f, line }) => ({ function: fn, file: f, line })),
+        value: 1,
+      });
     }
   }
   return { file, type: 'goroutine', valueName: 'goroutines', unit: 'count', total: samples.length, samples };
@@ -144,8 +160,18 @@ export async function readProfile(path: string, typeOverride?: ProfileType): Pro
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new InputError(`cannot read ${path}: ${why}`, { cause: error, hint: 'pass a pprof file, e.g. curl -o mutex.pb.gz http://host/debug/pprof/mutex' });
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code);
+    throw new InputError(`cannot read ${path}: ${why}`, {
+      cause: error,
+      hint: 'pass a pprof file, e.g. curl -o mutex.pb.gz http://host/debug/pprof/mutex',
+    });
   }
   const head = bytes.subarray(0, 64).toString('latin1');
   if (head.startsWith('goroutine profile: total')) {

@@ -71,7 +71,10 @@ const RACE_OUTSIDE_TEST = 'testing: race detected outside of test execution';
 export function parseAccessHeader(
   s: string,
 ): { previous: boolean; op: 'read' | 'write'; atomic: boolean; address: string; goroutine: number | null } | null {
-  const m = /^(Previous )?(atomic |Atomic )?(read|write|Read|Write) at (0x[0-9a-fA-F]+|\S+) by (main goroutine|goroutine (\d+)):$/.exec(s);
+  const m =
+    /^(Previous )?(atomic |Atomic )?(read|write|Read|Write) at (0x[0-9a-fA-F]+|\S+) by (main goroutine|goroutine (\d+)):$/.exec(
+      s,
+    );
   if (m === null) return null;
   const op = m[3] === 'read' || m[3] === 'Read' ? 'read' : 'write';
   return {
@@ -108,7 +111,7 @@ function parseFailHeader(trimmed: string): string | null {
 
 /** `FAIL\texample.com/pkg\t0.01s`, `ok  \texample.com/pkg\t0.01s` -> the package. */
 function parsePackageResult(s: string): string | null {
-  const m = /^(?:FAIL|ok  )\t(\S+)(?:\t|$)/.exec(s);
+  const m = /^(?:FAIL|ok {2})\t(\S+)(?:\t|$)/.exec(s);
   return m === null ? null : (m[1] ?? null);
 }
 
@@ -191,7 +194,15 @@ export class RaceParser implements LineSink {
         source: context.source,
         startLine: Math.max(1, lineNo - 1),
         endLine: lineNo,
-        current: { op: 'read', atomic: false, goroutine: null, mainGoroutine: false, address: '', frames: [], stackLost: false },
+        current: {
+          op: 'read',
+          atomic: false,
+          goroutine: null,
+          mainGoroutine: false,
+          address: '',
+          frames: [],
+          stackLost: false,
+        },
         previous: null,
         creations: [],
         truncated: false,
@@ -295,7 +306,12 @@ export class RaceParser implements LineSink {
     }
     if (first === 9 /* tab */) return;
     const access = parseAccessHeader(text);
-    if (access !== null || text.startsWith('Goroutine ') || text.startsWith('Heap block of size ') || text.startsWith('Global var ')) {
+    if (
+      access !== null ||
+      text.startsWith('Goroutine ') ||
+      text.startsWith('Heap block of size ') ||
+      text.startsWith('Global var ')
+    ) {
       this.flushFrame(state);
     }
     if (access !== null) {
@@ -372,7 +388,13 @@ export class RaceParser implements LineSink {
   /** A function line with no file line after it still names a frame. */
   private flushFrame(state: StreamState): void {
     if (state.pendingFunction !== null && state.frames !== null) {
-      state.frames.push({ function: state.pendingFunction, file: '', line: 0, args: state.pendingArgs, inlined: state.pendingInlined });
+      state.frames.push({
+        function: state.pendingFunction,
+        file: '',
+        line: 0,
+        args: state.pendingArgs,
+        inlined: state.pendingInlined,
+      });
     }
     state.pendingFunction = null;
   }

@@ -118,7 +118,7 @@ export class TracebackParser implements LineSink {
       this.blank();
       return;
     }
-    if (this.mode === PANIC_VALUE && this.panicValueLine(text, end, s, indented, lineNo)) return;
+    if (this.mode === PANIC_VALUE && this.panicValueLine(text, end, s, indented)) return;
     if (indented) {
       if (this.indentedLine(s, lineNo)) this.recognized(lineNo);
       else this.unrelated();
@@ -135,13 +135,17 @@ export class TracebackParser implements LineSink {
     if (tb !== null) {
       if (this.mode === PANIC_VALUE) this.finishPanic();
       const g = this.g;
-      if (g !== null && (this.pendingFn !== null || this.pendingCreated !== null || (g.frames.length === 0 && !g.stackUnavailable))) {
+      if (
+        g !== null &&
+        (this.pendingFn !== null || this.pendingCreated !== null || (g.frames.length === 0 && !g.stackUnavailable))
+      ) {
         g.truncated = true;
         tb.truncated = true;
         this.pendingFn = null;
         this.pendingCreated = null;
       }
-      if (tb.goroutineCount === 0 && g === null && (tb.panics.length > 0 || tb.fatalError !== undefined)) tb.truncated = true;
+      if (tb.goroutineCount === 0 && g === null && (tb.panics.length > 0 || tb.fatalError !== undefined))
+        tb.truncated = true;
       this.keepPendingRuntime();
       this.close();
     }
@@ -162,7 +166,7 @@ export class TracebackParser implements LineSink {
   }
 
   /** A line while reading a panic value; returns false when the line ends the value and needs normal handling. */
-  private panicValueLine(text: string, end: number, s: string, indented: boolean, lineNo: number): boolean {
+  private panicValueLine(text: string, end: number, s: string, indented: boolean): boolean {
     const c = s.charCodeAt(0);
     if (c === 103 /* g */ && !indented && s.startsWith('goroutine ') && parseGoroutineHeader(s) !== null) {
       this.finishPanic();
@@ -260,7 +264,10 @@ export class TracebackParser implements LineSink {
       if (this.pendingFn !== null || this.pendingCreated !== null) {
         // A file line whose indentation was lost: accept it only if it looks like a path.
         const f = parseFileLine(s);
-        if (f !== null && (f.file.indexOf('/') !== -1 || f.file.indexOf('\\') !== -1 || f.file.charCodeAt(0) === 60 /* < */)) {
+        if (
+          f !== null &&
+          (f.file.indexOf('/') !== -1 || f.file.indexOf('\\') !== -1 || f.file.charCodeAt(0) === 60) /* < */
+        ) {
           this.completeFrame(f.file, f.line, f.pcOffset);
           return RECOGNIZED;
         }
@@ -428,7 +435,14 @@ export class TracebackParser implements LineSink {
       // Cgo frames without a symbolizer (traceback2).
       if (!inFrames || this.frames === null) return UNRELATED;
       this.flushPending();
-      this.frames.push({ function: 'non-Go function', file: '', line: 0, args: '', inlined: false, pcOffset: s.slice(19) });
+      this.frames.push({
+        function: 'non-Go function',
+        file: '',
+        line: 0,
+        args: '',
+        inlined: false,
+        pcOffset: s.slice(19),
+      });
       return RECOGNIZED;
     }
     if (isRegisterLine(s)) {
@@ -485,7 +499,9 @@ export class TracebackParser implements LineSink {
 
   private beforeGoroutines(): boolean {
     const tb = this.tb;
-    return tb !== null && tb.goroutineCount === 0 && this.g === null && (this.mode === HEADER || this.mode === PANIC_VALUE);
+    return (
+      tb !== null && tb.goroutineCount === 0 && this.g === null && (this.mode === HEADER || this.mode === PANIC_VALUE)
+    );
   }
 
   private open(lineNo: number, context: LineContext): Traceback {
@@ -563,7 +579,8 @@ export class TracebackParser implements LineSink {
         const t = (lines[i] as string).trim();
         if (t === '' || t === 'running tests:') continue;
         const open = t.lastIndexOf(' (');
-        if (open > 0 && t.endsWith(')')) runningTests.push({ name: t.slice(0, open), duration: t.slice(open + 2, t.length - 1) });
+        if (open > 0 && t.endsWith(')'))
+          runningTests.push({ name: t.slice(0, open), duration: t.slice(open + 2, t.length - 1) });
       }
       tb.testTimeout = { after: first.slice(21), runningTests };
       message = first;
@@ -609,9 +626,10 @@ export class TracebackParser implements LineSink {
     this.pendingCreated = null;
     // Ancestors print `created by` too; the model keeps it only for the goroutine itself.
     if (this.g === null || this.inAncestor) return;
-    this.g.createdBy = cb.parentGoroutine === undefined
-      ? { function: cb.function, file, line }
-      : { function: cb.function, file, line, parentGoroutine: cb.parentGoroutine };
+    this.g.createdBy =
+      cb.parentGoroutine === undefined
+        ? { function: cb.function, file, line }
+        : { function: cb.function, file, line, parentGoroutine: cb.parentGoroutine };
   }
 
   /** A function or `created by` line whose file line never came. */

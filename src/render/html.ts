@@ -24,7 +24,10 @@ export interface HtmlFinding {
 }
 
 /** Lint findings as the report shows them, with a few source lines around each when the file can be read. */
-export function lintFindingsForHtml(findings: LintFinding[], source: (file: string) => string | undefined): HtmlFinding[] {
+export function lintFindingsForHtml(
+  findings: LintFinding[],
+  source: (file: string) => string | undefined,
+): HtmlFinding[] {
   const lines = new Map<string, string[] | undefined>();
   return findings.map((finding) => {
     let text = lines.get(finding.file);
@@ -43,7 +46,11 @@ export function lintFindingsForHtml(findings: LintFinding[], source: (file: stri
     };
     if (text !== undefined && finding.line >= 1 && finding.line <= text.length) {
       const firstLine = Math.max(1, finding.line - 2);
-      out.codeFrame = { firstLine, lines: text.slice(firstLine - 1, Math.min(text.length, finding.line + 2)), focusLine: finding.line };
+      out.codeFrame = {
+        firstLine,
+        lines: text.slice(firstLine - 1, Math.min(text.length, finding.line + 2)),
+        focusLine: finding.line,
+      };
     }
     if (finding.fix) out.fix = finding.fix.description;
     return out;
@@ -86,7 +93,12 @@ function pageFrames(frames: Location[]): PageFrame[] {
 }
 
 /** Builds an icicle tree from leaf-first stacks, merging equal prefixes from the root. O(total frames). */
-export function buildFlameGraph(id: string, title: string, unit: string, stacks: { frames: Location[]; value: number }[]): FlameGraph {
+export function buildFlameGraph(
+  id: string,
+  title: string,
+  unit: string,
+  stacks: { frames: Location[]; value: number }[],
+): FlameGraph {
   const strings: string[] = ['all'];
   const index = new Map<string, number>([['all', 0]]);
   const intern = (name: string): number => {
@@ -136,8 +148,16 @@ function crashForPage(crash: Crash): unknown {
 function raceForPage(race: Race): unknown {
   return {
     ...race,
-    current: { ...race.current, frames: pageFrames(race.current.frames), createdAt: pageFrames(race.current.createdAt ?? []) },
-    previous: { ...race.previous, frames: pageFrames(race.previous.frames), createdAt: pageFrames(race.previous.createdAt ?? []) },
+    current: {
+      ...race.current,
+      frames: pageFrames(race.current.frames),
+      createdAt: pageFrames(race.current.createdAt ?? []),
+    },
+    previous: {
+      ...race.previous,
+      frames: pageFrames(race.previous.frames),
+      createdAt: pageFrames(race.previous.createdAt ?? []),
+    },
   };
 }
 

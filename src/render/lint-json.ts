@@ -18,7 +18,15 @@ export function renderLintJson(result: LintResult): string {
       out['fix'] = {
         description: finding.fix.description,
         ...(finding.fix.edits
-          ? { edits: finding.fix.edits.map((edit) => ({ line: edit.line, column: edit.column, endLine: edit.endLine, endColumn: edit.endColumn, newText: edit.newText })) }
+          ? {
+              edits: finding.fix.edits.map((edit) => ({
+                line: edit.line,
+                column: edit.column,
+                endLine: edit.endLine,
+                endColumn: edit.endColumn,
+                newText: edit.newText,
+              })),
+            }
           : {}),
       };
     }

@@ -7,7 +7,8 @@ export interface LintTextOptions {
   source(file: string): string | undefined;
 }
 
-const style = (color: boolean, code: string, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+const style = (color: boolean, code: string, text: string): string =>
+  color ? `\u001b[${code}m${text}\u001b[0m` : text;
 
 /** Converts a 1-based byte column into a character index of `line`. */
 function charIndex(line: string, byteColumn: number): number {
@@ -31,7 +32,8 @@ function frame(finding: LintFinding, lines: string[], color: boolean): string {
     if (n === finding.line) {
       const raw = lines[n - 1] ?? '';
       const start = charIndex(raw, finding.column);
-      const end = finding.endLine === finding.line ? Math.max(start + 1, charIndex(raw, finding.endColumn)) : raw.length;
+      const end =
+        finding.endLine === finding.line ? Math.max(start + 1, charIndex(raw, finding.endColumn)) : raw.length;
       const pad = raw.slice(0, start).replace(/\t/g, '    ').replace(/[^ ]/g, ' ');
       const caret = '^'.repeat(Math.max(1, raw.slice(start, end).replace(/\t/g, '    ').length));
       out.push(`  ${' '.repeat(width)} | ${pad}${style(color, '31', caret)}`);
@@ -54,15 +56,19 @@ export function renderLintText(result: LintResult, options: LintTextOptions): st
     );
     const lines = linesOf(finding.file);
     if (lines) out.push(frame(finding, lines, options.color));
-    for (const related of finding.related) out.push(`  ${related.file}:${related.line}:${related.column}: ${related.message}`);
-    if (finding.fix) out.push(`  fix: ${finding.fix.description}${finding.fix.edits ? ' (goroscope lint --fix applies it)' : ''}`);
+    for (const related of finding.related)
+      out.push(`  ${related.file}:${related.line}:${related.column}: ${related.message}`);
+    if (finding.fix)
+      out.push(`  fix: ${finding.fix.description}${finding.fix.edits ? ' (goroscope lint --fix applies it)' : ''}`);
     out.push('');
   }
   const count = result.findings.length;
   const syntax = result.filesWithSyntaxErrors.length;
   out.push(
     `${count === 0 ? 'no findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${result.files} file${result.files === 1 ? '' : 's'} (${result.packages} package${result.packages === 1 ? '' : 's'})` +
-      (syntax > 0 ? `; ${syntax} file${syntax === 1 ? ' has' : 's have'} syntax the parser did not understand (the rest of ${syntax === 1 ? 'it was' : 'them were'} checked)` : ''),
+      (syntax > 0
+        ? `; ${syntax} file${syntax === 1 ? ' has' : 's have'} syntax the parser did not understand (the rest of ${syntax === 1 ? 'it was' : 'them were'} checked)`
+        : ''),
   );
   return `${out.join('\n')}\n`;
 }

@@ -31,9 +31,13 @@ function crashToMarkdown(crash: Crash): string {
     out.push('');
   }
   if (crash.kind !== 'goroutine_dump') {
-    out.push(`**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`);
+    out.push(
+      `**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`,
+    );
   }
-  out.push(`**Go version (from the format):** ${escapeMarkdown(crash.goVersion)} · **Goroutines:** ${crash.goroutineCount}`);
+  out.push(
+    `**Go version (from the format):** ${escapeMarkdown(crash.goVersion)} · **Goroutines:** ${crash.goroutineCount}`,
+  );
   out.push('');
   out.push('### What happened');
   out.push('');
@@ -47,7 +51,8 @@ function crashToMarkdown(crash: Crash): string {
   }
   if (crash.otherSide.length > 0) {
     out.push('', '### Also running user code', '', 'One of these goroutines may be the other side of the race:', '');
-    for (const o of crash.otherSide.slice(0, 20)) out.push(`- goroutine ${o.goroutine} (${escapeMarkdown(o.state)})${o.culprit ? ` at ${where(o.culprit)}` : ''}`);
+    for (const o of crash.otherSide.slice(0, 20))
+      out.push(`- goroutine ${o.goroutine} (${escapeMarkdown(o.state)})${o.culprit ? ` at ${where(o.culprit)}` : ''}`);
   }
   for (const fix of crash.fixes) {
     out.push('', `### Fix: ${escapeMarkdown(fix.title)}`, '', codeBlock(fix.code, 'go'));
@@ -56,20 +61,32 @@ function crashToMarkdown(crash: Crash): string {
     out.push('', `### Goroutines (${crash.goroutineCount} in ${crash.buckets.length} groups)`, '');
     out.push('| count | state | wait (min) | first user frame |', '|---:|---|---|---|');
     for (const b of crash.buckets.slice(0, 30)) {
-      const wait = b.waitMinutes[1] === 0 ? '' : b.waitMinutes[0] === b.waitMinutes[1] ? `${b.waitMinutes[0]}` : `${b.waitMinutes[0]}-${b.waitMinutes[1]}`;
+      const wait =
+        b.waitMinutes[1] === 0
+          ? ''
+          : b.waitMinutes[0] === b.waitMinutes[1]
+            ? `${b.waitMinutes[0]}`
+            : `${b.waitMinutes[0]}-${b.waitMinutes[1]}`;
       const mark = b.crashing && crash.goroutine !== null ? ` **(goroutine ${crash.goroutine})**` : '';
-      out.push(`| ${b.count} | ${escapeMarkdown(b.state)} | ${wait} | ${b.culprit ? where(b.culprit) : 'runtime only'}${mark} |`);
+      out.push(
+        `| ${b.count} | ${escapeMarkdown(b.state)} | ${wait} | ${b.culprit ? where(b.culprit) : 'runtime only'}${mark} |`,
+      );
     }
     if (crash.buckets.length > 30) out.push('', `… and ${crash.buckets.length - 30} more groups.`);
   }
   if (crash.leaks.length > 0) {
     out.push('', '### Leak suspects', '');
     for (const leak of crash.leaks.slice(0, 10)) {
-      out.push(`- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`);
+      out.push(
+        `- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
+      );
     }
   }
   if (crash.links.length > 0) {
-    out.push('', 'Learn more: ' + crash.links.map((link) => `[${escapeMarkdown(link.title)}](${link.url})`).join(' · '));
+    out.push(
+      '',
+      'Learn more: ' + crash.links.map((link) => `[${escapeMarkdown(link.title)}](${link.url})`).join(' · '),
+    );
   }
   return out.join('\n');
 }

@@ -40,21 +40,28 @@ function hotspotLines(hotspot: Hotspot, report: ProfileReport, rank: number, col
     `  ${String(rank).padStart(2)}. ${s.bold(percent(hotspot.share).padStart(6))}  ${formatValue(hotspot.value, report.unit).padEnd(12)} ${s.cyan(sanitize(hotspot.function))}  ${sanitize(hotspot.file)}:${hotspot.line}`,
   ];
   if (hotspot.context) out.push(codeFrame(hotspot.context, s, '        '));
-  for (const link of hotspot.linkedTo ?? []) out.push(s.yellow(`        also the ${link.what} at ${sanitize(link.location.file)}:${link.location.line}`));
+  for (const link of hotspot.linkedTo ?? [])
+    out.push(s.yellow(`        also the ${link.what} at ${sanitize(link.location.file)}:${link.location.line}`));
   return out;
 }
 
-export function profileToText(result: ProfileResult, options: { color: boolean; top?: number; stacks?: boolean }): string {
+export function profileToText(
+  result: ProfileResult,
+  options: { color: boolean; top?: number; stacks?: boolean },
+): string {
   const s = style(options.color);
   const out: string[] = [];
   for (const report of result.profiles) {
-    out.push(s.bold(`${report.type} profile`) + s.dim(`  ${report.file}  total ${formatValue(report.total, report.unit)}`));
+    out.push(
+      s.bold(`${report.type} profile`) + s.dim(`  ${report.file}  total ${formatValue(report.total, report.unit)}`),
+    );
     if (report.hotspots.length === 0) out.push('  (no samples)');
     report.hotspots.slice(0, options.top ?? 10).forEach((hotspot, i) => {
       out.push(...hotspotLines(hotspot, report, i + 1, options.color));
       if (options.stacks) {
         const stack = hotspot.stacks[0];
-        for (const frame of stack?.frames.slice(0, 12) ?? []) out.push(s.dim(`          ${sanitize(frame.function)}  ${sanitize(frame.file)}:${frame.line}`));
+        for (const frame of stack?.frames.slice(0, 12) ?? [])
+          out.push(s.dim(`          ${sanitize(frame.function)}  ${sanitize(frame.file)}:${frame.line}`));
       }
     });
     out.push('');
@@ -70,14 +77,27 @@ export function profileToText(result: ProfileResult, options: { color: boolean; 
 export function profileToMarkdown(result: ProfileResult): string {
   const out: string[] = ['# goroscope profile'];
   for (const report of result.profiles) {
-    out.push('', `## ${report.type} profile: ${inlineCode(report.file)}`, '', `Total: ${formatValue(report.total, report.unit)}`, '');
+    out.push(
+      '',
+      `## ${report.type} profile: ${inlineCode(report.file)}`,
+      '',
+      `Total: ${formatValue(report.total, report.unit)}`,
+      '',
+    );
     out.push('| # | share | value | function | where |', '|---:|---:|---:|---|---|');
     report.hotspots.slice(0, 20).forEach((h, i) => {
-      out.push(`| ${i + 1} | ${percent(h.share)} | ${formatValue(h.value, report.unit)} | ${inlineCode(h.function)} | ${inlineCode(`${h.file}:${h.line}`)} |`);
+      out.push(
+        `| ${i + 1} | ${percent(h.share)} | ${formatValue(h.value, report.unit)} | ${inlineCode(h.function)} | ${inlineCode(`${h.file}:${h.line}`)} |`,
+      );
     });
     const top = report.hotspots[0]?.stacks[0];
     if (top) {
-      out.push('', 'Heaviest stack:', '', codeBlock(top.frames.map((f) => `${f.function}\n\t${f.file}:${f.line}`).join('\n')));
+      out.push(
+        '',
+        'Heaviest stack:',
+        '',
+        codeBlock(top.frames.map((f) => `${f.function}\n\t${f.file}:${f.line}`).join('\n')),
+      );
     }
   }
   if (result.conclusions.length > 0) {

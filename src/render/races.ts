@@ -23,7 +23,11 @@ function sideTitle(side: AccessSide, previous: boolean): string {
 function framesText(frames: Location[], culprit: Location | null, s: Style, indent: string): string[] {
   const out: string[] = [];
   for (const frame of frames.slice(0, MAX_FRAMES)) {
-    const isCulprit = culprit !== null && frame.file === culprit.file && frame.line === culprit.line && frame.function === culprit.function;
+    const isCulprit =
+      culprit !== null &&
+      frame.file === culprit.file &&
+      frame.line === culprit.line &&
+      frame.function === culprit.function;
     out.push(isCulprit ? `${indent}${s.cyan(loc(frame))}` : s.dim(`${indent}${loc(frame)}`));
   }
   if (frames.length > MAX_FRAMES) out.push(s.dim(`${indent}... ${frames.length - MAX_FRAMES} more frame(s)`));
@@ -37,7 +41,10 @@ function raceHeadline(race: Race): string {
 
 function sideText(side: AccessSide, previous: boolean, s: Style): string[] {
   const out: string[] = [];
-  const at = side.culprit === null ? s.yellow('stack not available (the race detector no longer had it)') : s.cyan(loc(side.culprit));
+  const at =
+    side.culprit === null
+      ? s.yellow('stack not available (the race detector no longer had it)')
+      : s.cyan(loc(side.culprit));
   out.push(`  ${s.bold(sideTitle(side, previous))}: ${at}`);
   out.push(...framesText(side.frames, side.culprit, s, '      '));
   const created = side.createdAt?.[0];

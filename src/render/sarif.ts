@@ -15,7 +15,10 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /** Hash of the finding's rule and trimmed line text plus an occurrence counter, in the form `hex:n`. */
 function lineHash(rule: string, text: string, seen: Map<string, number>): string {
-  const digest = createHash('sha256').update(`${rule}\u0000${text.replace(/\s+/g, '')}`).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(`${rule}\u0000${text.replace(/\s+/g, '')}`)
+    .digest('hex')
+    .slice(0, 16);
   const n = (seen.get(digest) ?? 0) + 1;
   seen.set(digest, n);
   return `${digest}:${n}`;
@@ -43,7 +46,12 @@ export function renderSarif(result: LintResult, options: SarifOptions): string {
         {
           physicalLocation: {
             artifactLocation: { uri: uri(finding.file) },
-            region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+            region: {
+              startLine: finding.line,
+              startColumn: finding.column,
+              endLine: finding.endLine,
+              endColumn: finding.endColumn,
+            },
           },
         },
       ],
@@ -55,7 +63,10 @@ export function renderSarif(result: LintResult, options: SarifOptions): string {
       out['relatedLocations'] = finding.related.map((related, id) => ({
         id,
         message: { text: related.message },
-        physicalLocation: { artifactLocation: { uri: uri(related.file) }, region: { startLine: related.line, startColumn: related.column } },
+        physicalLocation: {
+          artifactLocation: { uri: uri(related.file) },
+          region: { startLine: related.line, startColumn: related.column },
+        },
       }));
     }
     if (finding.fix?.edits) {
@@ -67,7 +78,12 @@ export function renderSarif(result: LintResult, options: SarifOptions): string {
           artifactChanges: [...byFile].map(([file, edits]) => ({
             artifactLocation: { uri: uri(file) },
             replacements: edits.map((edit) => ({
-              deletedRegion: { startLine: edit.line, startColumn: edit.column, endLine: edit.endLine, endColumn: edit.endColumn },
+              deletedRegion: {
+                startLine: edit.line,
+                startColumn: edit.column,
+                endLine: edit.endLine,
+                endColumn: edit.endColumn,
+              },
               insertedContent: { text: edit.newText },
             })),
           })),
@@ -88,7 +104,9 @@ export function renderSarif(result: LintResult, options: SarifOptions): string {
             informationUri: 'https://github.com/goroscope/goroscope',
             rules: options.rules.map((rule) => ({
               id: rule.name,
-              name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) => (next ?? '').toUpperCase()),
+              name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) =>
+                (next ?? '').toUpperCase(),
+              ),
               shortDescription: { text: rule.summary },
               fullDescription: { text: rule.explanation },
               help: { text: `${rule.explanation}\n\n${rule.fix}`, markdown: `${rule.explanation}\n\n${rule.fix}` },

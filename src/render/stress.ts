@@ -34,7 +34,9 @@ export function stressToText(result: StressResult, options: { color: boolean }):
     out.push(s.bold('Failing tests'));
     for (const t of failing) {
       const first = t.firstFailedRun === undefined ? '' : s.dim(`  first failed in run ${t.firstFailedRun}`);
-      out.push(`  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}`);
+      out.push(
+        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}`,
+      );
     }
   }
   const sections: string[] = [];
@@ -44,14 +46,22 @@ export function stressToText(result: StressResult, options: { color: boolean }):
     sections.push(`${number}${racesToText([race], options)}\n${seen}`);
   });
   result.crashes.forEach((crash) => {
-    const text = explainToText({ schemaVersion: 1, crashes: [crash], races: [], inputs: [], skipped: [] }, { color: options.color });
-    sections.push(`${text.trimEnd()}\n${s.dim(`  first seen in run ${crash.firstRun}; ${crash.occurrences} time(s) in all`)}`);
+    const text = explainToText(
+      { schemaVersion: 1, crashes: [crash], races: [], inputs: [], skipped: [] },
+      { color: options.color },
+    );
+    sections.push(
+      `${text.trimEnd()}\n${s.dim(`  first seen in run ${crash.firstRun}; ${crash.occurrences} time(s) in all`)}`,
+    );
   });
   for (const failure of result.unexplainedFailures.slice(0, 3)) {
     const lines = failure.lastLines.map((line) => s.dim(`    ${sanitize(line)}`));
-    sections.push(`${s.bold(s.yellow(`Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'})`))} without a race, crash or failing test; its last lines:\n${lines.join('\n')}`);
+    sections.push(
+      `${s.bold(s.yellow(`Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'})`))} without a race, crash or failing test; its last lines:\n${lines.join('\n')}`,
+    );
   }
-  if (result.unexplainedFailures.length > 3) sections.push(s.dim(`... and ${result.unexplainedFailures.length - 3} more failed run(s)`));
+  if (result.unexplainedFailures.length > 3)
+    sections.push(s.dim(`... and ${result.unexplainedFailures.length - 3} more failed run(s)`));
   for (const section of sections) {
     out.push('');
     out.push(section);
@@ -75,7 +85,9 @@ export function stressToMarkdown(result: StressResult): string {
     out.push('| --- | --- | ---: | ---: | ---: | ---: |');
     for (const t of result.tests) {
       if (t.failures === 0) continue;
-      out.push(`| ${inlineCode(t.package)} | ${inlineCode(t.name)} | ${t.failures} | ${t.runs} | ${percent(t.failures, t.runs)} | ${t.firstFailedRun ?? ''} |`);
+      out.push(
+        `| ${inlineCode(t.package)} | ${inlineCode(t.name)} | ${t.failures} | ${t.runs} | ${percent(t.failures, t.runs)} | ${t.firstFailedRun ?? ''} |`,
+      );
     }
   }
   if (result.races.length > 0) {
@@ -89,11 +101,15 @@ export function stressToMarkdown(result: StressResult): string {
   }
   if (result.crashes.length > 0) {
     out.push('');
-    out.push(explainToMarkdown({ schemaVersion: 1, crashes: result.crashes, races: [], inputs: [], skipped: [] }).trimEnd());
+    out.push(
+      explainToMarkdown({ schemaVersion: 1, crashes: result.crashes, races: [], inputs: [], skipped: [] }).trimEnd(),
+    );
   }
   for (const failure of result.unexplainedFailures.slice(0, 3)) {
     out.push('');
-    out.push(`## Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'}) without a race, crash or failing test`);
+    out.push(
+      `## Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'}) without a race, crash or failing test`,
+    );
     out.push('');
     out.push(codeBlock(failure.lastLines.join('\n')));
   }
@@ -102,6 +118,12 @@ export function stressToMarkdown(result: StressResult): string {
 
 /** JSON report of a `test`/`stress` session: `{ schemaVersion, command, runs, tests, races, crashes, ... }`. */
 export function stressToJson(result: StressResult): string {
-  const tests = result.tests.map((t) => ({ package: t.package, name: t.name, runs: t.runs, failures: t.failures, firstFailedRun: t.firstFailedRun ?? null }));
+  const tests = result.tests.map((t) => ({
+    package: t.package,
+    name: t.name,
+    runs: t.runs,
+    failures: t.failures,
+    firstFailedRun: t.firstFailedRun ?? null,
+  }));
   return JSON.stringify({ schemaVersion: 1, ...result, tests }, null, 2) + '\n';
 }

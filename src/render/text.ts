@@ -37,7 +37,9 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   const heading = total > 1 ? `Crash ${index + 1} of ${total}: ` : '';
   out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]`));
   out.push(`  ${sanitize(crash.message)}`);
-  out.push(s.dim(`  in ${crash.source.file}, lines ${crash.source.startLine}-${crash.source.endLine}; Go ${crash.goVersion}`));
+  out.push(
+    s.dim(`  in ${crash.source.file}, lines ${crash.source.startLine}-${crash.source.endLine}; Go ${crash.goVersion}`),
+  );
   out.push('');
 
   if (crash.culprit) {
@@ -45,10 +47,19 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
     out.push(`  ${s.bold('Where')}: ${who}at ${s.cyan(locationText(crash.culprit))}`);
     if (crash.culpritContext) out.push(codeFrame(crash.culpritContext, s));
     for (const hazard of crash.hazards ?? []) {
-      out.push(wrap(`${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags this line: ${sanitize(hazard.message)} (docs/rules/${hazard.rule}.md)`, width, '  ', '    '));
+      out.push(
+        wrap(
+          `${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags this line: ${sanitize(hazard.message)} (docs/rules/${hazard.rule}.md)`,
+          width,
+          '  ',
+          '    ',
+        ),
+      );
     }
   } else if (crash.goroutine !== null) {
-    out.push(`  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`);
+    out.push(
+      `  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`,
+    );
   }
   // A dump is not a failure (a pprof debug=2 dump leaves the program running), so recover() has nothing to say.
   if (crash.kind !== 'goroutine_dump') {
@@ -100,11 +111,15 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   if (crash.buckets.length > 0) {
     const max = options.maxBuckets ?? DEFAULT_MAX_BUCKETS;
     out.push('');
-    out.push(`  ${s.bold('Goroutines')}: ${crash.goroutineCount} in ${crash.buckets.length} group(s) with the same stack`);
+    out.push(
+      `  ${s.bold('Goroutines')}: ${crash.goroutineCount} in ${crash.buckets.length} group(s) with the same stack`,
+    );
     for (const bucket of crash.buckets.slice(0, max)) out.push(bucketLine(bucket, s, crash.goroutine));
     if (crash.buckets.length > max) {
       const rest = crash.buckets.slice(max).reduce((sum, b) => sum + b.count, 0);
-      out.push(s.dim(`    ... ${crash.buckets.length - max} more group(s), ${rest} goroutine(s) (--format json lists all)`));
+      out.push(
+        s.dim(`    ... ${crash.buckets.length - max} more group(s), ${rest} goroutine(s) (--format json lists all)`),
+      );
     }
   }
   if (crash.leaks.length > 0) {
@@ -118,8 +133,14 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   }
   if (crash.skipped.length > 0 || crash.truncated) {
     out.push('');
-    if (crash.truncated) out.push(s.yellow('  The log ends before this traceback does; the last goroutine may be incomplete.'));
-    if (crash.skipped.length > 0) out.push(s.yellow(`  ${crash.skipped.length} unreadable block(s) skipped (first at line ${crash.skipped[0]?.inputLine}).`));
+    if (crash.truncated)
+      out.push(s.yellow('  The log ends before this traceback does; the last goroutine may be incomplete.'));
+    if (crash.skipped.length > 0)
+      out.push(
+        s.yellow(
+          `  ${crash.skipped.length} unreadable block(s) skipped (first at line ${crash.skipped[0]?.inputLine}).`,
+        ),
+      );
   }
   if (crash.links.length > 0) {
     out.push('');
@@ -139,7 +160,13 @@ export function explainToText(result: ExplainResult, options: TextOptions): stri
   crashes.forEach((crash, i) => parts.push(crashToText(crash, i, crashes.length, options)));
   if (races.length > 0) parts.push(racesToText(races, { color: options.color }));
   if (result.skipped.length > 0) {
-    parts.push(s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) + result.skipped.slice(0, 5).map((x) => `${x.file}: ${x.reason}`).join('; '));
+    parts.push(
+      s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +
+        result.skipped
+          .slice(0, 5)
+          .map((x) => `${x.file}: ${x.reason}`)
+          .join('; '),
+    );
   }
   return parts.join('\n\n' + s.dim('─'.repeat(60)) + '\n\n') + '\n';
 }

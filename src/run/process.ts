@@ -52,8 +52,14 @@ export function runProcess(
       detached: true,
     });
     const splitters = {
-      stdout: new LineSplitter((text, lineNo) => onLine('stdout', text, lineNo), () => {}),
-      stderr: new LineSplitter((text, lineNo) => onLine('stderr', text, lineNo), () => {}),
+      stdout: new LineSplitter(
+        (text, lineNo) => onLine('stdout', text, lineNo),
+        () => {},
+      ),
+      stderr: new LineSplitter(
+        (text, lineNo) => onLine('stderr', text, lineNo),
+        () => {},
+      ),
     };
     child.stdout.on('data', (chunk: Buffer) => splitters.stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => splitters.stderr.push(chunk));
@@ -70,7 +76,15 @@ export function runProcess(
     child.once('error', (error: NodeJS.ErrnoException) => {
       signal.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT') {
-        reject(new ToolError(`cannot run ${spec.command}: it is not installed or not on PATH`, { hint: spec.command === 'go' ? 'install Go from https://go.dev/dl/ and make sure `go` is on PATH' : 'check the command name', cause: error }));
+        reject(
+          new ToolError(`cannot run ${spec.command}: it is not installed or not on PATH`, {
+            hint:
+              spec.command === 'go'
+                ? 'install Go from https://go.dev/dl/ and make sure `go` is on PATH'
+                : 'check the command name',
+            cause: error,
+          }),
+        );
       } else {
         reject(new ToolError(`cannot run ${spec.command}: ${error.message}`, { cause: error }));
       }

@@ -36,7 +36,8 @@ export function addSessionOptions(command: Command): Command {
 }
 
 function positiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} must be a whole number of at least 1, not "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`${flag} must be a whole number of at least 1, not "${text}"`);
   return Number(text);
 }
 

@@ -130,7 +130,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   const unexplained: StressResult['unexplainedFailures'] = [];
   const raceKeys = new Set<string>();
   let runsStarted = 0;
-  let failure: unknown;
+  let failure: Error | undefined;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -176,7 +176,11 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     const streams = { stdout: createDeprefixer(fanOut(sinks)), stderr: createDeprefixer(fanOut(sinks)) };
     let outcome: ProcessOutcome;
     try {
-      outcome = await runProcess(options.spec, (stream, text, lineNo) => streams[stream].line(text, lineNo, contexts[stream]), stop.signal);
+      outcome = await runProcess(
+        options.spec,
+        (stream, text, lineNo) => streams[stream].line(text, lineNo, contexts[stream]),
+        stop.signal,
+      );
     } finally {
       streams.stdout.end(contexts.stdout);
       streams.stderr.end(contexts.stderr);
@@ -247,7 +251,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
         const run = runsStarted;
         const task: Promise<void> = runOne(run)
           .catch((error: unknown) => {
-            failure ??= error;
+            failure ??= error instanceof Error ? error : new Error(String(error));
             stop.abort();
           })
           .finally(() => active.delete(task));
@@ -293,7 +297,10 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     interrupted: signal.aborted,
     elapsedMs: Date.now() - started,
     runResults,
-    tests: [...tests.values()].sort((a, b) => b.failures / b.runs - a.failures / a.runs || a.package.localeCompare(b.package) || a.name.localeCompare(b.name)),
+    tests: [...tests.values()].sort(
+      (a, b) =>
+        b.failures / b.runs - a.failures / a.runs || a.package.localeCompare(b.package) || a.name.localeCompare(b.name),
+    ),
     races: stressRaces,
     crashes: [...crashes.values()].sort((a, b) => a.firstRun - b.firstRun),
     unexplainedFailures: unexplained,

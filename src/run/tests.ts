@@ -11,7 +11,7 @@ export interface TestOutcome {
 }
 
 const RESULT = /^\s*--- (PASS|FAIL|SKIP): (\S+)/;
-const PACKAGE_RESULT = /^(?:FAIL|ok  )\t(\S+)/;
+const PACKAGE_RESULT = /^(?:FAIL|ok {2})\t(\S+)/;
 
 export class TestResults implements LineSink {
   readonly outcomes: TestOutcome[] = [];

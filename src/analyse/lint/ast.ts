@@ -25,7 +25,8 @@ export function statementsOf(block: Node | null): Node[] {
   for (const child of block.namedChildren) {
     if (child === null) continue;
     if (child.type === 'statement_list') {
-      for (const statement of child.namedChildren) if (statement !== null && statement.type !== 'comment') out.push(statement);
+      for (const statement of child.namedChildren)
+        if (statement !== null && statement.type !== 'comment') out.push(statement);
     } else if (child.type !== 'comment') {
       out.push(child);
     }
@@ -93,7 +94,12 @@ export function callArguments(call: Node): Node[] {
 
 /** The expression of an expression statement / defer / go, or null. */
 export function statementCall(statement: Node): Node | null {
-  if (statement.type !== 'expression_statement' && statement.type !== 'defer_statement' && statement.type !== 'go_statement') return null;
+  if (
+    statement.type !== 'expression_statement' &&
+    statement.type !== 'defer_statement' &&
+    statement.type !== 'go_statement'
+  )
+    return null;
   const inner = statement.namedChild(0);
   return inner !== null && inner.type === 'call_expression' ? inner : null;
 }
@@ -157,7 +163,8 @@ export function rootIdentifier(node: Node): string | null {
   let current: Node | null = unparen(node);
   while (current !== null) {
     if (current.type === 'identifier') return current.text;
-    if (current.type === 'selector_expression' || current.type === 'index_expression') current = current.childForFieldName('operand');
+    if (current.type === 'selector_expression' || current.type === 'index_expression')
+      current = current.childForFieldName('operand');
     else if (current.type === 'unary_expression') current = current.childForFieldName('operand');
     else return null;
     if (current !== null) current = unparen(current);
@@ -174,7 +181,12 @@ export function reassignedBetween(scope: Node, ref: Node, from: number, to: numb
     scope,
     (node) => {
       if (found || node.endIndex <= from || node.startIndex >= to) return false;
-      if (node.type === 'assignment_statement' || node.type === 'short_var_declaration' || node.type === 'range_clause' || node.type === 'receive_statement') {
+      if (
+        node.type === 'assignment_statement' ||
+        node.type === 'short_var_declaration' ||
+        node.type === 'range_clause' ||
+        node.type === 'receive_statement'
+      ) {
         for (const target of assignedTargets(node)) {
           const t = unparen(target).text;
           if (t === text || t === root || text.startsWith(`${t}.`)) found = true;

@@ -50,7 +50,12 @@ function touches(finding: LintFinding, path: string, line: number): boolean {
  * resolvePrintedPath gives it) or relative to the working directory (SourceContext.localFile). A file that cannot be read gives no findings: a
  * crash report must not fail because a hint is unavailable.
  */
-export async function findingsAt(srcDir: string, file: string, line: number, options: { config?: LintConfig; cache?: FindingsCache } = {}): Promise<LintFinding[]> {
+export async function findingsAt(
+  srcDir: string,
+  file: string,
+  line: number,
+  options: { config?: LintConfig; cache?: FindingsCache } = {},
+): Promise<LintFinding[]> {
   const path = localPath(srcDir, file);
   if (path === undefined) return [];
   let found: { packages: GoPackageFiles[]; whole: boolean };
@@ -71,5 +76,9 @@ export async function findingsAt(srcDir: string, file: string, line: number, opt
   const findings = await pending;
   return findings
     .filter((finding) => touches(finding, path, line))
-    .sort((a, b) => Number(b.file === path && b.line === line) - Number(a.file === path && a.line === line) || a.rule.localeCompare(b.rule));
+    .sort(
+      (a, b) =>
+        Number(b.file === path && b.line === line) - Number(a.file === path && a.line === line) ||
+        a.rule.localeCompare(b.rule),
+    );
 }

@@ -21,20 +21,32 @@ export function parseLintConfig(text: string, path: string): LintConfig {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON`, { cause: error, hint: 'fix the JSON syntax of the config file' });
+    throw new ConfigError(`${path} is not valid JSON`, {
+      cause: error,
+      hint: 'fix the JSON syntax of the config file',
+    });
   }
-  if (!isRecord(parsed)) throw new ConfigError(`${path}: expected a JSON object`, { hint: 'write { "lint": { "rules": { ... } } }' });
+  if (!isRecord(parsed))
+    throw new ConfigError(`${path}: expected a JSON object`, { hint: 'write { "lint": { "rules": { ... } } }' });
   const lint = parsed['lint'];
   if (lint === undefined) return {};
-  if (!isRecord(lint)) throw new ConfigError(`${path}: "lint" must be an object`, { hint: 'write { "lint": { "rules": { ... } } }' });
+  if (!isRecord(lint))
+    throw new ConfigError(`${path}: "lint" must be an object`, { hint: 'write { "lint": { "rules": { ... } } }' });
   const known = new Set([...rules.map((rule) => rule.meta.name), DIRECTIVE_RULE]);
   const out: Record<string, Severity | 'off'> = {};
   const ruleSettings = lint['rules'];
   if (ruleSettings !== undefined) {
-    if (!isRecord(ruleSettings)) throw new ConfigError(`${path}: "lint.rules" must be an object`, { hint: 'map rule names to "off", "error", "warning" or "info"' });
+    if (!isRecord(ruleSettings))
+      throw new ConfigError(`${path}: "lint.rules" must be an object`, {
+        hint: 'map rule names to "off", "error", "warning" or "info"',
+      });
     for (const [name, value] of Object.entries(ruleSettings)) {
-      if (!known.has(name)) throw new ConfigError(`${path}: unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
-      if (!isSetting(value)) throw new ConfigError(`${path}: rule "${name}" must be "off", "error", "warning" or "info"`, { hint: 'fix the value in the config file' });
+      if (!known.has(name))
+        throw new ConfigError(`${path}: unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
+      if (!isSetting(value))
+        throw new ConfigError(`${path}: rule "${name}" must be "off", "error", "warning" or "info"`, {
+          hint: 'fix the value in the config file',
+        });
       out[name] = value;
     }
   }
@@ -45,7 +57,8 @@ export function parseLintConfig(text: string, path: string): LintConfig {
 export function loadLintConfig(cwd: string, explicit: string | undefined): LintConfig {
   const path = explicit === undefined ? join(cwd, '.goroscope.json') : join(cwd, explicit);
   if (!existsSync(path)) {
-    if (explicit !== undefined) throw new ConfigError(`config file not found: ${explicit}`, { hint: 'check the --config path' });
+    if (explicit !== undefined)
+      throw new ConfigError(`config file not found: ${explicit}`, { hint: 'check the --config path' });
     return {};
   }
   return parseLintConfig(readFileSync(path, 'utf8'), path);

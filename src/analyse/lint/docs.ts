@@ -5,7 +5,8 @@ const EFFECT: Record<RuleMeta['runtimeEffect'], string> = {
   crash: 'The program panics or dies with a fatal error at the reported line (proved by running the testdata).',
   race: 'The race detector reports the access pair, or the runtime throws a concurrent map fatal error.',
   block: 'The goroutine blocks forever (proved by running the testdata: the timeout dump shows the blocked line).',
-  static: 'No immediate crash; the code is wrong by construction (checked against `go vet` where vet has the same check).',
+  static:
+    'No immediate crash; the code is wrong by construction (checked against `go vet` where vet has the same check).',
 };
 
 export function renderRuleDoc(meta: RuleMeta, directive: string): string {
@@ -26,7 +27,8 @@ export function renderRuleDoc(meta: RuleMeta, directive: string): string {
     '',
   ];
   if (meta.runtimeNote !== undefined) lines.push(meta.runtimeNote, '');
-  if (meta.onlyBeforeGo !== undefined) lines.push(`Only reported for modules whose go.mod says \`go 1.${meta.onlyBeforeGo - 1}\` or older.`, '');
+  if (meta.onlyBeforeGo !== undefined)
+    lines.push(`Only reported for modules whose go.mod says \`go 1.${meta.onlyBeforeGo - 1}\` or older.`, '');
   lines.push(
     '## How to fix it',
     '',
@@ -50,7 +52,7 @@ export function renderRuleIndex(metas: RuleMeta[]): string {
   lines.push(
     '',
     'Suppress a finding with `//goroscope:ignore <rule> <reason>` (the reason is required), `//nolint:<rule>` or',
-    '`//nolint:goroscope`, on the finding\'s line or the line above. Unused or malformed goroscope directives are',
+    "`//nolint:goroscope`, on the finding's line or the line above. Unused or malformed goroscope directives are",
     'reported as `goroscope-directive`. Enable, disable or re-grade rules in `.goroscope.json`:',
     '',
     '```json',

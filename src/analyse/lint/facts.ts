@@ -69,11 +69,31 @@ function stringLiteralValue(node: Node): string {
  * and fills every list, instead of one traversal per type.
  */
 const INDEXED_TYPES = [
-  'assignment_statement', 'call_expression', 'comment', 'composite_literal', 'const_spec', 'dec_statement',
-  'defer_statement', 'field_declaration', 'func_literal', 'function_declaration', 'go_statement', 'import_spec',
-  'inc_statement', 'keyed_element', 'method_declaration', 'parameter_declaration', 'range_clause',
-  'receive_statement', 'send_statement', 'short_var_declaration', 'type_alias', 'type_spec', 'unary_expression',
-  'var_spec', 'variadic_parameter_declaration',
+  'assignment_statement',
+  'call_expression',
+  'comment',
+  'composite_literal',
+  'const_spec',
+  'dec_statement',
+  'defer_statement',
+  'field_declaration',
+  'func_literal',
+  'function_declaration',
+  'go_statement',
+  'import_spec',
+  'inc_statement',
+  'keyed_element',
+  'method_declaration',
+  'parameter_declaration',
+  'range_clause',
+  'receive_statement',
+  'send_statement',
+  'short_var_declaration',
+  'type_alias',
+  'type_spec',
+  'unary_expression',
+  'var_spec',
+  'variadic_parameter_declaration',
 ];
 const INDEXED = new Set(INDEXED_TYPES);
 const INDEX_QUERY = `[${INDEXED_TYPES.map((type) => `(${type})`).join(' ')}] @n`;
@@ -102,7 +122,10 @@ export function buildFileFacts(parser: GoParser, path: string, source: string): 
         list = cache.get(type);
       }
       if (list === undefined) {
-        list = parser.query(`(${type}) @n`).captures(root).map((capture) => capture.node);
+        list = parser
+          .query(`(${type}) @n`)
+          .captures(root)
+          .map((capture) => capture.node);
         cache.set(type, list);
       }
       return list;
@@ -117,7 +140,12 @@ export function buildFileFacts(parser: GoParser, path: string, source: string): 
       if (pathNode === null) continue;
       const importPath = stringLiteralValue(pathNode);
       const nameNode = spec.childForFieldName('name');
-      const local = nameNode?.text ?? importPath.slice(importPath.lastIndexOf('/') + 1).replace(/^go-/, '').replace(/\.v\d+$/, '');
+      const local =
+        nameNode?.text ??
+        importPath
+          .slice(importPath.lastIndexOf('/') + 1)
+          .replace(/^go-/, '')
+          .replace(/\.v\d+$/, '');
       facts.imports.set(local, importPath);
     }
     break;
@@ -180,10 +208,24 @@ export function buildPackageFacts(pkg: GoPackageFiles, files: FileFacts[]): Pack
           if (names.length === 0) {
             // Embedded: `sync.Mutex`, `*T`, `T`.
             const base = fieldType.type === 'pointer_type' ? fieldType.namedChild(0) : fieldType;
-            const name = base === null ? '' : base.type === 'qualified_type' ? (base.childForFieldName('name')?.text ?? '') : base.text;
+            const name =
+              base === null
+                ? ''
+                : base.type === 'qualified_type'
+                  ? (base.childForFieldName('name')?.text ?? '')
+                  : base.text;
             fields.push({ name, type: fieldType, embedded: true, pointer: embeddedPointer(decl), tag, node: decl });
           } else {
-            for (const fieldName of names) if (fieldName !== null) fields.push({ name: fieldName.text, type: fieldType, embedded: false, pointer: false, tag, node: decl });
+            for (const fieldName of names)
+              if (fieldName !== null)
+                fields.push({
+                  name: fieldName.text,
+                  type: fieldType,
+                  embedded: false,
+                  pointer: false,
+                  tag,
+                  node: decl,
+                });
           }
         }
         structs.set(name, { name, node: spec, fields, file });
@@ -241,7 +283,8 @@ export function buildPackageFacts(pkg: GoPackageFiles, files: FileFacts[]): Pack
       visiting.delete(local);
     }
   };
-  for (const [name, info] of structs) if (lockOf(info.node.childForFieldName('type'), info.file, new Set()) !== null) lockTypes.add(name);
+  for (const [name, info] of structs)
+    if (lockOf(info.node.childForFieldName('type'), info.file, new Set()) !== null) lockTypes.add(name);
   for (const [name, type] of namedTypes) {
     const file = typeFile.get(name);
     if (file !== undefined && lockOf(type, file, new Set([name])) !== null) lockTypes.add(name);

@@ -27,7 +27,9 @@ export function applyFixes(findings: LintFinding[], read: (file: string) => stri
     for (const group of groups) {
       const key = group.map((edit) => `${edit.startOffset}:${edit.endOffset}:${edit.newText}`).join('|');
       if (seen.has(key)) continue; // the same fix offered by two findings (one declaration, two writes)
-      const overlaps = group.some((edit) => accepted.some((other) => edit.startOffset < other.endOffset && other.startOffset < edit.endOffset));
+      const overlaps = group.some((edit) =>
+        accepted.some((other) => edit.startOffset < other.endOffset && other.startOffset < edit.endOffset),
+      );
       if (overlaps) {
         skipped++;
         continue;

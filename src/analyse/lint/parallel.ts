@@ -17,7 +17,12 @@ function packageSize(pkg: GoPackageFiles): number {
  * Lints on all cores; inputs under `minBytes` stay on this thread, where starting workers (each loads the
  * grammar) would cost more than it saves.
  */
-export async function lintParallel(packages: GoPackageFiles[], config: LintConfig = {}, threads = availableParallelism(), minBytes = 2_000_000): Promise<LintResult> {
+export async function lintParallel(
+  packages: GoPackageFiles[],
+  config: LintConfig = {},
+  threads = availableParallelism(),
+  minBytes = 2_000_000,
+): Promise<LintResult> {
   let total = 0;
   for (const pkg of packages) total += packageSize(pkg);
   const workers = Math.min(threads, packages.length);
@@ -51,5 +56,11 @@ export async function lintParallel(packages: GoPackageFiles[], config: LintConfi
   const syntax = outputs.flatMap((output) => output.syntaxErrors);
   let files = 0;
   for (const pkg of packages) files += pkg.files.length;
-  return { schemaVersion: 1, findings: sortFindings(findings), files, filesWithSyntaxErrors: syntax.sort(), packages: packages.length };
+  return {
+    schemaVersion: 1,
+    findings: sortFindings(findings),
+    files,
+    filesWithSyntaxErrors: syntax.sort(),
+    packages: packages.length,
+  };
 }

@@ -19,7 +19,26 @@ import { unlockMisuse } from './rules/unlock-misuse.js';
 import { waitgroupAddInGoroutine } from './rules/waitgroup-add-in-goroutine.js';
 import { waitgroupMisuse } from './rules/waitgroup-misuse.js';
 
-export const rules: Rule[] = [nilMapWrite, ineffectiveRecover, doubleClose, copiedLock, unlockMisuse, waitgroupAddInGoroutine, concurrentMapAccess, sendAfterClose, nilChannel, rwmutexUpgrade, goroutineLeak, onceRecursion, lostCancel, loopVarCapture, recoverCannotCatch, waitgroupMisuse, mixedAtomicAccess, timeTickLeak];
+export const rules: Rule[] = [
+  nilMapWrite,
+  ineffectiveRecover,
+  doubleClose,
+  copiedLock,
+  unlockMisuse,
+  waitgroupAddInGoroutine,
+  concurrentMapAccess,
+  sendAfterClose,
+  nilChannel,
+  rwmutexUpgrade,
+  goroutineLeak,
+  onceRecursion,
+  lostCancel,
+  loopVarCapture,
+  recoverCannotCatch,
+  waitgroupMisuse,
+  mixedAtomicAccess,
+  timeTickLeak,
+];
 
 export function ruleByName(name: string): Rule | undefined {
   return rules.find((rule) => rule.meta.name === name);

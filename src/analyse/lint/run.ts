@@ -71,7 +71,11 @@ export function enabledRules(config: LintConfig): { rule: Rule; severity: Severi
 }
 
 /** Lints one package with an existing parser. Exposed for the rule tester and the worker. */
-export function lintPackage(parser: GoParser, pkg: GoPackageFiles, config: LintConfig = {}): { findings: LintFinding[]; syntaxErrors: string[] } {
+export function lintPackage(
+  parser: GoParser,
+  pkg: GoPackageFiles,
+  config: LintConfig = {},
+): { findings: LintFinding[]; syntaxErrors: string[] } {
   const files = pkg.files.map((file) => buildFileFacts(parser, file.path, file.source));
   try {
     const facts = buildPackageFacts(pkg, files);
@@ -98,9 +102,14 @@ export function lintPackage(parser: GoParser, pkg: GoPackageFiles, config: LintC
         };
         if (options.fix) {
           const edits = options.fix.edits?.map((edit) =>
-            'node' in edit ? editFor(file, edit.node.startIndex, edit.node.endIndex, edit.newText) : editFor(file, edit.startOffset, edit.endOffset, edit.newText),
+            'node' in edit
+              ? editFor(file, edit.node.startIndex, edit.node.endIndex, edit.newText)
+              : editFor(file, edit.startOffset, edit.endOffset, edit.newText),
           );
-          finding.fix = edits === undefined ? { description: options.fix.description } : { description: options.fix.description, edits };
+          finding.fix =
+            edits === undefined
+              ? { description: options.fix.description }
+              : { description: options.fix.description, edits };
         }
         findings.push(finding);
       };
@@ -119,11 +128,13 @@ export function lintPackage(parser: GoParser, pkg: GoPackageFiles, config: LintC
       }
       return true;
     });
-    const directiveEnabled = config.rules?.[DIRECTIVE_RULE] !== 'off' && (config.only === undefined || config.only.includes(DIRECTIVE_RULE));
+    const directiveEnabled =
+      config.rules?.[DIRECTIVE_RULE] !== 'off' && (config.only === undefined || config.only.includes(DIRECTIVE_RULE));
     if (directiveEnabled) {
       for (const directive of directives) {
         if (!directive.ours) continue;
-        const message = directive.problem ?? (directive.used ? undefined : 'suppression directive matches no finding; remove it');
+        const message =
+          directive.problem ?? (directive.used ? undefined : 'suppression directive matches no finding; remove it');
         if (message === undefined) continue;
         kept.push({
           rule: DIRECTIVE_RULE,
@@ -145,7 +156,13 @@ export function lintPackage(parser: GoParser, pkg: GoPackageFiles, config: LintC
 }
 
 export function sortFindings(findings: LintFinding[]): LintFinding[] {
-  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  return findings.sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
 }
 
 /** Lints packages on this thread. The CLI uses lintParallel for many packages. */
@@ -160,5 +177,11 @@ export async function lintPackages(packages: GoPackageFiles[], config: LintConfi
     syntax.push(...result.syntaxErrors);
     files += pkg.files.length;
   }
-  return { schemaVersion: 1, findings: sortFindings(findings), files, filesWithSyntaxErrors: syntax, packages: packages.length };
+  return {
+    schemaVersion: 1,
+    findings: sortFindings(findings),
+    files,
+    filesWithSyntaxErrors: syntax,
+    packages: packages.length,
+  };
 }

@@ -56,7 +56,12 @@ export function parseDirectives(file: FileFacts, knownRules: Set<string>): Direc
     }
     const ignore = /^\/\/goroscope:ignore(?:\s+(\S+))?(?:\s+(.*))?$/.exec(text);
     if (!ignore) {
-      out.push({ ...base, rules: new Set(), ours: true, problem: `unknown goroscope directive "${text}"; use //goroscope:ignore <rule> <reason>` });
+      out.push({
+        ...base,
+        rules: new Set(),
+        ours: true,
+        problem: `unknown goroscope directive "${text}"; use //goroscope:ignore <rule> <reason>`,
+      });
       continue;
     }
     const rule = ignore[1];
@@ -66,7 +71,12 @@ export function parseDirectives(file: FileFacts, knownRules: Set<string>): Direc
     } else if (rule !== 'all' && !knownRules.has(rule)) {
       out.push({ ...base, rules: new Set(), ours: true, problem: `goroscope:ignore names unknown rule "${rule}"` });
     } else if (reason === '') {
-      out.push({ ...base, rules: new Set(), ours: true, problem: `goroscope:ignore ${rule} needs a reason after the rule name` });
+      out.push({
+        ...base,
+        rules: new Set(),
+        ours: true,
+        problem: `goroscope:ignore ${rule} needs a reason after the rule name`,
+      });
     } else {
       out.push({ ...base, rules: new Set([rule === 'all' ? '*' : rule]), ours: true });
     }

@@ -73,7 +73,10 @@ export interface ReportOptions {
    */
   severity?: Severity;
   related?: { node: Node; message: string; file?: FileFacts }[];
-  fix?: { description: string; edits?: { node: Node; newText: string }[] | { startOffset: number; endOffset: number; newText: string }[] };
+  fix?: {
+    description: string;
+    edits?: { node: Node; newText: string }[] | { startOffset: number; endOffset: number; newText: string }[];
+  };
 }
 
 export interface RuleContext {

@@ -17,7 +17,7 @@ export interface WorkerOutput {
 }
 
 async function main(): Promise<void> {
-  const input: WorkerInput = workerData;
+  const input = workerData as WorkerInput;
   const parser = await createGoParser();
   const out: WorkerOutput = { findings: [], syntaxErrors: [] };
   for (const pkg of input.packages) {

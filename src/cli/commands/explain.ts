@@ -27,10 +27,14 @@ export function renderExplain(result: ExplainResult, flags: ExplainFlags, color:
     case 'markdown':
       return explainToMarkdown(result);
     case 'html':
-      return renderHtml({ title: `goroscope explain: ${result.inputs.map((i) => i.file).join(', ')}`, explain: result });
+      return renderHtml({
+        title: `goroscope explain: ${result.inputs.map((i) => i.file).join(', ')}`,
+        explain: result,
+      });
     case 'text': {
       const maxBuckets = Number.parseInt(flags.maxGroups, 10);
-      if (!Number.isInteger(maxBuckets) || maxBuckets < 0) throw new UsageError(`--max-groups takes a whole number, not "${flags.maxGroups}"`);
+      if (!Number.isInteger(maxBuckets) || maxBuckets < 0)
+        throw new UsageError(`--max-groups takes a whole number, not "${flags.maxGroups}"`);
       return explainToText(result, { color, maxBuckets });
     }
   }
@@ -42,12 +46,22 @@ export const explainCommand: CommandModule = {
       .command('explain')
       .description('diagnose Go panics, fatal errors, goroutine dumps and race reports in logs')
       .argument('[inputs...]', 'log files, directories, .gz files, or - for standard input (default when piped)')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown', 'html']).default('text'))
+      .addOption(
+        new Option('-f, --format <format>', 'output format')
+          .choices(['text', 'json', 'markdown', 'html'])
+          .default('text'),
+      )
       .option('-o, --output <file>', 'write the report to a file instead of standard output')
-      .option('--src <dir>', 'local source tree to show culprit lines from (default: the Go module around the current directory)')
+      .option(
+        '--src <dir>',
+        'local source tree to show culprit lines from (default: the Go module around the current directory)',
+      )
       .option('--no-src', 'do not look for local source')
       .addOption(
-        new Option('--group <level>', 'group goroutines whose stacks are equal: exactly, ignoring arguments, or also ignoring wait time')
+        new Option(
+          '--group <level>',
+          'group goroutines whose stacks are equal: exactly, ignoring arguments, or also ignoring wait time',
+        )
           .choices(['exact', 'ignore-args', 'ignore-wait'])
           .default('ignore-wait'),
       )

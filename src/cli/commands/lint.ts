@@ -32,7 +32,16 @@ function relativise(result: LintResult, cwd: string): LintResult {
       ...finding,
       file: rel(finding.file),
       related: finding.related.map((related) => ({ ...related, file: rel(related.file) })),
-      ...(finding.fix ? { fix: { ...finding.fix, ...(finding.fix.edits ? { edits: finding.fix.edits.map((edit) => ({ ...edit, file: rel(edit.file) })) } : {}) } } : {}),
+      ...(finding.fix
+        ? {
+            fix: {
+              ...finding.fix,
+              ...(finding.fix.edits
+                ? { edits: finding.fix.edits.map((edit) => ({ ...edit, file: rel(edit.file) })) }
+                : {}),
+            },
+          }
+        : {}),
     })),
   };
 }
@@ -51,7 +60,10 @@ export const lintCommand: CommandModule = {
       .option('--color', 'colour the text output')
       .option('--no-color', 'never colour the text output')
       .action(async (patterns: string[], options: LintOptions) => {
-        if (!FORMATS.has(options.format)) throw new UsageError(`unknown format "${options.format}"`, { hint: 'use --format text, json, sarif, markdown or html' });
+        if (!FORMATS.has(options.format))
+          throw new UsageError(`unknown format "${options.format}"`, {
+            hint: 'use --format text, json, sarif, markdown or html',
+          });
         // The Go parser and the rules load only when lint runs, so other commands start without them.
         const [{ loadLintConfig }, { applyFixes }, { lintParallel }, { rules }, { loadPackages }] = await Promise.all([
           import('../../analyse/lint/config.js'),
@@ -63,7 +75,9 @@ export const lintCommand: CommandModule = {
         const config = loadLintConfig(context.cwd, options.config);
         if (options.rule) {
           const known = new Set(rules.map((rule) => rule.meta.name));
-          for (const name of options.rule) if (!known.has(name)) throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
+          for (const name of options.rule)
+            if (!known.has(name))
+              throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
           config.only = options.rule;
         }
         const packages = loadPackages(patterns, context.cwd);
@@ -74,7 +88,9 @@ export const lintCommand: CommandModule = {
           const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
           for (const [file, text] of outcome.changed) writeFileSync(file, text);
           if (outcome.applied > 0) {
-            context.stderr.write(`goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`);
+            context.stderr.write(
+              `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
+            );
             // Report what is left after the fixes.
             result = await lintParallel(loadPackages(patterns, context.cwd), config);
           }
@@ -89,7 +105,13 @@ export const lintCommand: CommandModule = {
             return undefined;
           }
         };
-        const [{ renderLintJson }, { renderLintMarkdown }, { renderLintText }, { lintFindingsForHtml, renderHtml }, { renderSarif }] = await Promise.all([
+        const [
+          { renderLintJson },
+          { renderLintMarkdown },
+          { renderLintText },
+          { lintFindingsForHtml, renderHtml },
+          { renderSarif },
+        ] = await Promise.all([
           import('../../render/lint-json.js'),
           import('../../render/lint-markdown.js'),
           import('../../render/lint-text.js'),
@@ -98,12 +120,18 @@ export const lintCommand: CommandModule = {
         ]);
         let text: string;
         if (options.format === 'json') text = renderLintJson(shown);
-        else if (options.format === 'sarif') text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: packageVersion(), source });
-        else if (options.format === 'markdown') text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
+        else if (options.format === 'sarif')
+          text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: packageVersion(), source });
+        else if (options.format === 'markdown')
+          text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
         else if (options.format === 'html') {
           const title = `goroscope lint: ${patterns.length > 0 ? patterns.join(' ') : './...'}`;
           text = renderHtml({ title, findings: lintFindingsForHtml(shown.findings, source) });
-        } else text = renderLintText(shown, { color: options.output === undefined && wantsColor(context, options.color), source });
+        } else
+          text = renderLintText(shown, {
+            color: options.output === undefined && wantsColor(context, options.color),
+            source,
+          });
         if (options.output !== undefined) writeFileSync(options.output, text);
         else await write(context.stdout, text);
         context.exitCode = result.findings.length > 0 ? 1 : 0;

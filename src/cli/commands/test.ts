@@ -25,14 +25,24 @@ export const testCommand: CommandModule = {
       .argument('[packages...]', 'packages to test (default ./...); go test flags go after --')
       .option('--no-race', 'run without the race detector');
     addSessionOptions(command)
-      .addHelpText('after', '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run TestCache')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run TestCache',
+      )
       .action(async (_packages: string[], options: TestOptions, cmd: Command) => {
         const goFlags = argsAfterDashDash(cmd);
         const packages = cmd.args.slice(0, cmd.args.length - goFlags.length);
         if (findModuleRoot(context.cwd) === undefined) {
-          throw new UsageError(`no go.mod in ${context.cwd} or any parent directory`, { hint: 'run goroscope test inside a Go module' });
+          throw new UsageError(`no go.mod in ${context.cwd} or any parent directory`, {
+            hint: 'run goroscope test inside a Go module',
+          });
         }
-        const spec = { command: 'go', args: goTestArgs(packages, goFlags, options.race), cwd: context.cwd, env: context.env };
+        const spec = {
+          command: 'go',
+          args: goTestArgs(packages, goFlags, options.race),
+          cwd: context.cwd,
+          env: context.env,
+        };
         await runSession(spec, options, context);
       });
   },

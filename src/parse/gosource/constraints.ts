@@ -2,17 +2,64 @@
 // `_linux_amd64.go`, `_test.go`) and `//go:build` / `// +build` lines in the file header.
 
 export const KNOWN_OS = new Set([
-  'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd',
-  'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos',
+  'aix',
+  'android',
+  'darwin',
+  'dragonfly',
+  'freebsd',
+  'hurd',
+  'illumos',
+  'ios',
+  'js',
+  'linux',
+  'nacl',
+  'netbsd',
+  'openbsd',
+  'plan9',
+  'solaris',
+  'wasip1',
+  'windows',
+  'zos',
 ]);
 export const UNIX_OS = new Set([
-  'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'linux', 'netbsd', 'openbsd',
+  'aix',
+  'android',
+  'darwin',
+  'dragonfly',
+  'freebsd',
+  'hurd',
+  'illumos',
+  'ios',
+  'linux',
+  'netbsd',
+  'openbsd',
   'solaris',
 ]);
 export const KNOWN_ARCH = new Set([
-  '386', 'amd64', 'amd64p32', 'arm', 'armbe', 'arm64', 'arm64be', 'loong64', 'mips', 'mipsle', 'mips64',
-  'mips64le', 'mips64p32', 'mips64p32le', 'ppc', 'ppc64', 'ppc64le', 'riscv', 'riscv64', 's390', 's390x', 'sparc',
-  'sparc64', 'wasm',
+  '386',
+  'amd64',
+  'amd64p32',
+  'arm',
+  'armbe',
+  'arm64',
+  'arm64be',
+  'loong64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'mips64p32',
+  'mips64p32le',
+  'ppc',
+  'ppc64',
+  'ppc64le',
+  'riscv',
+  'riscv64',
+  's390',
+  's390x',
+  'sparc',
+  'sparc64',
+  'wasm',
 ]);
 
 export interface BuildContext {
@@ -108,9 +155,14 @@ export function evalGoBuild(expr: string, ctx: BuildContext): boolean {
 
 /** Old-style `// +build a,b !c` lines: space is OR, comma is AND; all lines must hold. */
 function evalPlusBuild(line: string, ctx: BuildContext): boolean {
-  return line.trim().split(/\s+/).some((option) =>
-    option.split(',').every((term) => (term.startsWith('!') ? !tagSatisfied(term.slice(1), ctx) : tagSatisfied(term, ctx))),
-  );
+  return line
+    .trim()
+    .split(/\s+/)
+    .some((option) =>
+      option
+        .split(',')
+        .every((term) => (term.startsWith('!') ? !tagSatisfied(term.slice(1), ctx) : tagSatisfied(term, ctx))),
+    );
 }
 
 /** Whether the file header's constraints hold. Only comments before the `package` clause count. */

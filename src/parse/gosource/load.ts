@@ -59,7 +59,9 @@ export function goMinor(version: string | undefined): number | undefined {
 }
 
 function skippedDirName(name: string): boolean {
-  return name === 'vendor' || name === 'testdata' || name.startsWith('_') || name.startsWith('.') || name === 'node_modules';
+  return (
+    name === 'vendor' || name === 'testdata' || name.startsWith('_') || name.startsWith('.') || name === 'node_modules'
+  );
 }
 
 function packageFiles(dir: string, ctx: BuildContext, onlyFiles?: string[]): GoPackageFiles | undefined {
@@ -109,7 +111,11 @@ function walk(dir: string, ctx: BuildContext, out: GoPackageFiles[], isRoot: boo
  * Expands command-line patterns like go does: `./...` and `dir/...` walk, `dir` is one package, `a.go b.go`
  * are one package of exactly those files. Relative to cwd.
  */
-export function loadPackages(patterns: string[], cwd: string, ctx: BuildContext = defaultBuildContext()): GoPackageFiles[] {
+export function loadPackages(
+  patterns: string[],
+  cwd: string,
+  ctx: BuildContext = defaultBuildContext(),
+): GoPackageFiles[] {
   const out: GoPackageFiles[] = [];
   const looseFiles = new Map<string, string[]>();
   for (const pattern of patterns.length === 0 ? ['.'] : patterns) {
@@ -119,10 +125,14 @@ export function loadPackages(patterns: string[], cwd: string, ctx: BuildContext 
     try {
       stat = statSync(base);
     } catch (error) {
-      throw new InputError(`no such file or directory: ${pattern}`, { cause: error, hint: 'pass a Go package directory, ./..., or .go files' });
+      throw new InputError(`no such file or directory: ${pattern}`, {
+        cause: error,
+        hint: 'pass a Go package directory, ./..., or .go files',
+      });
     }
     if (stat.isFile()) {
-      if (!base.endsWith('.go')) throw new InputError(`not a Go file: ${pattern}`, { hint: 'pass .go files or package directories' });
+      if (!base.endsWith('.go'))
+        throw new InputError(`not a Go file: ${pattern}`, { hint: 'pass .go files or package directories' });
       const list = looseFiles.get(dirname(base)) ?? [];
       list.push(basename(base));
       looseFiles.set(dirname(base), list);

@@ -7,7 +7,21 @@
 // the same shared object); a lock we cannot name counts as protecting. Precision first: an access after a
 // Wait, a channel receive or a select, or after a channel send (a semaphore) is not reported.
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { FUNCTION_TYPES, assignedTargets, callArguments, calleeName, dominates, enclosingFunction, insideLoop, isSimpleRef, methodCall, rootIdentifier, statementOf, unparen, walk } from '../ast.js';
+import {
+  FUNCTION_TYPES,
+  assignedTargets,
+  callArguments,
+  calleeName,
+  dominates,
+  enclosingFunction,
+  insideLoop,
+  isSimpleRef,
+  methodCall,
+  rootIdentifier,
+  statementOf,
+  unparen,
+  walk,
+} from '../ast.js';
 import type { FileFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 
@@ -25,7 +39,8 @@ function isMapValue(value: Node | null | undefined): boolean {
   if (value === null || value === undefined) return false;
   const inner = unparen(value);
   if (inner.type === 'composite_literal') return inner.childForFieldName('type')?.type === 'map_type';
-  if (inner.type === 'call_expression' && calleeName(inner) === 'make') return callArguments(inner)[0]?.type === 'map_type';
+  if (inner.type === 'call_expression' && calleeName(inner) === 'make')
+    return callArguments(inner)[0]?.type === 'map_type';
   return false;
 }
 
@@ -53,9 +68,11 @@ function declaredMaps(scope: Node, out: Set<string>, others: Set<string>): void 
       });
     } else if (node.type === 'parameter_declaration') {
       const type = node.childForFieldName('type');
-      for (const name of node.childrenForFieldName('name')) if (name !== null) declare(name.text, type?.type === 'map_type');
+      for (const name of node.childrenForFieldName('name'))
+        if (name !== null) declare(name.text, type?.type === 'map_type');
     } else if (node.type === 'range_clause') {
-      for (const name of node.childForFieldName('left')?.namedChildren ?? []) if (name !== null) declare(name.text, false);
+      for (const name of node.childForFieldName('left')?.namedChildren ?? [])
+        if (name !== null) declare(name.text, false);
     }
     return undefined;
   };
@@ -84,15 +101,22 @@ function accessesIn(scope: Node, names: Set<string>, skip: (literal: Node) => bo
     } else if (node.type === 'call_expression') {
       const callee = calleeName(node);
       const first = callArguments(node)[0];
-      if ((callee === 'delete' || callee === 'clear') && first !== undefined && unparen(first).type === 'identifier' && names.has(unparen(first).text)) {
+      if (
+        (callee === 'delete' || callee === 'clear') &&
+        first !== undefined &&
+        unparen(first).type === 'identifier' &&
+        names.has(unparen(first).text)
+      ) {
         out.push({ name: unparen(first).text, kind: 'write', node });
       }
     } else if (node.type === 'index_expression' && !writeTargets.has(node.id)) {
       const operand = node.childForFieldName('operand');
-      if (operand !== null && unparen(operand).type === 'identifier' && names.has(unparen(operand).text)) out.push({ name: unparen(operand).text, kind: 'read', node });
+      if (operand !== null && unparen(operand).type === 'identifier' && names.has(unparen(operand).text))
+        out.push({ name: unparen(operand).text, kind: 'read', node });
     } else if (node.type === 'range_clause') {
       const right = node.childForFieldName('right');
-      if (right !== null && unparen(right).type === 'identifier' && names.has(unparen(right).text)) out.push({ name: unparen(right).text, kind: 'range', node: right });
+      if (right !== null && unparen(right).type === 'identifier' && names.has(unparen(right).text))
+        out.push({ name: unparen(right).text, kind: 'range', node: right });
     }
     return undefined;
   };
@@ -118,10 +142,12 @@ function locksHeld(node: Node, root: Node): Map<string, Node> {
       if (inner.startIndex >= node.startIndex) return false;
       const m = inner.type === 'call_expression' ? methodCall(inner) : null;
       if (m === null) return undefined;
-      if (m.method === 'Lock' || m.method === 'RLock' || m.method === 'TryLock' || m.method === 'TryRLock') held.set(m.receiver.text, m.receiver);
+      if (m.method === 'Lock' || m.method === 'RLock' || m.method === 'TryLock' || m.method === 'TryRLock')
+        held.set(m.receiver.text, m.receiver);
       else if ((m.method === 'Unlock' || m.method === 'RUnlock') && inner.parent?.type !== 'defer_statement') {
         const statement = statementOf(inner);
-        if (statement !== null && statement.type === 'expression_statement' && dominates(statement, node)) held.delete(m.receiver.text);
+        if (statement !== null && statement.type === 'expression_statement' && dominates(statement, node))
+          held.delete(m.receiver.text);
       }
       return undefined;
     },
@@ -204,7 +230,12 @@ function startedRepeatedly(start: Node, fn: Node, maps: Set<string> = new Set())
 function goroutineLiteral(literal: Node, file: FileFacts): Node | null {
   const parent = literal.parent;
   if (parent === null) return null;
-  if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === literal.id && parent.parent?.type === 'go_statement') return parent.parent;
+  if (
+    parent.type === 'call_expression' &&
+    parent.childForFieldName('function')?.id === literal.id &&
+    parent.parent?.type === 'go_statement'
+  )
+    return parent.parent;
   if (parent.type === 'argument_list') {
     const call = parent.parent;
     if (call === null || call.type !== 'call_expression') return null;
@@ -264,7 +295,11 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
   if (maps.size === 0) return;
   for (const file of pkg.files) {
     if (![...file.imports.values()].includes('net/http')) continue;
-    for (const fn of [...file.nodes('function_declaration'), ...file.nodes('method_declaration'), ...file.nodes('func_literal')]) {
+    for (const fn of [
+      ...file.nodes('function_declaration'),
+      ...file.nodes('method_declaration'),
+      ...file.nodes('func_literal'),
+    ]) {
       if (!isHandler(fn, file)) continue;
       const shadowed = new Set<string>();
       const local = new Set<string>();
@@ -351,7 +386,10 @@ function baseTypeName(typeNode: Node | null): string | null {
 }
 
 function receiverOf(method: Node): { name: string | null; type: string | null } {
-  const decl = method.childForFieldName('receiver')?.namedChildren.find((child) => child !== null && child.type === 'parameter_declaration') ?? null;
+  const decl =
+    method
+      .childForFieldName('receiver')
+      ?.namedChildren.find((child) => child !== null && child.type === 'parameter_declaration') ?? null;
   if (decl === null || decl === undefined) return { name: null, type: null };
   return { name: decl.childForFieldName('name')?.text ?? null, type: baseTypeName(decl.childForFieldName('type')) };
 }
@@ -368,7 +406,14 @@ function parametersOf(fn: Node): { name: string; type: Node | null }[] {
   return out;
 }
 
-const DECLARATION_TYPES = ['short_var_declaration', 'range_clause', 'var_spec', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration'];
+const DECLARATION_TYPES = [
+  'short_var_declaration',
+  'range_clause',
+  'var_spec',
+  'const_spec',
+  'parameter_declaration',
+  'variadic_parameter_declaration',
+];
 
 /** The nodes of a source-ordered list that lie inside `outer`. */
 function nodesWithin(list: Node[], outer: Node): Node[] {
@@ -400,7 +445,8 @@ function declaredNames(node: Node, file: FileFacts, index: PackageIndex): Set<st
   for (const type of DECLARATION_TYPES) {
     for (const decl of nodesWithin(file.nodes(type), node)) {
       if (decl.type === 'short_var_declaration' || decl.type === 'range_clause') {
-        for (const name of decl.childForFieldName('left')?.namedChildren ?? []) if (name !== null && name.type === 'identifier') out.add(name.text);
+        for (const name of decl.childForFieldName('left')?.namedChildren ?? [])
+          if (name !== null && name.type === 'identifier') out.add(name.text);
       } else {
         for (const name of decl.childrenForFieldName('name')) if (name !== null) out.add(name.text);
       }
@@ -448,7 +494,17 @@ function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIn
       }
     }
   }
-  return { functions, methods, packageVars, packageMaps, mapFields, otherFields, declared: new Map(), locking: new Map(), touching: new Map() };
+  return {
+    functions,
+    methods,
+    packageVars,
+    packageMaps,
+    mapFields,
+    otherFields,
+    declared: new Map(),
+    locking: new Map(),
+    touching: new Map(),
+  };
 }
 
 /**
@@ -459,7 +515,19 @@ function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIn
  */
 function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[] {
   const out: SharedAccess[] = [];
-  const visit = (fn: Node, body: Node, file: FileFacts, scope: Scope, types: Map<string, string>, depth: number, heldIn: Set<string>, orderedIn: boolean, via: string[], path: Set<number>, site: number): void => {
+  const visit = (
+    fn: Node,
+    body: Node,
+    file: FileFacts,
+    scope: Scope,
+    types: Map<string, string>,
+    depth: number,
+    heldIn: Set<string>,
+    orderedIn: boolean,
+    via: string[],
+    path: Set<number>,
+    site: number,
+  ): void => {
     const resolve = (ref: Node): string | null => {
       const inner = unparen(ref);
       if (!isSimpleRef(inner)) return null;
@@ -502,7 +570,13 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
         return resolve(inner);
       }
       // Plain map variables directly in a goroutine literal or handler are the other checks' business.
-      if (inner.type === 'identifier' && depth > 0 && (types.get(inner.text) === 'map' || (index.packageMaps.has(inner.text) && scope(inner.text) === `pkg:${inner.text}`))) return resolve(inner);
+      if (
+        inner.type === 'identifier' &&
+        depth > 0 &&
+        (types.get(inner.text) === 'map' ||
+          (index.packageMaps.has(inner.text) && scope(inner.text) === `pkg:${inner.text}`))
+      )
+        return resolve(inner);
       return null;
     };
     const record = (object: string | null, kind: AccessKind, node: Node, text: string): void => {
@@ -510,82 +584,154 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       const { ordered, send } = before(node);
       const locks = locksAt(node);
       if (send) locks.add('*');
-      out.push({ object, text, kind, node, file, locks, ordered: orderedIn || ordered, via, site: depth === 0 ? node.startIndex : site });
+      out.push({
+        object,
+        text,
+        kind,
+        node,
+        file,
+        locks,
+        ordered: orderedIn || ordered,
+        via,
+        site: depth === 0 ? node.startIndex : site,
+      });
     };
     const writeTargets = new Set<number>();
-    walk(body, (node) => {
-      if (node.type === 'func_literal') {
-        // A deferred or immediately called literal runs in this goroutine, holding the locks taken before it.
-        const call = node.parent;
-        const statement = call?.type === 'call_expression' && call.childForFieldName('function')?.id === node.id ? call.parent : null;
-        const literalBody = node.childForFieldName('body');
-        if (statement === null || statement === undefined || literalBody === null || (statement.type !== 'defer_statement' && statement.type !== 'expression_statement')) return false;
-        visit(node, literalBody, file, scope, types, depth, locksAt(statement), orderedIn || before(statement).ordered, via, path, depth === 0 ? statement.startIndex : site);
-        return false;
-      }
-      // Another goroutine's code; a deferred call in the spawning function runs at its end, after the window.
-      if (node.type === 'go_statement' || (root.continuation === true && depth === 0 && node.type === 'defer_statement')) return false;
-      if (depth === 0 && root.windows !== undefined && !root.windows.some(([from, until]) => node.endIndex > from && node.startIndex < until)) return false;
-      if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
-        for (const target of assignedTargets(node)) {
-          const inner = unparen(target);
-          const operand = inner.type === 'index_expression' ? inner.childForFieldName('operand') : null;
-          if (operand === null) continue;
-          writeTargets.add(inner.id);
-          record(mapObject(operand), 'write', inner, unparen(operand).text);
+    walk(
+      body,
+      (node) => {
+        if (node.type === 'func_literal') {
+          // A deferred or immediately called literal runs in this goroutine, holding the locks taken before it.
+          const call = node.parent;
+          const statement =
+            call?.type === 'call_expression' && call.childForFieldName('function')?.id === node.id ? call.parent : null;
+          const literalBody = node.childForFieldName('body');
+          if (
+            statement === null ||
+            statement === undefined ||
+            literalBody === null ||
+            (statement.type !== 'defer_statement' && statement.type !== 'expression_statement')
+          )
+            return false;
+          visit(
+            node,
+            literalBody,
+            file,
+            scope,
+            types,
+            depth,
+            locksAt(statement),
+            orderedIn || before(statement).ordered,
+            via,
+            path,
+            depth === 0 ? statement.startIndex : site,
+          );
+          return false;
         }
-      } else if (node.type === 'index_expression' && !writeTargets.has(node.id)) {
-        const operand = node.childForFieldName('operand');
-        if (operand !== null) record(mapObject(operand), 'read', node, unparen(operand).text);
-      } else if (node.type === 'range_clause') {
-        const right = node.childForFieldName('right');
-        if (right !== null) record(mapObject(right), 'range', right, unparen(right).text);
-      } else if (node.type === 'call_expression') {
-        const args = callArguments(node);
-        const callee = calleeName(node);
-        if ((callee === 'delete' || callee === 'clear') && args[0] !== undefined) {
-          record(mapObject(args[0]), 'write', node, unparen(args[0]).text);
-          return undefined;
-        }
-        if (depth >= CALL_DEPTH) return undefined;
-        let target: { node: Node; file: FileFacts; type?: string } | undefined;
-        let receiverKey: string | null = null;
-        if (callee !== null && scope(callee) === null && !types.has(callee)) target = index.functions.get(callee);
-        const m = methodCall(node);
-        if (m !== null && (unparen(m.receiver).type === 'identifier' || unparen(m.receiver).type === 'selector_expression')) {
-          const receiverType = unparen(m.receiver).type === 'identifier' ? types.get(unparen(m.receiver).text) : undefined;
-          const candidates = index.methods.get(m.method) ?? [];
-          target = receiverType !== undefined ? candidates.find((c) => c.type === receiverType) : candidates.length === 1 ? candidates[0] : undefined;
-          receiverKey = resolve(m.receiver);
-          if (receiverKey === null) target = undefined;
-        }
-        if (target === undefined || path.has(target.node.id) || !mayTouchMaps(index, target.node, CALL_DEPTH - depth - 1)) return undefined;
-        const calleeBody = target.node.childForFieldName('body');
-        if (calleeBody === null) return undefined;
-        const bindings = new Map<string, string>();
-        const calleeTypes = new Map<string, string>();
-        if (target.type !== undefined) {
-          const receiver = receiverOf(target.node);
-          if (receiver.name !== null && receiverKey !== null) {
-            bindings.set(receiver.name, receiverKey);
-            calleeTypes.set(receiver.name, target.type);
+        // Another goroutine's code; a deferred call in the spawning function runs at its end, after the window.
+        if (
+          node.type === 'go_statement' ||
+          (root.continuation === true && depth === 0 && node.type === 'defer_statement')
+        )
+          return false;
+        if (
+          depth === 0 &&
+          root.windows !== undefined &&
+          !root.windows.some(([from, until]) => node.endIndex > from && node.startIndex < until)
+        )
+          return false;
+        if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
+          for (const target of assignedTargets(node)) {
+            const inner = unparen(target);
+            const operand = inner.type === 'index_expression' ? inner.childForFieldName('operand') : null;
+            if (operand === null) continue;
+            writeTargets.add(inner.id);
+            record(mapObject(operand), 'write', inner, unparen(operand).text);
           }
+        } else if (node.type === 'index_expression' && !writeTargets.has(node.id)) {
+          const operand = node.childForFieldName('operand');
+          if (operand !== null) record(mapObject(operand), 'read', node, unparen(operand).text);
+        } else if (node.type === 'range_clause') {
+          const right = node.childForFieldName('right');
+          if (right !== null) record(mapObject(right), 'range', right, unparen(right).text);
+        } else if (node.type === 'call_expression') {
+          const args = callArguments(node);
+          const callee = calleeName(node);
+          if ((callee === 'delete' || callee === 'clear') && args[0] !== undefined) {
+            record(mapObject(args[0]), 'write', node, unparen(args[0]).text);
+            return undefined;
+          }
+          if (depth >= CALL_DEPTH) return undefined;
+          let target: { node: Node; file: FileFacts; type?: string } | undefined;
+          let receiverKey: string | null = null;
+          if (callee !== null && scope(callee) === null && !types.has(callee)) target = index.functions.get(callee);
+          const m = methodCall(node);
+          if (
+            m !== null &&
+            (unparen(m.receiver).type === 'identifier' || unparen(m.receiver).type === 'selector_expression')
+          ) {
+            const receiverType =
+              unparen(m.receiver).type === 'identifier' ? types.get(unparen(m.receiver).text) : undefined;
+            const candidates = index.methods.get(m.method) ?? [];
+            target =
+              receiverType !== undefined
+                ? candidates.find((c) => c.type === receiverType)
+                : candidates.length === 1
+                  ? candidates[0]
+                  : undefined;
+            receiverKey = resolve(m.receiver);
+            if (receiverKey === null) target = undefined;
+          }
+          if (
+            target === undefined ||
+            path.has(target.node.id) ||
+            !mayTouchMaps(index, target.node, CALL_DEPTH - depth - 1)
+          )
+            return undefined;
+          const calleeBody = target.node.childForFieldName('body');
+          if (calleeBody === null) return undefined;
+          const bindings = new Map<string, string>();
+          const calleeTypes = new Map<string, string>();
+          if (target.type !== undefined) {
+            const receiver = receiverOf(target.node);
+            if (receiver.name !== null && receiverKey !== null) {
+              bindings.set(receiver.name, receiverKey);
+              calleeTypes.set(receiver.name, target.type);
+            }
+          }
+          parametersOf(target.node).forEach((param, i) => {
+            const arg = args[i];
+            const key = arg === undefined ? null : resolve(arg);
+            if (key !== null) bindings.set(param.name, key);
+            const typeName = param.type?.type === 'map_type' ? 'map' : baseTypeName(param.type);
+            if (typeName !== null) calleeTypes.set(param.name, typeName);
+          });
+          const locals = declaredNames(target.node, target.file, index);
+          const calleeScope: Scope = (name) =>
+            bindings.get(name) ?? (!locals.has(name) && index.packageVars.has(name) ? `pkg:${name}` : null);
+          const { ordered } = before(node);
+          const name =
+            target.type !== undefined
+              ? `${target.type}.${target.node.childForFieldName('name')?.text ?? ''}`
+              : (target.node.childForFieldName('name')?.text ?? '');
+          visit(
+            target.node,
+            calleeBody,
+            target.file,
+            calleeScope,
+            calleeTypes,
+            depth + 1,
+            locksAt(node),
+            orderedIn || ordered,
+            [...via, name],
+            new Set([...path, target.node.id]),
+            depth === 0 ? node.startIndex : site,
+          );
         }
-        parametersOf(target.node).forEach((param, i) => {
-          const arg = args[i];
-          const key = arg === undefined ? null : resolve(arg);
-          if (key !== null) bindings.set(param.name, key);
-          const typeName = param.type?.type === 'map_type' ? 'map' : baseTypeName(param.type);
-          if (typeName !== null) calleeTypes.set(param.name, typeName);
-        });
-        const locals = declaredNames(target.node, target.file, index);
-        const calleeScope: Scope = (name) => bindings.get(name) ?? (!locals.has(name) && index.packageVars.has(name) ? `pkg:${name}` : null);
-        const { ordered } = before(node);
-        const name = target.type !== undefined ? `${target.type}.${target.node.childForFieldName('name')?.text ?? ''}` : (target.node.childForFieldName('name')?.text ?? '');
-        visit(target.node, calleeBody, target.file, calleeScope, calleeTypes, depth + 1, locksAt(node), orderedIn || ordered, [...via, name], new Set([...path, target.node.id]), depth === 0 ? node.startIndex : site);
-      }
-      return undefined;
-    }, false);
+        return undefined;
+      },
+      false,
+    );
   };
   const types = new Map<string, string>();
   if (root.body.parent?.type === 'method_declaration') {
@@ -665,7 +811,9 @@ function mayTouchMaps(index: PackageIndex, fn: Node, levels: number): boolean {
       else if (inner.type === 'call_expression') {
         const callee = calleeName(inner);
         if (callee === 'delete' || callee === 'clear') found = mapLike(callArguments(inner)[0]);
-        else if (levels > 0) for (const target of localTargets(index, inner)) if (!found && mayTouchMaps(index, target, levels - 1)) found = true;
+        else if (levels > 0)
+          for (const target of localTargets(index, inner))
+            if (!found && mayTouchMaps(index, target, levels - 1)) found = true;
       }
       return undefined;
     },
@@ -692,9 +840,22 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
   const spawnerScope = (spawner: Node, at: Node): Scope => {
     const declared = declaredNames(spawner, file, index);
     const perIteration = loopLocals(at, spawner, file, index);
-    return (name) => (perIteration.has(name) ? null : declared.has(name) ? `${spawner.id}:${name}` : index.packageVars.has(name) ? `pkg:${name}` : null);
+    return (name) =>
+      perIteration.has(name)
+        ? null
+        : declared.has(name)
+          ? `${spawner.id}:${name}`
+          : index.packageVars.has(name)
+            ? `pkg:${name}`
+            : null;
   };
-  const literalRoot = (literal: Node, start: Node, spawner: Node, label: string, args: Node[]): GoroutineRoot | null => {
+  const literalRoot = (
+    literal: Node,
+    start: Node,
+    spawner: Node,
+    label: string,
+    args: Node[],
+  ): GoroutineRoot | null => {
     const body = literal.childForFieldName('body');
     if (body === null) return null;
     const outer = spawnerScope(spawner, start);
@@ -704,10 +865,20 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
       const arg = args[i];
       const root = arg !== undefined && isSimpleRef(unparen(arg)) ? rootIdentifier(arg) : null;
       const key = root === null || arg === undefined ? null : outer(root);
-      if (root !== null && key !== null && arg !== undefined) bindings.set(param.name, key + unparen(arg).text.slice(root.length));
+      if (root !== null && key !== null && arg !== undefined)
+        bindings.set(param.name, key + unparen(arg).text.slice(root.length));
     });
     const scope: Scope = (name) => bindings.get(name) ?? (locals.has(name) ? null : outer(name));
-    return { start, file, spawner, selfConcurrent: startedRepeatedly(start, spawner), label, body, callOnly: false, scope };
+    return {
+      start,
+      file,
+      spawner,
+      selfConcurrent: startedRepeatedly(start, spawner),
+      label,
+      body,
+      callOnly: false,
+      scope,
+    };
   };
   for (const statement of file.nodes('go_statement')) {
     const call = statement.namedChild(0);
@@ -716,20 +887,41 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     const callee = call.childForFieldName('function');
     const line = statement.startPosition.row + 1;
     if (callee !== null && unparen(callee).type === 'func_literal') {
-      const root = literalRoot(unparen(callee), statement, spawner, `the goroutine started at line ${line}`, callArguments(call));
+      const root = literalRoot(
+        unparen(callee),
+        statement,
+        spawner,
+        `the goroutine started at line ${line}`,
+        callArguments(call),
+      );
       if (root !== null) roots.push(root);
       continue;
     }
     // `go f(x)` and `go s.M(x)`: the callee runs with its receiver and parameters bound to the go statement's operands.
     const scope = spawnerScope(spawner, statement);
-    roots.push({ start: statement, file, spawner, selfConcurrent: startedRepeatedly(statement, spawner), label: `the goroutine started at line ${line}`, body: statement, callOnly: true, scope });
+    roots.push({
+      start: statement,
+      file,
+      spawner,
+      selfConcurrent: startedRepeatedly(statement, spawner),
+      label: `the goroutine started at line ${line}`,
+      body: statement,
+      callOnly: true,
+      scope,
+    });
   }
   for (const literal of file.nodes('func_literal')) {
     const start = goroutineLiteral(literal, file);
     if (start === null || start.type === 'go_statement') continue;
     const spawner = enclosingFunction(start);
     if (spawner === null) continue;
-    const root = literalRoot(literal, start, spawner, `the goroutine started at line ${start.startPosition.row + 1}`, []);
+    const root = literalRoot(
+      literal,
+      start,
+      spawner,
+      `the goroutine started at line ${start.startPosition.row + 1}`,
+      [],
+    );
     if (root !== null) roots.push(root);
   }
   const spawners = new Map<number, { spawner: Node; windows: [number, number][] }>();
@@ -744,9 +936,24 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
   for (const { spawner, windows } of spawners.values()) {
     const body = spawner.childForFieldName('body');
     if (body === null || windows.length === 0) continue;
-    roots.push({ start: spawner, file, spawner, selfConcurrent: false, label: 'the spawning function', body, callOnly: false, continuation: true, windows, scope: spawnerScope(spawner, body) });
+    roots.push({
+      start: spawner,
+      file,
+      spawner,
+      selfConcurrent: false,
+      label: 'the spawning function',
+      body,
+      callOnly: false,
+      continuation: true,
+      windows,
+      scope: spawnerScope(spawner, body),
+    });
   }
-  for (const fn of [...file.nodes('function_declaration'), ...file.nodes('method_declaration'), ...file.nodes('func_literal')]) {
+  for (const fn of [
+    ...file.nodes('function_declaration'),
+    ...file.nodes('method_declaration'),
+    ...file.nodes('func_literal'),
+  ]) {
     if (!isHandler(fn, file)) continue;
     const body = fn.childForFieldName('body');
     if (body === null) continue;
@@ -761,7 +968,16 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
       return index.packageVars.has(name) ? `pkg:${name}` : null;
     };
     const name = fn.childForFieldName('name')?.text;
-    roots.push({ start: fn, file, spawner: null, selfConcurrent: true, label: `HTTP handler ${name ?? `at line ${fn.startPosition.row + 1}`}`, body, callOnly: false, scope });
+    roots.push({
+      start: fn,
+      file,
+      spawner: null,
+      selfConcurrent: true,
+      label: `HTTP handler ${name ?? `at line ${fn.startPosition.row + 1}`}`,
+      body,
+      callOnly: false,
+      scope,
+    });
   }
   return roots;
 }
@@ -790,20 +1006,30 @@ function checkSharedAccesses(context: RuleContext, packageMaps: Set<string>, rep
           other === null
             ? `map ${write.text} is written here ${lockWord} by ${where}${via}: two of them write it at once and the runtime reports "${variant}"`
             : `map ${write.text} is written here by ${root.label}${via} and ${KIND_WORD[other.kind]} at line ${otherLine} by ${where}, ${lockWord}: the runtime reports "${variant}"`,
-        related: other === null ? [] : [{ node: other.node, message: `${other.kind} of ${other.text} by ${where}`, file: other.file }],
-        fix: { description: `hold the same sync.Mutex around every access to ${write.text} (lock it in the method that touches the map, e.g. s.mu.Lock(); defer s.mu.Unlock()), or use sync.Map` },
+        related:
+          other === null
+            ? []
+            : [{ node: other.node, message: `${other.kind} of ${other.text} by ${where}`, file: other.file }],
+        fix: {
+          description: `hold the same sync.Mutex around every access to ${write.text} (lock it in the method that touches the map, e.g. s.mu.Lock(); defer s.mu.Unlock()), or use sync.Map`,
+        },
       });
     };
     for (const { root, accesses } of roots) {
       if (!root.selfConcurrent) continue;
-      const where = root.spawner === null ? `every request of ${root.label}` : `every goroutine started in the loop at line ${root.start.startPosition.row + 1}`;
+      const where =
+        root.spawner === null
+          ? `every request of ${root.label}`
+          : `every goroutine started in the loop at line ${root.start.startPosition.row + 1}`;
       for (const write of accesses) {
         if (write.kind !== 'write') continue;
         if (write.locks.size === 0) {
           report(write, null, root, where);
           continue;
         }
-        const other = accesses.find((a) => a !== write && a.object === write.object && !commonLock(write.locks, a.locks));
+        const other = accesses.find(
+          (a) => a !== write && a.object === write.object && !commonLock(write.locks, a.locks),
+        );
         if (other !== undefined) report(write, other, root, `another instance (${where})`);
       }
     }
@@ -820,7 +1046,13 @@ function checkSharedAccesses(context: RuleContext, packageMaps: Set<string>, rep
           const inWindow = (x: SharedAccess): boolean => x.site >= from && x.site < until && !x.ordered;
           for (const write of a.accesses) {
             if (write.kind !== 'write' || write.ordered || (a === parent && !inWindow(write))) continue;
-            const other = b.accesses.find((x) => x.object === write.object && (b !== parent || inWindow(x)) && !x.ordered && !commonLock(write.locks, x.locks));
+            const other = b.accesses.find(
+              (x) =>
+                x.object === write.object &&
+                (b !== parent || inWindow(x)) &&
+                !x.ordered &&
+                !commonLock(write.locks, x.locks),
+            );
             if (other !== undefined) report(write, other, a.root, b.root.label);
           }
           continue;
@@ -829,7 +1061,9 @@ function checkSharedAccesses(context: RuleContext, packageMaps: Set<string>, rep
         if (firstSyncAfter(spawner, first.root.start.endIndex, new Set()) < second.root.start.startIndex) continue;
         for (const write of a.accesses) {
           if (write.kind !== 'write' || write.ordered) continue;
-          const other = b.accesses.find((x) => x.object === write.object && !x.ordered && !commonLock(write.locks, x.locks));
+          const other = b.accesses.find(
+            (x) => x.object === write.object && !x.ordered && !commonLock(write.locks, x.locks),
+          );
           if (other !== undefined) report(write, other, a.root, b.root.label);
         }
       }
@@ -842,7 +1076,8 @@ export const concurrentMapAccess: Rule = {
     name: 'concurrent-map-access',
     title: 'Map used by two goroutines without a lock',
     severity: 'error',
-    summary: 'A map is written in one goroutine and read, written or ranged in another with no common lock or synchronisation.',
+    summary:
+      'A map is written in one goroutine and read, written or ranged in another with no common lock or synchronisation.',
     explanation:
       'Go maps are not safe for concurrent use. When one goroutine writes a map while another reads, writes or ' +
       'iterates it, the runtime may detect it and stop the whole program with `fatal error: concurrent map writes`, ' +
@@ -856,8 +1091,7 @@ export const concurrentMapAccess: Rule = {
       'statement, or after `wg.Wait()` or a channel receive, are ordered and safe; a map filled before the ' +
       'goroutines start and only read by them, a map made by each goroutine, a map handed over through a channel ' +
       'and deleting from a map while ranging over it in one goroutine are all legal.',
-    fix:
-      'Guard every access with the same mutex, or use sync.Map for a key/value cache:\n\n```go\nvar mu sync.Mutex\ngo func() {\n\tmu.Lock()\n\tm[k] = v\n\tmu.Unlock()\n}()\nmu.Lock()\n_ = m[k]\nmu.Unlock()\n```',
+    fix: 'Guard every access with the same mutex, or use sync.Map for a key/value cache:\n\n```go\nvar mu sync.Mutex\ngo func() {\n\tmu.Lock()\n\tm[k] = v\n\tmu.Unlock()\n}()\nmu.Lock()\n_ = m[k]\nmu.Unlock()\n```',
     runtimeEffect: 'race',
   },
   check(context: RuleContext): void {
@@ -889,7 +1123,11 @@ export const concurrentMapAccess: Rule = {
           if (sendBefore(a.node)) locks.add('*');
           return { ...a, locks };
         };
-        const parentAccesses = accessesIn(fn, maps, (literal) => literalIds.has(literal.id) || FUNCTION_TYPES.has(literal.type)).map(withLocks);
+        const parentAccesses = accessesIn(
+          fn,
+          maps,
+          (literal) => literalIds.has(literal.id) || FUNCTION_TYPES.has(literal.type),
+        ).map(withLocks);
         const perGoroutine = goroutines.map((g) => {
           const shadowed = new Set<string>();
           const ownMaps = new Set<string>();
@@ -908,8 +1146,13 @@ export const concurrentMapAccess: Rule = {
               other.node.id === write.node.id
                 ? `map ${write.name} is written here by every goroutine started in the loop at line ${goLine}, with no lock: the runtime reports "${variant}"`
                 : `map ${write.name} is written here in the goroutine started at line ${goLine} and ${other.kind === 'range' ? 'ranged over' : other.kind === 'read' ? 'read' : 'written'} at line ${otherLine} in ${where} with no common lock or synchronisation: the runtime reports "${variant}"`,
-            related: other.node.id === write.node.id ? [] : [{ node: other.node, message: `${other.kind} of ${write.name} in ${where}` }],
-            fix: { description: `guard every access to ${write.name} with one sync.Mutex (or use sync.Map), or wait for the goroutine (wg.Wait, channel receive) before touching ${write.name}` },
+            related:
+              other.node.id === write.node.id
+                ? []
+                : [{ node: other.node, message: `${other.kind} of ${write.name} in ${where}` }],
+            fix: {
+              description: `guard every access to ${write.name} with one sync.Mutex (or use sync.Map), or wait for the goroutine (wg.Wait, channel receive) before touching ${write.name}`,
+            },
           });
         };
         for (const g of perGoroutine) {
@@ -924,7 +1167,13 @@ export const concurrentMapAccess: Rule = {
           // The spawning function between the go statement and the next synchronising operation.
           const until = firstSyncAfter(fn, g.start.endIndex, maps);
           for (const write of writes) {
-            const other = parentAccesses.find((a) => a.name === write.name && a.node.startIndex >= g.start.endIndex && a.node.startIndex < until && !commonLock(write.locks ?? new Set(), a.locks ?? new Set()));
+            const other = parentAccesses.find(
+              (a) =>
+                a.name === write.name &&
+                a.node.startIndex >= g.start.endIndex &&
+                a.node.startIndex < until &&
+                !commonLock(write.locks ?? new Set(), a.locks ?? new Set()),
+            );
             if (other !== undefined) report(write, other, 'the spawning function', goLine);
           }
           // Other goroutines started by the same function before the next synchronising operation.
@@ -933,8 +1182,11 @@ export const concurrentMapAccess: Rule = {
             const [a, b] = g.start.startIndex < h.start.startIndex ? [g, h] : [h, g];
             if (firstSyncAfter(fn, a.start.endIndex, maps) < b.start.startIndex) continue;
             for (const write of writes) {
-              const other = h.accesses.find((x) => x.name === write.name && !commonLock(write.locks ?? new Set(), x.locks ?? new Set()));
-              if (other !== undefined) report(write, other, `the goroutine started at line ${h.start.startPosition.row + 1}`, goLine);
+              const other = h.accesses.find(
+                (x) => x.name === write.name && !commonLock(write.locks ?? new Set(), x.locks ?? new Set()),
+              );
+              if (other !== undefined)
+                report(write, other, `the goroutine started at line ${h.start.startPosition.row + 1}`, goLine);
             }
           }
         }

@@ -98,10 +98,15 @@ export const copiedLock: Rule = {
       const alternatives = [...local.map((name) => `\\b${name}\\b`)];
       for (const [alias, path] of file.imports) {
         if (path === 'sync') alternatives.push(`\\b${alias}\\.(?:Mutex|RWMutex|WaitGroup|Once|Cond|Map|Pool)\\b`);
-        if (path === 'sync/atomic') alternatives.push(`\\b${alias}\\.(?:Int32|Int64|Uint32|Uint64|Uintptr|Bool|Pointer)\\b`);
+        if (path === 'sync/atomic')
+          alternatives.push(`\\b${alias}\\.(?:Int32|Int64|Uint32|Uint64|Uintptr|Bool|Pointer)\\b`);
       }
       const mentionsLock = alternatives.length === 0 ? null : new RegExp(alternatives.join('|'));
-      const functions = [...file.nodes('function_declaration'), ...file.nodes('method_declaration'), ...file.nodes('func_literal')];
+      const functions = [
+        ...file.nodes('function_declaration'),
+        ...file.nodes('method_declaration'),
+        ...file.nodes('func_literal'),
+      ];
       for (const fn of functions) {
         // Receivers and parameters by value.
         for (const field of ['receiver', 'parameters']) {
@@ -134,7 +139,11 @@ export const copiedLock: Rule = {
               fix: { description: 'use a pointer to the value instead of copying it' },
             });
           };
-          if (node.type === 'assignment_statement' || node.type === 'short_var_declaration' || node.type === 'var_spec') {
+          if (
+            node.type === 'assignment_statement' ||
+            node.type === 'short_var_declaration' ||
+            node.type === 'var_spec'
+          ) {
             const left = node.childForFieldName(node.type === 'var_spec' ? 'name' : 'left');
             const right = node.childForFieldName(node.type === 'var_spec' ? 'value' : 'right');
             if (right === null) return undefined;
@@ -145,23 +154,34 @@ export const copiedLock: Rule = {
             });
           } else if (node.type === 'return_statement') {
             const list = node.namedChild(0);
-            for (const value of list?.type === 'expression_list' ? list.namedChildren : [list]) if (value !== null) report(value, 'return');
+            for (const value of list?.type === 'expression_list' ? list.namedChildren : [list])
+              if (value !== null) report(value, 'return');
           } else if (node.type === 'call_expression') {
             const callee = node.childForFieldName('function')?.text ?? '';
-            if (callee === 'len' || callee === 'cap' || callee === 'new' || callee === 'unsafe.Sizeof') return undefined;
+            if (callee === 'len' || callee === 'cap' || callee === 'new' || callee === 'unsafe.Sizeof')
+              return undefined;
             for (const arg of callArguments(node)) report(arg, `call of ${callee}`);
           } else if (node.type === 'range_clause') {
             const left = node.childForFieldName('left');
             const value = left?.namedChildren[1];
             const right = node.childForFieldName('right');
-            if (value === null || value === undefined || value.text === '_' || right === null || unparen(right).type !== 'identifier') return undefined;
+            if (
+              value === null ||
+              value === undefined ||
+              value.text === '_' ||
+              right === null ||
+              unparen(right).type !== 'identifier'
+            )
+              return undefined;
             const element = elementType(types.get(unparen(right).text) ?? null);
             const lock = element === null ? null : pkg.lockTypeName(element, file);
             if (lock !== null && element !== null) {
               context.report(file, {
                 node: value,
                 message: `range variable ${value.text} copies each ${describe(element.text, lock)} element`,
-                fix: { description: `range over the index and take a pointer: for i := range ${right.text} { ${value.text} := &${right.text}[i] }` },
+                fix: {
+                  description: `range over the index and take a pointer: for i := range ${right.text} { ${value.text} := &${right.text}[i] }`,
+                },
               });
             }
           }

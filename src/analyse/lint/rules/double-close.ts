@@ -1,7 +1,15 @@
 // close(ch) twice on one path: a close that always runs before a second close of the same channel in the
 // same function, or a `defer close(ch)` plus an explicit close(ch). The second close panics.
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { callArguments, calleeName, dominates, enclosingFunction, isSimpleRef, reassignedBetween, statementOf } from '../ast.js';
+import {
+  callArguments,
+  calleeName,
+  dominates,
+  enclosingFunction,
+  isSimpleRef,
+  reassignedBetween,
+  statementOf,
+} from '../ast.js';
 import type { Rule, RuleContext } from '../types.js';
 
 interface Close {
@@ -50,7 +58,8 @@ export const doubleClose: Rule = {
           for (const first of closes) {
             if (first === second || first.channel.text !== second.channel.text) continue;
             if (!dominates(first.statement, second.statement)) continue;
-            if (reassignedBetween(fn, second.channel, first.statement.startIndex, second.statement.startIndex)) continue;
+            if (reassignedBetween(fn, second.channel, first.statement.startIndex, second.statement.startIndex))
+              continue;
             const line = first.statement.startPosition.row + 1;
             context.report(file, {
               node: second.call,
@@ -58,7 +67,11 @@ export const doubleClose: Rule = {
                 ? `close(${second.channel.text}) here, and the close deferred at line ${line} closes it again when the function returns: close of closed channel panics`
                 : `close(${second.channel.text}) again: it was already closed at line ${line} on this path, so this close panics (close of closed channel)`,
               related: [{ node: first.call, message: first.deferred ? 'deferred close' : 'first close' }],
-              fix: { description: first.deferred ? `remove this close(${second.channel.text}) and rely on the deferred one, or the other way round` : `remove the second close(${second.channel.text}); close a channel once, or guard it with sync.Once` },
+              fix: {
+                description: first.deferred
+                  ? `remove this close(${second.channel.text}) and rely on the deferred one, or the other way round`
+                  : `remove the second close(${second.channel.text}); close a channel once, or guard it with sync.Once`,
+              },
             });
             break;
           }

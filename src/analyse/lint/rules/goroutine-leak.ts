@@ -18,7 +18,8 @@ export const goroutineLeak: Rule = {
     name: 'goroutine-leak',
     title: 'Goroutine blocked forever on an unbuffered send',
     severity: 'warning',
-    summary: 'A goroutine sends on an unbuffered channel whose receiver can return first (timeout, cancellation), so the sender blocks forever.',
+    summary:
+      'A goroutine sends on an unbuffered channel whose receiver can return first (timeout, cancellation), so the sender blocks forever.',
     explanation:
       'A send on an unbuffered channel completes only when another goroutine receives. When the function that ' +
       'started the goroutine waits in a `select` that can also pick a timeout, `ctx.Done()` or another channel, ' +
@@ -35,7 +36,14 @@ export const goroutineLeak: Rule = {
         if (names.length !== 1 || values.length !== 1) continue;
         const nameNode = names[0];
         const value = values[0];
-        if (nameNode === null || nameNode === undefined || value === null || value === undefined || !unbufferedMake(value)) continue;
+        if (
+          nameNode === null ||
+          nameNode === undefined ||
+          value === null ||
+          value === undefined ||
+          !unbufferedMake(value)
+        )
+          continue;
         const name = nameNode.text;
         const scope = decl.parent?.parent;
         if (scope === null || scope === undefined) continue;
@@ -57,12 +65,24 @@ export const goroutineLeak: Rule = {
               senders.push(node);
               return false;
             }
-            if (node.type === 'unary_expression' && node.text.startsWith('<-') && node.childForFieldName('operand')?.text === name) {
+            if (
+              node.type === 'unary_expression' &&
+              node.text.startsWith('<-') &&
+              node.childForFieldName('operand')?.text === name
+            ) {
               // A receive inside a select case with at least one other case is the racy receiver.
               const communication = node.parent?.type === 'receive_statement' ? node.parent.parent : node.parent;
               const select = communication?.type === 'communication_case' ? communication.parent : null;
               // A select in a loop comes back to the receive after the other case.
-              if (select !== null && select !== undefined && select.type === 'select_statement' && !insideLoop(select, scope) && select.namedChildren.filter((c) => c !== null && (c.type === 'communication_case' || c.type === 'default_case')).length >= 2) {
+              if (
+                select !== null &&
+                select !== undefined &&
+                select.type === 'select_statement' &&
+                !insideLoop(select, scope) &&
+                select.namedChildren.filter(
+                  (c) => c !== null && (c.type === 'communication_case' || c.type === 'default_case'),
+                ).length >= 2
+              ) {
                 selectReceives++;
               } else {
                 otherUses++;
@@ -77,14 +97,21 @@ export const goroutineLeak: Rule = {
           },
           false,
         );
-        if (escapes || otherUses > 0 || selectReceives === 0 || senders.length !== 1 || goStatements.length !== 1) continue;
+        if (escapes || otherUses > 0 || selectReceives === 0 || senders.length !== 1 || goStatements.length !== 1)
+          continue;
         const sender = senders[0];
         const goStatement = goStatements[0];
         if (sender === undefined || goStatement === undefined) continue;
         // The one send runs once, inside the one goroutine literal.
         const literal = goStatement.namedChild(0)?.childForFieldName('function');
         if (literal === null || literal === undefined || literal.type !== 'func_literal') continue;
-        if (sender.startIndex < literal.startIndex || sender.endIndex > literal.endIndex || insideLoop(sender, literal) || insideLoop(goStatement, scope)) continue;
+        if (
+          sender.startIndex < literal.startIndex ||
+          sender.endIndex > literal.endIndex ||
+          insideLoop(sender, literal) ||
+          insideLoop(goStatement, scope)
+        )
+          continue;
         const makeCall = unparen(value);
         const closing = makeCall.childForFieldName('arguments');
         const args = callArguments(makeCall);
@@ -93,10 +120,11 @@ export const goroutineLeak: Rule = {
         context.report(file, {
           node: makeCall,
           message: `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on it at line ${sender.startPosition.row + 1}, but the receiving select can take another case and return, leaving the sender blocked forever`,
-          related: [
-            { node: sender, message: 'this send blocks forever when nobody receives' },
-          ],
-          fix: { description: `make(${channelType.text}, 1): a buffer of 1 lets the single send complete`, edits: [{ node: makeCall, newText: `make(${channelType.text}, 1)` }] },
+          related: [{ node: sender, message: 'this send blocks forever when nobody receives' }],
+          fix: {
+            description: `make(${channelType.text}, 1): a buffer of 1 lets the single send complete`,
+            edits: [{ node: makeCall, newText: `make(${channelType.text}, 1)` }],
+          },
         });
       }
     }

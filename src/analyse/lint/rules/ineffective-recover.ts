@@ -5,13 +5,22 @@ import { calleeName, enclosingFunction, walk } from '../ast.js';
 import type { Rule, RuleContext } from '../types.js';
 
 function isRecoverCall(node: Node): boolean {
-  return node.type === 'call_expression' && calleeName(node) === 'recover' && (node.childForFieldName('arguments')?.namedChildCount ?? 0) === 0;
+  return (
+    node.type === 'call_expression' &&
+    calleeName(node) === 'recover' &&
+    (node.childForFieldName('arguments')?.namedChildCount ?? 0) === 0
+  );
 }
 
 /** The func literal deferred by `defer func() {...}()`, if `literal` is one. */
 function isDeferredLiteral(literal: Node): boolean {
   const call = literal.parent;
-  return call !== null && call.type === 'call_expression' && call.childForFieldName('function')?.id === literal.id && call.parent?.type === 'defer_statement';
+  return (
+    call !== null &&
+    call.type === 'call_expression' &&
+    call.childForFieldName('function')?.id === literal.id &&
+    call.parent?.type === 'defer_statement'
+  );
 }
 
 function callsRecoverDirectly(body: Node): Node | null {
@@ -35,8 +44,7 @@ export const ineffectiveRecover: Rule = {
       '`defer recover()` defers recover itself (no deferred function calls it), and a helper such as `handlePanic()` ' +
       'called from inside `defer func() { ... }()` is one call too deep. In both cases the panic is not stopped and ' +
       'the program crashes as if there were no recover at all.',
-    fix:
-      'Call recover directly in the deferred function, or defer the helper itself:\n\n```go\ndefer func() {\n\tif r := recover(); r != nil {\n\t\tlog.Print(r)\n\t}\n}()\n// or\ndefer handlePanic()\n```',
+    fix: 'Call recover directly in the deferred function, or defer the helper itself:\n\n```go\ndefer func() {\n\tif r := recover(); r != nil {\n\t\tlog.Print(r)\n\t}\n}()\n// or\ndefer handlePanic()\n```',
     runtimeEffect: 'crash',
   },
   check(context: RuleContext): void {
@@ -58,8 +66,12 @@ export const ineffectiveRecover: Rule = {
         if (call !== null && isRecoverCall(call)) {
           context.report(file, {
             node: statement,
-            message: 'defer recover() does not stop a panic: recover must be called by the deferred function, not deferred itself',
-            fix: { description: 'defer a function that calls recover: defer func() { if r := recover(); r != nil { /* handle */ } }()' },
+            message:
+              'defer recover() does not stop a panic: recover must be called by the deferred function, not deferred itself',
+            fix: {
+              description:
+                'defer a function that calls recover: defer func() { if r := recover(); r != nil { /* handle */ } }()',
+            },
           });
         }
       }
@@ -86,7 +98,18 @@ export const ineffectiveRecover: Rule = {
         const name = calleeName(call);
         const target = name === null ? undefined : recoveringFunctions.get(name);
         if (name === null || target === undefined) continue;
-        const targetFile = pkg.files.find((other) => other.root.startIndex <= target.startIndex && other.nodes('function_declaration').some((decl) => decl.childForFieldName('name')?.text === name && decl.startIndex <= target.startIndex && decl.endIndex >= target.endIndex));
+        const targetFile = pkg.files.find(
+          (other) =>
+            other.root.startIndex <= target.startIndex &&
+            other
+              .nodes('function_declaration')
+              .some(
+                (decl) =>
+                  decl.childForFieldName('name')?.text === name &&
+                  decl.startIndex <= target.startIndex &&
+                  decl.endIndex >= target.endIndex,
+              ),
+        );
         context.report(file, {
           node: call,
           message: `${name}() calls recover() but is called by the deferred function, not deferred itself, so recover returns nil and the panic continues`,

@@ -6,7 +6,9 @@ import { walk } from '../ast.js';
 import type { Rule, RuleContext } from '../types.js';
 
 function loopVariables(loop: Node): Node[] {
-  const clause = loop.namedChildren.find((child) => child !== null && (child.type === 'for_clause' || child.type === 'range_clause'));
+  const clause = loop.namedChildren.find(
+    (child) => child !== null && (child.type === 'for_clause' || child.type === 'range_clause'),
+  );
   if (clause === undefined || clause === null) return [];
   if (clause.type === 'for_clause') {
     const init = clause.childForFieldName('initializer');
@@ -23,7 +25,8 @@ export const loopVarCapture: Rule = {
     name: 'loop-var-capture',
     title: 'Loop variable shared with goroutines (Go < 1.22)',
     severity: 'error',
-    summary: 'A goroutine started in a loop uses the loop variable, which before Go 1.22 is one variable for all iterations.',
+    summary:
+      'A goroutine started in a loop uses the loop variable, which before Go 1.22 is one variable for all iterations.',
     explanation:
       'Until Go 1.22 the variables declared by a `for` statement are created once and updated on every iteration. A ' +
       'function literal started with `go` inside the loop captures that single variable, so it reads it while the loop ' +
@@ -39,7 +42,14 @@ export const loopVarCapture: Rule = {
         const literal = goStatement.namedChild(0)?.childForFieldName('function');
         if (literal === null || literal === undefined || literal.type !== 'func_literal') continue;
         // Every loop around the go statement in the same function.
-        for (let loop = goStatement.parent; loop !== null && loop.type !== 'func_literal' && loop.type !== 'function_declaration' && loop.type !== 'method_declaration'; loop = loop.parent) {
+        for (
+          let loop = goStatement.parent;
+          loop !== null &&
+          loop.type !== 'func_literal' &&
+          loop.type !== 'function_declaration' &&
+          loop.type !== 'method_declaration';
+          loop = loop.parent
+        ) {
           if (loop.type !== 'for_statement') continue;
           const body = loop.childForFieldName('body');
           if (body === null) continue;
@@ -51,9 +61,22 @@ export const loopVarCapture: Rule = {
               body,
               (node) => {
                 if (shadowed) return false;
-                if ((node.type === 'short_var_declaration' || node.type === 'var_spec' || node.type === 'parameter_declaration' || node.type === 'range_clause') && node.startIndex < literal.endIndex) {
-                  const names = node.type === 'var_spec' || node.type === 'parameter_declaration' ? node.childrenForFieldName('name') : (node.childForFieldName('left')?.namedChildren ?? []);
-                  if (names.some((n) => n !== null && n.text === name) && (node.startIndex < goStatement.startIndex || node.startIndex > literal.startIndex)) shadowed = true;
+                if (
+                  (node.type === 'short_var_declaration' ||
+                    node.type === 'var_spec' ||
+                    node.type === 'parameter_declaration' ||
+                    node.type === 'range_clause') &&
+                  node.startIndex < literal.endIndex
+                ) {
+                  const names =
+                    node.type === 'var_spec' || node.type === 'parameter_declaration'
+                      ? node.childrenForFieldName('name')
+                      : (node.childForFieldName('left')?.namedChildren ?? []);
+                  if (
+                    names.some((n) => n !== null && n.text === name) &&
+                    (node.startIndex < goStatement.startIndex || node.startIndex > literal.startIndex)
+                  )
+                    shadowed = true;
                 }
                 return undefined;
               },
@@ -76,7 +99,9 @@ export const loopVarCapture: Rule = {
               node: useNode,
               message: `${name} is the loop's single variable (go.mod is before go 1.22): the goroutine started at line ${goStatement.startPosition.row + 1} reads it while the loop at line ${loop.startPosition.row + 1} writes the next value`,
               related: [{ node: variable, message: `${name} declared once for the whole loop` }],
-              fix: { description: `copy it per iteration (${name} := ${name} before the go statement) or pass it as an argument` },
+              fix: {
+                description: `copy it per iteration (${name} := ${name} before the go statement) or pass it as an argument`,
+              },
             });
           }
         }

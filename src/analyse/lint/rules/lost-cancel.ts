@@ -4,7 +4,14 @@
 import type { Node } from '../../../parse/gosource/treesitter.js';
 import type { Rule, RuleContext } from '../types.js';
 
-const CONSTRUCTORS = new Set(['WithCancel', 'WithTimeout', 'WithDeadline', 'WithCancelCause', 'WithTimeoutCause', 'WithDeadlineCause']);
+const CONSTRUCTORS = new Set([
+  'WithCancel',
+  'WithTimeout',
+  'WithDeadline',
+  'WithCancelCause',
+  'WithTimeoutCause',
+  'WithDeadlineCause',
+]);
 
 export const lostCancel: Rule = {
   meta: {
@@ -13,7 +20,7 @@ export const lostCancel: Rule = {
     severity: 'warning',
     summary: 'The cancel function of context.WithCancel/WithTimeout/WithDeadline is discarded.',
     explanation:
-      'context.WithCancel, WithTimeout and WithDeadline return a cancel function that releases the context\'s ' +
+      "context.WithCancel, WithTimeout and WithDeadline return a cancel function that releases the context's " +
       'resources (its entry in the parent and, for timeouts, a timer). When it is assigned to `_`, ' +
       'those resources live until the parent context ends, which for `context.Background()` is never.',
     fix: 'Call cancel when the work is done, usually with defer:\n\n```go\nctx, cancel := context.WithTimeout(ctx, time.Second)\ndefer cancel()\n```',
@@ -28,13 +35,24 @@ export const lostCancel: Rule = {
           const left = decl.childForFieldName(type === 'var_spec' ? 'name' : 'left');
           const right = decl.childForFieldName(type === 'var_spec' ? 'value' : 'right');
           const call = right?.namedChildren[0];
-          if (left === null || right === null || call === null || call === undefined || right.namedChildren.length !== 1 || call.type !== 'call_expression') continue;
+          if (
+            left === null ||
+            right === null ||
+            call === null ||
+            call === undefined ||
+            right.namedChildren.length !== 1 ||
+            call.type !== 'call_expression'
+          )
+            continue;
           const callee = call.childForFieldName('function');
           if (callee === null || callee.type !== 'selector_expression') continue;
           const pkgName = callee.childForFieldName('operand')?.text ?? '';
           const fnName = callee.childForFieldName('field')?.text ?? '';
           if (!contextAliases.includes(pkgName) || !CONSTRUCTORS.has(fnName)) continue;
-          const names = type === 'var_spec' ? decl.childrenForFieldName('name').filter((n): n is Node => n !== null) : left.namedChildren.filter((n): n is Node => n !== null);
+          const names =
+            type === 'var_spec'
+              ? decl.childrenForFieldName('name').filter((n): n is Node => n !== null)
+              : left.namedChildren.filter((n): n is Node => n !== null);
           const cancel = names[1];
           if (cancel === undefined) continue;
           if (cancel.text === '_') {

@@ -20,7 +20,14 @@ function atomicTarget(call: Node, file: FileFacts): Node | null {
   if (fn === null || fn.type !== 'selector_expression') return null;
   const pkg = fn.childForFieldName('operand');
   const name = fn.childForFieldName('field')?.text;
-  if (pkg === null || pkg.type !== 'identifier' || file.imports.get(pkg.text) !== 'sync/atomic' || name === undefined || !ATOMIC_FUNCTION.test(name)) return null;
+  if (
+    pkg === null ||
+    pkg.type !== 'identifier' ||
+    file.imports.get(pkg.text) !== 'sync/atomic' ||
+    name === undefined ||
+    !ATOMIC_FUNCTION.test(name)
+  )
+    return null;
   const first = callArguments(call)[0];
   if (first === undefined) return null;
   const pointer = unparen(first);
@@ -38,9 +45,13 @@ function isWrite(node: Node): boolean {
   if (parent.type === 'inc_statement' || parent.type === 'dec_statement') return true;
   if (parent.type === 'expression_list') {
     const statement = parent.parent;
-    return statement !== null && (statement.type === 'assignment_statement' || statement.type === 'short_var_declaration') && statement.childForFieldName('left')?.id === parent.id;
+    return (
+      statement !== null &&
+      (statement.type === 'assignment_statement' || statement.type === 'short_var_declaration') &&
+      statement.childForFieldName('left')?.id === parent.id
+    );
   }
-  return (parent.type === 'assignment_statement') && parent.childForFieldName('left')?.id === node.id;
+  return parent.type === 'assignment_statement' && parent.childForFieldName('left')?.id === node.id;
 }
 
 /** The go statement whose func literal holds `node` (directly, within `stop`), or null. */
@@ -67,10 +78,12 @@ function synchronisesBetween(fn: Node, from: number, to: number): boolean {
       if (node.type === 'go_statement') return false;
       if (node.type === 'call_expression') {
         const m = methodCall(node);
-        if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock' || m.method === 'Do')) found = true;
+        if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock' || m.method === 'Do'))
+          found = true;
       }
       if (node.type === 'unary_expression' && node.text.startsWith('<-')) found = true;
-      if (node.type === 'select_statement' || node.type === 'send_statement' || node.type === 'receive_statement') found = true;
+      if (node.type === 'select_statement' || node.type === 'send_statement' || node.type === 'receive_statement')
+        found = true;
       if (node.type === 'range_clause') found = true;
       return undefined;
     },
@@ -88,7 +101,8 @@ function declaresDirectly(fn: Node, name: string): boolean {
       if (node.childrenForFieldName('name').some((n) => n !== null && n.text === name)) found = true;
     } else if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
       const left = node.childForFieldName('left');
-      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name))) found = true;
+      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name)))
+        found = true;
     }
     return undefined;
   });
@@ -118,7 +132,8 @@ export const mixedAtomicAccess: Rule = {
     name: 'mixed-atomic-access',
     title: 'Atomic and plain access to the same variable',
     severity: 'error',
-    summary: 'A variable or field is updated with sync/atomic functions and also read or written plainly while those atomic updates can run.',
+    summary:
+      'A variable or field is updated with sync/atomic functions and also read or written plainly while those atomic updates can run.',
     explanation:
       'The sync/atomic functions only synchronise with other atomic accesses. A plain read `x` or write `x = 0` / ' +
       '`x++` of a variable that other goroutines update with `atomic.AddInt64(&x, 1)` is a data race: the race ' +
@@ -145,7 +160,11 @@ export const mixedAtomicAccess: Rule = {
         const target = atomicTarget(call, file);
         if (target === null) continue;
         atomicTargets.add(target.id);
-        atomics.push({ file, node: target, write: !/^Load/.test(call.childForFieldName('function')?.childForFieldName('field')?.text ?? '') });
+        atomics.push({
+          file,
+          node: target,
+          write: !/^Load/.test(call.childForFieldName('function')?.childForFieldName('field')?.text ?? ''),
+        });
       }
     }
     if (atomics.length === 0) return;
@@ -157,7 +176,9 @@ export const mixedAtomicAccess: Rule = {
         node: plain.node,
         message: `plain ${plain.write ? 'write to' : 'read of'} ${plain.node.text}, which is updated atomically at line ${atomic.node.startPosition.row + 1}${atomic.file.path === plain.file.path ? '' : ` of ${atomic.file.path.slice(atomic.file.path.lastIndexOf('/') + 1)}`}; ${why}, so this access races with the atomic one`,
         related: [{ node: atomic.node, message: 'atomic access', file: atomic.file }],
-        fix: { description: `use atomic.Load/Store for every access to ${plain.node.text}, or make it an atomic.Int64 (or similar) so plain access cannot compile` },
+        fix: {
+          description: `use atomic.Load/Store for every access to ${plain.node.text}, or make it an atomic.Int64 (or similar) so plain access cannot compile`,
+        },
       });
     };
 
@@ -174,23 +195,66 @@ export const mixedAtomicAccess: Rule = {
       walk(
         home,
         (node) => {
-          if (node.text !== text || (node.type !== 'identifier' && node.type !== 'selector_expression')) return undefined;
+          if (node.text !== text || (node.type !== 'identifier' && node.type !== 'selector_expression'))
+            return undefined;
           if (atomicTargets.has(node.id)) return false;
           const parent = node.parent;
           // &x handed on, x.f (a different path), a field name in a literal key: not a plain access of x.
-          if (parent !== null && ((parent.type === 'unary_expression' && parent.text.startsWith('&')) || (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === node.id) || parent.type === 'keyed_element' || parent.type === 'literal_element')) return false;
-          if (node.type === 'identifier' && parent !== null && (parent.type === 'parameter_declaration' || parent.type === 'var_spec' || parent.type === 'short_var_declaration')) return false;
+          if (
+            parent !== null &&
+            ((parent.type === 'unary_expression' && parent.text.startsWith('&')) ||
+              (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === node.id) ||
+              parent.type === 'keyed_element' ||
+              parent.type === 'literal_element')
+          )
+            return false;
+          if (
+            node.type === 'identifier' &&
+            parent !== null &&
+            (parent.type === 'parameter_declaration' ||
+              parent.type === 'var_spec' ||
+              parent.type === 'short_var_declaration')
+          )
+            return false;
           if (declaringFunction(node, root)?.id !== owner?.id) return false;
           const plain: Access = { file, node, write: isWrite(node) };
           const atomicGo = goLiteralOf(atomic.node, home);
           const plainGo = goLiteralOf(node, home);
           if (atomicGo !== null && plainGo !== null) {
-            if (atomicGo.go.id !== plainGo.go.id) report(plain, atomic, `the goroutines started at lines ${atomicGo.go.startPosition.row + 1} and ${plainGo.go.startPosition.row + 1} run at the same time`);
-            else if (insideLoop(atomicGo.go, home)) report(plain, atomic, `the go statement at line ${atomicGo.go.startPosition.row + 1} runs in a loop, so several goroutines do both at once`);
-          } else if (atomicGo !== null && plainGo === null && node.startIndex > atomicGo.go.endIndex && !synchronisesBetween(home, atomicGo.go.endIndex, node.startIndex)) {
-            report(plain, atomic, `the goroutine started at line ${atomicGo.go.startPosition.row + 1} may still be running here (nothing waits for it in between)`);
-          } else if (atomicGo === null && plainGo !== null && atomic.node.startIndex > plainGo.go.endIndex && !synchronisesBetween(home, plainGo.go.endIndex, atomic.node.startIndex)) {
-            report(plain, atomic, `the goroutine started at line ${plainGo.go.startPosition.row + 1} may still be running when the atomic update runs`);
+            if (atomicGo.go.id !== plainGo.go.id)
+              report(
+                plain,
+                atomic,
+                `the goroutines started at lines ${atomicGo.go.startPosition.row + 1} and ${plainGo.go.startPosition.row + 1} run at the same time`,
+              );
+            else if (insideLoop(atomicGo.go, home))
+              report(
+                plain,
+                atomic,
+                `the go statement at line ${atomicGo.go.startPosition.row + 1} runs in a loop, so several goroutines do both at once`,
+              );
+          } else if (
+            atomicGo !== null &&
+            plainGo === null &&
+            node.startIndex > atomicGo.go.endIndex &&
+            !synchronisesBetween(home, atomicGo.go.endIndex, node.startIndex)
+          ) {
+            report(
+              plain,
+              atomic,
+              `the goroutine started at line ${atomicGo.go.startPosition.row + 1} may still be running here (nothing waits for it in between)`,
+            );
+          } else if (
+            atomicGo === null &&
+            plainGo !== null &&
+            atomic.node.startIndex > plainGo.go.endIndex &&
+            !synchronisesBetween(home, plainGo.go.endIndex, atomic.node.startIndex)
+          ) {
+            report(
+              plain,
+              atomic,
+              `the goroutine started at line ${plainGo.go.startPosition.row + 1} may still be running when the atomic update runs`,
+            );
           }
           return undefined;
         },

@@ -6,19 +6,37 @@ import { identifierEscapes } from './nil-map-write.js';
 import type { FileFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 
-function usesOf(scope: Node, name: string, after: number): { node: Node; kind: 'close' | 'send' | 'receive' | 'range' }[] {
+function usesOf(
+  scope: Node,
+  name: string,
+  after: number,
+): { node: Node; kind: 'close' | 'send' | 'receive' | 'range' }[] {
   const out: { node: Node; kind: 'close' | 'send' | 'receive' | 'range' }[] = [];
-  const isName = (node: Node | null): boolean => node !== null && unparen(node).type === 'identifier' && unparen(node).text === name;
+  const isName = (node: Node | null): boolean =>
+    node !== null && unparen(node).type === 'identifier' && unparen(node).text === name;
   walk(
     scope,
     (node) => {
       if (node.startIndex < after) return undefined;
       // A nil channel in a select is the idiom for disabling a case.
       if (node.type === 'select_statement') return false;
-      if (node.type === 'call_expression' && calleeName(node) === 'close' && callArguments(node).length === 1 && isName(callArguments(node)[0] ?? null)) out.push({ node, kind: 'close' });
-      else if (node.type === 'send_statement' && isName(node.childForFieldName('channel'))) out.push({ node, kind: 'send' });
-      else if (node.type === 'unary_expression' && node.text.startsWith('<-') && isName(node.childForFieldName('operand'))) out.push({ node, kind: 'receive' });
-      else if (node.type === 'range_clause' && isName(node.childForFieldName('right'))) out.push({ node, kind: 'range' });
+      if (
+        node.type === 'call_expression' &&
+        calleeName(node) === 'close' &&
+        callArguments(node).length === 1 &&
+        isName(callArguments(node)[0] ?? null)
+      )
+        out.push({ node, kind: 'close' });
+      else if (node.type === 'send_statement' && isName(node.childForFieldName('channel')))
+        out.push({ node, kind: 'send' });
+      else if (
+        node.type === 'unary_expression' &&
+        node.text.startsWith('<-') &&
+        isName(node.childForFieldName('operand'))
+      )
+        out.push({ node, kind: 'receive' });
+      else if (node.type === 'range_clause' && isName(node.childForFieldName('right')))
+        out.push({ node, kind: 'range' });
       return undefined;
     },
     false,
@@ -33,7 +51,13 @@ const MESSAGE = {
   range: 'range over a nil channel blocks forever',
 };
 
-function check(context: RuleContext, file: FileFacts, spec: Node, name: Node, scopes: { file: FileFacts; scope: Node }[]): void {
+function check(
+  context: RuleContext,
+  file: FileFacts,
+  spec: Node,
+  name: Node,
+  scopes: { file: FileFacts; scope: Node }[],
+): void {
   for (const { file: useFile, scope } of scopes) {
     for (const use of usesOf(scope, name.text, useFile === file ? spec.endIndex : 0)) {
       context.report(useFile, {
@@ -76,7 +100,15 @@ export const nilChannel: Rule = {
             if (pkg.files.some((other) => identifierEscapes(other, other.root, name.text, spec))) continue;
             // Only files that mention the name need a walk.
 
-            check(context, file, spec, name, pkg.files.filter((other) => other.source.includes(name.text)).map((other) => ({ file: other, scope: other.root })));
+            check(
+              context,
+              file,
+              spec,
+              name,
+              pkg.files
+                .filter((other) => other.source.includes(name.text))
+                .map((other) => ({ file: other, scope: other.root })),
+            );
           }
         }
       }

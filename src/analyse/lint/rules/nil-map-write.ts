@@ -5,7 +5,13 @@ import { assignedTargets, enclosingFunction, unparen } from '../ast.js';
 import type { FileFacts, PackageFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 
-const ASSIGNING = new Set(['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement', 'receive_statement']);
+const ASSIGNING = new Set([
+  'assignment_statement',
+  'short_var_declaration',
+  'inc_statement',
+  'dec_statement',
+  'receive_statement',
+]);
 
 /** Index writes `x[k] = v`, `x[k] += v`, `x[k]++` within [scope.start, scope.end) whose map operand satisfies `matches`. */
 function indexWrites(file: FileFacts, scope: Node, matches: (operand: Node) => boolean, out: Node[]): void {
@@ -34,7 +40,8 @@ export function identifierEscapes(file: FileFacts, scope: Node, name: string, de
   for (const type of ASSIGNING) {
     for (const node of file.nodes(type)) {
       if (!within(node)) continue;
-      for (const target of assignedTargets(node)) if (unparen(target).type === 'identifier' && unparen(target).text === name) return true;
+      for (const target of assignedTargets(node))
+        if (unparen(target).type === 'identifier' && unparen(target).text === name) return true;
     }
   }
   for (const node of file.nodes('range_clause')) {
@@ -69,7 +76,13 @@ function checkVariables(context: RuleContext, pkg: PackageFacts, file: FileFacts
     const names = spec.childrenForFieldName('name').filter((n): n is Node => n !== null);
     const declaration = spec.parent;
     // The mechanical fix rewrites the whole declaration, so only a lone `var m map[K]V`.
-    const fixable = declaration !== null && declaration.type === 'var_declaration' && declaration.namedChildren.length === 1 && names.length === 1 ? declaration : null;
+    const fixable =
+      declaration !== null &&
+      declaration.type === 'var_declaration' &&
+      declaration.namedChildren.length === 1 &&
+      names.length === 1
+        ? declaration
+        : null;
     const fn = enclosingFunction(spec);
     for (const nameNode of names) {
       const name = nameNode.text;
@@ -84,13 +97,30 @@ function checkVariables(context: RuleContext, pkg: PackageFacts, file: FileFacts
         for (const other of pkg.files) {
           const found: Node[] = [];
           indexWrites(other, other.root, (operand) => operand.type === 'identifier' && operand.text === name, found);
-          for (const write of found) reportWrite(context, other, write, `package-level map ${name}`, nameNode, file, fixable === null ? undefined : { declaration: fixable, name, typeText, packageLevel: true });
+          for (const write of found)
+            reportWrite(
+              context,
+              other,
+              write,
+              `package-level map ${name}`,
+              nameNode,
+              file,
+              fixable === null ? undefined : { declaration: fixable, name, typeText, packageLevel: true },
+            );
         }
         continue;
       }
       for (const write of writes) {
         if (write.startIndex < spec.endIndex) continue;
-        reportWrite(context, file, write, `map ${name}`, nameNode, file, fixable === null ? undefined : { declaration: fixable, name, typeText, packageLevel: false });
+        reportWrite(
+          context,
+          file,
+          write,
+          `map ${name}`,
+          nameNode,
+          file,
+          fixable === null ? undefined : { declaration: fixable, name, typeText, packageLevel: false },
+        );
       }
     }
   }
@@ -103,9 +133,22 @@ interface VarFix {
   packageLevel: boolean;
 }
 
-function reportWrite(context: RuleContext, file: FileFacts, write: Node, what: string, declaredAt: Node, declFile: FileFacts, varFix: VarFix | undefined): void {
+function reportWrite(
+  context: RuleContext,
+  file: FileFacts,
+  write: Node,
+  what: string,
+  declaredAt: Node,
+  declFile: FileFacts,
+  varFix: VarFix | undefined,
+): void {
   const line = declaredAt.startPosition.row + 1;
-  const newText = varFix === undefined ? '' : varFix.packageLevel ? `var ${varFix.name} = make(${varFix.typeText})` : `${varFix.name} := make(${varFix.typeText})`;
+  const newText =
+    varFix === undefined
+      ? ''
+      : varFix.packageLevel
+        ? `var ${varFix.name} = make(${varFix.typeText})`
+        : `${varFix.name} := make(${varFix.typeText})`;
   context.report(file, {
     node: write,
     message: `assignment to entry in nil map: ${what} is declared at line ${line} without make and never assigned, so this write panics`,
@@ -113,7 +156,10 @@ function reportWrite(context: RuleContext, file: FileFacts, write: Node, what: s
     fix:
       varFix !== undefined && declFile === file
         ? { description: `initialise it: ${newText}`, edits: [{ node: varFix.declaration, newText }] }
-        : { description: 'initialise the map with make (or a map literal) before writing to it, e.g. in the constructor' },
+        : {
+            description:
+              'initialise the map with make (or a map literal) before writing to it, e.g. in the constructor',
+          },
   });
 }
 
@@ -122,7 +168,8 @@ function checkFields(context: RuleContext, pkg: PackageFacts): void {
   const declaredCount = new Map<string, number>();
   for (const file of pkg.files) {
     for (const decl of file.nodes('field_declaration')) {
-      for (const name of decl.childrenForFieldName('name')) if (name !== null) declaredCount.set(name.text, (declaredCount.get(name.text) ?? 0) + 1);
+      for (const name of decl.childrenForFieldName('name'))
+        if (name !== null) declaredCount.set(name.text, (declaredCount.get(name.text) ?? 0) + 1);
     }
   }
   const candidates = new Map<string, { struct: string; node: Node; file: FileFacts }>();
@@ -152,20 +199,29 @@ function checkFields(context: RuleContext, pkg: PackageFacts): void {
     for (const unary of file.nodes('unary_expression')) {
       if (!unary.text.startsWith('&')) continue;
       const operand = unary.childForFieldName('operand');
-      if (operand !== null && unparen(operand).type === 'selector_expression') candidates.delete(unparen(operand).childForFieldName('field')?.text ?? '');
+      if (operand !== null && unparen(operand).type === 'selector_expression')
+        candidates.delete(unparen(operand).childForFieldName('field')?.text ?? '');
     }
     for (const literal of file.nodes('composite_literal')) {
       const type = literal.childForFieldName('type')?.text;
       const body = literal.childForFieldName('body');
       if (type === undefined || body === null) continue;
-      const unkeyed = body.namedChildren.some((child) => child !== null && child.type !== 'keyed_element' && child.type !== 'comment');
+      const unkeyed = body.namedChildren.some(
+        (child) => child !== null && child.type !== 'keyed_element' && child.type !== 'comment',
+      );
       if (!unkeyed) continue;
       for (const [name, candidate] of candidates) if (candidate.struct === type) candidates.delete(name);
     }
   }
   for (const file of pkg.files) {
     const writes: Node[] = [];
-    indexWrites(file, file.root, (operand) => operand.type === 'selector_expression' && candidates.has(operand.childForFieldName('field')?.text ?? ''), writes);
+    indexWrites(
+      file,
+      file.root,
+      (operand) =>
+        operand.type === 'selector_expression' && candidates.has(operand.childForFieldName('field')?.text ?? ''),
+      writes,
+    );
     for (const write of writes) {
       const operand = write.childForFieldName('operand');
       const name = operand === null ? '' : (unparen(operand).childForFieldName('field')?.text ?? '');

@@ -19,7 +19,9 @@ function isOnce(receiver: Node, file: FileFacts, pkg: PackageFacts): boolean {
     return fields.length > 0 && fields.every((f) => once(f.type));
   }
   if (receiver.type === 'identifier') {
-    const specs = [...file.nodes('var_spec'), ...file.nodes('parameter_declaration')].filter((spec) => spec.childrenForFieldName('name').some((n) => n !== null && n.text === receiver.text));
+    const specs = [...file.nodes('var_spec'), ...file.nodes('parameter_declaration')].filter((spec) =>
+      spec.childrenForFieldName('name').some((n) => n !== null && n.text === receiver.text),
+    );
     return specs.length > 0 && specs.every((spec) => once(spec.childForFieldName('type')));
   }
   return false;
@@ -32,7 +34,7 @@ export const onceRecursion: Rule = {
     severity: 'error',
     summary: 'The function passed to once.Do calls once.Do on the same Once, which deadlocks.',
     explanation:
-      '`once.Do(f)` holds the Once\'s internal mutex while f runs, and every other call to `once.Do` waits until f has ' +
+      "`once.Do(f)` holds the Once's internal mutex while f runs, and every other call to `once.Do` waits until f has " +
       'returned. When f itself calls `once.Do` on the same Once, that inner call waits for f, which waits for the ' +
       'inner call: the goroutine blocks forever (the sync documentation warns about exactly this).',
     fix: 'Do not re-enter the Once; move the shared work into a plain function that both paths call:\n\n```go\nfunc (c *Client) init() { c.conn = dial() }\nfunc (c *Client) Conn() *Conn { c.once.Do(c.init); return c.conn }\n```',
@@ -44,7 +46,8 @@ export const onceRecursion: Rule = {
       for (const call of file.nodes('call_expression')) {
         const outer = methodCall(call);
         const literal = callArguments(call)[0];
-        if (outer === null || outer.method !== 'Do' || literal === undefined || literal.type !== 'func_literal') continue;
+        if (outer === null || outer.method !== 'Do' || literal === undefined || literal.type !== 'func_literal')
+          continue;
         const body = literal.childForFieldName('body');
         if (body === null) continue;
         let inner: Node | null = null;

@@ -27,7 +27,7 @@ function deferredRecover(statement: Node, recovering: Map<string, Node>): Node |
     return found;
   }
   const name = calleeName(call);
-  return name === null ? null : (recovering.get(name) !== undefined ? call : null);
+  return name === null ? null : recovering.get(name) !== undefined ? call : null;
 }
 
 /** Map writes `m[k] = v`, `m[k] op= v`, `m[k]++` and `delete(m, k)` on a plain identifier, outside nested literals. */
@@ -64,7 +64,8 @@ function isMapValue(value: Node | null | undefined): boolean {
   if (value === null || value === undefined) return false;
   const inner = unparen(value);
   if (inner.type === 'composite_literal') return inner.childForFieldName('type')?.type === 'map_type';
-  if (inner.type === 'call_expression' && calleeName(inner) === 'make') return callArguments(inner)[0]?.type === 'map_type';
+  if (inner.type === 'call_expression' && calleeName(inner) === 'make')
+    return callArguments(inner)[0]?.type === 'map_type';
   return false;
 }
 
@@ -84,16 +85,23 @@ function declarationIn(scope: Node, name: string, before: number): Declaration |
       const names = left === null ? [] : left.type === 'expression_list' ? left.namedChildren : [left];
       const values = right === null ? [] : right.type === 'expression_list' ? right.namedChildren : [right];
       names.forEach((n, i) => {
-        if (n !== null && n.text === name) found = { node, isMap: names.length === values.length && isMapValue(values[i]) };
+        if (n !== null && n.text === name)
+          found = { node, isMap: names.length === values.length && isMapValue(values[i]) };
       });
     } else if (node.type === 'var_spec' || node.type === 'parameter_declaration') {
       for (const n of node.childrenForFieldName('name')) {
         if (n === null || n.text !== name) continue;
-        found = { node, isMap: node.childForFieldName('type')?.type === 'map_type' || isMapValue(node.childForFieldName('value')?.namedChild(0)) };
+        found = {
+          node,
+          isMap:
+            node.childForFieldName('type')?.type === 'map_type' ||
+            isMapValue(node.childForFieldName('value')?.namedChild(0)),
+        };
       }
     } else if (node.type === 'range_clause') {
       const left = node.childForFieldName('left');
-      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name))) found = { node, isMap: false };
+      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name)))
+        found = { node, isMap: false };
     }
     return undefined;
   });
@@ -116,7 +124,10 @@ function sharedMapDeclaration(name: string, at: Node, literal: Node, files: File
       if (enclosingFunction(spec) !== null) continue;
       for (const n of spec.childrenForFieldName('name')) {
         if (n === null || n.text !== name) continue;
-        return spec.childForFieldName('type')?.type === 'map_type' || isMapValue(spec.childForFieldName('value')?.namedChild(0)) ? spec : null;
+        return spec.childForFieldName('type')?.type === 'map_type' ||
+          isMapValue(spec.childForFieldName('value')?.namedChild(0))
+          ? spec
+          : null;
       }
     }
   }
@@ -145,7 +156,12 @@ function maySynchronise(body: Node): boolean {
         const field = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
         if (field === 'Lock' || field === 'RLock' || field === 'TryLock' || field === 'Do') found = true;
       }
-      if (node.type === 'send_statement' || node.type === 'select_statement' || (node.type === 'unary_expression' && node.text.startsWith('<-'))) found = true;
+      if (
+        node.type === 'send_statement' ||
+        node.type === 'select_statement' ||
+        (node.type === 'unary_expression' && node.text.startsWith('<-'))
+      )
+        found = true;
       return undefined;
     },
     false,
@@ -165,7 +181,8 @@ export const recoverCannotCatch: Rule = {
     name: 'recover-cannot-catch',
     title: 'recover() guarding a fatal error',
     severity: 'warning',
-    summary: 'A deferred recover() guards a goroutine that writes a map other goroutines write; concurrent map writes are fatal and cannot be recovered.',
+    summary:
+      'A deferred recover() guards a goroutine that writes a map other goroutines write; concurrent map writes are fatal and cannot be recovered.',
     explanation:
       'Some runtime failures are not panics but fatal errors: `fatal error: concurrent map writes`, ' +
       '`fatal error: sync: unlock of unlocked mutex`, `fatal error: all goroutines are asleep - deadlock!`. The runtime ' +
@@ -214,14 +231,26 @@ export const recoverCannotCatch: Rule = {
           // Another goroutine writes the same map: this go statement runs in a loop (and the map is not made
           // afresh in each iteration), or a second go statement in the same spawning function writes it.
           const loop = spawner === null ? null : innermostLoop(goStatement, spawner);
-          let other: Node | null = loop !== null && !(declaration.startIndex >= loop.startIndex && declaration.endIndex <= loop.endIndex) ? goStatement : null;
+          let other: Node | null =
+            loop !== null && !(declaration.startIndex >= loop.startIndex && declaration.endIndex <= loop.endIndex)
+              ? goStatement
+              : null;
           for (const second of goStatements) {
             if (other !== null) break;
-            if (second.id === goStatement.id || spawner === null || enclosingFunction(second)?.id !== spawner.id) continue;
+            if (second.id === goStatement.id || spawner === null || enclosingFunction(second)?.id !== spawner.id)
+              continue;
             const secondLiteral = goLiteral(second);
             const secondBody = secondLiteral?.childForFieldName('body') ?? null;
             if (secondBody === null || maySynchronise(secondBody)) continue;
-            if (secondLiteral !== null && mapWrites(secondBody).some((w) => w.name === write.name && sharedMapDeclaration(w.name, w.node, secondLiteral, pkg.files)?.id === declaration.id)) other = second;
+            if (
+              secondLiteral !== null &&
+              mapWrites(secondBody).some(
+                (w) =>
+                  w.name === write.name &&
+                  sharedMapDeclaration(w.name, w.node, secondLiteral, pkg.files)?.id === declaration.id,
+              )
+            )
+              other = second;
           }
           if (other === null) continue;
           context.report(file, {
@@ -231,7 +260,9 @@ export const recoverCannotCatch: Rule = {
                 ? `this recover cannot catch the fatal error it guards against: the goroutine writes map ${write.name} at line ${write.node.startPosition.row + 1}, and the go statement at line ${goStatement.startPosition.row + 1} runs in a loop, so several goroutines write it at once; concurrent map writes are a fatal error, not a panic`
                 : `this recover cannot catch the fatal error it guards against: the goroutine writes map ${write.name} at line ${write.node.startPosition.row + 1}, and the goroutine started at line ${other.startPosition.row + 1} writes it too; concurrent map writes are a fatal error, not a panic`,
             related: [{ node: write.node, message: `unsynchronised write to ${write.name}` }],
-            fix: { description: `protect ${write.name} with a sync.Mutex (or give each goroutine its own map); recover cannot stop a fatal error` },
+            fix: {
+              description: `protect ${write.name} with a sync.Mutex (or give each goroutine its own map); recover cannot stop a fatal error`,
+            },
           });
           break;
         }

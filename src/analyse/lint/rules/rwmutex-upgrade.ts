@@ -27,8 +27,16 @@ export const rwmutexUpgrade: Rule = {
           for (const first of calls) {
             if (first === call || first.deferred || first.method !== 'RLock' || first.mutex !== call.mutex) continue;
             if (!dominates(first.statement, call.statement)) continue;
-            const released = calls.some((other) => other.mutex === call.mutex && !other.deferred && other.method === 'RUnlock' && other.statement.startIndex > first.statement.startIndex && other.statement.startIndex < call.statement.startIndex);
-            if (released || reassignedBetween(fn, call.receiver, first.statement.startIndex, call.statement.startIndex)) continue;
+            const released = calls.some(
+              (other) =>
+                other.mutex === call.mutex &&
+                !other.deferred &&
+                other.method === 'RUnlock' &&
+                other.statement.startIndex > first.statement.startIndex &&
+                other.statement.startIndex < call.statement.startIndex,
+            );
+            if (released || reassignedBetween(fn, call.receiver, first.statement.startIndex, call.statement.startIndex))
+              continue;
             if (mutexKind(call.receiver, file, context.pkg) !== 'RWMutex') continue;
             const line = first.statement.startPosition.row + 1;
             context.report(file, {
@@ -38,7 +46,12 @@ export const rwmutexUpgrade: Rule = {
                   ? `${call.mutex}.Lock() while this goroutine holds ${call.mutex}.RLock() from line ${line}: Lock waits for all readers, including this one, so it blocks forever`
                   : `${call.mutex}.RLock() again while this goroutine holds the read lock from line ${line}: if a writer calls Lock in between, both wait for each other forever`,
               related: [{ node: first.call, message: 'read lock taken here' }],
-              fix: { description: call.method === 'Lock' ? `call ${call.mutex}.RUnlock() before ${call.mutex}.Lock() and re-check what you read` : `do not read-lock twice: pass the fact that the lock is held to the inner code (a *Locked helper)` },
+              fix: {
+                description:
+                  call.method === 'Lock'
+                    ? `call ${call.mutex}.RUnlock() before ${call.mutex}.Lock() and re-check what you read`
+                    : `do not read-lock twice: pass the fact that the lock is held to the inner code (a *Locked helper)`,
+              },
             });
             break;
           }

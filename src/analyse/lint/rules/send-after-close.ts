@@ -1,7 +1,15 @@
 // A send on a channel that this function has certainly closed already: close(ch) runs before `ch <- v` on
 // every path that reaches the send. The send panics with "send on closed channel".
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { callArguments, calleeName, dominates, enclosingFunction, isSimpleRef, reassignedBetween, statementOf } from '../ast.js';
+import {
+  callArguments,
+  calleeName,
+  dominates,
+  enclosingFunction,
+  isSimpleRef,
+  reassignedBetween,
+  statementOf,
+} from '../ast.js';
 import type { Rule, RuleContext } from '../types.js';
 
 export const sendAfterClose: Rule = {
@@ -26,7 +34,8 @@ export const sendAfterClose: Rule = {
         const channel = args[0];
         const statement = statementOf(call);
         const fn = enclosingFunction(call);
-        if (args.length !== 1 || channel === undefined || !isSimpleRef(channel) || statement === null || fn === null) continue;
+        if (args.length !== 1 || channel === undefined || !isSimpleRef(channel) || statement === null || fn === null)
+          continue;
         closes.push({ call, channel, statement, fn });
       }
       if (closes.length === 0) continue;
@@ -35,7 +44,8 @@ export const sendAfterClose: Rule = {
         const fn = enclosingFunction(send);
         if (channel === null || fn === null) continue;
         for (const close of closes) {
-          if (close.fn.id !== fn.id || close.channel.text !== channel.text || !dominates(close.statement, send)) continue;
+          if (close.fn.id !== fn.id || close.channel.text !== channel.text || !dominates(close.statement, send))
+            continue;
           if (reassignedBetween(fn, channel, close.statement.startIndex, send.startIndex)) continue;
           context.report(file, {
             node: send,

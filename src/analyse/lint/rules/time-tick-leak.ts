@@ -10,7 +10,12 @@ function isTimeTick(call: Node, file: FileFacts): boolean {
   const fn = call.childForFieldName('function');
   if (fn === null || fn.type !== 'selector_expression') return false;
   const pkg = fn.childForFieldName('operand');
-  return pkg !== null && pkg.type === 'identifier' && file.imports.get(pkg.text) === 'time' && fn.childForFieldName('field')?.text === 'Tick';
+  return (
+    pkg !== null &&
+    pkg.type === 'identifier' &&
+    file.imports.get(pkg.text) === 'time' &&
+    fn.childForFieldName('field')?.text === 'Tick'
+  );
 }
 
 /** Whether control can leave `loop` (a for statement): a condition, a return, a goto, or a break that targets it. */
@@ -22,7 +27,11 @@ function loopCanEnd(loop: Node, tickNames: Set<string>): boolean {
     if (child.type === 'for_clause') return true;
     if (child.type === 'range_clause') {
       const right = child.childForFieldName('right');
-      const overTick = right !== null && ((right.type === 'call_expression' && right.childForFieldName('function')?.childForFieldName('field')?.text === 'Tick') || (right.type === 'identifier' && tickNames.has(right.text)));
+      const overTick =
+        right !== null &&
+        ((right.type === 'call_expression' &&
+          right.childForFieldName('function')?.childForFieldName('field')?.text === 'Tick') ||
+          (right.type === 'identifier' && tickNames.has(right.text)));
       if (!overTick) return true;
       continue;
     }
@@ -39,7 +48,11 @@ function loopCanEnd(loop: Node, tickNames: Set<string>): boolean {
         if ((target === undefined && depth === 0) || (target !== undefined && target === label)) ends = true;
       } else {
         // An unlabelled break inside a nested loop, switch or select leaves that statement, not this loop.
-        const nests = child.type === 'for_statement' || child.type === 'expression_switch_statement' || child.type === 'type_switch_statement' || child.type === 'select_statement';
+        const nests =
+          child.type === 'for_statement' ||
+          child.type === 'expression_switch_statement' ||
+          child.type === 'type_switch_statement' ||
+          child.type === 'select_statement';
         visit(child, nests ? depth + 1 : depth);
       }
     }
@@ -76,14 +89,15 @@ export const timeTickLeak: Rule = {
     name: 'time-tick-leak',
     title: 'time.Tick leaks its ticker (before Go 1.23)',
     severity: 'warning',
-    summary: 'time.Tick is called in a function that returns; with go.mod below 1.23 the ticker is never stopped nor garbage collected.',
+    summary:
+      'time.Tick is called in a function that returns; with go.mod below 1.23 the ticker is never stopped nor garbage collected.',
     explanation:
-      '`time.Tick` returns only the ticker\'s channel, so the ticker can never be stopped. The time package ' +
+      "`time.Tick` returns only the ticker's channel, so the ticker can never be stopped. The time package " +
       'documentation (`$(go env GOROOT)/src/time/tick.go`) says: "Before Go 1.23, this documentation warned that the ' +
       'underlying Ticker would never be recovered by the garbage collector ... As of Go 1.23, the garbage collector ' +
       'can recover unreferenced tickers, even if they haven\'t been stopped." The new behaviour depends on the ' +
       'module, not on the toolchain: the `asynctimerchan` GODEBUG setting defaults to `1` (the old timers) when the ' +
-      'main module\'s go.mod says `go 1.22` or older, and `NewTimer`\'s documentation says that with ' +
+      "main module's go.mod says `go 1.22` or older, and `NewTimer`'s documentation says that with " +
       '`asynctimerchan=1` "unexpired timers won\'t be garbage collected". So in such a module every call of a function ' +
       'that uses `time.Tick` and returns leaves a live ticker behind: measured with Go 1.26.8, 100000 returned ' +
       '`time.Tick(time.Hour)` calls kept about 26 MB on the heap after GC at `go 1.22`, and 0 at `go 1.23`. ' +
@@ -91,8 +105,7 @@ export const timeTickLeak: Rule = {
       'library at `go 1.22` built into a program at `go 1.23` or later gets the new behaviour. A ' +
       'function that never returns (`main`, `init`, a `for range time.Tick(d)` loop without a way out) uses its ' +
       'ticker for the life of the program and is not reported.',
-    fix:
-      'Use a ticker you can stop, or move the module to `go 1.23` or later:\n\n```go\nticker := time.NewTicker(time.Second)\ndefer ticker.Stop()\nfor {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n\tcase <-ticker.C:\n\t\tpoll()\n\t}\n}\n```',
+    fix: 'Use a ticker you can stop, or move the module to `go 1.23` or later:\n\n```go\nticker := time.NewTicker(time.Second)\ndefer ticker.Stop()\nfor {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n\tcase <-ticker.C:\n\t\tpoll()\n\t}\n}\n```',
     runtimeEffect: 'static',
     onlyBeforeGo: 23,
   },
@@ -117,7 +130,10 @@ export const timeTickLeak: Rule = {
           message: perIteration
             ? `${unparen(call).text} makes a new ticker on every iteration of the loop and none is ever stopped; with this module's go.mod below 1.23 they are never garbage collected either, so each iteration leaks one`
             : `${unparen(call).text} makes a ticker that is never stopped; this function returns, and with this module's go.mod below 1.23 the ticker is never garbage collected either, so every call leaks one`,
-          fix: { description: 'use t := time.NewTicker(d) with defer t.Stop(), or raise the go line in go.mod to 1.23 or later' },
+          fix: {
+            description:
+              'use t := time.NewTicker(d) with defer t.Stop(), or raise the go line in go.mod to 1.23 or later',
+          },
         });
       }
     }

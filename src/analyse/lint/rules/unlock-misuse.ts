@@ -23,14 +23,27 @@ export function lockCalls(file: FileFacts): Map<number, { fn: Node; calls: LockC
   const byFunction = new Map<number, { fn: Node; calls: LockCall[] }>();
   for (const call of file.nodes('call_expression')) {
     const method = methodCall(call);
-    if (method === null || !METHODS.has(method.method) || (call.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0) continue;
+    if (
+      method === null ||
+      !METHODS.has(method.method) ||
+      (call.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0
+    )
+      continue;
     const parent = call.parent;
     if (parent === null || (parent.type !== 'expression_statement' && parent.type !== 'defer_statement')) continue;
     const fn = enclosingFunction(call);
     if (fn === null) continue;
     const entry = byFunction.get(fn.id) ?? { fn, calls: [] };
-    const name = method.method === 'Lock' || method.method === 'Unlock' || method.method === 'RLock' ? method.method : 'RUnlock';
-    entry.calls.push({ call, mutex: method.receiver.text, receiver: method.receiver, method: name, statement: parent, deferred: parent.type === 'defer_statement' });
+    const name =
+      method.method === 'Lock' || method.method === 'Unlock' || method.method === 'RLock' ? method.method : 'RUnlock';
+    entry.calls.push({
+      call,
+      mutex: method.receiver.text,
+      receiver: method.receiver,
+      method: name,
+      statement: parent,
+      deferred: parent.type === 'defer_statement',
+    });
     byFunction.set(fn.id, entry);
   }
   return byFunction;
@@ -61,11 +74,15 @@ function kindOfType(type: Node | null, file: FileFacts, pkg: PackageFacts, embed
   const base = type.type === 'pointer_type' ? type.namedChild(0) : type;
   if (base === null) return null;
   const qualified = qualifiedType(base, file);
-  if (qualified !== null) return qualified[0] === 'sync' && (qualified[1] === 'Mutex' || qualified[1] === 'RWMutex') ? qualified[1] : null;
+  if (qualified !== null)
+    return qualified[0] === 'sync' && (qualified[1] === 'Mutex' || qualified[1] === 'RWMutex') ? qualified[1] : null;
   if (!embedded || base.type !== 'type_identifier') return null;
   const info = pkg.structs.get(base.text);
   if (info === undefined) return null;
-  const kinds = info.fields.filter((field) => field.embedded && !field.pointer).map((field) => kindOfType(field.type, info.file, pkg, false)).filter((kind) => kind !== null);
+  const kinds = info.fields
+    .filter((field) => field.embedded && !field.pointer)
+    .map((field) => kindOfType(field.type, info.file, pkg, false))
+    .filter((kind) => kind !== null);
   return kinds.length === 1 ? (kinds[0] ?? null) : null;
 }
 
@@ -76,7 +93,8 @@ function declaredType(name: string, node: Node, file: FileFacts): Node | null | 
     const visit = (inner: Node): boolean | void => {
       if (inner.type === 'func_literal') return false;
       if (inner.type === 'parameter_declaration' || inner.type === 'var_spec') {
-        if (inner.childrenForFieldName('name').some((n) => n !== null && n.text === name)) found = found === undefined ? inner.childForFieldName('type') : null;
+        if (inner.childrenForFieldName('name').some((n) => n !== null && n.text === name))
+          found = found === undefined ? inner.childForFieldName('type') : null;
       } else if (inner.type === 'short_var_declaration' || inner.type === 'range_clause') {
         const left = inner.childForFieldName('left');
         if (left !== null && left.namedChildren.some((n) => n !== null && n.text === name)) found = null;
@@ -90,20 +108,26 @@ function declaredType(name: string, node: Node, file: FileFacts): Node | null | 
     if (found !== undefined) return found;
   }
   for (const spec of file.nodes('var_spec')) {
-    if (enclosingFunction(spec) === null && spec.childrenForFieldName('name').some((n) => n !== null && n.text === name)) return spec.childForFieldName('type');
+    if (
+      enclosingFunction(spec) === null &&
+      spec.childrenForFieldName('name').some((n) => n !== null && n.text === name)
+    )
+      return spec.childForFieldName('type');
   }
   return undefined;
 }
 
 /** Which kind of mutex a receiver expression is, when the package says so unambiguously. */
 export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): MutexKind | null {
-  if (receiver.type === 'identifier') return kindOfType(declaredType(receiver.text, receiver, file) ?? null, file, pkg, true);
+  if (receiver.type === 'identifier')
+    return kindOfType(declaredType(receiver.text, receiver, file) ?? null, file, pkg, true);
   if (receiver.type === 'selector_expression') {
     const field = receiver.childForFieldName('field')?.text;
     if (field === undefined) return null;
     const kinds = new Set<MutexKind | null>();
     for (const info of pkg.structs.values()) {
-      for (const f of info.fields) if (f.name === field && !f.pointer) kinds.add(kindOfType(f.type, info.file, pkg, f.embedded));
+      for (const f of info.fields)
+        if (f.name === field && !f.pointer) kinds.add(kindOfType(f.type, info.file, pkg, f.embedded));
     }
     return kinds.size === 1 ? ([...kinds][0] ?? null) : null;
   }
@@ -145,7 +169,8 @@ export const unlockMisuse: Rule = {
     name: 'unlock-misuse',
     title: 'Mutex locked or unlocked the wrong way',
     severity: 'error',
-    summary: 'A mutex is unlocked twice, locked twice, deferred with Lock instead of Unlock, or left locked on a return path.',
+    summary:
+      'A mutex is unlocked twice, locked twice, deferred with Lock instead of Unlock, or left locked on a return path.',
     explanation:
       'sync.Mutex is not reentrant. Unlocking an unlocked mutex is a fatal error (`fatal error: sync: unlock of ' +
       'unlocked mutex`) that recover cannot stop; locking a mutex the same goroutine already holds blocks forever; ' +
@@ -174,7 +199,14 @@ export const unlockMisuse: Rule = {
                 other.mutex === call.mutex &&
                 other.method === call.method &&
                 dominates(other.statement, call.statement) &&
-                !calls.some((u) => u.mutex === call.mutex && !u.deferred && u.method === unlockOf[call.method] && u.statement.startIndex > other.statement.startIndex && u.statement.startIndex < call.statement.startIndex),
+                !calls.some(
+                  (u) =>
+                    u.mutex === call.mutex &&
+                    !u.deferred &&
+                    u.method === unlockOf[call.method] &&
+                    u.statement.startIndex > other.statement.startIndex &&
+                    u.statement.startIndex < call.statement.startIndex,
+                ),
             );
             if (earlier !== undefined) {
               const field = call.call.childForFieldName('function')?.childForFieldName('field');
@@ -182,7 +214,12 @@ export const unlockMisuse: Rule = {
                 node: call.call,
                 message: `defer ${call.mutex}.${call.method}() after ${call.mutex}.${call.method}() at line ${earlier.statement.startPosition.row + 1}: the deferred call locks again at return and blocks forever; it should be ${unlockOf[call.method]}`,
                 related: [{ node: earlier.call, message: 'locked here' }],
-                fix: field ? { description: `defer ${call.mutex}.${unlockOf[call.method]}()`, edits: [{ node: field, newText: unlockOf[call.method] }] } : { description: `defer ${call.mutex}.${unlockOf[call.method]}()` },
+                fix: field
+                  ? {
+                      description: `defer ${call.mutex}.${unlockOf[call.method]}()`,
+                      edits: [{ node: field, newText: unlockOf[call.method] }],
+                    }
+                  : { description: `defer ${call.mutex}.${unlockOf[call.method]}()` },
               });
             }
             continue;
@@ -196,7 +233,13 @@ export const unlockMisuse: Rule = {
             if ((call.method === 'Unlock' || call.method === 'RUnlock') && first.method === call.method) {
               const from = first.deferred ? call.statement.endIndex : first.statement.endIndex;
               const to = first.deferred ? fn.endIndex : call.statement.startIndex;
-              const relock = calls.some((other) => other.mutex === call.mutex && other.method === unlockOf[call.method] && other.statement.startIndex >= from && other.statement.startIndex < to);
+              const relock = calls.some(
+                (other) =>
+                  other.mutex === call.mutex &&
+                  other.method === unlockOf[call.method] &&
+                  other.statement.startIndex >= from &&
+                  other.statement.startIndex < to,
+              );
               if (relock || touchedBetween(fn, call.mutex, from, to)) continue;
               context.report(file, {
                 node: call.call,
@@ -204,14 +247,26 @@ export const unlockMisuse: Rule = {
                   ? `${call.mutex}.${call.method}() here, and the ${call.method} deferred at line ${line} runs again at return: fatal error: sync: unlock of unlocked mutex`
                   : `${call.mutex}.${call.method}() again: already unlocked at line ${line} with no Lock between; this is a fatal error (sync: unlock of unlocked mutex)`,
                 related: [{ node: first.call, message: first.deferred ? 'deferred unlock' : 'first unlock' }],
-                fix: { description: first.deferred ? `remove this ${call.method}() or the deferred one` : `remove the second ${call.method}()` },
+                fix: {
+                  description: first.deferred
+                    ? `remove this ${call.method}() or the deferred one`
+                    : `remove the second ${call.method}()`,
+                },
               });
               break;
             }
             // Lock after Lock with no Unlock between: blocks forever.
             if (call.method === 'Lock' && first.method === 'Lock' && !first.deferred) {
-              const between = calls.some((other) => other.mutex === call.mutex && (other.method === 'Unlock' || other.method === 'RUnlock') && !other.deferred && other.statement.startIndex > first.statement.startIndex && other.statement.startIndex < call.statement.startIndex);
-              if (between || touchedBetween(fn, call.mutex, first.statement.endIndex, call.statement.startIndex)) continue;
+              const between = calls.some(
+                (other) =>
+                  other.mutex === call.mutex &&
+                  (other.method === 'Unlock' || other.method === 'RUnlock') &&
+                  !other.deferred &&
+                  other.statement.startIndex > first.statement.startIndex &&
+                  other.statement.startIndex < call.statement.startIndex,
+              );
+              if (between || touchedBetween(fn, call.mutex, first.statement.endIndex, call.statement.startIndex))
+                continue;
               context.report(file, {
                 node: call.call,
                 message: `${call.mutex}.Lock() again while this goroutine already holds it (locked at line ${line}); sync.Mutex is not reentrant, so this blocks forever`,
@@ -229,12 +284,22 @@ export const unlockMisuse: Rule = {
           const list = lock.statement.parent;
           if (list === null) continue;
           const siblings = statementsOf(list.type === 'statement_list' ? list.parent : list);
-          const release = siblings.find((s) => s.startIndex > lock.statement.startIndex && s.type === 'expression_statement' && s.text === `${lock.mutex}.${unlock}()`);
+          const release = siblings.find(
+            (s) =>
+              s.startIndex > lock.statement.startIndex &&
+              s.type === 'expression_statement' &&
+              s.text === `${lock.mutex}.${unlock}()`,
+          );
           if (release === undefined) continue;
           // `for { mu.Lock(); if ok { return }; mu.Unlock() }`: returning with the lock held is the point.
-          if (siblings[siblings.length - 1]?.id === release.id && list.parent?.parent?.type === 'for_statement') continue;
+          if (siblings[siblings.length - 1]?.id === release.id && list.parent?.parent?.type === 'for_statement')
+            continue;
           if (calls.some((other) => other.deferred && other.mutex === lock.mutex && other.method === unlock)) continue;
-          if (touchedBetween(fn, lock.mutex, lock.statement.endIndex, release.startIndex) && returnsIn(list, lock.statement.endIndex, release.startIndex).length === 0) continue;
+          if (
+            touchedBetween(fn, lock.mutex, lock.statement.endIndex, release.startIndex) &&
+            returnsIn(list, lock.statement.endIndex, release.startIndex).length === 0
+          )
+            continue;
           for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
             if (unlockedBefore(lock, ret, unlock)) continue;
             context.report(file, {
@@ -244,7 +309,9 @@ export const unlockMisuse: Rule = {
                 { node: ret, message: `returns with ${lock.mutex} locked` },
                 { node: release, message: 'the unlock that is skipped' },
               ],
-              fix: { description: `call ${lock.mutex}.${unlock}() before that return, or use defer ${lock.mutex}.${unlock}() right after the lock` },
+              fix: {
+                description: `call ${lock.mutex}.${unlock}() before that return, or use defer ${lock.mutex}.${unlock}() right after the lock`,
+              },
             });
             break;
           }

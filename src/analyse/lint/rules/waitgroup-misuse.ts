@@ -4,7 +4,16 @@
 // - Wait inside the loop that Adds: `for ... { wg.Add(1); go work(); wg.Wait() }` runs the goroutines one at a
 //   time. Reported only when nothing visible in the loop makes that deliberate (see serialWait).
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { FUNCTION_TYPES, callArguments, dominates, insideLoop, methodCall, rootIdentifier, statementCall, walk } from '../ast.js';
+import {
+  FUNCTION_TYPES,
+  callArguments,
+  dominates,
+  insideLoop,
+  methodCall,
+  rootIdentifier,
+  statementCall,
+  walk,
+} from '../ast.js';
 import type { Rule, RuleContext } from '../types.js';
 
 interface CounterChange {
@@ -43,7 +52,8 @@ export const waitgroupMisuse: Rule = {
     name: 'waitgroup-misuse',
     title: 'WaitGroup counter driven below zero, or Wait inside the loop that Adds',
     severity: 'error',
-    summary: 'A goroutine calls wg.Done (or wg.Add with a negative constant) more often than the wg.Add before its go statement counted, so the counter goes negative and panics; or wg.Wait sits in the loop that Adds and starts the goroutine, so the goroutines run one at a time.',
+    summary:
+      'A goroutine calls wg.Done (or wg.Add with a negative constant) more often than the wg.Add before its go statement counted, so the counter goes negative and panics; or wg.Wait sits in the loop that Adds and starts the goroutine, so the goroutines run one at a time.',
     explanation:
       'A WaitGroup counter must never go below zero: `Add` with a delta that makes it negative panics with ' +
       '`panic: sync: negative WaitGroup counter`, and `Done` is `Add(-1)`. goroscope reports a goroutine started ' +
@@ -62,7 +72,7 @@ export const waitgroupMisuse: Rule = {
       'the goroutine calls `recover` (it exists to contain a panic or `runtime.Goexit`), or the Wait is in a ' +
       'function literal of its own. It is reported as a warning: the code is correct, only slow.',
     fix:
-      'Call Done exactly once per counted goroutine, preferably deferred as the goroutine\'s first statement, and ' +
+      "Call Done exactly once per counted goroutine, preferably deferred as the goroutine's first statement, and " +
       'remove the explicit calls:\n\n```go\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tif err := step(); err != nil {\n\t\treturn // the deferred Done runs\n\t}\n\tmore()\n}()\n```\n\n' +
       'For a Wait inside the loop, move it after the loop so all goroutines run at once:\n\n```go\nfor _, job := range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\twork(job)\n\t}()\n}\nwg.Wait()\n```',
     runtimeEffect: 'crash',
@@ -122,7 +132,8 @@ export const waitgroupMisuse: Rule = {
               unknown = true;
               return undefined;
             }
-            if (statement.type === 'expression_statement' || statement.type === 'defer_statement') changes.push({ statement, call: node, delta, deferred: statement.type === 'defer_statement' });
+            if (statement.type === 'expression_statement' || statement.type === 'defer_statement')
+              changes.push({ statement, call: node, delta, deferred: statement.type === 'defer_statement' });
             else unknown = true;
             return undefined;
           },
@@ -142,7 +153,9 @@ export const waitgroupMisuse: Rule = {
           if (count >= 0 || earlier.length === 0) continue;
           const first = earlier[0];
           if (first === undefined) continue;
-          const how = first.deferred ? `the deferred ${first.call.text} at line ${first.statement.startPosition.row + 1} runs as well when the goroutine returns` : `${first.call.text} at line ${first.statement.startPosition.row + 1} already ran on this path`;
+          const how = first.deferred
+            ? `the deferred ${first.call.text} at line ${first.statement.startPosition.row + 1} runs as well when the goroutine returns`
+            : `${first.call.text} at line ${first.statement.startPosition.row + 1} already ran on this path`;
           context.report(file, {
             node: change.call,
             message: `${change.call.text} here drives ${group}'s counter below zero: ${group}.Add(${counted}) at line ${addCall.startPosition.row + 1} counted this goroutine ${counted === 1 ? 'once' : `${counted} times`}, and ${how}; panic: sync: negative WaitGroup counter`,
@@ -150,7 +163,9 @@ export const waitgroupMisuse: Rule = {
               { node: addCall, message: `${group}.Add(${counted}) for this goroutine` },
               { node: first.call, message: 'earlier Done on the same path' },
             ],
-            fix: { description: `call ${group}.Done() once per goroutine (keep the deferred one and remove the explicit call)` },
+            fix: {
+              description: `call ${group}.Done() once per goroutine (keep the deferred one and remove the explicit call)`,
+            },
           });
         }
       }
@@ -172,13 +187,19 @@ function nextStatement(statement: Node): Node | null {
 
 /** Whether a statement can take time or hand work over: it calls something, starts a goroutine or uses a channel. */
 function doesWork(statement: Node): boolean {
-  if (statement.type === 'go_statement' || statement.type === 'send_statement' || statement.type === 'select_statement') return true;
+  if (statement.type === 'go_statement' || statement.type === 'send_statement' || statement.type === 'select_statement')
+    return true;
   let found = false;
   walk(
     statement,
     (node) => {
       if (found) return false;
-      if (node.type === 'call_expression' || node.type === 'send_statement' || (node.type === 'unary_expression' && node.text.startsWith('<-'))) found = true;
+      if (
+        node.type === 'call_expression' ||
+        node.type === 'send_statement' ||
+        (node.type === 'unary_expression' && node.text.startsWith('<-'))
+      )
+        found = true;
       return undefined;
     },
     false,
@@ -216,10 +237,16 @@ function runsOnce(loop: Node): boolean {
 /** Whether `jump` (a break) leaves `loop`: unlabelled and not inside an inner for/switch/select, or labelled with the loop's label. */
 function breaksOut(jump: Node, loop: Node): boolean {
   const label = jump.namedChild(0)?.text;
-  if (label !== undefined) return loop.parent?.type === 'labeled_statement' && loop.parent.childForFieldName('label')?.text === label;
+  if (label !== undefined)
+    return loop.parent?.type === 'labeled_statement' && loop.parent.childForFieldName('label')?.text === label;
   let current = jump.parent;
   while (current !== null && current.id !== loop.id) {
-    if (current.type === 'for_statement' || current.type.endsWith('switch_statement') || current.type === 'select_statement') return false;
+    if (
+      current.type === 'for_statement' ||
+      current.type.endsWith('switch_statement') ||
+      current.type === 'select_statement'
+    )
+      return false;
     current = current.parent;
   }
   return true;
@@ -257,9 +284,19 @@ function serialWait(goStatement: Node): { wait: Node; add: Node; group: string }
       if (node.type === 'go_statement') goroutines++;
       const inLiteral = innermostFunction(node, loop) !== null;
       if (inLiteral) return undefined;
-      if ((node.type === 'return_statement' || node.type === 'goto_statement') && wait !== null && node.startIndex > wait.endIndex) leaves = true;
+      if (
+        (node.type === 'return_statement' || node.type === 'goto_statement') &&
+        wait !== null &&
+        node.startIndex > wait.endIndex
+      )
+        leaves = true;
       if (node.type === 'break_statement' && breaksOut(node, loop)) leaves = true;
-      if (node.type === 'call_expression' && found.add === null && node.endIndex <= goStatement.startIndex && innermostLoop(node)?.id === loop.id) {
+      if (
+        node.type === 'call_expression' &&
+        found.add === null &&
+        node.endIndex <= goStatement.startIndex &&
+        innermostLoop(node)?.id === loop.id
+      ) {
         const m = methodCall(node);
         if (m !== null && m.method === 'Add' && m.receiver.text === group) found.add = node;
       }
@@ -295,7 +332,10 @@ function declaresIn(body: Node, name: string): boolean {
   walk(body, (node) => {
     if (found) return false;
     if (node.type === 'var_spec' || node.type === 'short_var_declaration') {
-      const names = node.type === 'var_spec' ? node.childrenForFieldName('name') : (node.childForFieldName('left')?.namedChildren ?? []);
+      const names =
+        node.type === 'var_spec'
+          ? node.childrenForFieldName('name')
+          : (node.childForFieldName('left')?.namedChildren ?? []);
       for (const declared of names) if (declared?.text === name) found = true;
     }
     return undefined;
