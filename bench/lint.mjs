@@ -12,9 +12,9 @@ import { pathToFileURL } from 'node:url';
 const root = resolve(new URL('..', import.meta.url).pathname);
 const compiled = resolve(process.argv[2] ?? join(root, 'dist'));
 const load = (path) => import(pathToFileURL(join(compiled, path)).href);
-const { loadPackages } = await load('src/parse/gosource/load.js');
-const { lintParallel } = await load('src/analyse/lint/parallel.js');
-const { createGoParser } = await load('src/parse/gosource/treesitter.js');
+const { loadPackages } = await load('src/lint/load/go-packages.js');
+const { lintParallel } = await load('src/lint/driver/lint-parallel.js');
+const { createGoParser } = await load('src/lint/load/tree-sitter-go.js');
 
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
 const src = join(goroot, 'src');

@@ -54,7 +54,7 @@ async function runStage(stage, file, dist) {
     const { TracebackParser } = await load(dist, 'src/parse/traceback.js');
     let bucketer;
     if (stage === 'bucket') {
-      const { Bucketer } = await load(dist, 'src/analyse/buckets.js');
+      const { Bucketer } = await load(dist, 'src/analyse/goroutine-groups.js');
       bucketer = new Bucketer('ignore-wait');
     }
     let goroutines = 0;
@@ -87,7 +87,7 @@ async function runStage(stage, file, dist) {
   }
   if (stage === 'json') {
     const { explain } = await load(dist, 'src/explain.js');
-    const { explainToJson } = await load(dist, 'src/render/json.js');
+    const { explainToJson } = await load(dist, 'src/render/explain-json.js');
     const result = await explain([file], { srcDir: false });
     const json = explainToJson(result);
     return { goroutines: result.crashes.reduce((n, c) => n + c.goroutineCount, 0), jsonChars: json.length };

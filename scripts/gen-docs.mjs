@@ -10,8 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.argv[2] ?? 'dist');
 
-const { renderKindDocs } = await import(pathToFileURL(join(outDir, 'src/knowledge/docs.js')).href);
-const { readClaimProgram } = await import(pathToFileURL(join(outDir, 'src/knowledge/claims.js')).href);
+const { renderKindDocs } = await import(pathToFileURL(join(outDir, 'scripts/kind-docs.js')).href);
+const { readClaimProgram } = await import(pathToFileURL(join(outDir, 'test/claims-support.js')).href);
 
 /** The claim sentence of a claim folder, from its program's header. */
 function claimText(proofPath) {

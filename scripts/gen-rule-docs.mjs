@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const compiled = resolve(process.argv[2] ?? join(root, 'dist'));
-const { rules } = await import(pathToFileURL(join(compiled, 'src/analyse/lint/registry.js')).href);
-const { renderRuleDoc, renderRuleIndex } = await import(pathToFileURL(join(compiled, 'src/analyse/lint/docs.js')).href);
+const { rules } = await import(pathToFileURL(join(compiled, 'src/lint/driver/rule-registry.js')).href);
+const { renderRuleDoc, renderRuleIndex } = await import(pathToFileURL(join(compiled, 'scripts/rule-docs.js')).href);
 const out = join(root, 'docs', 'rules');
 mkdirSync(out, { recursive: true });
 for (const rule of rules)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate src/analyse/stdroots.ts: the first path elements of the Go standard library's import paths,
+# Regenerate src/knowledge/std-roots.ts: the first path elements of the Go standard library's import paths,
 # from `go list std` of the installed Go (plus any GOROOTs given as arguments, e.g. old toolchains from
 # scripts/toolchain.sh, so that roots which only existed in older releases stay known).
 #   scripts/gen-std-roots.sh [GOROOT...]
@@ -18,6 +18,6 @@ version=$(GOFLAGS= go env GOVERSION)
   echo "export const STD_ROOTS: ReadonlySet<string> = new Set(["
   sed 's/.*/  "&",/' /tmp/goroscope-stdroots.$$
   echo "]);"
-} > src/analyse/stdroots.ts
+} > src/knowledge/std-roots.ts
 rm -f /tmp/goroscope-stdroots.$$
-echo "wrote src/analyse/stdroots.ts ($(grep -c '^  "' src/analyse/stdroots.ts) roots)"
+echo "wrote src/knowledge/std-roots.ts ($(grep -c '^  "' src/knowledge/std-roots.ts) roots)"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Re-records the traceback samples embedded in test/traceback-samples.test.ts from the programs in
+# Re-records the traceback samples that test/parser-samples-support.ts reads, from the programs in
 # testdata/parser-samples/ (prog: one scenario per argument; tt: a test that times out; st: a synctest
-# deadlock, Go >= 1.25). Output goes to $OUT/<version>/<scenario>.txt for a person to copy into the test.
+# deadlock, Go >= 1.25). Output goes to $OUT/<version>/<scenario>.txt (default testdata/parser-samples/logs).
 # Usage: scripts/record-parser-samples.sh [version ...]   (default: 1.9.7 1.16.15 1.17.13 1.21.13 and the installed Go)
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-/tmp/goroscope-parser-samples}
+OUT=${OUT:-$repo/testdata/parser-samples/logs}
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(1.9.7 1.16.15 1.17.13 1.21.13 "$(go env GOVERSION | sed 's/^go//')")
 for v in "${versions[@]}"; do

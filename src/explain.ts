@@ -2,21 +2,22 @@
 // renderer reads. The CLI's `explain` command and the `test`/`stress` runners both go through here.
 
 import type { Readable } from 'node:stream';
-import { Bucketer, type BucketDetail, type BucketLevel } from './analyse/buckets.js';
+import { Bucketer, type BucketDetail, type BucketLevel } from './analyse/goroutine-groups.js';
 import { classify } from './analyse/classify.js';
 import { findCulprit } from './analyse/culprit.js';
 import { mapFaultAdvice, otherSide } from './analyse/map-race.js';
 import { findWaiters } from './analyse/deadlock.js';
 import { inferGoVersion, versionAdvice } from './analyse/goversion.js';
 import { findLeaks } from './analyse/leaks.js';
-import { findModuleRoot, indexSourceTree, sourceContext, type SourceTree } from './analyse/source-context.js';
+import { findModuleRoot } from './source/go-mod.js';
+import { indexSourceTree, sourceContext, type SourceTree } from './source/source-tree.js';
 import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, ExplainResult, Goroutine, Race, Traceback } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
-import { RaceCollector } from './analyse/races.js';
-import type { FindingsCache } from './analyse/lint/at.js';
+import { RaceCollector } from './analyse/race-groups.js';
+import type { FindingsCache } from './lint/findings-at.js';
 
 export interface ExplainOptions {
   /** Group goroutines by identical stacks at this level (default: ignore-wait). */
@@ -152,8 +153,8 @@ export function attachSourceContext(crashes: Crash[], tree: SourceTree): void {
 export async function attachHazards(crashes: Crash[], tree: SourceTree): Promise<void> {
   if (!crashes.some((crash) => crash.culpritContext !== undefined)) return;
   // Loaded only when there is source to lint: the Go parser is not needed to read a log.
-  const { findingsAt } = await import('./analyse/lint/at.js');
-  const { ruleByName } = await import('./analyse/lint/registry.js');
+  const { findingsAt } = await import('./lint/findings-at.js');
+  const { ruleByName } = await import('./lint/driver/rule-registry.js');
   const cache: FindingsCache = new Map();
   for (const crash of crashes) {
     const local = crash.culpritContext?.localFile;

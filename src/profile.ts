@@ -1,7 +1,7 @@
 // The profile pipeline: read pprof files, rank hot spots in user code, optionally cross them with a
 // crash or race log. Returns one ProfileResult for every renderer.
 import { crossLink, profileReport } from './analyse/hotspots.js';
-import { sourceContext } from './analyse/source-context.js';
+import { sourceContext } from './source/source-tree.js';
 import { explain, openSourceTree } from './explain.js';
 import type { ProfileData, ProfileResult, ProfileType } from './model.js';
 import { readProfile } from './parse/pprof.js';

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bucketer } from '../src/analyse/buckets.js';
+import { Bucketer } from '../src/analyse/goroutine-groups.js';
 import { findCulprit } from '../src/analyse/culprit.js';
 import { classify } from '../src/analyse/classify.js';
 import { findLeaks } from '../src/analyse/leaks.js';

@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { STD_ROOTS } from '../src/analyse/stdroots.js';
-import { gorootOfFrame, isRuntimeFrame, isStdlibFrame, packagePath } from '../src/analyse/stdlib.js';
+import { STD_ROOTS } from '../src/knowledge/std-roots.js';
+import { gorootOfFrame, isRuntimeFrame, isStdlibFrame, packagePath } from '../src/knowledge/std-frames.js';
 import type { Location } from '../src/model.js';
 
 const at = (fn: string, file: string, line = 1): Location => ({ function: fn, file, line });

@@ -17,7 +17,7 @@ import {
   ClaimSyntaxError,
   type ClaimHeader,
   type RunOutcome,
-} from '../src/knowledge/claims.js';
+} from './claims-support.js';
 import { repoRoot } from './helpers.js';
 
 const execFileP = promisify(execFile);

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { explain } from '../src/explain.js';
-import { renderHtml } from '../src/render/html.js';
+import { renderHtml } from '../src/render/html-report.js';
 import { repoRoot, runCli } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { explain } from '../src/explain.js';
-import { buildFlameGraph, renderHtml, scriptSafeJson } from '../src/render/html.js';
+import { buildFlameGraph, renderHtml, scriptSafeJson } from '../src/render/html-report.js';
 import { repoRoot } from './helpers.js';
 
 describe('HTML report (static)', () => {

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { catalogue, kindEntry, type KindEntry, type KindMessage } from '../src/knowledge/catalogue.js';
-import { renderKindDocs } from '../src/knowledge/docs.js';
-import { readClaimProgram } from '../src/knowledge/claims.js';
+import { renderKindDocs } from '../scripts/kind-docs.js';
+import { readClaimProgram } from './claims-support.js';
 import { goCode, snippetAsGoFile, snippetImports } from '../src/knowledge/snippets.js';
-import { goVersionPredicate } from '../src/knowledge/versions.js';
+import { goVersionPredicate } from './go-version-support.js';
 import { repoRoot } from './helpers.js';
 
 const execFileP = promisify(execFile);

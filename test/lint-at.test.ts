@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findingsAt } from '../src/analyse/lint/at.js';
-import type { FindingsCache } from '../src/analyse/lint/at.js';
-import { indexSourceTree, resolvePrintedPath, sourceContext } from '../src/analyse/source-context.js';
+import { findingsAt } from '../src/lint/findings-at.js';
+import type { FindingsCache } from '../src/lint/findings-at.js';
+import { indexSourceTree, resolvePrintedPath, sourceContext } from '../src/source/source-tree.js';
 import { ROOT } from './rules-support.js';
 
 const CRASHES = join(ROOT, 'testdata', 'crashes');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { groupRaces } from '../src/analyse/races.js';
+import { groupRaces } from '../src/analyse/race-groups.js';
 import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext } from '../src/input/lines.js';
 import type { Race } from '../src/model.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { RACE_KINDS, raceKind } from '../src/knowledge/races.js';
+import { RACE_KINDS, raceKind } from '../src/knowledge/race-advice.js';
 import { repoRoot } from './helpers.js';
 
 const ROOT = repoRoot;

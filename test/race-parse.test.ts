@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { groupRaces } from '../src/analyse/races.js';
+import { groupRaces } from '../src/analyse/race-groups.js';
 import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext, LineSink } from '../src/input/lines.js';
 import { parseAccessHeader, parseRaceReports, RaceParser, type RaceReport } from '../src/parse/race.js';

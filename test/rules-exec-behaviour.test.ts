@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseLintConfig } from '../src/analyse/lint/config.js';
-import { lintPackages } from '../src/analyse/lint/run.js';
-import { loadPackages } from '../src/parse/gosource/load.js';
+import { parseLintConfig } from '../src/lint/driver/lint-config.js';
+import { lintPackages } from '../src/lint/driver/lint-packages.js';
+import { loadPackages } from '../src/lint/load/go-packages.js';
 import { RULES_TESTDATA, runProgram, checkRule, readCases } from './rules-support.js';
 
 const DIR = join(RULES_TESTDATA, 'waitgroup-misuse', 'serial');

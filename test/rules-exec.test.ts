@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { rules } from '../src/analyse/lint/registry.js';
+import { rules } from '../src/lint/driver/rule-registry.js';
 import { RULES_TESTDATA, runProgram, readCases } from './rules-support.js';
 
 /** Copies a rule's testdata package to a scratch module and adds a test that runs one case by name. */

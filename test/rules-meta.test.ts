@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rules } from '../src/analyse/lint/registry.js';
-import { renderRuleDoc, renderRuleIndex } from '../src/analyse/lint/docs.js';
+import { rules } from '../src/lint/driver/rule-registry.js';
+import { renderRuleDoc, renderRuleIndex } from '../scripts/rule-docs.js';
 import { ROOT, RULES_TESTDATA, readCases } from './rules-support.js';
 
-test('registry equals the rule files in src/analyse/lint/rules', () => {
-  const files = readdirSync(join(ROOT, 'src', 'analyse', 'lint', 'rules'))
+test('registry equals the rule files in src/lint/rules', () => {
+  const files = readdirSync(join(ROOT, 'src', 'lint', 'rules'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => name.slice(0, -3))
     .sort();

@@ -5,11 +5,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createGoParser } from '../src/parse/gosource/treesitter.js';
-import type { GoParser } from '../src/parse/gosource/treesitter.js';
-import { loadPackages } from '../src/parse/gosource/load.js';
-import { lintPackage } from '../src/analyse/lint/run.js';
-import type { LintFinding } from '../src/analyse/lint/types.js';
+import { createGoParser } from '../src/lint/load/tree-sitter-go.js';
+import type { GoParser } from '../src/lint/load/tree-sitter-go.js';
+import { loadPackages } from '../src/lint/load/go-packages.js';
+import { lintPackage } from '../src/lint/driver/lint-packages.js';
+import type { LintFinding } from '../src/lint/framework/rule.js';
 
 const execFileP = promisify(execFile);
 

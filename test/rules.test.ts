@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rules } from '../src/analyse/lint/registry.js';
+import { rules } from '../src/lint/driver/rule-registry.js';
 import { RULES_TESTDATA, checkRule, readCases } from './rules-support.js';
 
 for (const rule of rules) {

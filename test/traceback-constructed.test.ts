@@ -1,12 +1,12 @@
 // Cases that could not be recorded here (other OSes, races in the runtime, damaged logs). Each input is
 // CONSTRUCTED by hand from the print statements of the named runtime source (Go 1.26 unless stated), or made
-// by editing a real sample from traceback-samples.test.ts in the way a log pipeline damages text.
+// by editing a real sample from parser-samples-support.ts in the way a log pipeline damages text.
 
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import type { Goroutine, Traceback } from '../src/model.js';
 import { parseTracebacks } from '../src/parse/traceback.js';
-import { lineOf, sample } from './traceback-samples.test.js';
+import { lineOf, sample } from './parser-samples-support.js';
 
 function only(text: string): Traceback {
   const tbs = parseTracebacks(text, 't');

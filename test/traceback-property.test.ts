@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Traceback } from '../src/model.js';
 import { parseTracebacks } from '../src/parse/traceback.js';
-import { SAMPLES } from './traceback-samples.test.js';
+import { SAMPLES } from './parser-samples-support.js';
 
 const REAL = Object.values(SAMPLES);
 

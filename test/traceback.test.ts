@@ -1,4 +1,4 @@
-// Parser tests on real output. The samples in traceback-samples.test.ts were recorded by building PROGRAM with
+// Parser tests on real output. The samples in parser-samples-support.ts were recorded by building PROGRAM with
 // each toolchain (1.26.8: `go build`; older ones with GOROOT=<toolchain> GOTOOLCHAIN=local GO111MODULE=off
 // GOENV=off go build) and running `./prog <scenario>` with the environment in ENVIRONMENT. Expected line numbers
 // come from the `// LN` markers of PROGRAM via lineOf(); format differences between versions are cited from
@@ -16,7 +16,7 @@ import {
   SYNCTEST_PROGRAM,
   TEST_PROGRAM,
   VERSIONS,
-} from './traceback-samples.test.js';
+} from './parser-samples-support.js';
 
 function one(key: string): Traceback {
   const tbs = parseTracebacks(sample(key), key);

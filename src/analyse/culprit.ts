@@ -1,9 +1,16 @@
 // Which goroutine failed and the first line of the user's code on its stack.
 
 import type { CrashKind, Frame, Goroutine, Location, Traceback } from '../model.js';
-import { Bucketer } from './buckets.js';
+import { Bucketer } from './goroutine-groups.js';
 import { fatalPanic } from './classify.js';
-import { firstUserFrame, isRuntimeFrame, isStdlibFrame, learnGoroots, type StdHints, toLocation } from './stdlib.js';
+import {
+  firstUserFrame,
+  isRuntimeFrame,
+  isStdlibFrame,
+  learnGoroots,
+  type StdHints,
+  toLocation,
+} from '../knowledge/std-frames.js';
 
 export interface CulpritResult {
   goroutine: number | null;

@@ -2,7 +2,7 @@
 
 import type { CrashKind, Goroutine, Traceback, Waiter } from '../model.js';
 import { goroutineCulprit } from './culprit.js';
-import { isStdlibFrame, learnGoroots, type StdHints } from './stdlib.js';
+import { isStdlibFrame, learnGoroots, type StdHints } from '../knowledge/std-frames.js';
 
 function inBubble(g: Goroutine): boolean {
   for (const flag of g.flags) if (flag.startsWith('synctest')) return true;

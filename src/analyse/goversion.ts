@@ -4,7 +4,7 @@
 // release's runtime source (marked "source": 1.13.15 for bounds errors, 1.22.12 for gp= headers).
 
 import type { CrashKind, Traceback } from '../model.js';
-import { packagePath } from './stdlib.js';
+import { packagePath } from '../knowledge/std-frames.js';
 import { MAP_RACE_KINDS } from './classify.js';
 
 export interface GoVersionGuess {

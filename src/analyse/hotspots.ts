@@ -3,7 +3,7 @@
 // their own code below those, so that is where the value is attributed.
 
 import type { ExplainResult, Hotspot, Location, ProfileData, ProfileReport, ProfileSample } from '../model.js';
-import { isStdlibFrame } from './stdlib.js';
+import { isStdlibFrame } from '../knowledge/std-frames.js';
 
 const STACKS_PER_HOTSPOT = 5;
 

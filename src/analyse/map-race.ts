@@ -3,7 +3,7 @@
 import type { CrashKind, Traceback, Waiter } from '../model.js';
 import { MAP_RACE_KINDS } from './classify.js';
 import { goroutineCulprit } from './culprit.js';
-import { isMapFrame, learnGoroots } from './stdlib.js';
+import { isMapFrame, learnGoroots } from '../knowledge/std-frames.js';
 
 /**
  * For a map race: the other goroutines that were running or runnable in user code when the runtime stopped the

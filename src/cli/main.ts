@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ExpectedError } from '../errors.js';
-import { commands } from './commands/index.js';
+import { commands } from './commands/all-commands.js';
 import type { CliContext } from './context.js';
 import { packageVersion } from './version.js';
 

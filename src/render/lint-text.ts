@@ -1,5 +1,7 @@
 // `goroscope lint` for the terminal: one header line per finding, a code frame, related lines, the fix.
-import type { LintFinding, LintResult } from '../analyse/lint/types.js';
+import type { LintResult } from '../lint/framework/rule.js';
+import { codeWindow, splitSourceLines } from '../source/code-frame.js';
+import { codeFrame, style } from './text-style.js';
 
 export interface LintTextOptions {
   color: boolean;
@@ -7,55 +9,31 @@ export interface LintTextOptions {
   source(file: string): string | undefined;
 }
 
-const style = (color: boolean, code: string, text: string): string =>
+const paint = (color: boolean, code: string, text: string): string =>
   color ? `\u001b[${code}m${text}\u001b[0m` : text;
-
-/** Converts a 1-based byte column into a character index of `line`. */
-function charIndex(line: string, byteColumn: number): number {
-  let bytes = 0;
-  for (let i = 0; i < line.length; i++) {
-    if (bytes >= byteColumn - 1) return i;
-    bytes += Buffer.byteLength(line[i] ?? '', 'utf8');
-  }
-  return line.length;
-}
-
-function frame(finding: LintFinding, lines: string[], color: boolean): string {
-  const out: string[] = [];
-  const first = Math.max(1, finding.line - 1);
-  const last = Math.min(lines.length, finding.line + 1);
-  const width = String(last).length;
-  for (let n = first; n <= last; n++) {
-    const text = (lines[n - 1] ?? '').replace(/\t/g, '    ');
-    const marker = n === finding.line ? style(color, '31', '>') : ' ';
-    out.push(`${marker} ${String(n).padStart(width)} | ${text}`);
-    if (n === finding.line) {
-      const raw = lines[n - 1] ?? '';
-      const start = charIndex(raw, finding.column);
-      const end =
-        finding.endLine === finding.line ? Math.max(start + 1, charIndex(raw, finding.endColumn)) : raw.length;
-      const pad = raw.slice(0, start).replace(/\t/g, '    ').replace(/[^ ]/g, ' ');
-      const caret = '^'.repeat(Math.max(1, raw.slice(start, end).replace(/\t/g, '    ').length));
-      out.push(`  ${' '.repeat(width)} | ${pad}${style(color, '31', caret)}`);
-    }
-  }
-  return out.join('\n');
-}
 
 export function renderLintText(result: LintResult, options: LintTextOptions): string {
   const out: string[] = [];
   const cache = new Map<string, string[] | undefined>();
   const linesOf = (file: string): string[] | undefined => {
-    if (!cache.has(file)) cache.set(file, options.source(file)?.split('\n'));
+    if (!cache.has(file)) {
+      const text = options.source(file);
+      cache.set(file, text === undefined ? undefined : splitSourceLines(text));
+    }
     return cache.get(file);
   };
+  const s = style(options.color);
   const severityColor: Record<string, string> = { error: '31', warning: '33', info: '36' };
   for (const finding of result.findings) {
     out.push(
-      `${style(options.color, '1', `${finding.file}:${finding.line}:${finding.column}`)}: ${style(options.color, severityColor[finding.severity] ?? '0', finding.severity)}: ${finding.message} ${style(options.color, '2', `[${finding.rule}]`)}`,
+      `${paint(options.color, '1', `${finding.file}:${finding.line}:${finding.column}`)}: ${paint(options.color, severityColor[finding.severity] ?? '0', finding.severity)}: ${finding.message} ${paint(options.color, '2', `[${finding.rule}]`)}`,
     );
     const lines = linesOf(finding.file);
-    if (lines) out.push(frame(finding, lines, options.color));
+    const window = lines && codeWindow(finding.file, lines, finding.line, 1);
+    if (window) {
+      const endColumn = finding.endLine === finding.line ? finding.endColumn : undefined;
+      out.push(codeFrame(window, s, { indent: '', caret: { column: finding.column, endColumn } }));
+    }
     for (const related of finding.related)
       out.push(`  ${related.file}:${related.line}:${related.column}: ${related.message}`);
     if (finding.fix)

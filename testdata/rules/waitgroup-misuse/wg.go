@@ -44,7 +44,7 @@ func PosDoneOnErrorPath() {
 				p.wg.Done() // want "waitgroup-misuse"
 				return      // fires: the deferred Done runs here
 			}
-		}()
+		}() // fires: the deferred Done at exit can also be reported at the closing brace
 	}
 	p.wg.Wait()
 	time.Sleep(200 * time.Millisecond)

@@ -1,0 +1,200 @@
+// Grouping goroutines with the same stack. Streaming: one entry per distinct signature, so memory grows with
+// the number of buckets, not goroutines (a goroutine is not kept after add()).
+
+import type { Bucket, Goroutine, Location } from '../model.js';
+import { gorootOfFrame, isStdlibFrame, type StdHints, toLocation } from '../knowledge/std-frames.js';
+
+/**
+ * exact: same state, wait minutes, frames and arguments.
+ * ignore-args: arguments differ (different channels/mutexes, same code) — the usual choice.
+ * ignore-wait: also ignores how long they have waited, for one bucket per code path.
+ */
+export type BucketLevel = 'exact' | 'ignore-args' | 'ignore-wait';
+
+/** How many goroutine ids each bucket remembers; `count` stays exact. */
+const MAX_IDS = 5;
+
+export interface BucketDetail extends Bucket {
+  /** The culprit is the `created by` line because no frame of the goroutines is user code. */
+  culpritFromCreatedBy: boolean;
+}
+
+/** What a bucket's first goroutine looked like, to confirm that a goroutine with the same hash really matches. */
+interface Representative {
+  bucket: BucketDetail;
+  state: string;
+  waitMinutes: number;
+  functions: string[];
+  lines: number[];
+  /** Only kept at 'exact'. */
+  files: string[] | undefined;
+  args: string[] | undefined;
+  createdBy: string | undefined;
+  createdLine: number;
+  elided: number;
+}
+
+/** FNV-1a over a string, continuing from h. */
+/**
+ * Mixes a string into the hash by its length and its last 24 characters only: function names share long
+ * package-path prefixes and differ at the end, and `matches` settles any collision exactly, so hashing every
+ * character (most of the bucketing time at 200,000 goroutines) buys nothing.
+ */
+function fnv(h: number, s: string): number {
+  const n = s.length;
+  h = Math.imul(h ^ n, 16777619);
+  for (let i = n > 24 ? n - 24 : 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+
+function mixNumber(h: number, n: number): number {
+  return Math.imul(h ^ (n | 0), 16777619);
+}
+
+/**
+ * Streaming bucketer. A goroutine's signature is hashed in place (no key string is built) and checked against
+ * the bucket's representative, so each add costs one pass over the frames' function names and no garbage:
+ * building and hashing long key strings per goroutine dominated the time at 200,000 goroutines. File paths
+ * are compared only at 'exact': within one binary a function name and line fix the file.
+ */
+export class Bucketer {
+  private readonly byHash = new Map<number, Representative[]>();
+  private readonly reps: Representative[] = [];
+  private readonly goroots: string[];
+
+  constructor(
+    private readonly level: BucketLevel,
+    hints?: StdHints,
+  ) {
+    this.goroots = hints?.goroots === undefined ? [] : [...hints.goroots];
+  }
+
+  private hash(g: Goroutine): number {
+    let h = fnv(2166136261, g.state);
+    if (this.level !== 'ignore-wait') h = mixNumber(h, g.waitMinutes);
+    const exact = this.level === 'exact';
+    for (const f of g.frames) {
+      h = mixNumber(fnv(h, f.function), f.line);
+      if (exact) h = fnv(h, f.args);
+    }
+    const by = g.createdBy;
+    if (by !== undefined) h = mixNumber(fnv(h, by.function), by.line);
+    return mixNumber(h, g.elidedFrames);
+  }
+
+  private matches(r: Representative, g: Goroutine): boolean {
+    if (r.state !== g.state || r.elided !== g.elidedFrames) return false;
+    if (this.level !== 'ignore-wait' && r.waitMinutes !== g.waitMinutes) return false;
+    const frames = g.frames;
+    if (frames.length !== r.functions.length) return false;
+    let i = 0;
+    for (const f of frames) {
+      if (f.line !== r.lines[i] || f.function !== r.functions[i]) return false;
+      if (r.files !== undefined && f.file !== r.files[i]) return false;
+      if (r.args !== undefined && f.args !== r.args[i]) return false;
+      i++;
+    }
+    const by = g.createdBy;
+    if (by === undefined) return r.createdBy === undefined;
+    return by.function === r.createdBy && by.line === r.createdLine;
+  }
+
+  /** Called once per new bucket: learn GOROOTs from this stack, then find its first user frame. */
+  private culpritOf(g: Goroutine): { culprit: Location | null; fromCreatedBy: boolean } {
+    for (const f of g.frames) {
+      const root = gorootOfFrame(f);
+      if (root !== undefined && !this.goroots.includes(root)) this.goroots.push(root);
+    }
+    const hints: StdHints = { goroots: this.goroots };
+    for (const f of g.frames) if (!isStdlibFrame(f, hints)) return { culprit: toLocation(f), fromCreatedBy: false };
+    if (g.createdBy !== undefined && !isStdlibFrame(g.createdBy, hints)) {
+      return { culprit: toLocation(g.createdBy), fromCreatedBy: true };
+    }
+    return { culprit: null, fromCreatedBy: false };
+  }
+
+  /** Counts g in its bucket and returns that bucket. */
+  add(g: Goroutine, crashingGoroutine?: number): BucketDetail {
+    const h = this.hash(g);
+    const crashing = crashingGoroutine !== undefined && g.id === crashingGoroutine;
+    let list = this.byHash.get(h);
+    if (list !== undefined) {
+      for (const r of list) {
+        if (!this.matches(r, g)) continue;
+        const found = r.bucket;
+        found.count++;
+        if (g.waitMinutes < found.waitMinutes[0]) found.waitMinutes[0] = g.waitMinutes;
+        if (g.waitMinutes > found.waitMinutes[1]) found.waitMinutes[1] = g.waitMinutes;
+        if (found.goroutineIds.length < MAX_IDS) found.goroutineIds.push(g.id);
+        else if (crashing) found.goroutineIds[MAX_IDS - 1] = g.id;
+        if (crashing) found.crashing = true;
+        return found;
+      }
+    } else {
+      list = [];
+      this.byHash.set(h, list);
+    }
+    const { culprit, fromCreatedBy } = this.culpritOf(g);
+    const n = g.frames.length;
+    const frames: Location[] = new Array<Location>(n);
+    const functions: string[] = new Array<string>(n);
+    const lines: number[] = new Array<number>(n);
+    let i = 0;
+    for (const f of g.frames) {
+      frames[i] = toLocation(f);
+      functions[i] = f.function;
+      lines[i] = f.line;
+      i++;
+    }
+    const exact = this.level === 'exact';
+    const bucket: BucketDetail = {
+      count: 1,
+      state: g.state,
+      waitMinutes: [g.waitMinutes, g.waitMinutes],
+      culprit,
+      culpritFromCreatedBy: fromCreatedBy,
+      frames,
+      goroutineIds: [g.id],
+      crashing,
+    };
+    if (g.createdBy !== undefined) bucket.createdBy = toLocation(g.createdBy);
+    const rep: Representative = {
+      bucket,
+      state: g.state,
+      waitMinutes: g.waitMinutes,
+      functions,
+      lines,
+      files: exact ? g.frames.map((f) => f.file) : undefined,
+      args: exact ? g.frames.map((f) => f.args) : undefined,
+      createdBy: g.createdBy?.function,
+      createdLine: g.createdBy?.line ?? 0,
+      elided: g.elidedFrames,
+    };
+    list.push(rep);
+    this.reps.push(rep);
+    return bucket;
+  }
+
+  /** Marks `bucket` as holding the goroutine a diagnosis names, after the fact (it sorts first). */
+  markCrashing(bucket: BucketDetail, goroutineId: number): void {
+    bucket.crashing = true;
+    if (bucket.goroutineIds.includes(goroutineId)) return;
+    if (bucket.goroutineIds.length < MAX_IDS) bucket.goroutineIds.push(goroutineId);
+    else bucket.goroutineIds[MAX_IDS - 1] = goroutineId;
+  }
+
+  /** The crashing goroutine's bucket first, then the largest; equal counts keep their order in the input. */
+  buckets(): BucketDetail[] {
+    const all = this.reps.map((r) => r.bucket);
+    // Array.prototype.sort is stable, so equal counts keep their first-seen order.
+    all.sort((a, b) => {
+      if (a.crashing !== b.crashing) return a.crashing ? -1 : 1;
+      return b.count - a.count;
+    });
+    return all;
+  }
+
+  get size(): number {
+    return this.reps.length;
+  }
+}

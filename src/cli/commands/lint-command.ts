@@ -1,0 +1,140 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import type { LintResult } from '../../lint/framework/rule.js';
+import type { CliContext } from '../context.js';
+import { wantsColor, write } from '../context.js';
+import type { CommandModule } from './all-commands.js';
+import { packageVersion } from '../version.js';
+
+interface LintOptions {
+  format: string;
+  output?: string;
+  fix?: boolean;
+  config?: string;
+  rule?: string[];
+  color?: boolean;
+}
+
+const FORMATS = new Set(['text', 'json', 'sarif', 'markdown', 'html']);
+
+/** Rewrites absolute paths relative to cwd, as `go vet` prints them. */
+function relativise(result: LintResult, cwd: string): LintResult {
+  const rel = (file: string): string => {
+    const path = relative(cwd, file);
+    return path.startsWith('..') ? file : path;
+  };
+  return {
+    ...result,
+    filesWithSyntaxErrors: result.filesWithSyntaxErrors.map(rel),
+    findings: result.findings.map((finding) => ({
+      ...finding,
+      file: rel(finding.file),
+      related: finding.related.map((related) => ({ ...related, file: rel(related.file) })),
+      ...(finding.fix
+        ? {
+            fix: {
+              ...finding.fix,
+              ...(finding.fix.edits
+                ? { edits: finding.fix.edits.map((edit) => ({ ...edit, file: rel(edit.file) })) }
+                : {}),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+export const lintCommand: CommandModule = {
+  register(program: Command, context: CliContext): void {
+    program
+      .command('lint')
+      .description('find concurrency bugs in Go source: map races, nil maps, channel and lock misuse')
+      .argument('[packages...]', 'Go packages like go vet takes them: ./..., dir, dir/..., or .go files', [])
+      .option('-f, --format <format>', 'text, json, sarif, markdown or html', 'text')
+      .option('-o, --output <file>', 'write the report to a file instead of standard output')
+      .option('--fix', 'apply the fixes that are mechanical and safe')
+      .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
+      .option('-r, --rule <names...>', 'run only these rules')
+      .option('--color', 'colour the text output')
+      .option('--no-color', 'never colour the text output')
+      .action(async (patterns: string[], options: LintOptions) => {
+        if (!FORMATS.has(options.format))
+          throw new UsageError(`unknown format "${options.format}"`, {
+            hint: 'use --format text, json, sarif, markdown or html',
+          });
+        // The Go parser and the rules load only when lint runs, so other commands start without them.
+        const [{ loadLintConfig }, { applyFixes }, { lintParallel }, { rules }, { loadPackages }] = await Promise.all([
+          import('../../lint/driver/lint-config.js'),
+          import('../../lint/driver/apply-fixes.js'),
+          import('../../lint/driver/lint-parallel.js'),
+          import('../../lint/driver/rule-registry.js'),
+          import('../../lint/load/go-packages.js'),
+        ]);
+        const config = loadLintConfig(context.cwd, options.config);
+        if (options.rule) {
+          const known = new Set(rules.map((rule) => rule.meta.name));
+          for (const name of options.rule)
+            if (!known.has(name))
+              throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
+          config.only = options.rule;
+        }
+        const packages = loadPackages(patterns, context.cwd);
+        const sources = new Map<string, string>();
+        for (const pkg of packages) for (const file of pkg.files) sources.set(file.path, file.source);
+        let result = await lintParallel(packages, config);
+        if (options.fix) {
+          const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
+          for (const [file, text] of outcome.changed) writeFileSync(file, text);
+          if (outcome.applied > 0) {
+            context.stderr.write(
+              `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
+            );
+            // Report what is left after the fixes.
+            result = await lintParallel(loadPackages(patterns, context.cwd), config);
+          }
+        }
+        const shown = relativise(result, context.cwd);
+        const source = (file: string): string | undefined => {
+          const absolute = resolve(context.cwd, file);
+          if (!options.fix && sources.has(absolute)) return sources.get(absolute);
+          try {
+            return readFileSync(absolute, 'utf8');
+          } catch {
+            return undefined;
+          }
+        };
+        const [
+          { renderLintJson },
+          { renderLintMarkdown },
+          { renderLintText },
+          { lintFindingsForHtml, renderHtml },
+          { renderSarif },
+        ] = await Promise.all([
+          import('../../render/lint-json.js'),
+          import('../../render/lint-markdown.js'),
+          import('../../render/lint-text.js'),
+          import('../../render/html-report.js'),
+          import('../../render/lint-sarif.js'),
+        ]);
+        let text: string;
+        if (options.format === 'json') text = renderLintJson(shown);
+        else if (options.format === 'sarif')
+          text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: packageVersion(), source });
+        else if (options.format === 'markdown')
+          text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
+        else if (options.format === 'html') {
+          const title = `goroscope lint: ${patterns.length > 0 ? patterns.join(' ') : './...'}`;
+          text = renderHtml({ title, findings: lintFindingsForHtml(shown.findings, source) });
+        } else
+          text = renderLintText(shown, {
+            color: options.output === undefined && wantsColor(context, options.color),
+            source,
+          });
+        if (options.output !== undefined) writeFileSync(options.output, text);
+        else await write(context.stdout, text);
+        context.exitCode = result.findings.length > 0 ? 1 : 0;
+      });
+  },
+};

@@ -1,0 +1,187 @@
+// Runs the rules over loaded packages: builds file and package facts once, lets each enabled rule report,
+// applies suppression directives and the config's severities, and returns findings sorted by position.
+import { createGoParser } from '../load/tree-sitter-go.js';
+import type { GoParser, Node } from '../load/tree-sitter-go.js';
+import type { GoPackageFiles } from '../load/go-packages.js';
+import { buildFileFacts, buildPackageFacts } from '../facts/package-facts.js';
+import type { FileFacts } from '../facts/package-facts.js';
+import { rules as allRules } from './rule-registry.js';
+import { DIRECTIVE_RULE, parseDirectives } from './suppressions.js';
+import type { Directive } from './suppressions.js';
+import type { LintFinding, LintResult, ReportOptions, Rule, Severity, TextEdit } from '../framework/rule.js';
+
+export interface LintConfig {
+  /** Rule name -> "off" or a severity. Rules not named keep their default. */
+  rules?: Record<string, Severity | 'off'>;
+  /** Only these rules (after `rules` is applied); all when absent. */
+  only?: string[];
+}
+
+/** Byte column (1-based) of a string offset, like the Go toolchain counts. */
+export function byteColumn(file: FileFacts, row: number, offset: number): number {
+  const start = file.lineStarts[row] ?? 0;
+  return Buffer.byteLength(file.source.slice(start, offset), 'utf8') + 1;
+}
+
+function position(file: FileFacts, node: Node): { line: number; column: number; endLine: number; endColumn: number } {
+  return {
+    line: node.startPosition.row + 1,
+    column: byteColumn(file, node.startPosition.row, node.startIndex),
+    endLine: node.endPosition.row + 1,
+    endColumn: byteColumn(file, node.endPosition.row, node.endIndex),
+  };
+}
+
+function rowOfOffset(file: FileFacts, offset: number): number {
+  let lo = 0;
+  let hi = file.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((file.lineStarts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function editFor(file: FileFacts, startOffset: number, endOffset: number, newText: string): TextEdit {
+  const startRow = rowOfOffset(file, startOffset);
+  const endRow = rowOfOffset(file, endOffset);
+  return {
+    file: file.path,
+    line: startRow + 1,
+    column: byteColumn(file, startRow, startOffset),
+    endLine: endRow + 1,
+    endColumn: byteColumn(file, endRow, endOffset),
+    startOffset,
+    endOffset,
+    newText,
+  };
+}
+
+/** The rules to run and their severities; `configured` is set when the user's config chose the severity. */
+export function enabledRules(config: LintConfig): { rule: Rule; severity: Severity; configured: boolean }[] {
+  const out: { rule: Rule; severity: Severity; configured: boolean }[] = [];
+  for (const rule of allRules) {
+    const setting = config.rules?.[rule.meta.name];
+    if (setting === 'off') continue;
+    if (config.only !== undefined && !config.only.includes(rule.meta.name)) continue;
+    out.push({ rule, severity: setting ?? rule.meta.severity, configured: setting !== undefined });
+  }
+  return out;
+}
+
+/** Lints one package with an existing parser. Exposed for the rule tester and the worker. */
+export function lintPackage(
+  parser: GoParser,
+  pkg: GoPackageFiles,
+  config: LintConfig = {},
+): { findings: LintFinding[]; syntaxErrors: string[] } {
+  const files = pkg.files.map((file) => buildFileFacts(parser, file.path, file.source));
+  try {
+    const facts = buildPackageFacts(pkg, files);
+    const findings: LintFinding[] = [];
+    for (const { rule, severity, configured } of enabledRules(config)) {
+      const only = rule.meta.onlyBeforeGo;
+      if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
+      const seen = new Set<string>();
+      const report = (file: FileFacts, options: ReportOptions): void => {
+        const key = `${file.path}:${options.node.startIndex}:${options.message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const finding: LintFinding = {
+          rule: rule.meta.name,
+          severity: configured ? severity : (options.severity ?? severity),
+          file: file.path,
+          ...position(file, options.node),
+          message: options.message,
+          related: (options.related ?? []).map((related) => {
+            const relatedFile = related.file ?? file;
+            const at = position(relatedFile, related.node);
+            return { file: relatedFile.path, line: at.line, column: at.column, message: related.message };
+          }),
+        };
+        if (options.fix) {
+          const edits = options.fix.edits?.map((edit) =>
+            'node' in edit
+              ? editFor(file, edit.node.startIndex, edit.node.endIndex, edit.newText)
+              : editFor(file, edit.startOffset, edit.endOffset, edit.newText),
+          );
+          finding.fix =
+            edits === undefined
+              ? { description: options.fix.description }
+              : { description: options.fix.description, edits };
+        }
+        findings.push(finding);
+      };
+      rule.check({ pkg: facts, report });
+    }
+    const known = new Set(allRules.map((rule) => rule.meta.name));
+    const directives: Directive[] = [];
+    for (const file of files) directives.push(...parseDirectives(file, known));
+    const kept = findings.filter((finding) => {
+      for (const directive of directives) {
+        if (directive.file !== finding.file || directive.target !== finding.line) continue;
+        if (directive.rules.has('*') || directive.rules.has(finding.rule)) {
+          directive.used = true;
+          return false;
+        }
+      }
+      return true;
+    });
+    const directiveEnabled =
+      config.rules?.[DIRECTIVE_RULE] !== 'off' && (config.only === undefined || config.only.includes(DIRECTIVE_RULE));
+    if (directiveEnabled) {
+      for (const directive of directives) {
+        if (!directive.ours) continue;
+        const message =
+          directive.problem ?? (directive.used ? undefined : 'suppression directive matches no finding; remove it');
+        if (message === undefined) continue;
+        kept.push({
+          rule: DIRECTIVE_RULE,
+          severity: 'warning',
+          file: directive.file,
+          line: directive.line,
+          column: directive.column,
+          endLine: directive.line,
+          endColumn: directive.column,
+          message,
+          related: [],
+        });
+      }
+    }
+    return { findings: kept, syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path) };
+  } finally {
+    for (const file of files) file.tree.delete();
+  }
+}
+
+export function sortFindings(findings: LintFinding[]): LintFinding[] {
+  return findings.sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+}
+
+/** Lints packages on this thread. The CLI uses lintParallel for many packages. */
+export async function lintPackages(packages: GoPackageFiles[], config: LintConfig = {}): Promise<LintResult> {
+  const parser = await createGoParser();
+  const findings: LintFinding[] = [];
+  const syntax: string[] = [];
+  let files = 0;
+  for (const pkg of packages) {
+    const result = lintPackage(parser, pkg, config);
+    findings.push(...result.findings);
+    syntax.push(...result.syntaxErrors);
+    files += pkg.files.length;
+  }
+  return {
+    schemaVersion: 1,
+    findings: sortFindings(findings),
+    files,
+    filesWithSyntaxErrors: syntax,
+    packages: packages.length,
+  };
+}

@@ -1,0 +1,111 @@
+// Before Go 1.22 a `for` loop has one variable for the whole loop, not one per iteration. A goroutine started
+// in the loop that uses the variable reads it while the loop keeps writing it: a data race, and usually every
+// goroutine sees the last value. Reported only for modules whose go.mod says go 1.21 or older.
+import type { Node } from '../load/tree-sitter-go.js';
+import { walk } from '../framework/syntax.js';
+import type { Rule, RuleContext } from '../framework/rule.js';
+
+function loopVariables(loop: Node): Node[] {
+  const clause = loop.namedChildren.find(
+    (child) => child !== null && (child.type === 'for_clause' || child.type === 'range_clause'),
+  );
+  if (clause === undefined || clause === null) return [];
+  if (clause.type === 'for_clause') {
+    const init = clause.childForFieldName('initializer');
+    if (init === null || init.type !== 'short_var_declaration') return [];
+    return (init.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n !== null && n.text !== '_');
+  }
+  // `for k, v := range x` declares; `for k, v = range x` reuses outer variables (not per-iteration either way).
+  if (!clause.text.includes(':=')) return [];
+  return (clause.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n !== null && n.text !== '_');
+}
+
+export const loopVarCapture: Rule = {
+  meta: {
+    name: 'loop-var-capture',
+    title: 'Loop variable shared with goroutines (Go < 1.22)',
+    severity: 'error',
+    summary:
+      'A goroutine started in a loop uses the loop variable, which before Go 1.22 is one variable for all iterations.',
+    explanation:
+      'Until Go 1.22 the variables declared by a `for` statement are created once and updated on every iteration. A ' +
+      'function literal started with `go` inside the loop captures that single variable, so it reads it while the loop ' +
+      'writes the next value: a data race, and in practice many goroutines see the same (often the last) value. The ' +
+      'language version comes from the `go` line of go.mod, so the rule only runs for modules at go 1.21 or older.',
+    fix: 'Pass the value as an argument or copy it inside the loop (or move the module to go 1.22+):\n\n```go\nfor i := 0; i < n; i++ {\n\ti := i\n\tgo func() { work(i) }()\n}\n```',
+    runtimeEffect: 'race',
+    onlyBeforeGo: 22,
+  },
+  check(context: RuleContext): void {
+    for (const file of context.pkg.files) {
+      for (const goStatement of file.nodes('go_statement')) {
+        const literal = goStatement.namedChild(0)?.childForFieldName('function');
+        if (literal === null || literal === undefined || literal.type !== 'func_literal') continue;
+        // Every loop around the go statement in the same function.
+        for (
+          let loop = goStatement.parent;
+          loop !== null &&
+          loop.type !== 'func_literal' &&
+          loop.type !== 'function_declaration' &&
+          loop.type !== 'method_declaration';
+          loop = loop.parent
+        ) {
+          if (loop.type !== 'for_statement') continue;
+          const body = loop.childForFieldName('body');
+          if (body === null) continue;
+          for (const variable of loopVariables(loop)) {
+            const name = variable.text;
+            // Shadowed in the loop body before the go statement (`i := i`) or in the literal (parameter, local).
+            let shadowed = false;
+            walk(
+              body,
+              (node) => {
+                if (shadowed) return false;
+                if (
+                  (node.type === 'short_var_declaration' ||
+                    node.type === 'var_spec' ||
+                    node.type === 'parameter_declaration' ||
+                    node.type === 'range_clause') &&
+                  node.startIndex < literal.endIndex
+                ) {
+                  const names =
+                    node.type === 'var_spec' || node.type === 'parameter_declaration'
+                      ? node.childrenForFieldName('name')
+                      : (node.childForFieldName('left')?.namedChildren ?? []);
+                  if (
+                    names.some((n) => n !== null && n.text === name) &&
+                    (node.startIndex < goStatement.startIndex || node.startIndex > literal.startIndex)
+                  )
+                    shadowed = true;
+                }
+                return undefined;
+              },
+              false,
+            );
+            if (shadowed) continue;
+            let use: Node | null = null;
+            walk(
+              literal,
+              (node) => {
+                if (use !== null) return false;
+                if (node.type === 'identifier' && node.text === name) use = node;
+                return undefined;
+              },
+              false,
+            );
+            if (use === null) continue;
+            const useNode: Node = use;
+            context.report(file, {
+              node: useNode,
+              message: `${name} is the loop's single variable (go.mod is before go 1.22): the goroutine started at line ${goStatement.startPosition.row + 1} reads it while the loop at line ${loop.startPosition.row + 1} writes the next value`,
+              related: [{ node: variable, message: `${name} declared once for the whole loop` }],
+              fix: {
+                description: `copy it per iteration (${name} := ${name} before the go statement) or pass it as an argument`,
+              },
+            });
+          }
+        }
+      }
+    }
+  },
+};

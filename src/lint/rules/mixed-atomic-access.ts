@@ -1,0 +1,273 @@
+// A variable or field updated with sync/atomic functions and also read or written plainly while the atomic
+// accesses can run: the plain access races with the atomic one (the race detector reports the pair).
+import type { Node } from '../load/tree-sitter-go.js';
+import {
+  callArguments,
+  enclosingFunction,
+  insideLoop,
+  methodCall,
+  rootIdentifier,
+  unparen,
+  walk,
+} from '../framework/syntax.js';
+import type { FileFacts } from '../facts/package-facts.js';
+import type { Rule, RuleContext } from '../framework/rule.js';
+
+const ATOMIC_FUNCTION = /^(Add|Load|Store|Swap|CompareAndSwap|And|Or)(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/;
+
+interface Access {
+  file: FileFacts;
+  /** The identifier or selector expression accessed. */
+  node: Node;
+  write: boolean;
+}
+
+/** `atomic.AddInt64(&x, 1)` with sync/atomic under any import name: the `x` node. */
+function atomicTarget(call: Node, file: FileFacts): Node | null {
+  const fn = call.childForFieldName('function');
+  if (fn === null || fn.type !== 'selector_expression') return null;
+  const pkg = fn.childForFieldName('operand');
+  const name = fn.childForFieldName('field')?.text;
+  if (
+    pkg === null ||
+    pkg.type !== 'identifier' ||
+    file.imports.get(pkg.text) !== 'sync/atomic' ||
+    name === undefined ||
+    !ATOMIC_FUNCTION.test(name)
+  )
+    return null;
+  const first = callArguments(call)[0];
+  if (first === undefined) return null;
+  const pointer = unparen(first);
+  if (pointer.type !== 'unary_expression' || !pointer.text.startsWith('&')) return null;
+  const operand = pointer.childForFieldName('operand');
+  if (operand === null) return null;
+  const target = unparen(operand);
+  return target.type === 'identifier' || target.type === 'selector_expression' ? target : null;
+}
+
+/** Whether a plain occurrence writes (assignment target, ++/--) rather than reads. */
+function isWrite(node: Node): boolean {
+  const parent = node.parent;
+  if (parent === null) return false;
+  if (parent.type === 'inc_statement' || parent.type === 'dec_statement') return true;
+  if (parent.type === 'expression_list') {
+    const statement = parent.parent;
+    return (
+      statement !== null &&
+      (statement.type === 'assignment_statement' || statement.type === 'short_var_declaration') &&
+      statement.childForFieldName('left')?.id === parent.id
+    );
+  }
+  return parent.type === 'assignment_statement' && parent.childForFieldName('left')?.id === node.id;
+}
+
+/** The go statement whose func literal holds `node` (directly, within `stop`), or null. */
+function goLiteralOf(node: Node, stop: Node | null): { go: Node; literal: Node } | null {
+  let current = node.parent;
+  while (current !== null && current.id !== stop?.id) {
+    if (current.type === 'func_literal') {
+      const call = current.parent;
+      const go = call?.parent;
+      if (call?.type === 'call_expression' && go?.type === 'go_statement') return { go, literal: current };
+    }
+    current = current.parent;
+  }
+  return null;
+}
+
+/** Something between two offsets of `fn` (outside goroutine bodies) that may order the two accesses. */
+function synchronisesBetween(fn: Node, from: number, to: number): boolean {
+  let found = false;
+  walk(
+    fn,
+    (node) => {
+      if (found || node.endIndex <= from || node.startIndex >= to) return false;
+      if (node.type === 'go_statement') return false;
+      if (node.type === 'call_expression') {
+        const m = methodCall(node);
+        if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock' || m.method === 'Do'))
+          found = true;
+      }
+      if (node.type === 'unary_expression' && node.text.startsWith('<-')) found = true;
+      if (node.type === 'select_statement' || node.type === 'send_statement' || node.type === 'receive_statement')
+        found = true;
+      if (node.type === 'range_clause') found = true;
+      return undefined;
+    },
+    false,
+  );
+  return found;
+}
+
+/** Whether the function itself (not a nested literal) declares `name`: parameter, receiver, var, :=, range. */
+function declaresDirectly(fn: Node, name: string): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found) return false;
+    if (node.type === 'parameter_declaration' || node.type === 'var_spec' || node.type === 'const_spec') {
+      if (node.childrenForFieldName('name').some((n) => n !== null && n.text === name)) found = true;
+    } else if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
+      const left = node.childForFieldName('left');
+      if (left !== null && (left.text === name || left.namedChildren.some((n) => n !== null && n.text === name)))
+        found = true;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** The function that declares the variable `name` seen at `node` (null: package level), so two occurrences of
+ * one name can be told apart when a goroutine declares its own. */
+function declaringFunction(node: Node, name: string): Node | null {
+  let current = enclosingFunction(node);
+  while (current !== null) {
+    if (declaresDirectly(current, name)) return current;
+    current = enclosingFunction(current);
+  }
+  return null;
+}
+
+/** The outermost function declaration around a node (a method or function, not a literal). */
+function declarationOf(node: Node): Node | null {
+  let current = enclosingFunction(node);
+  while (current !== null && current.type === 'func_literal') current = enclosingFunction(current);
+  return current;
+}
+
+export const mixedAtomicAccess: Rule = {
+  meta: {
+    name: 'mixed-atomic-access',
+    title: 'Atomic and plain access to the same variable',
+    severity: 'error',
+    summary:
+      'A variable or field is updated with sync/atomic functions and also read or written plainly while those atomic updates can run.',
+    explanation:
+      'The sync/atomic functions only synchronise with other atomic accesses. A plain read `x` or write `x = 0` / ' +
+      '`x++` of a variable that other goroutines update with `atomic.AddInt64(&x, 1)` is a data race: the race ' +
+      'detector reports the plain access against the atomic one, and the plain read may see a stale or torn value. ' +
+      'goroscope reports a plain access when it can see that it overlaps the atomic ones: in the function that starts ' +
+      'the goroutines, after the `go` statement and before any `Wait`, lock, channel operation or `sync.Once`; in ' +
+      'another goroutine of that function; or in the same goroutine when its `go` statement runs in a loop. A plain ' +
+      'access in another method (`func (s *stats) snapshot() int64 { return s.hits }` next to an atomic `hit`) is ' +
+      'not reported: without a call graph goroscope cannot tell it from initialisation or from code that owns the ' +
+      'value exclusively, which the Go standard library does on purpose (internal/poll, internal/sync).',
+    fix:
+      'Access the variable only through sync/atomic, or better, give it an atomic type so a plain access cannot be ' +
+      'written:\n\n```go\ntype stats struct {\n\thits atomic.Int64\n}\n\nfunc (s *stats) hit()            { s.hits.Add(1) }\nfunc (s *stats) snapshot() int64 { return s.hits.Load() }\n```',
+    runtimeEffect: 'race',
+  },
+  check(context: RuleContext): void {
+    const pkg = context.pkg;
+    if (!pkg.files.some((file) => [...file.imports.values()].includes('sync/atomic'))) return;
+    const atomicTargets = new Set<number>();
+    const atomics: Access[] = [];
+    for (const file of pkg.files) {
+      if (![...file.imports.values()].includes('sync/atomic')) continue;
+      for (const call of file.nodes('call_expression')) {
+        const target = atomicTarget(call, file);
+        if (target === null) continue;
+        atomicTargets.add(target.id);
+        atomics.push({
+          file,
+          node: target,
+          write: !/^Load/.test(call.childForFieldName('function')?.childForFieldName('field')?.text ?? ''),
+        });
+      }
+    }
+    if (atomics.length === 0) return;
+    const reported = new Set<number>();
+    const report = (plain: Access, atomic: Access, why: string): void => {
+      if (reported.has(plain.node.id)) return;
+      reported.add(plain.node.id);
+      context.report(plain.file, {
+        node: plain.node,
+        message: `plain ${plain.write ? 'write to' : 'read of'} ${plain.node.text}, which is updated atomically at line ${atomic.node.startPosition.row + 1}${atomic.file.path === plain.file.path ? '' : ` of ${atomic.file.path.slice(atomic.file.path.lastIndexOf('/') + 1)}`}; ${why}, so this access races with the atomic one`,
+        related: [{ node: atomic.node, message: 'atomic access', file: atomic.file }],
+        fix: {
+          description: `use atomic.Load/Store for every access to ${plain.node.text}, or make it an atomic.Int64 (or similar) so plain access cannot compile`,
+        },
+      });
+    };
+
+    // Variables (local or package-level) and selector paths, within the function that starts the goroutines.
+    for (const atomic of atomics) {
+      const text = atomic.node.text;
+      const file = atomic.file;
+      const root = rootIdentifier(atomic.node);
+      if (root === null) continue;
+      // The variable's own function when it is local, else the function around the atomic access.
+      const owner = declaringFunction(atomic.node, root);
+      const home = owner ?? declarationOf(atomic.node);
+      if (home === null) continue;
+      walk(
+        home,
+        (node) => {
+          if (node.text !== text || (node.type !== 'identifier' && node.type !== 'selector_expression'))
+            return undefined;
+          if (atomicTargets.has(node.id)) return false;
+          const parent = node.parent;
+          // &x handed on, x.f (a different path), a field name in a literal key: not a plain access of x.
+          if (
+            parent !== null &&
+            ((parent.type === 'unary_expression' && parent.text.startsWith('&')) ||
+              (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === node.id) ||
+              parent.type === 'keyed_element' ||
+              parent.type === 'literal_element')
+          )
+            return false;
+          if (
+            node.type === 'identifier' &&
+            parent !== null &&
+            (parent.type === 'parameter_declaration' ||
+              parent.type === 'var_spec' ||
+              parent.type === 'short_var_declaration')
+          )
+            return false;
+          if (declaringFunction(node, root)?.id !== owner?.id) return false;
+          const plain: Access = { file, node, write: isWrite(node) };
+          const atomicGo = goLiteralOf(atomic.node, home);
+          const plainGo = goLiteralOf(node, home);
+          if (atomicGo !== null && plainGo !== null) {
+            if (atomicGo.go.id !== plainGo.go.id)
+              report(
+                plain,
+                atomic,
+                `the goroutines started at lines ${atomicGo.go.startPosition.row + 1} and ${plainGo.go.startPosition.row + 1} run at the same time`,
+              );
+            else if (insideLoop(atomicGo.go, home))
+              report(
+                plain,
+                atomic,
+                `the go statement at line ${atomicGo.go.startPosition.row + 1} runs in a loop, so several goroutines do both at once`,
+              );
+          } else if (
+            atomicGo !== null &&
+            plainGo === null &&
+            node.startIndex > atomicGo.go.endIndex &&
+            !synchronisesBetween(home, atomicGo.go.endIndex, node.startIndex)
+          ) {
+            report(
+              plain,
+              atomic,
+              `the goroutine started at line ${atomicGo.go.startPosition.row + 1} may still be running here (nothing waits for it in between)`,
+            );
+          } else if (
+            atomicGo === null &&
+            plainGo !== null &&
+            atomic.node.startIndex > plainGo.go.endIndex &&
+            !synchronisesBetween(home, plainGo.go.endIndex, atomic.node.startIndex)
+          ) {
+            report(
+              plain,
+              atomic,
+              `the goroutine started at line ${plainGo.go.startPosition.row + 1} may still be running when the atomic update runs`,
+            );
+          }
+          return undefined;
+        },
+        false,
+      );
+    }
+  },
+};

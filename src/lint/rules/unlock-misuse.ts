@@ -1,0 +1,329 @@
+// Mutex call sequences that crash or hang in one goroutine: `defer mu.Lock()` after Lock (meant Unlock), a
+// second Unlock with no Lock between (fatal error: sync: unlock of unlocked mutex), a second Lock with no
+// Unlock between (deadlock), and a return between Lock and its Unlock that skips the Unlock.
+import type { Node } from '../load/tree-sitter-go.js';
+import {
+  dominates,
+  enclosingFunction,
+  methodCall,
+  reassignedBetween,
+  statementsOf,
+  walk,
+} from '../framework/syntax.js';
+import { qualifiedType } from '../facts/package-facts.js';
+import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
+import type { Rule, RuleContext } from '../framework/rule.js';
+
+export interface LockCall {
+  call: Node;
+  /** The mutex expression text: `mu`, `s.mu`, `s` (embedded). */
+  mutex: string;
+  receiver: Node;
+  method: 'Lock' | 'Unlock' | 'RLock' | 'RUnlock';
+  statement: Node;
+  deferred: boolean;
+}
+
+const METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock']);
+
+export function lockCalls(file: FileFacts): Map<number, { fn: Node; calls: LockCall[] }> {
+  const byFunction = new Map<number, { fn: Node; calls: LockCall[] }>();
+  for (const call of file.nodes('call_expression')) {
+    const method = methodCall(call);
+    if (
+      method === null ||
+      !METHODS.has(method.method) ||
+      (call.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0
+    )
+      continue;
+    const parent = call.parent;
+    if (parent === null || (parent.type !== 'expression_statement' && parent.type !== 'defer_statement')) continue;
+    const fn = enclosingFunction(call);
+    if (fn === null) continue;
+    const entry = byFunction.get(fn.id) ?? { fn, calls: [] };
+    const name =
+      method.method === 'Lock' || method.method === 'Unlock' || method.method === 'RLock' ? method.method : 'RUnlock';
+    entry.calls.push({
+      call,
+      mutex: method.receiver.text,
+      receiver: method.receiver,
+      method: name,
+      statement: parent,
+      deferred: parent.type === 'defer_statement',
+    });
+    byFunction.set(fn.id, entry);
+  }
+  return byFunction;
+}
+
+/** Calls between two offsets that could lock or unlock `mutex` behind our back (anything mentioning its root). */
+function touchedBetween(fn: Node, mutex: string, from: number, to: number): boolean {
+  const root = mutex.split('.')[0] ?? mutex;
+  let touched = false;
+  walk(
+    fn,
+    (node) => {
+      if (touched || node.endIndex <= from || node.startIndex >= to) return false;
+      if (node.type === 'call_expression' && new RegExp(`\\b${root}\\b`).test(node.text)) touched = true;
+      if (node.type === 'goto_statement') touched = true;
+      return undefined;
+    },
+    false,
+  );
+  return touched;
+}
+
+export type MutexKind = 'Mutex' | 'RWMutex';
+
+/** sync.Mutex / sync.RWMutex for a type node (through one pointer), a struct embedding one, or null. */
+function kindOfType(type: Node | null, file: FileFacts, pkg: PackageFacts, embedded: boolean): MutexKind | null {
+  if (type === null) return null;
+  const base = type.type === 'pointer_type' ? type.namedChild(0) : type;
+  if (base === null) return null;
+  const qualified = qualifiedType(base, file);
+  if (qualified !== null)
+    return qualified[0] === 'sync' && (qualified[1] === 'Mutex' || qualified[1] === 'RWMutex') ? qualified[1] : null;
+  if (!embedded || base.type !== 'type_identifier') return null;
+  const info = pkg.structs.get(base.text);
+  if (info === undefined) return null;
+  const kinds = info.fields
+    .filter((field) => field.embedded && !field.pointer)
+    .map((field) => kindOfType(field.type, info.file, pkg, false))
+    .filter((kind) => kind !== null);
+  return kinds.length === 1 ? (kinds[0] ?? null) : null;
+}
+
+/** The declared type of identifier `name` seen from `node`: parameters and var specs of enclosing functions, then package level. */
+function declaredType(name: string, node: Node, file: FileFacts): Node | null | undefined {
+  for (let fn = enclosingFunction(node); fn !== null; fn = enclosingFunction(fn)) {
+    let found: Node | null | undefined;
+    const visit = (inner: Node): boolean | void => {
+      if (inner.type === 'func_literal') return false;
+      if (inner.type === 'parameter_declaration' || inner.type === 'var_spec') {
+        if (inner.childrenForFieldName('name').some((n) => n !== null && n.text === name))
+          found = found === undefined ? inner.childForFieldName('type') : null;
+      } else if (inner.type === 'short_var_declaration' || inner.type === 'range_clause') {
+        const left = inner.childForFieldName('left');
+        if (left !== null && left.namedChildren.some((n) => n !== null && n.text === name)) found = null;
+      }
+      return undefined;
+    };
+    for (const field of ['receiver', 'parameters', 'body']) {
+      const part = fn.childForFieldName(field);
+      if (part !== null) walk(part, visit);
+    }
+    if (found !== undefined) return found;
+  }
+  for (const spec of file.nodes('var_spec')) {
+    if (
+      enclosingFunction(spec) === null &&
+      spec.childrenForFieldName('name').some((n) => n !== null && n.text === name)
+    )
+      return spec.childForFieldName('type');
+  }
+  return undefined;
+}
+
+/** Which kind of mutex a receiver expression is, when the package says so unambiguously. */
+export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): MutexKind | null {
+  if (receiver.type === 'identifier')
+    return kindOfType(declaredType(receiver.text, receiver, file) ?? null, file, pkg, true);
+  if (receiver.type === 'selector_expression') {
+    const field = receiver.childForFieldName('field')?.text;
+    if (field === undefined) return null;
+    const kinds = new Set<MutexKind | null>();
+    for (const info of pkg.structs.values()) {
+      for (const f of info.fields)
+        if (f.name === field && !f.pointer) kinds.add(kindOfType(f.type, info.file, pkg, f.embedded));
+    }
+    return kinds.size === 1 ? ([...kinds][0] ?? null) : null;
+  }
+  return null;
+}
+
+const unlockOf = { Lock: 'Unlock', RLock: 'RUnlock', Unlock: 'Lock', RUnlock: 'RLock' } as const;
+
+/** Returns under `scope` after `from`, not in nested function literals. */
+function returnsIn(scope: Node, from: number, to: number): Node[] {
+  const out: Node[] = [];
+  walk(scope, (node) => {
+    if (node.endIndex <= from || node.startIndex >= to) return false;
+    if (node.type === 'return_statement') out.push(node);
+    return undefined;
+  });
+  return out;
+}
+
+/** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
+function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
+  let current: Node | null = ret;
+  const list = lock.statement.parent;
+  while (current !== null && current.parent !== null) {
+    const parent: Node = current.parent;
+    for (const sibling of parent.namedChildren) {
+      if (sibling === null || sibling.startIndex >= current.startIndex) break;
+      if (sibling.startIndex < lock.statement.endIndex) continue;
+      if (sibling.text.includes(`${lock.mutex}.${unlock}()`)) return true;
+    }
+    if (list !== null && parent.id === list.id) return false;
+    current = parent;
+  }
+  return false;
+}
+
+export const unlockMisuse: Rule = {
+  meta: {
+    name: 'unlock-misuse',
+    title: 'Mutex locked or unlocked the wrong way',
+    severity: 'error',
+    summary:
+      'A mutex is unlocked twice, locked twice, deferred with Lock instead of Unlock, or left locked on a return path.',
+    explanation:
+      'sync.Mutex is not reentrant. Unlocking an unlocked mutex is a fatal error (`fatal error: sync: unlock of ' +
+      'unlocked mutex`) that recover cannot stop; locking a mutex the same goroutine already holds blocks forever; ' +
+      '`defer mu.Lock()` (a typo for Unlock) blocks at return; and a `return` between `Lock` and `Unlock` leaves the ' +
+      'mutex locked, so the next `Lock` blocks forever.',
+    fix: 'Pair every Lock with exactly one Unlock, preferably right away with defer:\n\n```go\nmu.Lock()\ndefer mu.Unlock()\n```',
+    runtimeEffect: 'block',
+  },
+  check(context: RuleContext): void {
+    for (const file of context.pkg.files) {
+      for (const { fn, calls: allCalls } of lockCalls(file).values()) {
+        // Only receivers the package shows to be a sync.Mutex or sync.RWMutex: an RLocker or a custom
+        // Locker may be reentrant.
+        const kinds = new Map<string, MutexKind | null>();
+        const calls = allCalls.filter((call) => {
+          if (!kinds.has(call.mutex)) kinds.set(call.mutex, mutexKind(call.receiver, file, context.pkg));
+          return kinds.get(call.mutex) !== null;
+        });
+        for (const call of calls) {
+          // defer mu.Lock() right after mu.Lock(): the deferred call is meant to be Unlock.
+          if (call.deferred && (call.method === 'Lock' || call.method === 'RLock')) {
+            // Not the deliberate `mu.RUnlock(); defer mu.RLock()` that re-takes a lock a deferred unlock releases.
+            const earlier = calls.find(
+              (other) =>
+                !other.deferred &&
+                other.mutex === call.mutex &&
+                other.method === call.method &&
+                dominates(other.statement, call.statement) &&
+                !calls.some(
+                  (u) =>
+                    u.mutex === call.mutex &&
+                    !u.deferred &&
+                    u.method === unlockOf[call.method] &&
+                    u.statement.startIndex > other.statement.startIndex &&
+                    u.statement.startIndex < call.statement.startIndex,
+                ),
+            );
+            if (earlier !== undefined) {
+              const field = call.call.childForFieldName('function')?.childForFieldName('field');
+              context.report(file, {
+                node: call.call,
+                message: `defer ${call.mutex}.${call.method}() after ${call.mutex}.${call.method}() at line ${earlier.statement.startPosition.row + 1}: the deferred call locks again at return and blocks forever; it should be ${unlockOf[call.method]}`,
+                related: [{ node: earlier.call, message: 'locked here' }],
+                fix: field
+                  ? {
+                      description: `defer ${call.mutex}.${unlockOf[call.method]}()`,
+                      edits: [{ node: field, newText: unlockOf[call.method] }],
+                    }
+                  : { description: `defer ${call.mutex}.${unlockOf[call.method]}()` },
+              });
+            }
+            continue;
+          }
+          if (call.deferred) continue;
+          for (const first of calls) {
+            if (first === call || first.mutex !== call.mutex || !dominates(first.statement, call.statement)) continue;
+            if (reassignedBetween(fn, call.receiver, first.statement.startIndex, call.statement.startIndex)) continue;
+            const line = first.statement.startPosition.row + 1;
+            // Unlock after Unlock (or after a deferred Unlock registered earlier, which runs again at return).
+            if ((call.method === 'Unlock' || call.method === 'RUnlock') && first.method === call.method) {
+              const from = first.deferred ? call.statement.endIndex : first.statement.endIndex;
+              const to = first.deferred ? fn.endIndex : call.statement.startIndex;
+              const relock = calls.some(
+                (other) =>
+                  other.mutex === call.mutex &&
+                  other.method === unlockOf[call.method] &&
+                  other.statement.startIndex >= from &&
+                  other.statement.startIndex < to,
+              );
+              if (relock || touchedBetween(fn, call.mutex, from, to)) continue;
+              context.report(file, {
+                node: call.call,
+                message: first.deferred
+                  ? `${call.mutex}.${call.method}() here, and the ${call.method} deferred at line ${line} runs again at return: fatal error: sync: unlock of unlocked mutex`
+                  : `${call.mutex}.${call.method}() again: already unlocked at line ${line} with no Lock between; this is a fatal error (sync: unlock of unlocked mutex)`,
+                related: [{ node: first.call, message: first.deferred ? 'deferred unlock' : 'first unlock' }],
+                fix: {
+                  description: first.deferred
+                    ? `remove this ${call.method}() or the deferred one`
+                    : `remove the second ${call.method}()`,
+                },
+              });
+              break;
+            }
+            // Lock after Lock with no Unlock between: blocks forever.
+            if (call.method === 'Lock' && first.method === 'Lock' && !first.deferred) {
+              const between = calls.some(
+                (other) =>
+                  other.mutex === call.mutex &&
+                  (other.method === 'Unlock' || other.method === 'RUnlock') &&
+                  !other.deferred &&
+                  other.statement.startIndex > first.statement.startIndex &&
+                  other.statement.startIndex < call.statement.startIndex,
+              );
+              if (between || touchedBetween(fn, call.mutex, first.statement.endIndex, call.statement.startIndex))
+                continue;
+              context.report(file, {
+                node: call.call,
+                message: `${call.mutex}.Lock() again while this goroutine already holds it (locked at line ${line}); sync.Mutex is not reentrant, so this blocks forever`,
+                related: [{ node: first.call, message: 'first lock' }],
+                fix: { description: `unlock before locking again, or do not lock twice` },
+              });
+              break;
+            }
+          }
+        }
+        // A return between Lock and its Unlock in the same block that skips the Unlock.
+        for (const lock of calls) {
+          if (lock.deferred || (lock.method !== 'Lock' && lock.method !== 'RLock')) continue;
+          const unlock = unlockOf[lock.method];
+          const list = lock.statement.parent;
+          if (list === null) continue;
+          const siblings = statementsOf(list.type === 'statement_list' ? list.parent : list);
+          const release = siblings.find(
+            (s) =>
+              s.startIndex > lock.statement.startIndex &&
+              s.type === 'expression_statement' &&
+              s.text === `${lock.mutex}.${unlock}()`,
+          );
+          if (release === undefined) continue;
+          // `for { mu.Lock(); if ok { return }; mu.Unlock() }`: returning with the lock held is the point.
+          if (siblings[siblings.length - 1]?.id === release.id && list.parent?.parent?.type === 'for_statement')
+            continue;
+          if (calls.some((other) => other.deferred && other.mutex === lock.mutex && other.method === unlock)) continue;
+          if (
+            touchedBetween(fn, lock.mutex, lock.statement.endIndex, release.startIndex) &&
+            returnsIn(list, lock.statement.endIndex, release.startIndex).length === 0
+          )
+            continue;
+          for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
+            if (unlockedBefore(lock, ret, unlock)) continue;
+            context.report(file, {
+              node: lock.call,
+              message: `${lock.mutex}.${lock.method}() is not released on the return at line ${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), so the next ${lock.method} blocks forever`,
+              related: [
+                { node: ret, message: `returns with ${lock.mutex} locked` },
+                { node: release, message: 'the unlock that is skipped' },
+              ],
+              fix: {
+                description: `call ${lock.mutex}.${unlock}() before that return, or use defer ${lock.mutex}.${unlock}() right after the lock`,
+              },
+            });
+            break;
+          }
+        }
+      }
+    }
+  },
+};

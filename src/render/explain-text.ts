@@ -1,0 +1,172 @@
+// Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
+import type { Bucket, Crash, ExplainResult, Location } from '../model.js';
+import { racesToText } from './race-report.js';
+import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './text-style.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Show at most this many goroutine groups per crash (the rest are summarised). */
+  maxBuckets?: number;
+  width?: number;
+}
+
+const DEFAULT_MAX_BUCKETS = 10;
+
+export function locationText(location: Location): string {
+  return `${sanitize(location.function)}  ${sanitize(location.file)}:${location.line}`;
+}
+
+function minutes(range: [number, number]): string {
+  const [min, max] = range;
+  if (max === 0) return '';
+  return min === max ? `, ${min} min` : `, ${min}-${max} min`;
+}
+
+function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
+  const count = String(bucket.count).padStart(7);
+  const state = `[${sanitize(bucket.state)}${minutes(bucket.waitMinutes)}]`;
+  const where = bucket.culprit ? locationText(bucket.culprit) : s.dim('(runtime or standard library only)');
+  const mark = bucket.crashing && named !== null ? s.red(` <- goroutine ${named}`) : '';
+  return `  ${count} x ${state.padEnd(28)} ${where}${mark}`;
+}
+
+function crashToText(crash: Crash, index: number, total: number, options: TextOptions): string {
+  const s = style(options.color);
+  const width = options.width ?? 100;
+  const out: string[] = [];
+  const heading = total > 1 ? `Crash ${index + 1} of ${total}: ` : '';
+  out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]`));
+  out.push(`  ${sanitize(crash.message)}`);
+  out.push(
+    s.dim(`  in ${crash.source.file}, lines ${crash.source.startLine}-${crash.source.endLine}; Go ${crash.goVersion}`),
+  );
+  out.push('');
+
+  if (crash.culprit) {
+    const who = crash.goroutine === null ? '' : `goroutine ${crash.goroutine} `;
+    out.push(`  ${s.bold('Where')}: ${who}at ${s.cyan(locationText(crash.culprit))}`);
+    if (crash.culpritContext) out.push(codeFrame(crash.culpritContext, s));
+    for (const hazard of crash.hazards ?? []) {
+      out.push(
+        wrap(
+          `${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags this line: ${sanitize(hazard.message)} (docs/rules/${hazard.rule}.md)`,
+          width,
+          '  ',
+          '    ',
+        ),
+      );
+    }
+  } else if (crash.goroutine !== null) {
+    out.push(
+      `  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`,
+    );
+  }
+  // A dump is not a failure (a pprof debug=2 dump leaves the program running), so recover() has nothing to say.
+  if (crash.kind !== 'goroutine_dump') {
+    out.push(
+      `  ${s.bold('recover()')}: ${
+        crash.recoverable
+          ? 'a deferred recover() in the failing goroutine could have caught this panic'
+          : s.yellow('cannot catch this; the runtime ends the program')
+      }`,
+    );
+  }
+  out.push('');
+  out.push(`  ${s.bold('What happened')}`);
+  out.push(wrap(crash.explanation, width, '    '));
+  if (crash.advice.length > 0) {
+    out.push('');
+    for (const advice of crash.advice) out.push(wrap(`! ${advice}`, width, '    ', '      '));
+  }
+  if (crash.waiters.length > 0) {
+    out.push('');
+    out.push(`  ${s.bold('Who waits on what')}`);
+    for (const waiter of crash.waiters.slice(0, 20)) {
+      const where = waiter.culprit ? locationText(waiter.culprit) : '(runtime only)';
+      out.push(`    goroutine ${waiter.goroutine} [${sanitize(waiter.state)}] ${where}`);
+    }
+    if (crash.waiters.length > 20) out.push(s.dim(`    ... and ${crash.waiters.length - 20} more`));
+  }
+  if (crash.otherSide.length > 0) {
+    out.push('');
+    out.push(`  ${s.bold('Also running user code')} (one of these may be the other side of the race):`);
+    for (const other of crash.otherSide.slice(0, 10)) {
+      const where = other.culprit ? locationText(other.culprit) : '';
+      out.push(`    goroutine ${other.goroutine} [${sanitize(other.state)}] ${s.cyan(where)}`);
+    }
+  }
+  // The first fix in full; the others by title, to keep the terminal report short.
+  const [firstFix, ...otherFixes] = crash.fixes;
+  if (firstFix) {
+    out.push('');
+    out.push(`  ${s.bold(s.green('Fix'))}: ${firstFix.title}`);
+    out.push(indentLines(firstFix.code, '      '));
+  }
+  if (otherFixes.length > 0) {
+    out.push('');
+    out.push(`  ${s.bold('Other fixes')} (code in --format markdown or json):`);
+    for (const fix of otherFixes) out.push(wrap(`- ${fix.title}`, width, '    ', '      '));
+  }
+
+  if (crash.buckets.length > 0) {
+    const max = options.maxBuckets ?? DEFAULT_MAX_BUCKETS;
+    out.push('');
+    out.push(
+      `  ${s.bold('Goroutines')}: ${crash.goroutineCount} in ${crash.buckets.length} group(s) with the same stack`,
+    );
+    for (const bucket of crash.buckets.slice(0, max)) out.push(bucketLine(bucket, s, crash.goroutine));
+    if (crash.buckets.length > max) {
+      const rest = crash.buckets.slice(max).reduce((sum, b) => sum + b.count, 0);
+      out.push(
+        s.dim(`    ... ${crash.buckets.length - max} more group(s), ${rest} goroutine(s) (--format json lists all)`),
+      );
+    }
+  }
+  if (crash.leaks.length > 0) {
+    out.push('');
+    out.push(`  ${s.bold(s.yellow('Leak suspects'))}`);
+    for (const leak of crash.leaks.slice(0, 10)) {
+      const where = leak.culprit ? locationText(leak.culprit) : '(runtime only)';
+      out.push(`    ${leak.count} x [${sanitize(leak.state)}${minutes(leak.waitMinutes)}] ${where}`);
+      out.push(s.dim(wrap(leak.reason, width, '      ')));
+    }
+  }
+  if (crash.skipped.length > 0 || crash.truncated) {
+    out.push('');
+    if (crash.truncated)
+      out.push(s.yellow('  The log ends before this traceback does; the last goroutine may be incomplete.'));
+    if (crash.skipped.length > 0)
+      out.push(
+        s.yellow(
+          `  ${crash.skipped.length} unreadable block(s) skipped (first at line ${crash.skipped[0]?.inputLine}).`,
+        ),
+      );
+  }
+  if (crash.links.length > 0) {
+    out.push('');
+    out.push(`  ${s.dim('Learn more: ' + crash.links.map((link) => link.url).join('  '))}`);
+  }
+  return out.join('\n');
+}
+
+export function explainToText(result: ExplainResult, options: TextOptions): string {
+  const s = style(options.color);
+  const parts: string[] = [];
+  const { crashes, races } = result;
+  if (crashes.length === 0 && races.length === 0) {
+    const read = result.inputs.map((input) => input.file).join(', ');
+    parts.push(`No Go panic, fatal error, goroutine dump or data race found in ${read || 'the input'}.`);
+  }
+  crashes.forEach((crash, i) => parts.push(crashToText(crash, i, crashes.length, options)));
+  if (races.length > 0) parts.push(racesToText(races, { color: options.color }));
+  if (result.skipped.length > 0) {
+    parts.push(
+      s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +
+        result.skipped
+          .slice(0, 5)
+          .map((x) => `${x.file}: ${x.reason}`)
+          .join('; '),
+    );
+  }
+  return parts.join('\n\n' + s.dim('─'.repeat(60)) + '\n\n') + '\n';
+}
