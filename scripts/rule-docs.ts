@@ -1,5 +1,5 @@
 // Rule documentation pages, generated from the rule metadata (scripts/gen-rule-docs.mjs writes docs/rules/).
-import type { RuleMeta } from '../src/lint/framework/rule.js';
+import type { RuleMeta } from '../src/model.js';
 
 const EFFECT: Record<RuleMeta['runtimeEffect'], string> = {
   crash: 'The program panics or dies with a fatal error at the reported line (proved by running the testdata).',

@@ -3,7 +3,6 @@ export { explain, Explainer, diagnose, type ExplainOptions } from './explain.js'
 export { profile, type ProfileOptions } from './profile.js';
 export { lintPackages } from './lint/driver/lint-packages.js';
 export { loadPackages } from './lint/load/go-packages.js';
-export type { LintFinding, LintResult } from './lint/framework/rule.js';
 export { explainToJson } from './render/explain-json.js';
 export { explainToMarkdown } from './render/explain-markdown.js';
 export { explainToText, type TextOptions } from './render/explain-text.js';

@@ -9,7 +9,7 @@ import { createGoParser } from '../src/lint/load/tree-sitter-go.js';
 import type { GoParser } from '../src/lint/load/tree-sitter-go.js';
 import { loadPackages } from '../src/lint/load/go-packages.js';
 import { lintPackage } from '../src/lint/driver/lint-packages.js';
-import type { LintFinding } from '../src/lint/framework/rule.js';
+import type { LintFinding } from '../src/model.js';
 
 const execFileP = promisify(execFile);
 

@@ -7,7 +7,7 @@ import { loadPackages } from './load/go-packages.js';
 import type { GoPackageFiles } from './load/go-packages.js';
 import { lintPackages } from './driver/lint-packages.js';
 import type { LintConfig } from './driver/lint-packages.js';
-import type { LintFinding } from './framework/rule.js';
+import type { LintFinding } from '../model.js';
 
 /** Findings per package directory, so that many culprits in one package lint it once. */
 export type FindingsCache = Map<string, Promise<LintFinding[]>>;

@@ -1,5 +1,5 @@
 // `goroscope lint --format json`: the stable, versioned shape other tools consume.
-import type { LintResult } from '../lint/framework/rule.js';
+import type { LintResult } from '../model.js';
 
 export function renderLintJson(result: LintResult): string {
   const findings = result.findings.map((finding) => {

@@ -1,5 +1,5 @@
 // `goroscope lint --format markdown`: a table per finding for pull-request comments.
-import type { LintResult, RuleMeta } from '../lint/framework/rule.js';
+import type { LintResult, RuleMeta } from '../model.js';
 
 export interface LintMarkdownOptions {
   rules: RuleMeta[];

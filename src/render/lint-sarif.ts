@@ -1,6 +1,6 @@
 // SARIF 2.1.0 for code-scanning services. Rule entries come from the rule metadata (the one catalogue).
 import { createHash } from 'node:crypto';
-import type { LintResult, RuleMeta } from '../lint/framework/rule.js';
+import type { LintResult, RuleMeta } from '../model.js';
 
 export interface SarifOptions {
   rules: RuleMeta[];

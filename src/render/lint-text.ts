@@ -1,5 +1,5 @@
 // `goroscope lint` for the terminal: one header line per finding, a code frame, related lines, the fix.
-import type { LintResult } from '../lint/framework/rule.js';
+import type { LintResult } from '../model.js';
 import { codeWindow, splitSourceLines } from '../source/code-frame.js';
 import { codeFrame, style } from './text-style.js';
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { LintResult } from '../../lint/framework/rule.js';
+import type { LintResult } from '../../model.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
 import type { CommandModule } from './all-commands.js';

@@ -1,6 +1,6 @@
 // `--fix`: applies the mechanical edits of findings. Overlapping edits in one file keep the first and skip
 // the rest (the next run reports what is left).
-import type { LintFinding, TextEdit } from '../framework/rule.js';
+import type { LintFinding, TextEdit } from '../../model.js';
 
 export interface FixOutcome {
   /** File -> new text. */

@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { rules } from './rule-registry.js';
 import type { LintConfig } from './lint-packages.js';
 import { DIRECTIVE_RULE } from './suppressions.js';
-import type { Severity } from '../framework/rule.js';
+import type { Severity } from '../../model.js';
 
 function isSetting(value: unknown): value is Severity | 'off' {
   return value === 'off' || value === 'error' || value === 'warning' || value === 'info';

@@ -8,7 +8,8 @@ import type { FileFacts } from '../facts/package-facts.js';
 import { rules as allRules } from './rule-registry.js';
 import { DIRECTIVE_RULE, parseDirectives } from './suppressions.js';
 import type { Directive } from './suppressions.js';
-import type { LintFinding, LintResult, ReportOptions, Rule, Severity, TextEdit } from '../framework/rule.js';
+import type { ReportOptions, Rule } from '../framework/rule.js';
+import type { LintFinding, LintResult, Severity, TextEdit } from '../../model.js';
 
 export interface LintConfig {
   /** Rule name -> "off" or a severity. Rules not named keep their default. */

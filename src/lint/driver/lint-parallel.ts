@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { GoPackageFiles } from '../load/go-packages.js';
 import { lintPackages, sortFindings } from './lint-packages.js';
 import type { LintConfig } from './lint-packages.js';
-import type { LintResult } from '../framework/rule.js';
+import type { LintResult } from '../../model.js';
 import type { WorkerInput, WorkerOutput } from './lint-worker.js';
 
 function packageSize(pkg: GoPackageFiles): number {

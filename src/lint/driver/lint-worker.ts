@@ -4,7 +4,7 @@ import { createGoParser } from '../load/tree-sitter-go.js';
 import type { GoPackageFiles } from '../load/go-packages.js';
 import { lintPackage } from './lint-packages.js';
 import type { LintConfig } from './lint-packages.js';
-import type { LintFinding } from '../framework/rule.js';
+import type { LintFinding } from '../../model.js';
 
 export interface WorkerInput {
   packages: GoPackageFiles[];

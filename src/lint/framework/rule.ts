@@ -1,68 +1,7 @@
-// The lint vocabulary: rule metadata (the one catalogue docs, SARIF and the terminal read from) and findings.
+// What a rule is and how it reports. The metadata and findings it produces are plain data in ../../model.ts.
 import type { Node } from '../load/tree-sitter-go.js';
 import type { PackageFacts, FileFacts } from '../facts/package-facts.js';
-
-export type Severity = 'error' | 'warning' | 'info';
-
-/** How a positive case shows itself at run time; the execution test tier proves each non-static one. */
-export type RuntimeEffect = 'crash' | 'race' | 'block' | 'static';
-
-export interface RuleMeta {
-  /** Stable kebab-case name, also the file name and the testdata folder. */
-  name: string;
-  title: string;
-  severity: Severity;
-  /** One sentence for `--help`, SARIF shortDescription and the docs index. */
-  summary: string;
-  /** Markdown: why it is a bug and what Go does at run time. */
-  explanation: string;
-  /** Markdown: how to fix it, with Go code. */
-  fix: string;
-  runtimeEffect: RuntimeEffect;
-  /** Markdown: what happens at run time for findings that `runtimeEffect` does not describe. */
-  runtimeNote?: string;
-  /** The rule applies only to modules whose go.mod `go` line is below this minor version (loop vars: 22). */
-  onlyBeforeGo?: number;
-}
-
-export interface RelatedLocation {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
-
-export interface TextEdit {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  /** JavaScript string offsets into the file's text, for applying the edit. */
-  startOffset: number;
-  endOffset: number;
-  newText: string;
-}
-
-export interface LintFix {
-  description: string;
-  /** Present when the fix is mechanical and safe: `--fix` applies exactly these edits. */
-  edits?: TextEdit[];
-}
-
-export interface LintFinding {
-  rule: string;
-  severity: Severity;
-  file: string;
-  /** 1-based line; columns are 1-based byte columns like the Go toolchain prints. */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  related: RelatedLocation[];
-  fix?: LintFix;
-}
+import type { RuleMeta, Severity } from '../../model.js';
 
 export interface ReportOptions {
   node: Node;
@@ -87,13 +26,4 @@ export interface RuleContext {
 export interface Rule {
   meta: RuleMeta;
   check(context: RuleContext): void;
-}
-
-export interface LintResult {
-  schemaVersion: 1;
-  findings: LintFinding[];
-  /** Files analysed, and files whose syntax errors were passed over (the rest of the file is still checked). */
-  files: number;
-  filesWithSyntaxErrors: string[];
-  packages: number;
 }
