@@ -3,9 +3,9 @@
 // module imports from a layer it must not know about, or when two files share a name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, normalize, relative } from 'node:path';
-import { ROOT } from './rules-support.js';
+import { filesUnder, repoRoot as ROOT } from './helpers.js';
 
 const SRC = join(ROOT, 'src');
 
@@ -37,16 +37,6 @@ function layerOf(file: string): string {
   throw new Error(`src/${rel} is in no layer: add its folder to the table in test/architecture.test.ts`);
 }
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(path));
-    else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
-
 /** Relative import specifiers of a module: static imports and exports, and dynamic import(). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -57,7 +47,7 @@ function importsOf(file: string): string[] {
   return specifiers.map((spec) => normalize(join(dirname(file), spec.replace(/\.js$/, '.ts'))));
 }
 
-const files = sourceFiles(SRC);
+const files = filesUnder(SRC, '.ts');
 
 test('every module imports only from the layers below it', () => {
   const violations: string[] = [];

@@ -1,6 +1,6 @@
 // Shared test helpers. Tests run compiled from dist/test, so the repository root is two levels up.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,17 @@ function findRepoRoot(): string {
 }
 
 export const repoRoot = findRepoRoot();
+
+/** Every file under `dir` (recursively) whose name ends with `suffix`. */
+export function filesUnder(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
 export const cliPath = join(repoRoot, 'bin', 'goroscope');
 
 export interface CliRun {

@@ -10,7 +10,7 @@ import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext } from '../src/input/lines.js';
 import type { Race } from '../src/model.js';
 import { RaceParser, type RaceReport } from '../src/parse/race.js';
-import { repoRoot } from './helpers.js';
+import { filesUnder, repoRoot } from './helpers.js';
 
 const ROOT = repoRoot;
 const PROGRAMS = join(ROOT, 'testdata', 'races');
@@ -23,20 +23,10 @@ interface Marks {
   tests: Map<string, string[]>;
 }
 
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...goFiles(path));
-    else if (entry.name.endsWith('.go')) out.push(path);
-  }
-  return out;
-}
-
 function readMarks(dir: string): Marks {
   const lines = new Map<string, Set<string>>();
   const tests = new Map<string, string[]>();
-  for (const file of goFiles(dir)) {
+  for (const file of filesUnder(dir, '.go')) {
     let currentTest = '';
     readFileSync(file, 'utf8')
       .split('\n')

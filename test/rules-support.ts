@@ -2,9 +2,10 @@
 // Case functions are named Pos* (a bug: must carry or reach a want marker) and Neg* (correct code: no marker).
 // The tester refuses a positive case with no expectation, a negative case with one, and duplicate cases.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { repoRoot } from './helpers.js';
 import { createGoParser } from '../src/lint/load/tree-sitter-go.js';
 import type { GoParser } from '../src/lint/load/tree-sitter-go.js';
 import { loadPackages } from '../src/lint/load/go-packages.js';
@@ -13,10 +14,7 @@ import type { LintFinding } from '../src/model.js';
 
 const execFileP = promisify(execFile);
 
-/** The repository root: next to the compiled tests (dist/test), or the working directory when compiled elsewhere. */
-export const ROOT = existsSync(new URL('../../testdata/rules', import.meta.url))
-  ? new URL('../../', import.meta.url).pathname
-  : process.cwd();
+export const ROOT = repoRoot;
 export const RULES_TESTDATA = join(ROOT, 'testdata', 'rules');
 
 export interface Want {
