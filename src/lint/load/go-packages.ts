@@ -1,7 +1,7 @@
 // Finds what `go vet ./...` would check: modules (go.mod), packages by directory, the files that pass the
 // build constraints for one GOOS/GOARCH, `_test.go` files included, `vendor/`, `testdata/`, `_x` and `.x`
 // directories skipped unless named on the command line.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { defaultBuildContext, fileNameMatches, headerMatches } from './build-constraints.js';
