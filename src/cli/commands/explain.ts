@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import type { BucketLevel } from '../../analyse/buckets.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -17,22 +18,34 @@ interface ExplainFlags extends OutputFlags, SourceFlags {
   maxGroups: number;
 }
 
-/** Stops yielding when `signal` aborts, so Ctrl-C on a never-ending pipe still reports what was read. */
-async function* untilAborted(
-  stream: AsyncIterable<Uint8Array | string>,
-  signal: AbortSignal,
-): AsyncGenerator<Uint8Array | string> {
+/**
+ * Standard input until Ctrl-C: on abort the stream is destroyed (its pending read cannot be cancelled otherwise), so
+ * `kubectl logs -f | goroscope explain` still reports what was read and exits.
+ */
+async function* untilAborted(stream: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array | string> {
   if (signal.aborted) return;
-  const iterator = stream[Symbol.asyncIterator]();
-  const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted')));
+  const iterator: AsyncIterator<Uint8Array | string> = stream[Symbol.asyncIterator]();
+  let stop = (): void => {};
+  const aborted = new Promise<'aborted'>((resolve) => (stop = () => resolve('aborted')));
+  signal.addEventListener('abort', stop, { once: true });
+  let ended = false;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next === 'aborted' || next.done === true) return;
+      const pending = iterator.next();
+      const next = await Promise.race([pending, aborted]);
+      if (next === 'aborted') {
+        pending.catch(() => undefined);
+        return;
+      }
+      if (next.done === true) {
+        ended = true;
+        return;
+      }
       yield next.value;
     }
   } finally {
-    await iterator.return?.();
+    signal.removeEventListener('abort', stop);
+    if (!ended) stream.destroy();
   }
 }
 

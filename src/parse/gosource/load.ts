@@ -2,7 +2,7 @@
 // build constraints for one GOOS/GOARCH, `_test.go` files included, `vendor/`, `testdata/`, `_x` and `.x`
 // directories skipped unless named on the command line.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import { defaultBuildContext, fileNameMatches, headerMatches } from './constraints.js';
 import type { BuildContext } from './constraints.js';
@@ -148,7 +148,7 @@ export interface EmptyPattern {
 
 export interface LoadReport {
   packages: GoPackageFiles[];
-  /** Nested modules found under `...` patterns: skipped, or walked with allModules. */
+  /** Nested modules that `...` patterns skipped (none with allModules), less those another pattern named. */
   nestedModules: string[];
   /** Patterns that matched nothing (a directory with no Go files, `./...` over a tree without any). */
   emptyPatterns: EmptyPattern[];
@@ -213,5 +213,7 @@ export function loadPackagesReport(patterns: string[], cwd: string, options: Loa
   // The same directory named twice is one package.
   const seen = new Set<string>();
   const packages = out.filter((pkg) => (seen.has(pkg.dir) ? false : (seen.add(pkg.dir), true)));
-  return { packages, nestedModules, emptyPatterns };
+  // A nested module another pattern named (./... ./tools/...) was not skipped.
+  const covered = (dir: string): boolean => packages.some((pkg) => pkg.dir === dir || pkg.dir.startsWith(dir + sep));
+  return { packages, nestedModules: [...new Set(nestedModules)].filter((dir) => !covered(dir)), emptyPatterns };
 }
