@@ -273,6 +273,17 @@ describe('explain: exit codes and messages', () => {
   });
 });
 
+describe('the program', () => {
+  it('exits 2 on an unknown command and 0 for --help and --version', async () => {
+    const dir = workspace();
+    await assertUsageError(['frobnicate'], dir, /unknown command 'frobnicate'/);
+    const help = await goroscope(['--help'], dir);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Exit status: 0 nothing found, 1 something found, 2 usage or input error/);
+    assert.equal((await goroscope(['--version'], dir)).code, 0);
+  });
+});
+
 describe('errors goroscope did not expect', () => {
   /** A stream whose writes fail (main() listens for stream errors on the real stdout; here the listener is ours). */
   class Broken extends Writable {
@@ -433,6 +444,12 @@ describe('test and stress: exit codes and messages', () => {
     await assertUsageError(['test', '-f', 'yaml', './...'], dir, /--format.*'yaml' is invalid/);
     await assertUsageError(['test', '-o', 'missing/r.json', './...'], dir, /missing does not exist/);
     assert.equal(existsSync(join(dir, marker)), false, 'no run happened');
+  });
+
+  it('exit 2 outside a Go module (test) and without a command (stress)', async () => {
+    const dir = workspace();
+    await assertUsageError(['test', '--count', '2'], dir, /no go\.mod in .* or any parent directory/);
+    await assertUsageError(['stress', '--count', '2'], dir, /stress needs a command to run/);
   });
 
   it('refuses -o naming the program stress runs', async () => {
