@@ -196,6 +196,12 @@ describe('explain: exit codes and messages', () => {
     await assertUsageError(['explain', '-f', 'yaml', 'no-such.log'], dir, /--format.*'yaml' is invalid/);
     await assertUsageError(['explain', '--group', 'nope', 'crash.log'], dir, /--group.*'nope' is invalid/);
     await assertUsageError(['explain', '--bogus', 'crash.log'], dir, /unknown option '--bogus'/);
+    await assertUsageError(
+      ['explain', '--src', 'no-such-dir', 'no-such.log'],
+      dir,
+      /--src no-such-dir: no such directory/,
+    );
+    await assertUsageError(['explain', '--src', 'clean.log', 'no-such.log'], dir, /--src clean\.log: not a directory/);
   });
 
   it('refuses -o naming the input, by path or through a symbolic link', async () => {
@@ -326,6 +332,7 @@ describe('profile: exit codes and messages', () => {
       /-o crash\.log: is also an input/,
     );
     await assertUsageError(['profile', '--top', '0', 'mutex.pb.gz'], dir, /--top.*'0' is invalid/);
+    await assertUsageError(['profile', '--src', 'no-such-dir', 'mutex.pb.gz'], dir, /--src no-such-dir: no such/);
   });
 
   it('exits 2 on a file that is not a profile', async () => {

@@ -2,7 +2,10 @@
 // option values while commander parses the command line, so a bad value is reported before any input is read.
 // Commander reports a parser's error as `option '<flags>' argument '<value>' is invalid. <message>`.
 
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { parseDuration } from '../run/duration.js';
 
 /** What the shared output options leave in a command's options. */
@@ -34,6 +37,23 @@ export function addSourceOptions(command: Command, what: string): Command {
       `local source tree to show ${what} from (default: the Go module around the current directory)`,
     )
     .option('--no-src', 'do not look for local source');
+}
+
+/** Checks `--src` before any input is read: a source tree that is not there would silently show no source. */
+export function checkSourceDir(flags: SourceFlags, cwd: string): void {
+  if (typeof flags.src !== 'string') return;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(resolve(cwd, flags.src)).isDirectory();
+  } catch {
+    throw new UsageError(`--src ${flags.src}: no such directory`, {
+      hint: 'name the checkout of the program (the directory holding go.mod), or pass --no-src',
+    });
+  }
+  if (!isDirectory)
+    throw new UsageError(`--src ${flags.src}: not a directory`, {
+      hint: 'name the checkout of the program (the directory holding go.mod), or pass --no-src',
+    });
 }
 
 /** A parser for a whole-number option that must be at least `min`. */

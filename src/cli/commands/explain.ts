@@ -9,7 +9,14 @@ import { renderHtml } from '../../render/html.js';
 import { explainToMarkdown } from '../../render/markdown.js';
 import { explainToText } from '../../render/text.js';
 import { wantsColor, write, type CliContext } from '../context.js';
-import { addOutputOptions, addSourceOptions, wholeNumber, type OutputFlags, type SourceFlags } from '../options.js';
+import {
+  addOutputOptions,
+  addSourceOptions,
+  checkSourceDir,
+  wholeNumber,
+  type OutputFlags,
+  type SourceFlags,
+} from '../options.js';
 import { checkOutput, writeOutput } from '../output.js';
 import type { CommandModule } from './index.js';
 
@@ -101,6 +108,7 @@ export const explainCommand: CommandModule = {
           }
           specs = ['-'];
         }
+        checkSourceDir(flags, context.cwd);
         const target = flags.output === undefined ? undefined : checkOutput(flags.output, specs, context.cwd);
         const result = await explain(specs, {
           grouping: flags.group,

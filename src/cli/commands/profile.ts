@@ -5,7 +5,14 @@ import { profile } from '../../profile.js';
 import { renderHtml } from '../../render/html.js';
 import { profileToMarkdown, profileToText } from '../../render/profile.js';
 import { wantsColor, write, type CliContext } from '../context.js';
-import { addOutputOptions, addSourceOptions, wholeNumber, type OutputFlags, type SourceFlags } from '../options.js';
+import {
+  addOutputOptions,
+  addSourceOptions,
+  checkSourceDir,
+  wholeNumber,
+  type OutputFlags,
+  type SourceFlags,
+} from '../options.js';
 import { checkOutput, writeOutput } from '../output.js';
 import type { CommandModule } from './index.js';
 
@@ -40,6 +47,7 @@ export const profileCommand: CommandModule = {
       )
       .action(async (files: string[], flags: ProfileFlags) => {
         const top = flags.top;
+        checkSourceDir(flags, context.cwd);
         const target =
           flags.output === undefined
             ? undefined
