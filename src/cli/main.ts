@@ -54,7 +54,8 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     }
     if (error instanceof ExpectedError) {
       context.stderr.write(`goroscope: ${oneLine(error.message)}\n`);
-      if (error.hint) context.stderr.write(`hint: ${oneLine(error.hint)}\n`);
+      // Every mistake gets a way forward, even where the code that raised it had none to offer.
+      context.stderr.write(`hint: ${oneLine(error.hint ?? 'run goroscope --help for usage')}\n`);
       return EXIT.usage;
     }
     reportBug(error, context);
