@@ -450,6 +450,7 @@ describe('test and stress: exit codes and messages', () => {
     await assertUsageError(['stress', '-o', '.', ...command], dir, /-o \.: is a directory/);
     await assertUsageError(['test', '-f', 'yaml', './...'], dir, /--format.*'yaml' is invalid/);
     await assertUsageError(['test', '-o', 'missing/r.json', './...'], dir, /missing does not exist/);
+    await assertUsageError(['test', '-o', 'go.mod', './...'], dir, /-o go\.mod: is also an input/);
     assert.equal(existsSync(join(dir, marker)), false, 'no run happened');
   });
 

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { findModuleRoot } from '../../analyse/source-context.js';
 import { UsageError } from '../../errors.js';
@@ -44,7 +45,10 @@ export const testCommand: CommandModule = {
           cwd: context.cwd,
           env: context.env,
         };
-        await runSession(spec, options, context);
+        // go test reads the module's Go files and go.mod/go.sum: -o must not name one of them.
+        const output = options.output;
+        const goInput = output !== undefined && /(\.go|^go\.(mod|sum|work))$/.test(basename(output)) ? [output] : [];
+        await runSession(spec, options, context, goInput);
       });
   },
 };
