@@ -20,6 +20,11 @@ export class InputError extends ExpectedError {
   override readonly name = 'InputError';
 }
 
+/** A report or fixed file cannot be written (disk full, permissions changed while goroscope ran). */
+export class OutputError extends ExpectedError {
+  override readonly name = 'OutputError';
+}
+
 /** A configuration file is malformed. */
 export class ConfigError extends ExpectedError {
   override readonly name = 'ConfigError';

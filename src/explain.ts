@@ -1,7 +1,6 @@
 // The explain pipeline: input -> parse -> analyse -> knowledge, returning one plain ExplainResult that every
 // renderer reads. The CLI's `explain` command and the `test`/`stress` runners both go through here.
 
-import type { Readable } from 'node:stream';
 import { Bucketer, type BucketDetail, type BucketLevel } from './analyse/goroutine-groups.js';
 import { classify } from './analyse/classify.js';
 import { findCulprit } from './analyse/culprit.js';
@@ -25,7 +24,8 @@ export interface ExplainOptions {
   /** Directory of the local source for source context; false for none. Default: the module around cwd. */
   srcDir?: string | false;
   cwd?: string;
-  stdin?: Readable;
+  /** What `-` reads (default: process.stdin). */
+  stdin?: AsyncIterable<Uint8Array | string>;
   /** Goroutines kept per crash for culprit search; the rest are only bucketed (bounded memory). */
   retainGoroutines?: number;
   /** Parse race reports too (default true); false when the caller collects races itself (test, stress). */

@@ -335,7 +335,7 @@ async function runLint(args: string[], cwd: string): Promise<{ code: number; std
     signal: new AbortController().signal,
   };
   const program = new Command('goroscope').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  lintCommand.register(program, context);
+  lintCommand.register(program, context, []);
   for (const sub of program.commands) sub.exitOverride();
   try {
     await program.parseAsync(['lint', ...args], { from: 'user' });

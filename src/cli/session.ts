@@ -1,56 +1,37 @@
-// Shared by `goroscope test` and `goroscope stress`: option parsing, progress display, the crash side of the
+// Shared by `goroscope test` and `goroscope stress`: their options, the progress display, the crash side of the
 // explain pipeline per run, source context, rendering and the exit code.
 
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { sourceContext } from '../source/source-tree.js';
-import { UsageError } from '../errors.js';
 import { Explainer, openSourceTree } from '../explain.js';
-import type { CliContext } from '../cli/context.js';
-import { wantsColor, write } from '../cli/context.js';
+import type { CliContext } from './context.js';
+import { wantsColor, write } from './context.js';
+import { addOutputOptions, duration, wholeNumber, type OutputFlags } from './options.js';
+import { checkOutput, writeOutput } from './output.js';
 import { stressToJson, stressToMarkdown, stressToText } from '../render/stress-report.js';
-import { formatElapsed, parseDuration } from '../run/duration.js';
+import { formatElapsed } from '../run/duration.js';
 import { renderHtml } from '../render/html-report.js';
-import { writeFile } from 'node:fs/promises';
 import type { ProcessSpec } from '../run/process.js';
 import { runStress, stressFoundProblems, type CrashSink, type StressProgress } from '../run/stress-loop.js';
 
-export interface SessionOptions {
-  count?: string;
-  duration?: string;
-  parallel?: string;
-  format?: string;
-  output?: string;
-  color?: boolean;
+export interface SessionOptions extends OutputFlags {
+  count?: number;
+  /** Milliseconds. */
+  duration?: number;
+  parallel: number;
 }
 
-/** Adds the options both commands share. */
+/** Adds the options both commands share; every value is checked while the command line is parsed. */
 export function addSessionOptions(command: Command): Command {
-  return command
-    .option('--count <n>', 'number of runs (default 1, or as many as fit in --duration)')
-    .option('--duration <time>', 'keep running for this long, e.g. 90s, 10m, 1h')
-    .option('--parallel <p>', 'runs at the same time', '1')
-    .option('--format <format>', 'text, json, markdown or html', 'text')
-    .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour');
-}
-
-function positiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new UsageError(`${flag} must be a whole number of at least 1, not "${text}"`);
-  return Number(text);
-}
-
-/** Arguments after `--` on the command line (commander folds them into the operands). */
-export function argsAfterDashDash(command: Command): string[] {
-  let root: Command = command;
-  while (root.parent !== null) root = root.parent;
-  const raw: unknown = Reflect.get(root, 'rawArgs');
-  if (!Array.isArray(raw)) return [];
-  const args: string[] = [];
-  for (const item of raw) if (typeof item === 'string') args.push(item);
-  const at = args.indexOf('--');
-  return at === -1 ? [] : args.slice(at + 1);
+  command
+    .addOption(
+      new Option('--count <n>', 'number of runs (default 1, or as many as fit in --duration)').argParser(
+        wholeNumber(1),
+      ),
+    )
+    .addOption(new Option('--duration <time>', 'keep running for this long, e.g. 90s, 10m, 1h').argParser(duration))
+    .addOption(new Option('--parallel <p>', 'runs at the same time').argParser(wholeNumber(1)).default(1));
+  return addOutputOptions(command, ['text', 'json', 'markdown', 'html']);
 }
 
 /** The crash side of one run: the explain pipeline's crashes (runStress parses the race reports itself). */
@@ -81,20 +62,21 @@ function progressText(p: StressProgress, tty: boolean): string {
   return `\r\u001b[K${bar}${runs}, ${tail}`;
 }
 
-/** Runs the session and prints the report; sets context.exitCode (0 clean, 1 problems). */
-export async function runSession(spec: ProcessSpec, options: SessionOptions, context: CliContext): Promise<void> {
-  const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'markdown' && format !== 'html') {
-    throw new UsageError(`unknown --format "${format}"`, { hint: 'use text, json, markdown or html' });
-  }
-  const count = options.count === undefined ? undefined : positiveInt(options.count, '--count');
-  let durationMs: number | undefined;
-  if (options.duration !== undefined) {
-    const parsed = parseDuration(options.duration);
-    if (parsed === null) throw new UsageError(`--duration must look like 90s, 10m or 1h30m, not "${options.duration}"`);
-    durationMs = parsed;
-  }
-  const parallel = positiveInt(options.parallel ?? '1', '--parallel');
+/**
+ * Runs the session and prints the report; sets context.exitCode (0 clean, 1 problems). `inputs` are files the
+ * command reads (such as the program it runs), which -o must not name.
+ */
+export async function runSession(
+  spec: ProcessSpec,
+  options: SessionOptions,
+  context: CliContext,
+  inputs: readonly string[] = [],
+): Promise<void> {
+  const format = options.format;
+  const target = options.output === undefined ? undefined : checkOutput(options.output, inputs, context.cwd);
+  const count = options.count;
+  const durationMs = options.duration;
+  const parallel = options.parallel;
   // The progress display goes to standard error so that the report on standard output stays clean.
   const tty = context.stdoutIsTTY;
   let lastProgress: StressProgress | undefined;
@@ -143,7 +125,8 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
               test: { runs: result.runs, tests: result.tests },
             })
           : stressToText(result, { color });
-  if (options.output !== undefined) await writeFile(options.output, text);
+  if (target !== undefined) await writeOutput(target, text);
   else await write(context.stdout, text);
-  context.exitCode = stressFoundProblems(result) ? 1 : 0;
+  // Interrupted takes precedence: what was found so far is in the report, but the runs did not all happen.
+  context.exitCode = result.interrupted ? 130 : stressFoundProblems(result) ? 1 : 0;
 }

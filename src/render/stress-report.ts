@@ -11,6 +11,11 @@ function percent(failures: number, runs: number): string {
   return runs === 0 ? '0%' : `${Math.round((failures / runs) * 100)}%`;
 }
 
+/** Runs that ran to their end (a run stopped by Ctrl-C is counted in `runs` but did not complete). */
+function completedRuns(result: StressResult): number {
+  return result.runResults.filter((run) => !run.interrupted).length;
+}
+
 function summaryLine(result: StressResult): string {
   const failingTests = result.tests.filter((t) => t.failures > 0).length;
   const parts = [
@@ -19,7 +24,9 @@ function summaryLine(result: StressResult): string {
     `${result.crashes.length} distinct crash(es)`,
     `${failingTests} failing test(s)`,
   ];
-  return parts.join(', ') + (result.interrupted ? ' (interrupted)' : '');
+  return (
+    parts.join(', ') + (result.interrupted ? ` (interrupted after ${completedRuns(result)} completed run(s))` : '')
+  );
 }
 
 /** Terminal report of a `test`/`stress` session: summary, flaky tests, races, crashes, unexplained failures. */
@@ -68,7 +75,12 @@ export function stressToText(result: StressResult, options: { color: boolean }):
   }
   if (sections.length === 0 && failing.length === 0) {
     out.push('');
-    out.push(s.green(`All ${result.runs} run(s) clean.`));
+    // An interrupted session proves nothing clean: say how far it got.
+    out.push(
+      result.interrupted
+        ? s.yellow(`Interrupted after ${completedRuns(result)} completed run(s); nothing found so far.`)
+        : s.green(`All ${result.runs} run(s) clean.`),
+    );
   }
   return out.join('\n') + '\n';
 }

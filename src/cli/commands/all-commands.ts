@@ -8,7 +8,8 @@ import { profileCommand } from './profile-command.js';
 
 /** A subcommand: registers itself on the program; its action sets context.exitCode. */
 export interface CommandModule {
-  register(program: Command, context: CliContext): void;
+  /** `argv` is the command line as given (after the program name), for commands that read what follows `--`. */
+  register(program: Command, context: CliContext, argv: readonly string[]): void;
 }
 
 /** Every subcommand, in the order `goroscope --help` lists them. */

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import type { BucketLevel } from '../../analyse/goroutine-groups.js';
-import { UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { explain } from '../../explain.js';
 import type { ExplainResult } from '../../model.js';
 import { explainToJson } from '../../render/explain-json.js';
@@ -9,15 +9,51 @@ import { renderHtml } from '../../render/html-report.js';
 import { explainToMarkdown } from '../../render/explain-markdown.js';
 import { explainToText } from '../../render/explain-text.js';
 import { wantsColor, write, type CliContext } from '../context.js';
+import {
+  addOutputOptions,
+  addSourceOptions,
+  checkSourceDir,
+  wholeNumber,
+  type OutputFlags,
+  type SourceFlags,
+} from '../options.js';
+import { checkOutput, writeOutput } from '../output.js';
 import type { CommandModule } from './all-commands.js';
 
-interface ExplainFlags {
-  format: 'text' | 'json' | 'markdown' | 'html';
-  output?: string;
-  src?: string | false;
+interface ExplainFlags extends OutputFlags, SourceFlags {
   group: BucketLevel;
-  color?: boolean;
-  maxGroups: string;
+  maxGroups: number;
+}
+
+/**
+ * Standard input until Ctrl-C: on abort the stream is destroyed (its pending read cannot be cancelled otherwise), so
+ * `kubectl logs -f | goroscope explain` still reports what was read and exits.
+ */
+async function* untilAborted(stream: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array | string> {
+  if (signal.aborted) return;
+  const iterator: AsyncIterator<Uint8Array | string> = stream[Symbol.asyncIterator]();
+  let stop = (): void => {};
+  const aborted = new Promise<'aborted'>((resolve) => (stop = () => resolve('aborted')));
+  signal.addEventListener('abort', stop, { once: true });
+  let ended = false;
+  try {
+    for (;;) {
+      const pending = iterator.next();
+      const next = await Promise.race([pending, aborted]);
+      if (next === 'aborted') {
+        pending.catch(() => undefined);
+        return;
+      }
+      if (next.done === true) {
+        ended = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', stop);
+    if (!ended) stream.destroy();
+  }
 }
 
 export function renderExplain(result: ExplainResult, flags: ExplainFlags, color: boolean): string {
@@ -31,32 +67,17 @@ export function renderExplain(result: ExplainResult, flags: ExplainFlags, color:
         title: `goroscope explain: ${result.inputs.map((i) => i.file).join(', ')}`,
         explain: result,
       });
-    case 'text': {
-      const maxBuckets = Number.parseInt(flags.maxGroups, 10);
-      if (!Number.isInteger(maxBuckets) || maxBuckets < 0)
-        throw new UsageError(`--max-groups takes a whole number, not "${flags.maxGroups}"`);
-      return explainToText(result, { color, maxBuckets });
-    }
+    default:
+      return explainToText(result, { color, maxBuckets: flags.maxGroups });
   }
 }
 
 export const explainCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
-    program
+    const command = program
       .command('explain')
       .description('diagnose Go panics, fatal errors, goroutine dumps and race reports in logs')
       .argument('[inputs...]', 'log files, directories, .gz files, or - for standard input (default when piped)')
-      .addOption(
-        new Option('-f, --format <format>', 'output format')
-          .choices(['text', 'json', 'markdown', 'html'])
-          .default('text'),
-      )
-      .option('-o, --output <file>', 'write the report to a file instead of standard output')
-      .option(
-        '--src <dir>',
-        'local source tree to show culprit lines from (default: the Go module around the current directory)',
-      )
-      .option('--no-src', 'do not look for local source')
       .addOption(
         new Option(
           '--group <level>',
@@ -65,12 +86,16 @@ export const explainCommand: CommandModule = {
           .choices(['exact', 'ignore-args', 'ignore-wait'])
           .default('ignore-wait'),
       )
-      .option('--max-groups <n>', 'goroutine groups to list per crash in text output', '10')
-      .option('--color', 'force colour')
-      .option('--no-color', 'no colour (also: NO_COLOR=1)')
+      .addOption(
+        new Option('--max-groups <n>', 'goroutine groups to list per crash in text output')
+          .argParser(wholeNumber(0))
+          .default(10),
+      );
+    addSourceOptions(addOutputOptions(command, ['text', 'json', 'markdown', 'html']), 'culprit lines')
       .addHelpText(
         'after',
-        '\nExit status: 0 nothing found, 1 a crash, dump or race was diagnosed, 2 usage or input error.\n' +
+        '\nExit status: 0 nothing found, 1 a crash, dump or race was diagnosed, 2 usage or input error\n' +
+          '(also when every input was skipped), 130 interrupted (after reporting what was read).\n' +
           'Examples:\n  goroscope explain crash.log\n  kubectl logs pod/api-7f9 | goroscope explain\n  goroscope explain --format json ci-logs/',
       )
       .action(async (inputs: string[], flags: ExplainFlags) => {
@@ -83,17 +108,26 @@ export const explainCommand: CommandModule = {
           }
           specs = ['-'];
         }
+        checkSourceDir(flags, context.cwd);
+        const target = flags.output === undefined ? undefined : checkOutput(flags.output, specs, context.cwd);
         const result = await explain(specs, {
           grouping: flags.group,
           srcDir: flags.src,
           cwd: context.cwd,
-          stdin: context.stdin,
+          stdin: untilAborted(context.stdin, context.signal),
         });
+        if (result.inputs.length === 0 && result.skipped.length > 0) {
+          const first = result.skipped[0];
+          const more = result.skipped.length > 1 ? ` (and ${result.skipped.length - 1} more)` : '';
+          throw new InputError(`every input was skipped: ${first?.file}: ${first?.reason}${more}`, {
+            hint: 'goroscope explain reads text logs; name the log file itself, or pipe the log in',
+          });
+        }
         const color = flags.output === undefined && wantsColor(context, flags.color);
         const report = renderExplain(result, flags, color);
-        if (flags.output !== undefined) await writeFile(flags.output, report);
+        if (target !== undefined) await writeOutput(target, report);
         else await write(context.stdout, report);
-        context.exitCode = result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
+        context.exitCode = context.signal.aborted ? 130 : result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
       });
   },
 };

@@ -1,23 +1,34 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { LintResult } from '../../model.js';
+import type { EmptyPattern } from '../../lint/load/go-packages.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
+import { addOutputOptions, type OutputFlags } from '../options.js';
+import { checkOutput, writeOutput } from '../output.js';
 import type { CommandModule } from './all-commands.js';
 import { packageVersion } from '../version.js';
 
-interface LintOptions {
-  format: string;
-  output?: string;
+interface LintOptions extends OutputFlags {
   fix?: boolean;
   config?: string;
   rule?: string[];
-  color?: boolean;
+  allModules?: boolean;
 }
 
-const FORMATS = new Set(['text', 'json', 'sarif', 'markdown', 'html']);
+/** A pattern that matched no Go package is a mistake on the command line, as it is for go vet. */
+function emptyPatternError(empty: EmptyPattern, nestedModules: number): UsageError {
+  const recursive = empty.pattern === '...' || empty.pattern.endsWith('/...');
+  if (recursive && nestedModules > 0)
+    return new UsageError(`${empty.pattern} matched no packages outside the ${nestedModules} nested module(s)`, {
+      hint: 'add --all-modules to lint nested modules too',
+    });
+  return new UsageError(`${empty.reason} in ${empty.pattern}${recursive ? ' or below' : ''}`, {
+    hint: 'pass a Go package directory, ./..., or .go files',
+  });
+}
 
 /** Rewrites absolute paths relative to cwd, as `go vet` prints them. */
 function relativise(result: LintResult, cwd: string): LintResult {
@@ -48,30 +59,29 @@ function relativise(result: LintResult, cwd: string): LintResult {
 
 export const lintCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
-    program
+    const command = program
       .command('lint')
       .description('find concurrency bugs in Go source: map races, nil maps, channel and lock misuse')
       .argument('[packages...]', 'Go packages like go vet takes them: ./..., dir, dir/..., or .go files', [])
-      .option('-f, --format <format>', 'text, json, sarif, markdown or html', 'text')
-      .option('-o, --output <file>', 'write the report to a file instead of standard output')
       .option('--fix', 'apply the fixes that are mechanical and safe')
       .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
       .option('-r, --rule <names...>', 'run only these rules')
-      .option('--color', 'colour the text output')
-      .option('--no-color', 'never colour the text output')
+      .option('--all-modules', 'with ./... or dir/..., also lint nested modules (directories with their own go.mod)');
+    addOutputOptions(command, ['text', 'json', 'sarif', 'markdown', 'html'])
+      .addHelpText(
+        'after',
+        '\nExit status: 0 no findings, 1 findings, 2 usage or input error (also: a pattern with no Go files), 130 interrupted.',
+      )
       .action(async (patterns: string[], options: LintOptions) => {
-        if (!FORMATS.has(options.format))
-          throw new UsageError(`unknown format "${options.format}"`, {
-            hint: 'use --format text, json, sarif, markdown or html',
-          });
         // The Go parser and the rules load only when lint runs, so other commands start without them.
-        const [{ loadLintConfig }, { applyFixes }, { lintParallel }, { rules }, { loadPackages }] = await Promise.all([
-          import('../../lint/driver/lint-config.js'),
-          import('../../lint/driver/apply-fixes.js'),
-          import('../../lint/driver/lint-parallel.js'),
-          import('../../lint/driver/rule-registry.js'),
-          import('../../lint/load/go-packages.js'),
-        ]);
+        const [{ loadLintConfig }, { applyFixes }, { lintParallel }, { rules }, { loadPackagesReport }] =
+          await Promise.all([
+            import('../../lint/driver/lint-config.js'),
+            import('../../lint/driver/apply-fixes.js'),
+            import('../../lint/driver/lint-parallel.js'),
+            import('../../lint/driver/rule-registry.js'),
+            import('../../lint/load/go-packages.js'),
+          ]);
         const config = loadLintConfig(context.cwd, options.config);
         if (options.rule) {
           const known = new Set(rules.map((rule) => rule.meta.name));
@@ -80,19 +90,34 @@ export const lintCommand: CommandModule = {
               throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
           config.only = options.rule;
         }
-        const packages = loadPackages(patterns, context.cwd);
+        // The named .go files are checked before loading; every loaded file again below (a .go file in a package).
+        const explicitFiles = patterns.filter((pattern) => pattern.endsWith('.go'));
+        let target = options.output === undefined ? undefined : checkOutput(options.output, explicitFiles, context.cwd);
+        const load = () => loadPackagesReport(patterns, context.cwd, { allModules: options.allModules === true });
+        const loaded = load();
+        const [empty] = loaded.emptyPatterns;
+        if (empty !== undefined) throw emptyPatternError(empty, loaded.nestedModules.length);
+        const packages = loaded.packages;
         const sources = new Map<string, string>();
         for (const pkg of packages) for (const file of pkg.files) sources.set(file.path, file.source);
+        if (options.output !== undefined) target = checkOutput(options.output, [...sources.keys()], context.cwd);
+        if (loaded.nestedModules.length > 0 && options.allModules !== true) {
+          const n = loaded.nestedModules.length;
+          context.stderr.write(
+            `goroscope: skipped ${n} nested module${n === 1 ? '' : 's'} (directories with their own go.mod)\n` +
+              'hint: add --all-modules to lint them too\n',
+          );
+        }
         let result = await lintParallel(packages, config);
         if (options.fix) {
           const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
-          for (const [file, text] of outcome.changed) writeFileSync(file, text);
+          for (const [file, text] of outcome.changed) await writeOutput({ path: file }, text);
           if (outcome.applied > 0) {
             context.stderr.write(
               `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
             );
             // Report what is left after the fixes.
-            result = await lintParallel(loadPackages(patterns, context.cwd), config);
+            result = await lintParallel(load().packages, config);
           }
         }
         const shown = relativise(result, context.cwd);
@@ -132,9 +157,9 @@ export const lintCommand: CommandModule = {
             color: options.output === undefined && wantsColor(context, options.color),
             source,
           });
-        if (options.output !== undefined) writeFileSync(options.output, text);
+        if (target !== undefined) await writeOutput(target, text);
         else await write(context.stdout, text);
-        context.exitCode = result.findings.length > 0 ? 1 : 0;
+        context.exitCode = context.signal.aborted ? 130 : result.findings.length > 0 ? 1 : 0;
       });
   },
 };

@@ -1,60 +1,57 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import type { ProfileData, ProfileType } from '../../model.js';
 import { PROFILE_TYPES } from '../../parse/pprof.js';
 import { profile } from '../../profile.js';
 import { renderHtml } from '../../render/html-report.js';
 import { profileToMarkdown, profileToText } from '../../render/profile-report.js';
 import { wantsColor, write, type CliContext } from '../context.js';
+import {
+  addOutputOptions,
+  addSourceOptions,
+  checkSourceDir,
+  wholeNumber,
+  type OutputFlags,
+  type SourceFlags,
+} from '../options.js';
+import { checkOutput, writeOutput } from '../output.js';
 import type { CommandModule } from './all-commands.js';
 
-interface ProfileFlags {
-  format: 'text' | 'json' | 'markdown' | 'html';
-  output?: string;
+interface ProfileFlags extends OutputFlags, SourceFlags {
   type?: ProfileType;
   explain?: string[];
-  top: string;
+  top: number;
   stacks?: boolean;
-  src?: string | false;
-  color?: boolean;
 }
 
 export const profileCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
-    program
+    const command = program
       .command('profile')
       .description(
         'rank contention and cost in pprof profiles (mutex, block, goroutine, cpu, heap) by the user code responsible',
       )
       .argument('<files...>', 'pprof files (.pb.gz) or goroutine text profiles (debug=1, debug=2)')
       .addOption(
-        new Option('-f, --format <format>', 'output format')
-          .choices(['text', 'json', 'markdown', 'html'])
-          .default('text'),
-      )
-      .option('-o, --output <file>', 'write the report to a file instead of standard output')
-      .addOption(
         new Option('--type <type>', 'profile type, when it cannot be told from the file').choices([...PROFILE_TYPES]),
       )
       .option('--explain <logs...>', 'crash or race logs to cross the hot spots with')
-      .option('--top <n>', 'hot spots listed per profile in text output', '10')
-      .option('--stacks', 'show the heaviest stack under each hot spot')
-      .option(
-        '--src <dir>',
-        'local source tree to show hot spot lines from (default: the Go module around the current directory)',
+      .addOption(
+        new Option('--top <n>', 'hot spots listed per profile in text output').argParser(wholeNumber(1)).default(10),
       )
-      .option('--no-src', 'do not look for local source')
-      .option('--color', 'force colour')
-      .option('--no-color', 'no colour (also: NO_COLOR=1)')
+      .option('--stacks', 'show the heaviest stack under each hot spot');
+    addSourceOptions(addOutputOptions(command, ['text', 'json', 'markdown', 'html']), 'hot spot lines')
       .addHelpText(
         'after',
-        '\nExamples:\n  curl -so mutex.pb.gz http://localhost:6060/debug/pprof/mutex && goroscope profile mutex.pb.gz\n  goroscope profile mutex.pb.gz --explain race.log',
+        '\nExit status: 0 the report was written, 2 usage or input error, 130 interrupted.\n' +
+          'Examples:\n  curl -so mutex.pb.gz http://localhost:6060/debug/pprof/mutex && goroscope profile mutex.pb.gz\n  goroscope profile mutex.pb.gz --explain race.log',
       )
       .action(async (files: string[], flags: ProfileFlags) => {
-        const top = Number.parseInt(flags.top, 10);
-        if (!Number.isInteger(top) || top < 1)
-          throw new UsageError(`--top takes a whole number from 1, not "${flags.top}"`);
+        const top = flags.top;
+        checkSourceDir(flags, context.cwd);
+        const target =
+          flags.output === undefined
+            ? undefined
+            : checkOutput(flags.output, [...files, ...(flags.explain ?? [])], context.cwd);
         const options: Parameters<typeof profile>[1] = { cwd: context.cwd };
         if (flags.src !== undefined) options.srcDir = flags.src;
         if (flags.type !== undefined) options.type = flags.type;
@@ -71,9 +68,10 @@ export const profileCommand: CommandModule = {
               : flags.format === 'html'
                 ? renderHtml({ title: `goroscope profile: ${files.join(', ')}`, profile: result, profileData: data })
                 : profileToText(result, { color, top, stacks: flags.stacks === true });
-        if (flags.output !== undefined) await writeFile(flags.output, report);
+        if (target !== undefined) await writeOutput(target, report);
         else await write(context.stdout, report);
-        context.exitCode = 0;
+        // A profile is a measurement, not a finding: success is 0 whatever it shows.
+        context.exitCode = context.signal.aborted ? 130 : 0;
       });
   },
 };

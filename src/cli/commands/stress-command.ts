@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { addSessionOptions, argsAfterDashDash, runSession, type SessionOptions } from '../session.js';
 import type { CliContext } from '../context.js';
+import { wordsAfterDashDash } from '../options.js';
+import { addSessionOptions, runSession, type SessionOptions } from '../session.js';
 import type { CommandModule } from './all-commands.js';
 
 export const stressCommand: CommandModule = {
-  register(program: Command, context: CliContext): void {
+  register(program: Command, context: CliContext, argv: readonly string[]): void {
     const command = program
       .command('stress')
       .description('run any command repeatedly and explain the races and crashes in its output')
@@ -16,7 +17,7 @@ export const stressCommand: CommandModule = {
         '\nExamples:\n  goroscope stress --count 50 -- ./server.test -test.run TestCache\n  goroscope stress --duration 5m --parallel 8 -- go run -race ./cmd/worker',
       )
       .action(async (_words: string[], options: SessionOptions, cmd: Command) => {
-        const afterDashes = argsAfterDashDash(cmd);
+        const afterDashes = wordsAfterDashDash(argv, cmd.args);
         const words = afterDashes.length > 0 ? afterDashes : cmd.args;
         const [name, ...args] = words;
         if (name === undefined || name === '') {
@@ -24,7 +25,8 @@ export const stressCommand: CommandModule = {
             hint: 'goroscope stress --count 10 -- go test -race ./pkg',
           });
         }
-        await runSession({ command: name, args, cwd: context.cwd, env: context.env }, options, context);
+        // The program run may be a file here (./server.test): -o must not overwrite it.
+        await runSession({ command: name, args, cwd: context.cwd, env: context.env }, options, context, [name]);
       });
   },
 };

@@ -1,8 +1,10 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { findModuleRoot } from '../../source/go-mod.js';
 import { UsageError } from '../../errors.js';
-import { addSessionOptions, argsAfterDashDash, runSession, type SessionOptions } from '../session.js';
 import type { CliContext } from '../context.js';
+import { wordsAfterDashDash } from '../options.js';
+import { addSessionOptions, runSession, type SessionOptions } from '../session.js';
 import type { CommandModule } from './all-commands.js';
 
 interface TestOptions extends SessionOptions {
@@ -18,7 +20,7 @@ export function goTestArgs(packages: string[], goFlags: string[], race: boolean)
 }
 
 export const testCommand: CommandModule = {
-  register(program: Command, context: CliContext): void {
+  register(program: Command, context: CliContext, argv: readonly string[]): void {
     const command = program
       .command('test')
       .description('run go test -race repeatedly and explain every race, crash and flaky test')
@@ -30,7 +32,7 @@ export const testCommand: CommandModule = {
         '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run TestCache',
       )
       .action(async (_packages: string[], options: TestOptions, cmd: Command) => {
-        const goFlags = argsAfterDashDash(cmd);
+        const goFlags = wordsAfterDashDash(argv, cmd.args);
         const packages = cmd.args.slice(0, cmd.args.length - goFlags.length);
         if (findModuleRoot(context.cwd) === undefined) {
           throw new UsageError(`no go.mod in ${context.cwd} or any parent directory`, {
@@ -43,7 +45,10 @@ export const testCommand: CommandModule = {
           cwd: context.cwd,
           env: context.env,
         };
-        await runSession(spec, options, context);
+        // go test reads the module's Go files and go.mod/go.sum: -o must not name one of them.
+        const output = options.output;
+        const goInput = output !== undefined && /(\.go|^go\.(mod|sum|work))$/.test(basename(output)) ? [output] : [];
+        await runSession(spec, options, context, goInput);
       });
   },
 };

@@ -2,7 +2,7 @@
 // build constraints for one GOOS/GOARCH, `_test.go` files included, `vendor/`, `testdata/`, `_x` and `.x`
 // directories skipped unless named on the command line.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import { defaultBuildContext, fileNameMatches, headerMatches } from './build-constraints.js';
 import type { BuildContext } from './build-constraints.js';
@@ -27,7 +27,17 @@ function skippedDirName(name: string): boolean {
   );
 }
 
-function packageFiles(dir: string, ctx: BuildContext, onlyFiles?: string[]): GoPackageFiles | undefined {
+/** Go files a directory listing held, and how many the build constraints left. */
+interface FileCount {
+  goFiles: number;
+}
+
+function packageFiles(
+  dir: string,
+  ctx: BuildContext,
+  onlyFiles?: string[],
+  count?: FileCount,
+): GoPackageFiles | undefined {
   let names: string[];
   try {
     names = onlyFiles ?? readdirSync(dir).filter((name) => name.endsWith('.go'));
@@ -38,12 +48,16 @@ function packageFiles(dir: string, ctx: BuildContext, onlyFiles?: string[]): GoP
   const files: GoFile[] = [];
   for (const name of names) {
     if (name.startsWith('_') || name.startsWith('.')) continue;
+    if (count !== undefined) count.goFiles++;
     if (onlyFiles === undefined && !fileNameMatches(name, ctx)) continue;
     const path = join(dir, name);
     let source: string;
     try {
       source = readFileSync(path, 'utf8');
-    } catch {
+    } catch (error) {
+      // A file named on the command line must be read; one found in a directory listing may vanish or be private.
+      if (onlyFiles !== undefined)
+        throw new InputError(`cannot read ${path}`, { cause: error, hint: 'check the file and its permissions' });
       continue;
     }
     if (onlyFiles === undefined && !headerMatches(source, ctx)) continue;
@@ -53,7 +67,17 @@ function packageFiles(dir: string, ctx: BuildContext, onlyFiles?: string[]): GoP
   return { dir, module: moduleFor(dir), files };
 }
 
-function walk(dir: string, ctx: BuildContext, out: GoPackageFiles[], isRoot: boolean): void {
+interface WalkState {
+  ctx: BuildContext;
+  out: GoPackageFiles[];
+  /** Walk into nested modules instead of skipping them. */
+  allModules: boolean;
+  /** Directories of the nested modules skipped. */
+  nestedModules: string[];
+  count: FileCount;
+}
+
+function walk(dir: string, state: WalkState, isRoot: boolean): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -61,13 +85,36 @@ function walk(dir: string, ctx: BuildContext, out: GoPackageFiles[], isRoot: boo
     throw new InputError(`cannot read directory ${dir}`, { cause: error, hint: 'check the path and its permissions' });
   }
   // A nested module is its own unit for `go vet ./...` (it is not part of the parent); skip it like go does.
-  if (!isRoot && entries.some((e) => e.isFile() && e.name === 'go.mod')) return;
-  const pkg = packageFiles(dir, ctx);
-  if (pkg) out.push(pkg);
+  if (!isRoot && entries.some((e) => e.isFile() && e.name === 'go.mod')) {
+    state.nestedModules.push(dir);
+    if (!state.allModules) return;
+  }
+  const pkg = packageFiles(dir, state.ctx, undefined, state.count);
+  if (pkg) state.out.push(pkg);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (entry.isDirectory() && !skippedDirName(entry.name)) walk(join(dir, entry.name), ctx, out, false);
+    if (entry.isDirectory() && !skippedDirName(entry.name)) walk(join(dir, entry.name), state, false);
   }
+}
+
+export interface LoadOptions {
+  ctx?: BuildContext;
+  /** `dir/...` also walks into nested modules (directories below with their own go.mod). Default false. */
+  allModules?: boolean;
+}
+
+/** A command-line pattern that matched no package, and why. */
+export interface EmptyPattern {
+  pattern: string;
+  reason: 'no Go files' | 'build constraints exclude all Go files';
+}
+
+export interface LoadReport {
+  packages: GoPackageFiles[];
+  /** Nested modules that `...` patterns skipped (none with allModules), less those another pattern named. */
+  nestedModules: string[];
+  /** Patterns that matched nothing (a directory with no Go files, `./...` over a tree without any). */
+  emptyPatterns: EmptyPattern[];
 }
 
 /**
@@ -79,7 +126,15 @@ export function loadPackages(
   cwd: string,
   ctx: BuildContext = defaultBuildContext(),
 ): GoPackageFiles[] {
+  return loadPackagesReport(patterns, cwd, { ctx }).packages;
+}
+
+/** loadPackages, and what it passed over: nested modules and patterns that matched nothing. */
+export function loadPackagesReport(patterns: string[], cwd: string, options: LoadOptions = {}): LoadReport {
+  const ctx = options.ctx ?? defaultBuildContext();
   const out: GoPackageFiles[] = [];
+  const nestedModules: string[] = [];
+  const emptyPatterns: EmptyPattern[] = [];
   const looseFiles = new Map<string, string[]>();
   for (const pattern of patterns.length === 0 ? ['.'] : patterns) {
     const recursive = pattern === '...' || pattern.endsWith('/...');
@@ -93,18 +148,26 @@ export function loadPackages(
         hint: 'pass a Go package directory, ./..., or .go files',
       });
     }
+    const found = out.length;
+    const count: FileCount = { goFiles: 0 };
     if (stat.isFile()) {
       if (!base.endsWith('.go'))
         throw new InputError(`not a Go file: ${pattern}`, { hint: 'pass .go files or package directories' });
       const list = looseFiles.get(dirname(base)) ?? [];
       list.push(basename(base));
       looseFiles.set(dirname(base), list);
+      continue;
     } else if (recursive) {
-      walk(base, ctx, out, true);
+      walk(base, { ctx, out, allModules: options.allModules === true, nestedModules, count }, true);
     } else {
-      const pkg = packageFiles(base, ctx);
+      const pkg = packageFiles(base, ctx, undefined, count);
       if (pkg) out.push(pkg);
     }
+    if (out.length === found)
+      emptyPatterns.push({
+        pattern,
+        reason: count.goFiles > 0 ? 'build constraints exclude all Go files' : 'no Go files',
+      });
   }
   for (const [dir, names] of looseFiles) {
     const pkg = packageFiles(dir, ctx, names);
@@ -112,5 +175,8 @@ export function loadPackages(
   }
   // The same directory named twice is one package.
   const seen = new Set<string>();
-  return out.filter((pkg) => (seen.has(pkg.dir) ? false : (seen.add(pkg.dir), true)));
+  const packages = out.filter((pkg) => (seen.has(pkg.dir) ? false : (seen.add(pkg.dir), true)));
+  // A nested module another pattern named (./... ./tools/...) was not skipped.
+  const covered = (dir: string): boolean => packages.some((pkg) => pkg.dir === dir || pkg.dir.startsWith(dir + sep));
+  return { packages, nestedModules: [...new Set(nestedModules)].filter((dir) => !covered(dir)), emptyPatterns };
 }
