@@ -8,7 +8,16 @@ import type { FileFacts } from './facts.js';
 import { rules as allRules } from './registry.js';
 import { DIRECTIVE_RULE, parseDirectives } from './suppress.js';
 import type { Directive } from './suppress.js';
-import type { LintFinding, LintResult, ReportOptions, Rule, Severity, TextEdit } from './types.js';
+import type {
+  LintBudget,
+  LintFinding,
+  LintResult,
+  LintSkip,
+  ReportOptions,
+  Rule,
+  Severity,
+  TextEdit,
+} from './types.js';
 
 export interface LintConfig {
   /** Rule name -> "off" or a severity. Rules not named keep their default. */
@@ -75,12 +84,43 @@ export function lintPackage(
   parser: GoParser,
   pkg: GoPackageFiles,
   config: LintConfig = {},
-): { findings: LintFinding[]; syntaxErrors: string[] } {
-  const files = pkg.files.map((file) => buildFileFacts(parser, file.path, file.source));
+  budget: LintBudget = {},
+): { findings: LintFinding[]; syntaxErrors: string[]; skipped: LintSkip[] } {
+  const skipped: LintSkip[] = [];
+  const timeout = budget.fileTimeoutMs;
+  const files: FileFacts[] = [];
+  for (const file of pkg.files) {
+    const facts = buildFileFacts(
+      parser,
+      file.path,
+      file.source,
+      timeout === undefined ? undefined : performance.now() + timeout,
+    );
+    if (facts !== null) files.push(facts);
+    else
+      skipped.push({
+        file: file.path,
+        reason: 'parse-timeout',
+        message: `not linted: parsing took longer than ${seconds(timeout ?? 0)} (--file-timeout)`,
+      });
+  }
+  // The rules see the package as a whole; they get the time budget of its parsed files together.
+  const rulesDeadline = timeout === undefined ? Infinity : performance.now() + timeout * Math.max(1, files.length);
   try {
     const facts = buildPackageFacts(pkg, files);
     const findings: LintFinding[] = [];
-    for (const { rule, severity, configured } of enabledRules(config)) {
+    const enabled = enabledRules(config);
+    for (const [index, { rule, severity, configured }] of enabled.entries()) {
+      if (performance.now() > rulesDeadline) {
+        const notRun = enabled.slice(index).map((entry) => entry.rule.meta.name);
+        for (const file of files)
+          skipped.push({
+            file: file.path,
+            reason: 'rules-timeout',
+            message: `partly linted: the rules took longer than ${seconds(timeout ?? 0)} per file (--file-timeout); not run: ${notRun.join(', ')}`,
+          });
+        break;
+      }
       const only = rule.meta.onlyBeforeGo;
       if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
       const seen = new Set<string>();
@@ -149,7 +189,11 @@ export function lintPackage(
         });
       }
     }
-    return { findings: kept, syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path) };
+    return {
+      findings: kept,
+      syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path),
+      skipped,
+    };
   } finally {
     for (const file of files) file.tree.delete();
   }
@@ -166,22 +210,40 @@ export function sortFindings(findings: LintFinding[]): LintFinding[] {
 }
 
 /** Lints packages on this thread. The CLI uses lintParallel for many packages. */
-export async function lintPackages(packages: GoPackageFiles[], config: LintConfig = {}): Promise<LintResult> {
+export async function lintPackages(
+  packages: GoPackageFiles[],
+  config: LintConfig = {},
+  budget: LintBudget = {},
+): Promise<LintResult> {
   const parser = await createGoParser();
   const findings: LintFinding[] = [];
   const syntax: string[] = [];
+  const skipped: LintSkip[] = [];
   let files = 0;
   for (const pkg of packages) {
-    const result = lintPackage(parser, pkg, config);
+    const result = lintPackage(parser, pkg, config, budget);
     findings.push(...result.findings);
     syntax.push(...result.syntaxErrors);
+    skipped.push(...result.skipped);
     files += pkg.files.length;
   }
   return {
     schemaVersion: 1,
     findings: sortFindings(findings),
-    files,
+    files: files - countNotParsed(skipped),
     filesWithSyntaxErrors: syntax,
     packages: packages.length,
+    skipped,
   };
+}
+
+/** Files that were not analysed at all (a partly linted file still counts as analysed). */
+export function countNotParsed(skipped: LintSkip[]): number {
+  let count = 0;
+  for (const skip of skipped) if (skip.reason === 'parse-timeout') count++;
+  return count;
+}
+
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

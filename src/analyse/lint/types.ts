@@ -89,6 +89,20 @@ export interface Rule {
   check(context: RuleContext): void;
 }
 
+/** A file goroscope did not lint (or not completely), and why; `message` is the line the CLI prints. */
+export interface LintSkip {
+  file: string;
+  /** `rules-timeout`: parsed, but not every rule ran on it; the others were not analysed at all. */
+  reason: 'generated' | 'too-large' | 'unreadable' | 'parse-timeout' | 'rules-timeout';
+  message: string;
+}
+
+/** Per-file limits, so one huge or pathological file is reported instead of holding up the run. */
+export interface LintBudget {
+  /** Milliseconds a file may take to parse, and a package's rules may take per file; unlimited when absent. */
+  fileTimeoutMs?: number;
+}
+
 export interface LintResult {
   schemaVersion: 1;
   findings: LintFinding[];
@@ -96,4 +110,6 @@ export interface LintResult {
   files: number;
   filesWithSyntaxErrors: string[];
   packages: number;
+  /** Files passed over (generated, over the size or time budget, unreadable); they are not in `files`. */
+  skipped: LintSkip[];
 }

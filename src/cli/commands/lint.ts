@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { LintResult } from '../../analyse/lint/types.js';
+import type { LintResult, LintSkip } from '../../analyse/lint/types.js';
+import type { GoPackageFiles, SkippedGoFile } from '../../parse/gosource/load.js';
+import { skipNotes } from '../../render/lint-text.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
 import type { CommandModule } from './index.js';
@@ -15,6 +17,9 @@ interface LintOptions {
   config?: string;
   rule?: string[];
   color?: boolean;
+  includeGenerated?: boolean;
+  maxFileSize: string;
+  fileTimeout: string;
 }
 
 const FORMATS = new Set(['text', 'json', 'sarif', 'markdown', 'html']);
@@ -28,6 +33,7 @@ function relativise(result: LintResult, cwd: string): LintResult {
   return {
     ...result,
     filesWithSyntaxErrors: result.filesWithSyntaxErrors.map(rel),
+    skipped: result.skipped.map((skip) => ({ ...skip, file: rel(skip.file) })),
     findings: result.findings.map((finding) => ({
       ...finding,
       file: rel(finding.file),
@@ -46,6 +52,27 @@ function relativise(result: LintResult, cwd: string): LintResult {
   };
 }
 
+function nonNegative(value: string, flag: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0)
+    throw new UsageError(`${flag} needs a number, got "${value}"`, {
+      hint: `e.g. ${flag} 20, or ${flag} 0 for no limit`,
+    });
+  return number;
+}
+
+function loadSkip(skip: SkippedGoFile, maxMegabytes: number): LintSkip {
+  if (skip.reason === 'generated')
+    return { file: skip.path, reason: 'generated', message: 'generated file (--include-generated lints it)' };
+  if (skip.reason === 'too-large')
+    return {
+      file: skip.path,
+      reason: 'too-large',
+      message: `not linted: ${((skip.bytes ?? 0) / 1e6).toFixed(1)} MB is over the ${maxMegabytes} MB limit (--max-file-size)`,
+    };
+  return { file: skip.path, reason: 'unreadable', message: 'not linted: cannot read the file' };
+}
+
 export const lintCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
     program
@@ -57,6 +84,13 @@ export const lintCommand: CommandModule = {
       .option('--fix', 'apply the fixes that are mechanical and safe')
       .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
       .option('-r, --rule <names...>', 'run only these rules')
+      .option('--include-generated', 'also lint files marked "// Code generated ... DO NOT EDIT."')
+      .option('--max-file-size <MB>', 'skip (and name) .go files larger than this; 0 for no limit', '10')
+      .option(
+        '--file-timeout <seconds>',
+        'give up (and name the file) when one file takes longer; 0 for no limit',
+        '60',
+      )
       .option('--color', 'colour the text output')
       .option('--no-color', 'never colour the text output')
       .action(async (patterns: string[], options: LintOptions) => {
@@ -80,10 +114,24 @@ export const lintCommand: CommandModule = {
               throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
           config.only = options.rule;
         }
-        const packages = loadPackages(patterns, context.cwd);
+        const maxMegabytes = nonNegative(options.maxFileSize, '--max-file-size');
+        const timeoutSeconds = nonNegative(options.fileTimeout, '--file-timeout');
+        const budget = timeoutSeconds === 0 ? {} : { fileTimeoutMs: timeoutSeconds * 1000 };
+        const load = (): { packages: GoPackageFiles[]; skipped: LintSkip[] } => {
+          const passedOver: SkippedGoFile[] = [];
+          const packages = loadPackages(patterns, context.cwd, undefined, {
+            includeGenerated: options.includeGenerated === true,
+            ...(maxMegabytes === 0 ? {} : { maxFileBytes: maxMegabytes * 1_000_000 }),
+            skipped: passedOver,
+          });
+          return { packages, skipped: passedOver.map((skip) => loadSkip(skip, maxMegabytes)) };
+        };
+        const loaded = load();
+        const packages = loaded.packages;
         const sources = new Map<string, string>();
         for (const pkg of packages) for (const file of pkg.files) sources.set(file.path, file.source);
-        let result = await lintParallel(packages, config);
+        let result = await lintParallel(packages, config, undefined, undefined, budget);
+        result = { ...result, skipped: [...loaded.skipped, ...result.skipped] };
         if (options.fix) {
           const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
           for (const [file, text] of outcome.changed) writeFileSync(file, text);
@@ -92,10 +140,13 @@ export const lintCommand: CommandModule = {
               `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
             );
             // Report what is left after the fixes.
-            result = await lintParallel(loadPackages(patterns, context.cwd), config);
+            const reloaded = load();
+            result = await lintParallel(reloaded.packages, config, undefined, undefined, budget);
+            result = { ...result, skipped: [...reloaded.skipped, ...result.skipped] };
           }
         }
         const shown = relativise(result, context.cwd);
+        for (const line of skipNotes(shown.skipped)) context.stderr.write(`goroscope: ${line}\n`);
         const source = (file: string): string | undefined => {
           const absolute = resolve(context.cwd, file);
           if (!options.fix && sources.has(absolute)) return sources.get(absolute);

@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { defaultBuildContext, fileNameMatches, headerMatches } from './constraints.js';
 import type { BuildContext } from './constraints.js';
+import { isGeneratedSource } from './generated.js';
 
 export interface GoModule {
   /** Directory holding go.mod, or the package directory when there is none. */
@@ -19,6 +20,23 @@ export interface GoModule {
 export interface GoFile {
   path: string;
   source: string;
+}
+
+/** A Go file the loader passed over, and why (`generated` files are counted, not listed, by the CLI). */
+export interface SkippedGoFile {
+  path: string;
+  reason: 'generated' | 'too-large' | 'unreadable';
+  /** For `too-large`: the file's size in bytes. */
+  bytes?: number;
+}
+
+export interface LoadOptions {
+  /** Lint files marked `// Code generated ... DO NOT EDIT.` too (skipped by default, like golangci-lint does). */
+  includeGenerated?: boolean;
+  /** Files larger than this are not read (a per-file budget: parsing cost grows with size). */
+  maxFileBytes?: number;
+  /** Receives the files passed over; without it they are passed over silently. */
+  skipped?: SkippedGoFile[];
 }
 
 export interface GoPackageFiles {
@@ -64,7 +82,12 @@ function skippedDirName(name: string): boolean {
   );
 }
 
-function packageFiles(dir: string, ctx: BuildContext, onlyFiles?: string[]): GoPackageFiles | undefined {
+function packageFiles(
+  dir: string,
+  ctx: BuildContext,
+  options: LoadOptions,
+  onlyFiles?: string[],
+): GoPackageFiles | undefined {
   let names: string[];
   try {
     names = onlyFiles ?? readdirSync(dir).filter((name) => name.endsWith('.go'));
@@ -79,18 +102,28 @@ function packageFiles(dir: string, ctx: BuildContext, onlyFiles?: string[]): GoP
     const path = join(dir, name);
     let source: string;
     try {
+      const bytes = options.maxFileBytes === undefined ? 0 : statSync(path).size;
+      if (options.maxFileBytes !== undefined && bytes > options.maxFileBytes) {
+        options.skipped?.push({ path, reason: 'too-large', bytes });
+        continue;
+      }
       source = readFileSync(path, 'utf8');
     } catch {
+      options.skipped?.push({ path, reason: 'unreadable' });
       continue;
     }
     if (onlyFiles === undefined && !headerMatches(source, ctx)) continue;
+    if (!options.includeGenerated && isGeneratedSource(source)) {
+      options.skipped?.push({ path, reason: 'generated' });
+      continue;
+    }
     files.push({ path, source });
   }
   if (files.length === 0) return undefined;
   return { dir, module: moduleFor(dir), files };
 }
 
-function walk(dir: string, ctx: BuildContext, out: GoPackageFiles[], isRoot: boolean): void {
+function walk(dir: string, ctx: BuildContext, options: LoadOptions, out: GoPackageFiles[], isRoot: boolean): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -99,22 +132,24 @@ function walk(dir: string, ctx: BuildContext, out: GoPackageFiles[], isRoot: boo
   }
   // A nested module is its own unit for `go vet ./...` (it is not part of the parent); skip it like go does.
   if (!isRoot && entries.some((e) => e.isFile() && e.name === 'go.mod')) return;
-  const pkg = packageFiles(dir, ctx);
+  const pkg = packageFiles(dir, ctx, options);
   if (pkg) out.push(pkg);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (entry.isDirectory() && !skippedDirName(entry.name)) walk(join(dir, entry.name), ctx, out, false);
+    if (entry.isDirectory() && !skippedDirName(entry.name)) walk(join(dir, entry.name), ctx, options, out, false);
   }
 }
 
 /**
  * Expands command-line patterns like go does: `./...` and `dir/...` walk, `dir` is one package, `a.go b.go`
- * are one package of exactly those files. Relative to cwd.
+ * are one package of exactly those files. Relative to cwd. The defaults keep every file (the library's
+ * behaviour before generated-file skipping); the CLI passes its own options.
  */
 export function loadPackages(
   patterns: string[],
   cwd: string,
   ctx: BuildContext = defaultBuildContext(),
+  options: LoadOptions = { includeGenerated: true },
 ): GoPackageFiles[] {
   const out: GoPackageFiles[] = [];
   const looseFiles = new Map<string, string[]>();
@@ -137,14 +172,14 @@ export function loadPackages(
       list.push(basename(base));
       looseFiles.set(dirname(base), list);
     } else if (recursive) {
-      walk(base, ctx, out, true);
+      walk(base, ctx, options, out, true);
     } else {
-      const pkg = packageFiles(base, ctx);
+      const pkg = packageFiles(base, ctx, options);
       if (pkg) out.push(pkg);
     }
   }
   for (const [dir, names] of looseFiles) {
-    const pkg = packageFiles(dir, ctx, names);
+    const pkg = packageFiles(dir, ctx, options, names);
     if (pkg) out.push(pkg);
   }
   // The same directory named twice is one package.
