@@ -309,6 +309,8 @@ export interface ProfileData {
   unit: string;
   total: number;
   samples: ProfileSample[];
+  /** Set when the type is a guess (mutex and block profiles look alike): how it was chosen. */
+  typeGuessed?: string;
 }
 
 /** A call site in user code that accounts for part of a profile's total. */
@@ -327,6 +329,8 @@ export interface Hotspot extends Location {
 export interface ProfileReport {
   file: string;
   type: ProfileType;
+  /** Set when the type is a guess: how it was chosen (see ProfileData). */
+  typeGuessed?: string;
   unit: string;
   total: number;
   hotspots: Hotspot[];

@@ -1,7 +1,7 @@
 // Finds what `go vet ./...` would check: modules (go.mod), packages by directory, the files that pass the
 // build constraints for one GOOS/GOARCH, `_test.go` files included, `vendor/`, `testdata/`, `_x` and `.x`
 // directories skipped unless named on the command line.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import { defaultBuildContext, fileNameMatches, headerMatches } from './constraints.js';
@@ -82,6 +82,20 @@ function skippedDirName(name: string): boolean {
   );
 }
 
+/** Enough of a file for the comments before its package clause (license headers included). */
+const HEADER_BYTES = 64 * 1024;
+
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function packageFiles(
   dir: string,
   ctx: BuildContext,
@@ -104,7 +118,9 @@ function packageFiles(
     try {
       const bytes = options.maxFileBytes === undefined ? 0 : statSync(path).size;
       if (options.maxFileBytes !== undefined && bytes > options.maxFileBytes) {
-        options.skipped?.push({ path, reason: 'too-large', bytes });
+        // A generated file is reported as generated, whatever its size: only its header needs reading.
+        const generated = !options.includeGenerated && isGeneratedSource(readHead(path, HEADER_BYTES));
+        options.skipped?.push(generated ? { path, reason: 'generated' } : { path, reason: 'too-large', bytes });
         continue;
       }
       source = readFileSync(path, 'utf8');
