@@ -245,5 +245,5 @@ export function countNotParsed(skipped: LintSkip[]): number {
 }
 
 export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
