@@ -17,5 +17,7 @@ for version in "${versions[@]}"; do
     (cd "$src" && GOROOT="$goroot" GOPATH="$gopath" GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local \
       "$goroot/bin/go" build -o "$src/prog" . && "$src/prog" "$out")
   done
+  # The goroutine dump SIGQUIT prints (exit status 2 is the runtime's, after the dump).
+  "$gopath/src/example.com/profiles/contention/prog" "$out" sigquit 2>"$out/goroutine.sigquit.txt" || true
   echo "recorded $out: $(ls "$out" | tr '\n' ' ')"
 done

@@ -2,8 +2,14 @@
 // Every type these functions take or return is exported too (test/library-api.test.ts checks it).
 export { explain, Explainer, type ExplainOptions } from './explain.js';
 export { profile, type ProfileOptions } from './profile.js';
-export { lintPackages, type LintConfig } from './lint/driver/lint-packages.js';
-export { loadPackages, type GoFile, type GoPackageFiles } from './lint/load/go-packages.js';
+export { lintPackages, type LintBudget, type LintConfig } from './lint/driver/lint-packages.js';
+export {
+  loadPackages,
+  type FileOptions,
+  type GoFile,
+  type GoPackageFiles,
+  type SkippedGoFile,
+} from './lint/load/go-packages.js';
 export type { BuildContext } from './lint/load/build-constraints.js';
 export type { GoModule } from './source/go-mod.js';
 export { openSourceTree } from './explain.js';

@@ -309,6 +309,8 @@ export interface ProfileData {
   unit: string;
   total: number;
   samples: ProfileSample[];
+  /** Set when the type is a guess (mutex and block profiles look alike): how it was chosen. */
+  typeGuessed?: string;
 }
 
 /** A call site in user code that accounts for part of a profile's total. */
@@ -327,6 +329,8 @@ export interface Hotspot extends Location {
 export interface ProfileReport {
   file: string;
   type: ProfileType;
+  /** Set when the type is a guess: how it was chosen (see ProfileData). */
+  typeGuessed?: string;
   unit: string;
   total: number;
   hotspots: Hotspot[];
@@ -405,6 +409,14 @@ export interface LintFinding {
   fix?: LintFix;
 }
 
+/** A file goroscope did not lint (or not completely), and why; `message` is the line the CLI prints. */
+export interface LintSkip {
+  file: string;
+  /** `rules-timeout`: parsed, but not every rule ran on it; the others were not analysed at all. */
+  reason: 'generated' | 'too-large' | 'unreadable' | 'parse-timeout' | 'rules-timeout';
+  message: string;
+}
+
 export interface LintResult {
   schemaVersion: 1;
   findings: LintFinding[];
@@ -412,4 +424,6 @@ export interface LintResult {
   files: number;
   filesWithSyntaxErrors: string[];
   packages: number;
+  /** Files passed over (generated, over the size or time budget, unreadable); they are not in `files`. */
+  skipped: LintSkip[];
 }

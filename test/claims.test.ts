@@ -4,8 +4,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { catalogue } from '../src/knowledge/catalogue.js';
@@ -18,7 +17,7 @@ import {
   type ClaimHeader,
   type RunOutcome,
 } from './claims-support.js';
-import { repoRoot } from './helpers.js';
+import { repoRoot, tempDir } from './helpers.js';
 
 const execFileP = promisify(execFile);
 
@@ -139,7 +138,7 @@ describe('claim headers', () => {
 
 describe('claims hold when run with the installed Go', { concurrency: 4 }, async () => {
   const minor = await goMinor();
-  const bins = minor === undefined ? '' : mkdtempSync(join(tmpdir(), 'goroscope-claims-'));
+  const bins = minor === undefined ? '' : tempDir('goroscope-claims-');
   const built = new Map<string, Error | null>();
 
   before(async () => {

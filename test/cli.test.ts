@@ -1,10 +1,9 @@
 // The CLI as a user meets it: a real process, real exit codes, one-line errors with no stack trace.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { repoRoot, runCli } from './helpers.js';
+import { repoRoot, runCli, tempDir } from './helpers.js';
 
 const example = join(repoRoot, 'examples', 'store-crash.log');
 
@@ -53,7 +52,7 @@ describe('goroscope explain (CLI)', () => {
   });
 
   it('writes the report to a file with -o', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'goroscope-')), 'report.json');
+    const out = join(tempDir('goroscope-'), 'report.json');
     const run = await runCli(['explain', '--format', 'json', '-o', out, example]);
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout, '');
@@ -61,7 +60,7 @@ describe('goroscope explain (CLI)', () => {
   });
 
   it('exits 0 and says so when a log holds no crash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'goroscope-'));
+    const dir = tempDir('goroscope-');
     writeFileSync(join(dir, 'ok.log'), '=== RUN   TestA\n--- PASS: TestA (0.00s)\nPASS\nok  \texample.com/a\t0.01s\n');
     const run = await runCli(['explain', join(dir, 'ok.log')]);
     assert.equal(run.code, 0, run.stderr);

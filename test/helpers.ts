@@ -1,6 +1,7 @@
 // Shared test helpers. Tests run compiled from dist/test, so the repository root is two levels up.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,4 +57,34 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/**
+ * Why the tests that run the Go toolchain cannot run here (a skip reason), or false when `go` runs. In CI
+ * (CI set, as .ci/run does) a missing Go is a failure, not a skip: CI installs it.
+ */
+export const goMissing: string | false =
+  process.env['CI'] === undefined && spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0
+    ? 'go is not on PATH (these tests build and run Go programs; install Go 1.22 or newer)'
+    : false;
+
+const tempDirs: string[] = [];
+let cleanupRegistered = false;
+
+/**
+ * A new directory under os.tmpdir(), removed with everything in it when the test process exits (node --test
+ * runs each test file in its own process), whether the tests passed or failed.
+ */
+export function tempDir(prefix = 'goroscope-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.on('exit', removeTempDirs);
+  }
+  return dir;
+}
+
+function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

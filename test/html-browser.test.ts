@@ -2,15 +2,14 @@
 // without console errors, makes no network request, expands, filters and zooms, and runs nothing that came
 // from the input. Screenshots go to test-artifacts/ for a person to look at.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { explain } from '../src/explain.js';
+import { repoRoot, runCli, tempDir } from './helpers.js';
 import { renderHtml } from '../src/render/html-report.js';
-import { repoRoot, runCli } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -20,7 +19,7 @@ const skip =
   !available && process.env['CI'] === undefined ? 'Chromium is not installed (apt-get install chromium)' : false;
 
 async function makeReport(args: string[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
+  const dir = tempDir('goroscope-html-');
   const out = join(dir, 'report.html');
   // Flags go before a `--`, after which everything belongs to the command that stress runs.
   const dashDash = args.indexOf('--');
@@ -205,7 +204,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
       });
     }
     const big = { ...base, crashes: [{ ...crash, buckets, goroutineCount: buckets.length }] };
-    const dir = mkdtempSync(join(tmpdir(), 'goroscope-html-'));
+    const dir = tempDir('goroscope-html-');
     const file = join(dir, 'big.html');
     writeFileSync(file, renderHtml({ title: 'big flame graph', explain: big }));
     const opened = await open(file);

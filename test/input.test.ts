@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
@@ -12,6 +11,7 @@ import { InputError } from '../src/errors.js';
 import type { LineContext } from '../src/input/lines.js';
 import { readInputs } from '../src/input/read.js';
 import type { InputReport, ReadOptions } from '../src/input/read.js';
+import { tempDir } from './helpers.js';
 
 // Real stderr of a Go 1.26.8 program (nil map write in main, two goroutines waiting on a channel), run as
 // `GOTRACEBACK=all ./crash`. The first line came from log.Printf("starting").
@@ -37,7 +37,7 @@ created by main.main in goroutine 1
 /** The lines a parser must see: the log.Printf prefix removed, nothing else changed. */
 const EXPECTED = ['starting', ...CRASH_STDERR.split('\n').slice(1, -1)];
 
-const scratch = mkdtempSync(join(tmpdir(), 'goroscope-input-'));
+const scratch = tempDir('goroscope-input-');
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 let counter = 0;

@@ -5,16 +5,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { catalogue, kindEntry, type KindEntry, type KindMessage } from '../src/knowledge/catalogue.js';
 import { renderKindDocs } from '../scripts/kind-docs.js';
 import { readClaimProgram } from './claims-support.js';
 import { goCode, snippetAsGoFile, snippetImports } from '../src/knowledge/snippets.js';
+import { repoRoot, tempDir } from './helpers.js';
 import { goVersionPredicate } from './go-version-support.js';
-import { repoRoot } from './helpers.js';
 
 const execFileP = promisify(execFile);
 
@@ -116,7 +115,7 @@ func f() {
 
   it('are gofmt-formatted Go that passes go vet', async (t) => {
     if (!(await goAvailable())) return t.skip('go is not installed');
-    const dir = mkdtempSync(join(tmpdir(), 'goroscope-fixes-'));
+    const dir = tempDir('goroscope-fixes-');
     try {
       // go 1.25: snippets may use WaitGroup.Go and testing/synctest.
       writeFileSync(join(dir, 'go.mod'), 'module goroscope.test/fixes\n\ngo 1.25\n');

@@ -3,8 +3,7 @@
 // --fix and the CLI's exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
@@ -24,11 +23,12 @@ import { lintCommand } from '../src/cli/commands/lint-command.js';
 import type { CliContext } from '../src/cli/context.js';
 import { ConfigError } from '../src/errors.js';
 import { RULES_TESTDATA } from './rules-support.js';
+import { tempDir } from './helpers.js';
 
 const linux: BuildContext = { goos: 'linux', goarch: 'amd64', goMinor: 26, cgo: true, tags: new Set() };
 
 function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'goroscope-lint-'));
+  const dir = tempDir('goroscope-lint-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -1,14 +1,14 @@
 // Profiles in testdata/profiles/<go version>/ were written by the real programs in testdata/profiles/programs,
 // whose known hot spots are marked `// hot: <type>`. goroscope must rank the marked site first.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { rankHotspots } from '../src/analyse/hotspots.js';
 import type { ProfileType } from '../src/model.js';
-import { readProfile } from '../src/parse/pprof.js';
+import { contentionType, decodeProfile, parseContentionDebug1, readProfile } from '../src/parse/pprof.js';
 import { profile } from '../src/profile.js';
-import { repoRoot, runCli } from './helpers.js';
+import { repoRoot, runCli, tempDir } from './helpers.js';
 
 const profilesDir = join(repoRoot, 'testdata', 'profiles');
 const programsDir = join(profilesDir, 'programs');
@@ -39,10 +39,13 @@ function hotMarkers(): Map<string, HotMarker> {
 const markers = hotMarkers();
 const files: [string, ProfileType][] = [
   ['mutex.pb.gz', 'mutex'],
+  ['mutex.debug1.txt', 'mutex'],
   ['block.pb.gz', 'block'],
+  ['block.debug1.txt', 'block'],
   ['goroutine.pb.gz', 'goroutine'],
   ['goroutine.debug1.txt', 'goroutine'],
   ['goroutine.debug2.txt', 'goroutine'],
+  ['goroutine.sigquit.txt', 'goroutine'],
   ['cpu.pb.gz', 'cpu'],
   ['heap.pb.gz', 'heap'],
 ];
@@ -107,5 +110,71 @@ describe('profile command', () => {
     const linked = result.profiles[0]?.hotspots.filter((h) => h.linkedTo !== undefined) ?? [];
     assert.ok(linked.length > 0);
     assert.ok(result.conclusions.length > 0);
+  });
+});
+
+describe('mutex or block from the profile itself', () => {
+  // Both are written with the same sample types and period (runtime/pprof printCountCycleProfile), so a file
+  // name that says neither must not matter: the stacks' first frames do.
+  for (const version of readdirSync(profilesDir).filter((d) => d.startsWith('go'))) {
+    for (const type of ['mutex', 'block'] as const) {
+      it(`${version}/${type}.pb.gz read as contention.pb.gz is ${type}, not a guess`, () => {
+        const bytes = readFileSync(join(profilesDir, version, `${type}.pb.gz`));
+        const data = decodeProfile(bytes, 'contention.pb.gz');
+        assert.equal(data.type, type);
+        assert.equal(data.typeGuessed, undefined);
+      });
+      it(`${version}/${type}.pb.gz named after the other type is still ${type}`, () => {
+        const bytes = readFileSync(join(profilesDir, version, `${type}.pb.gz`));
+        assert.equal(decodeProfile(bytes, type === 'mutex' ? 'block.pb.gz' : 'mutex.pb.gz').type, type);
+      });
+    }
+    it(`${version}: the debug=1 text and the protobuf of one run agree on the hot spot's share`, async () => {
+      for (const type of ['mutex', 'block']) {
+        const text = await readProfile(join(profilesDir, version, `${type}.debug1.txt`));
+        assert.equal(text.unit, 'nanoseconds');
+        const [top] = rankHotspots(text);
+        assert.equal(top?.function, markers.get(type)?.function);
+      }
+    });
+  }
+
+  it('says when the stacks do not settle it, and how it chose', () => {
+    const unknown = [{ frames: [{ function: 'main.work', file: 'main.go', line: 3 }], value: 10 }];
+    const guessed = contentionType(unknown, '/tmp/contention.pb.gz');
+    assert.equal(guessed.type, 'block');
+    assert.match(guessed.guessed ?? '', /guessed .*no stack ends in an Unlock or a blocking call.*--type/);
+    const named = contentionType(unknown, '/tmp/mutex-2024.pb.gz');
+    assert.equal(named.type, 'mutex');
+    assert.match(named.guessed ?? '', /from the file name/);
+    // A directory that says mutex is not the file's name.
+    assert.equal(contentionType(unknown, '/profiles/mutex/x.pb.gz').type, 'block');
+  });
+
+  it('a debug=1 contention profile without cycles/second is an input error', () => {
+    assert.throws(() => parseContentionDebug1('--- contention:\n1 1 @ 0x1\n', 'b.txt'), /cycles\/second/);
+  });
+});
+
+describe('profile command on text it cannot read', () => {
+  it('names a debug=1 heap profile exactly in one line, exit 2', async () => {
+    const dir = tempDir();
+    // The header runtime/pprof writeHeapInternal prints for debug=1.
+    const file = join(dir, 'heap.txt');
+    writeFileSync(file, 'heap profile: 3: 96 [10: 320] @ heap/524288\n1: 32 [1: 32] @ 0x1\n');
+    const run = await runCli(['profile', file]);
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /^goroscope: .*heap\.txt: a heap profile in text form \(debug=1\), which goroscope profile does not read\n/,
+    );
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+  });
+
+  it('prints no guess note when the stacks settle the type', async () => {
+    const run = await runCli(['profile', '--no-src', join(profilesDir, 'go1.26.8', 'mutex.debug1.txt')]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^mutex profile/);
+    assert.doesNotMatch(run.stdout, /guessed/);
   });
 });

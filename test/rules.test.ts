@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rules } from '../src/lint/driver/rule-registry.js';
 import { RULES_TESTDATA, checkRule, readCases } from './rules-support.js';
+import { tempDir } from './helpers.js';
 
 for (const rule of rules) {
   test(`rule ${rule.meta.name}: findings equal the // want markers`, async () => {
@@ -23,7 +23,7 @@ for (const rule of rules) {
 }
 
 function scratch(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'goroscope-tester-'));
+  const dir = tempDir('goroscope-tester-');
   writeFileSync(join(dir, 'x.go'), source);
   return dir;
 }

@@ -12,11 +12,10 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from './helpers.js';
+import { repoRoot, tempDir } from './helpers.js';
 
 const root = repoRoot;
 const cli = process.env['GOROSCOPE_BIN'] ?? join(root, 'bin', 'goroscope');
@@ -172,7 +171,7 @@ test(
   'explain streams a 1 GB goroutine dump in bounded memory and counts every goroutine',
   { skip, timeout: 10 * 60_000 },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'goroscope-scale-'));
+    const dir = tempDir('goroscope-scale-');
     try {
       const template = makeTemplate(dir, 3000);
       const ids = headerIds(template.text);

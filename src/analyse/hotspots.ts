@@ -64,6 +64,7 @@ export function profileReport(profile: ProfileData, limit?: number): ProfileRepo
   return {
     file: profile.file,
     type: profile.type,
+    ...(profile.typeGuessed === undefined ? {} : { typeGuessed: profile.typeGuessed }),
     unit: profile.unit,
     total: profile.total,
     hotspots: rankHotspots(profile, limit),

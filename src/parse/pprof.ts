@@ -3,6 +3,7 @@
 // ranks by, so the analysis does not care which format a profile came in.
 
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import { InputError } from '../errors.js';
@@ -19,15 +20,41 @@ function toNumber(value: number | bigint | undefined): number {
   return typeof value === 'bigint' ? Number(value) : value;
 }
 
-/** Mutex and block profiles share their sample types; the mutex profile's stacks end in an Unlock. */
-function contentionType(samples: ProfileSample[], fileName: string): 'mutex' | 'block' {
-  if (/mutex/i.test(fileName)) return 'mutex';
-  if (/block/i.test(fileName)) return 'block';
+// The stack's first frame is where the runtime recorded the event. A mutex profile records the Unlock that
+// released a contended lock (sync.(*Mutex).Unlock, (*RWMutex).RUnlock, runtime.unlock for runtime-internal
+// locks); a block profile records where a goroutine waited (Lock, RLock, Wait, channel operations, select).
+const MUTEX_LEAF = /\.\(\*(?:RW)?Mutex\)\.R?Unlock$|\.R?Unlock$|^runtime\.(?:unlock\w*|_LostContendedRuntimeLock)$/;
+const BLOCK_LEAF =
+  /\.\(\*(?:RW)?Mutex\)\.R?Lock$|\.(?:R?Lock|Wait)$|^runtime\.(?:chanrecv[12]?|chansend1?|selectgo|selectnb\w+|semacquire\w*)$|^sync\.runtime_Sem\w+$/;
+
+/**
+ * Mutex and block profiles have the same sample types (contentions/count, delay/nanoseconds) and period (1
+ * contention; runtime/pprof's printCountCycleProfile writes both), so only the stacks tell them apart. Returns the
+ * type and, when the stacks did not settle it, why it is a guess.
+ */
+export function contentionType(
+  samples: ProfileSample[],
+  fileName: string,
+): { type: 'mutex' | 'block'; guessed?: string } {
+  let mutex = 0;
+  let block = 0;
   for (const sample of samples) {
     const leaf = sample.frames[0]?.function ?? '';
-    if (/\.\(\*RW?Mutex\)\.R?Unlock$|^runtime\.unlock/.test(leaf)) return 'mutex';
+    if (MUTEX_LEAF.test(leaf)) mutex += sample.value;
+    else if (BLOCK_LEAF.test(leaf)) block += sample.value;
   }
-  return 'block';
+  if (mutex > 0 && block === 0) return { type: 'mutex' };
+  if (block > 0 && mutex === 0) return { type: 'block' };
+  const base = basename(fileName);
+  const named = /mutex/i.test(base) ? 'mutex' : /block/i.test(base) ? 'block' : undefined;
+  const stacks =
+    mutex === 0
+      ? 'no stack ends in an Unlock or a blocking call'
+      : 'some stacks end in an Unlock (mutex profile), others in a blocking call (block profile)';
+  if (named !== undefined)
+    return { type: named, guessed: `mutex or block told from the file name: ${stacks}; --type sets it` };
+  const type = mutex > block ? 'mutex' : 'block';
+  return { type, guessed: `mutex or block guessed (${type}): ${stacks}; --type sets it` };
 }
 
 /** Decodes a (gzipped or plain) protobuf profile. */
@@ -109,10 +136,22 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
     samples.push({ frames, value });
     total += value;
   }
-  if (type === 'unknown' && names.includes('delay')) type = contentionType(samples, file);
-  if (typeOverride !== undefined) type = typeOverride;
+  let guessed: string | undefined;
+  if (type === 'unknown' && names.includes('delay')) ({ type, guessed } = contentionType(samples, file));
+  if (typeOverride !== undefined) {
+    type = typeOverride;
+    guessed = undefined;
+  }
   const chosen = sampleTypes[valueIndex];
-  return { file, type, valueName: chosen?.type ?? 'value', unit: chosen?.unit ?? '', total, samples };
+  return {
+    file,
+    type,
+    valueName: chosen?.type ?? 'value',
+    unit: chosen?.unit ?? '',
+    total,
+    samples,
+    ...(guessed === undefined ? {} : { typeGuessed: guessed }),
+  };
 }
 
 /**
@@ -139,6 +178,39 @@ export function parseGoroutineDebug1(text: string, file: string): ProfileData {
   return { file, type: 'goroutine', valueName: 'goroutines', unit: 'count', total, samples };
 }
 
+/**
+ * The debug=1 mutex and block profiles (runtime/pprof writeProfileInternal): a `--- mutex:` or `--- contention:`
+ * header, `cycles/second=N`, then groups of `<cycles> <count> @ 0xpc ...` followed by `#\t0xpc\tfunc+0xoff\tfile:line`.
+ * Cycles become nanoseconds as in the protobuf form (cycles / (cycles per second / 1e9)).
+ */
+export function parseContentionDebug1(text: string, file: string): ProfileData {
+  const header = /^--- (mutex|contention):/.exec(text);
+  const type: ProfileType = header?.[1] === 'mutex' ? 'mutex' : 'block';
+  const cyclesPerSecond = Number(/^cycles\/second=(\d+)/m.exec(text)?.[1] ?? 0);
+  if (!(cyclesPerSecond > 0))
+    throw new InputError(`${file}: a debug=1 ${type} profile without a cycles/second line`, {
+      hint: 'pass the profile as /debug/pprof served it, or the protobuf form (without ?debug=1)',
+    });
+  const cyclesPerNanosecond = cyclesPerSecond / 1e9;
+  const samples: ProfileSample[] = [];
+  let current: ProfileSample | undefined;
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const group = /^(\d+) (\d+) @(?: 0x[0-9a-f]+)*\s*$/.exec(line);
+    if (group) {
+      current = { frames: [], value: Math.trunc(Number(group[1]) / cyclesPerNanosecond) };
+      samples.push(current);
+      total += current.value;
+      continue;
+    }
+    if (current === undefined || !line.startsWith('#')) continue;
+    const frame = /^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(.+):(\d+)\s*$/.exec(line);
+    if (frame?.[1] !== undefined && frame[2] !== undefined)
+      current.frames.push({ function: frame[1], file: frame[2].trim(), line: Number(frame[3]) });
+  }
+  return { file, type, valueName: 'delay', unit: 'nanoseconds', total, samples: samples.filter((s) => s.value > 0) };
+}
+
 /** The debug=2 goroutine profile is a full traceback of every goroutine: one sample per goroutine. */
 export function parseGoroutineDebug2(text: string, file: string): ProfileData {
   const samples: ProfileSample[] = [];
@@ -152,6 +224,13 @@ export function parseGoroutineDebug2(text: string, file: string): ProfileData {
   }
   return { file, type: 'goroutine', valueName: 'goroutines', unit: 'count', total: samples.length, samples };
 }
+
+/** Text profiles runtime/pprof writes with debug=1 that have no reader here, named exactly in the error. */
+const LEGACY_TEXT: [RegExp, string][] = [
+  [/^heap profile: /, 'a heap profile in text form (debug=1)'],
+  [/^threadcreate profile: /, 'a threadcreate profile in text form (debug=1)'],
+  [/^--- /, 'a text profile (debug=1) of a kind it does not know'],
+];
 
 /** Reads any supported profile file. */
 export async function readProfile(path: string, typeOverride?: ProfileType): Promise<ProfileData> {
@@ -178,9 +257,24 @@ export async function readProfile(path: string, typeOverride?: ProfileType): Pro
     const data = parseGoroutineDebug1(bytes.toString('utf8'), path);
     return typeOverride === undefined ? data : { ...data, type: typeOverride };
   }
-  if (/^goroutine \d+/.test(head)) {
-    const data = parseGoroutineDebug2(bytes.toString('utf8'), path);
+  if (/^--- (?:mutex|contention):/.test(head)) {
+    const data = parseContentionDebug1(bytes.toString('utf8'), path);
     return typeOverride === undefined ? data : { ...data, type: typeOverride };
   }
+  // A debug=2 profile starts with a goroutine header; a SIGQUIT dump (kill -QUIT, Ctrl-\\) with `SIGQUIT: quit`
+  // and the signal's PC line before the same tracebacks.
+  if (/^goroutine \d+/.test(head) || /^SIGQUIT: quit\r?\n/.test(head)) {
+    const data = parseGoroutineDebug2(bytes.toString('utf8'), path);
+    if (data.samples.length === 0)
+      throw new InputError(`${path}: a goroutine dump with no goroutine tracebacks in it`, {
+        hint: 'the dump may be cut short; capture it again (GOTRACEBACK=all, or /debug/pprof/goroutine?debug=2)',
+      });
+    return typeOverride === undefined ? data : { ...data, type: typeOverride };
+  }
+  const legacy = LEGACY_TEXT.find(([pattern]) => pattern.test(head));
+  if (legacy !== undefined)
+    throw new InputError(`${path}: ${legacy[1]}, which goroscope profile does not read`, {
+      hint: 'fetch the protobuf form instead: the same /debug/pprof URL without ?debug=1',
+    });
   return decodeProfile(bytes, path, typeOverride);
 }

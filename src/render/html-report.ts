@@ -5,8 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { isStdlibFrame } from '../knowledge/std-frames.js';
-import type { LintFinding } from '../model.js';
-import type { Crash, ExplainResult, Location, ProfileData, ProfileResult, Race } from '../model.js';
+import type { LintFinding, Crash, ExplainResult, Location, ProfileData, ProfileResult, Race } from '../model.js';
 import { codeWindow, splitSourceLines } from '../source/code-frame.js';
 import { HTML_CLIENT_SCRIPT, HTML_STYLE } from './html-client.js';
 

@@ -32,5 +32,6 @@ export function renderLintJson(result: LintResult): string {
     }
     return out;
   });
-  return `${JSON.stringify({ schemaVersion: 1, findings }, null, 2)}\n`;
+  const skipped = result.skipped.map((skip) => ({ file: skip.file, reason: skip.reason, message: skip.message }));
+  return `${JSON.stringify({ schemaVersion: 1, findings, skipped }, null, 2)}\n`;
 }

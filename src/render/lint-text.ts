@@ -1,5 +1,5 @@
 // `goroscope lint` for the terminal: one header line per finding, a code frame, related lines, the fix.
-import type { LintResult } from '../model.js';
+import type { LintResult, LintFinding, LintSkip } from '../model.js';
 import { codeWindow, splitSourceLines } from '../source/code-frame.js';
 import { codeFrame, style } from './text-style.js';
 
@@ -42,11 +42,27 @@ export function renderLintText(result: LintResult, options: LintTextOptions): st
   }
   const count = result.findings.length;
   const syntax = result.filesWithSyntaxErrors.length;
+  const generated = result.skipped.filter((skip) => skip.reason === 'generated').length;
+  const other = result.skipped.length - generated;
   out.push(
     `${count === 0 ? 'no findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${result.files} file${result.files === 1 ? '' : 's'} (${result.packages} package${result.packages === 1 ? '' : 's'})` +
       (syntax > 0
         ? `; ${syntax} file${syntax === 1 ? ' has' : 's have'} syntax the parser did not understand (the rest of ${syntax === 1 ? 'it was' : 'them were'} checked)`
-        : ''),
+        : '') +
+      (generated > 0 ? `; ${plural(generated, 'generated file')} skipped` : '') +
+      (other > 0 ? `; ${plural(other, 'file')} not fully linted (listed on standard error)` : ''),
   );
   return `${out.join('\n')}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The lines the CLI prints on standard error about files it passed over: generated ones counted, others named. */
+export function skipNotes(skipped: LintSkip[]): string[] {
+  const generated = skipped.filter((skip) => skip.reason === 'generated').length;
+  const notes = skipped.filter((skip) => skip.reason !== 'generated').map((skip) => `${skip.file}: ${skip.message}`);
+  if (generated > 0) notes.push(`skipped ${plural(generated, 'generated file')} (--include-generated lints them)`);
+  return notes;
 }

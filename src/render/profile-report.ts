@@ -55,6 +55,7 @@ export function profileToText(
     out.push(
       s.bold(`${report.type} profile`) + s.dim(`  ${report.file}  total ${formatValue(report.total, report.unit)}`),
     );
+    if (report.typeGuessed !== undefined) out.push(s.dim(`  ${sanitize(report.typeGuessed)}`));
     if (report.hotspots.length === 0) out.push('  (no samples)');
     report.hotspots.slice(0, options.top ?? 10).forEach((hotspot, i) => {
       out.push(...hotspotLines(hotspot, report, i + 1, options.color));
@@ -84,6 +85,7 @@ export function profileToMarkdown(result: ProfileResult): string {
       `Total: ${formatValue(report.total, report.unit)}`,
       '',
     );
+    if (report.typeGuessed !== undefined) out.push(`Type: ${escapeMarkdown(report.typeGuessed)}`, '');
     out.push('| # | share | value | function | where |', '|---:|---:|---:|---|---|');
     report.hotspots.slice(0, 20).forEach((h, i) => {
       out.push(

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { LintResult } from '../../model.js';
-import type { EmptyPattern } from '../../lint/load/go-packages.js';
+import type { LintResult, LintSkip } from '../../model.js';
+import type { EmptyPattern, LoadReport, SkippedGoFile } from '../../lint/load/go-packages.js';
+import { skipNotes } from '../../render/lint-text.js';
 import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
@@ -16,6 +17,9 @@ interface LintOptions extends OutputFlags {
   config?: string;
   rule?: string[];
   allModules?: boolean;
+  includeGenerated?: boolean;
+  maxFileSize: string;
+  fileTimeout: string;
 }
 
 /** A pattern that matched no Go package is a mistake on the command line, as it is for go vet. */
@@ -39,6 +43,7 @@ function relativise(result: LintResult, cwd: string): LintResult {
   return {
     ...result,
     filesWithSyntaxErrors: result.filesWithSyntaxErrors.map(rel),
+    skipped: result.skipped.map((skip) => ({ ...skip, file: rel(skip.file) })),
     findings: result.findings.map((finding) => ({
       ...finding,
       file: rel(finding.file),
@@ -57,6 +62,27 @@ function relativise(result: LintResult, cwd: string): LintResult {
   };
 }
 
+function nonNegative(value: string, flag: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0)
+    throw new UsageError(`${flag} needs a number, got "${value}"`, {
+      hint: `e.g. ${flag} 20, or ${flag} 0 for no limit`,
+    });
+  return number;
+}
+
+function loadSkip(skip: SkippedGoFile, maxMegabytes: number): LintSkip {
+  if (skip.reason === 'generated')
+    return { file: skip.path, reason: 'generated', message: 'generated file (--include-generated lints it)' };
+  if (skip.reason === 'too-large')
+    return {
+      file: skip.path,
+      reason: 'too-large',
+      message: `not linted: ${((skip.bytes ?? 0) / 1e6).toFixed(1)} MB is over the ${maxMegabytes} MB limit (--max-file-size)`,
+    };
+  return { file: skip.path, reason: 'unreadable', message: 'not linted: cannot read the file' };
+}
+
 export const lintCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
     const command = program
@@ -66,7 +92,14 @@ export const lintCommand: CommandModule = {
       .option('--fix', 'apply the fixes that are mechanical and safe')
       .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
       .option('-r, --rule <names...>', 'run only these rules')
-      .option('--all-modules', 'with ./... or dir/..., also lint nested modules (directories with their own go.mod)');
+      .option('--all-modules', 'with ./... or dir/..., also lint nested modules (directories with their own go.mod)')
+      .option('--include-generated', 'also lint files marked "// Code generated ... DO NOT EDIT."')
+      .option('--max-file-size <MB>', 'skip (and name) .go files larger than this; 0 for no limit', '10')
+      .option(
+        '--file-timeout <seconds>',
+        'give up (and name the file) when one file takes longer; 0 for no limit',
+        '60',
+      );
     addOutputOptions(command, ['text', 'json', 'sarif', 'markdown', 'html'])
       .addHelpText(
         'after',
@@ -93,7 +126,19 @@ export const lintCommand: CommandModule = {
         // The named .go files are checked before loading; every loaded file again below (a .go file in a package).
         const explicitFiles = patterns.filter((pattern) => pattern.endsWith('.go'));
         let target = options.output === undefined ? undefined : checkOutput(options.output, explicitFiles, context.cwd);
-        const load = () => loadPackagesReport(patterns, context.cwd, { allModules: options.allModules === true });
+        const maxMegabytes = nonNegative(options.maxFileSize, '--max-file-size');
+        const timeoutSeconds = nonNegative(options.fileTimeout, '--file-timeout');
+        const budget = timeoutSeconds === 0 ? {} : { fileTimeoutMs: timeoutSeconds * 1000 };
+        const load = (): LoadReport & { skipped: LintSkip[] } => {
+          const passedOver: SkippedGoFile[] = [];
+          const report = loadPackagesReport(patterns, context.cwd, {
+            allModules: options.allModules === true,
+            includeGenerated: options.includeGenerated === true,
+            ...(maxMegabytes === 0 ? {} : { maxFileBytes: maxMegabytes * 1_000_000 }),
+            skipped: passedOver,
+          });
+          return { ...report, skipped: passedOver.map((skip) => loadSkip(skip, maxMegabytes)) };
+        };
         const loaded = load();
         const [empty] = loaded.emptyPatterns;
         if (empty !== undefined) throw emptyPatternError(empty, loaded.nestedModules.length);
@@ -108,7 +153,8 @@ export const lintCommand: CommandModule = {
               'hint: add --all-modules to lint them too\n',
           );
         }
-        let result = await lintParallel(packages, config);
+        let result = await lintParallel(packages, config, undefined, undefined, budget);
+        result = { ...result, skipped: [...loaded.skipped, ...result.skipped] };
         if (options.fix) {
           const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
           for (const [file, text] of outcome.changed) await writeOutput({ path: file }, text);
@@ -117,10 +163,13 @@ export const lintCommand: CommandModule = {
               `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
             );
             // Report what is left after the fixes.
-            result = await lintParallel(load().packages, config);
+            const reloaded = load();
+            result = await lintParallel(reloaded.packages, config, undefined, undefined, budget);
+            result = { ...result, skipped: [...reloaded.skipped, ...result.skipped] };
           }
         }
         const shown = relativise(result, context.cwd);
+        for (const line of skipNotes(shown.skipped)) context.stderr.write(`goroscope: ${line}\n`);
         const source = (file: string): string | undefined => {
           const absolute = resolve(context.cwd, file);
           if (!options.fix && sources.has(absolute)) return sources.get(absolute);

@@ -1,5 +1,6 @@
 // Runs the rules over loaded packages: builds file and package facts once, lets each enabled rule report,
 // applies suppression directives and the config's severities, and returns findings sorted by position.
+import type { LintFinding, LintResult, Severity, TextEdit, LintSkip } from '../../model.js';
 import { createGoParser } from '../load/tree-sitter-go.js';
 import type { GoParser, Node } from '../load/tree-sitter-go.js';
 import type { GoPackageFiles } from '../load/go-packages.js';
@@ -9,7 +10,12 @@ import { rules as allRules } from './rule-registry.js';
 import { DIRECTIVE_RULE, parseDirectives } from './suppressions.js';
 import type { Directive } from './suppressions.js';
 import type { ReportOptions, Rule } from '../framework/rule.js';
-import type { LintFinding, LintResult, Severity, TextEdit } from '../../model.js';
+
+/** Per-file limits, so one huge or pathological file is reported instead of holding up the run. */
+export interface LintBudget {
+  /** Milliseconds a file may take to parse, and a package's rules may take per file; unlimited when absent. */
+  fileTimeoutMs?: number;
+}
 
 export interface LintConfig {
   /** Rule name -> "off" or a severity. Rules not named keep their default. */
@@ -76,12 +82,43 @@ export function lintPackage(
   parser: GoParser,
   pkg: GoPackageFiles,
   config: LintConfig = {},
-): { findings: LintFinding[]; syntaxErrors: string[] } {
-  const files = pkg.files.map((file) => buildFileFacts(parser, file.path, file.source));
+  budget: LintBudget = {},
+): { findings: LintFinding[]; syntaxErrors: string[]; skipped: LintSkip[] } {
+  const skipped: LintSkip[] = [];
+  const timeout = budget.fileTimeoutMs;
+  const files: FileFacts[] = [];
+  for (const file of pkg.files) {
+    const facts = buildFileFacts(
+      parser,
+      file.path,
+      file.source,
+      timeout === undefined ? undefined : performance.now() + timeout,
+    );
+    if (facts !== null) files.push(facts);
+    else
+      skipped.push({
+        file: file.path,
+        reason: 'parse-timeout',
+        message: `not linted: parsing took longer than ${seconds(timeout ?? 0)} (--file-timeout)`,
+      });
+  }
+  // The rules see the package as a whole; they get the time budget of its parsed files together.
+  const rulesDeadline = timeout === undefined ? Infinity : performance.now() + timeout * Math.max(1, files.length);
   try {
     const facts = buildPackageFacts(pkg, files);
     const findings: LintFinding[] = [];
-    for (const { rule, severity, configured } of enabledRules(config)) {
+    const enabled = enabledRules(config);
+    for (const [index, { rule, severity, configured }] of enabled.entries()) {
+      if (performance.now() > rulesDeadline) {
+        const notRun = enabled.slice(index).map((entry) => entry.rule.meta.name);
+        for (const file of files)
+          skipped.push({
+            file: file.path,
+            reason: 'rules-timeout',
+            message: `partly linted: the rules took longer than ${seconds(timeout ?? 0)} per file (--file-timeout); not run: ${notRun.join(', ')}`,
+          });
+        break;
+      }
       const only = rule.meta.onlyBeforeGo;
       if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
       const seen = new Set<string>();
@@ -150,7 +187,11 @@ export function lintPackage(
         });
       }
     }
-    return { findings: kept, syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path) };
+    return {
+      findings: kept,
+      syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path),
+      skipped,
+    };
   } finally {
     for (const file of files) file.tree.delete();
   }
@@ -167,22 +208,40 @@ export function sortFindings(findings: LintFinding[]): LintFinding[] {
 }
 
 /** Lints packages on this thread. The CLI uses lintParallel for many packages. */
-export async function lintPackages(packages: GoPackageFiles[], config: LintConfig = {}): Promise<LintResult> {
+export async function lintPackages(
+  packages: GoPackageFiles[],
+  config: LintConfig = {},
+  budget: LintBudget = {},
+): Promise<LintResult> {
   const parser = await createGoParser();
   const findings: LintFinding[] = [];
   const syntax: string[] = [];
+  const skipped: LintSkip[] = [];
   let files = 0;
   for (const pkg of packages) {
-    const result = lintPackage(parser, pkg, config);
+    const result = lintPackage(parser, pkg, config, budget);
     findings.push(...result.findings);
     syntax.push(...result.syntaxErrors);
+    skipped.push(...result.skipped);
     files += pkg.files.length;
   }
   return {
     schemaVersion: 1,
     findings: sortFindings(findings),
-    files,
+    files: files - countNotParsed(skipped),
     filesWithSyntaxErrors: syntax,
     packages: packages.length,
+    skipped,
   };
+}
+
+/** Files that were not analysed at all (a partly linted file still counts as analysed). */
+export function countNotParsed(skipped: LintSkip[]): number {
+  let count = 0;
+  for (const skip of skipped) if (skip.reason === 'parse-timeout') count++;
+  return count;
+}
+
+export function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -1,9 +1,9 @@
 // Spreads packages over worker threads (one parser each), largest packages first so the shares even out.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { lintPackages, sortFindings, countNotParsed } from './lint-packages.js';
 import type { GoPackageFiles } from '../load/go-packages.js';
-import { lintPackages, sortFindings } from './lint-packages.js';
-import type { LintConfig } from './lint-packages.js';
+import type { LintConfig, LintBudget } from './lint-packages.js';
 import type { LintResult } from '../../model.js';
 import type { WorkerInput, WorkerOutput } from './lint-worker.js';
 
@@ -22,11 +22,12 @@ export async function lintParallel(
   config: LintConfig = {},
   threads = availableParallelism(),
   minBytes = 2_000_000,
+  budget: LintBudget = {},
 ): Promise<LintResult> {
   let total = 0;
   for (const pkg of packages) total += packageSize(pkg);
   const workers = Math.min(threads, packages.length);
-  if (workers <= 1 || total < minBytes) return lintPackages(packages, config);
+  if (workers <= 1 || total < minBytes) return lintPackages(packages, config, budget);
   const shares: { packages: GoPackageFiles[]; size: number }[] = [];
   for (let i = 0; i < workers; i++) shares.push({ packages: [], size: 0 });
   const sorted = [...packages].sort((a, b) => packageSize(b) - packageSize(a));
@@ -42,7 +43,7 @@ export async function lintParallel(
     shares.map(
       (share) =>
         new Promise<WorkerOutput>((resolve, reject) => {
-          const input: WorkerInput = { packages: share.packages, config };
+          const input: WorkerInput = { packages: share.packages, config, budget };
           const worker = new Worker(url, { workerData: input });
           worker.once('message', (message: WorkerOutput) => resolve(message));
           worker.once('error', reject);
@@ -54,13 +55,15 @@ export async function lintParallel(
   );
   const findings = outputs.flatMap((output) => output.findings);
   const syntax = outputs.flatMap((output) => output.syntaxErrors);
+  const skipped = outputs.flatMap((output) => output.skipped);
   let files = 0;
   for (const pkg of packages) files += pkg.files.length;
   return {
     schemaVersion: 1,
     findings: sortFindings(findings),
-    files,
+    files: files - countNotParsed(skipped),
     filesWithSyntaxErrors: syntax.sort(),
     packages: packages.length,
+    skipped,
   };
 }

@@ -98,8 +98,12 @@ const INDEXED_TYPES = [
 const INDEXED = new Set(INDEXED_TYPES);
 const INDEX_QUERY = `[${INDEXED_TYPES.map((type) => `(${type})`).join(' ')}] @n`;
 
-export function buildFileFacts(parser: GoParser, path: string, source: string): FileFacts {
-  const tree = parser.parse(source);
+export function buildFileFacts(parser: GoParser, path: string, source: string): FileFacts;
+export function buildFileFacts(parser: GoParser, path: string, source: string, deadline?: number): FileFacts | null;
+/** The facts of one file; null when parsing was still running at `deadline` (a performance.now() time). */
+export function buildFileFacts(parser: GoParser, path: string, source: string, deadline?: number): FileFacts | null {
+  const tree = deadline === undefined ? parser.parse(source) : parser.parseUntil(source, deadline);
+  if (tree === null) return null;
   const root = tree.rootNode;
   const cache = new Map<string, Node[]>();
   const fillIndex = (): void => {

@@ -1,11 +1,12 @@
 // Finds what `go vet ./...` would check: modules (go.mod), packages by directory, the files that pass the
 // build constraints for one GOOS/GOARCH, `_test.go` files included, `vendor/`, `testdata/`, `_x` and `.x`
 // directories skipped unless named on the command line.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import { defaultBuildContext, fileNameMatches, headerMatches } from './build-constraints.js';
 import type { BuildContext } from './build-constraints.js';
+import { isGeneratedSource } from './generated.js';
 import { moduleFor, type GoModule } from '../../source/go-mod.js';
 
 export type { GoModule } from '../../source/go-mod.js';
@@ -13,6 +14,24 @@ export type { GoModule } from '../../source/go-mod.js';
 export interface GoFile {
   path: string;
   source: string;
+}
+
+/** A Go file the loader passed over, and why (`generated` files are counted, not listed, by the CLI). */
+export interface SkippedGoFile {
+  path: string;
+  reason: 'generated' | 'too-large' | 'unreadable';
+  /** For `too-large`: the file's size in bytes. */
+  bytes?: number;
+}
+
+/** What the loader reads: which files to pass over. */
+export interface FileOptions {
+  /** Lint files marked `// Code generated ... DO NOT EDIT.` too (skipped by default, like golangci-lint does). */
+  includeGenerated?: boolean;
+  /** Files larger than this are not read (a per-file budget: parsing cost grows with size). */
+  maxFileBytes?: number;
+  /** Receives the files passed over; without it they are passed over silently. */
+  skipped?: SkippedGoFile[];
 }
 
 export interface GoPackageFiles {
@@ -32,9 +51,24 @@ interface FileCount {
   goFiles: number;
 }
 
+/** Enough of a file for the comments before its package clause (license headers included). */
+const HEADER_BYTES = 64 * 1024;
+
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.toString('utf8', 0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function packageFiles(
   dir: string,
   ctx: BuildContext,
+  options: FileOptions,
   onlyFiles?: string[],
   count?: FileCount,
 ): GoPackageFiles | undefined {
@@ -53,14 +87,26 @@ function packageFiles(
     const path = join(dir, name);
     let source: string;
     try {
+      const bytes = options.maxFileBytes === undefined ? 0 : statSync(path).size;
+      if (options.maxFileBytes !== undefined && bytes > options.maxFileBytes) {
+        // A generated file is reported as generated, whatever its size: only its header needs reading.
+        const generated = !options.includeGenerated && isGeneratedSource(readHead(path, HEADER_BYTES));
+        options.skipped?.push(generated ? { path, reason: 'generated' } : { path, reason: 'too-large', bytes });
+        continue;
+      }
       source = readFileSync(path, 'utf8');
     } catch (error) {
       // A file named on the command line must be read; one found in a directory listing may vanish or be private.
       if (onlyFiles !== undefined)
         throw new InputError(`cannot read ${path}`, { cause: error, hint: 'check the file and its permissions' });
+      options.skipped?.push({ path, reason: 'unreadable' });
       continue;
     }
     if (onlyFiles === undefined && !headerMatches(source, ctx)) continue;
+    if (!options.includeGenerated && isGeneratedSource(source)) {
+      options.skipped?.push({ path, reason: 'generated' });
+      continue;
+    }
     files.push({ path, source });
   }
   if (files.length === 0) return undefined;
@@ -69,6 +115,7 @@ function packageFiles(
 
 interface WalkState {
   ctx: BuildContext;
+  files: FileOptions;
   out: GoPackageFiles[];
   /** Walk into nested modules instead of skipping them. */
   allModules: boolean;
@@ -89,7 +136,7 @@ function walk(dir: string, state: WalkState, isRoot: boolean): void {
     state.nestedModules.push(dir);
     if (!state.allModules) return;
   }
-  const pkg = packageFiles(dir, state.ctx, undefined, state.count);
+  const pkg = packageFiles(dir, state.ctx, state.files, undefined, state.count);
   if (pkg) state.out.push(pkg);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -97,7 +144,7 @@ function walk(dir: string, state: WalkState, isRoot: boolean): void {
   }
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends FileOptions {
   ctx?: BuildContext;
   /** `dir/...` also walks into nested modules (directories below with their own go.mod). Default false. */
   allModules?: boolean;
@@ -119,19 +166,22 @@ export interface LoadReport {
 
 /**
  * Expands command-line patterns like go does: `./...` and `dir/...` walk, `dir` is one package, `a.go b.go`
- * are one package of exactly those files. Relative to cwd.
+ * are one package of exactly those files. Relative to cwd. The defaults keep every file (the library's
+ * behaviour before generated-file skipping); the CLI passes its own options.
  */
 export function loadPackages(
   patterns: string[],
   cwd: string,
   ctx: BuildContext = defaultBuildContext(),
+  files: FileOptions = { includeGenerated: true },
 ): GoPackageFiles[] {
-  return loadPackagesReport(patterns, cwd, { ctx }).packages;
+  return loadPackagesReport(patterns, cwd, { ...files, ctx }).packages;
 }
 
 /** loadPackages, and what it passed over: nested modules and patterns that matched nothing. */
 export function loadPackagesReport(patterns: string[], cwd: string, options: LoadOptions = {}): LoadReport {
   const ctx = options.ctx ?? defaultBuildContext();
+  const files: FileOptions = options;
   const out: GoPackageFiles[] = [];
   const nestedModules: string[] = [];
   const emptyPatterns: EmptyPattern[] = [];
@@ -158,9 +208,9 @@ export function loadPackagesReport(patterns: string[], cwd: string, options: Loa
       looseFiles.set(dirname(base), list);
       continue;
     } else if (recursive) {
-      walk(base, { ctx, out, allModules: options.allModules === true, nestedModules, count }, true);
+      walk(base, { ctx, files, out, allModules: options.allModules === true, nestedModules, count }, true);
     } else {
-      const pkg = packageFiles(base, ctx, undefined, count);
+      const pkg = packageFiles(base, ctx, files, undefined, count);
       if (pkg) out.push(pkg);
     }
     if (out.length === found)
@@ -170,7 +220,7 @@ export function loadPackagesReport(patterns: string[], cwd: string, options: Loa
       });
   }
   for (const [dir, names] of looseFiles) {
-    const pkg = packageFiles(dir, ctx, names);
+    const pkg = packageFiles(dir, ctx, files, names);
     if (pkg) out.push(pkg);
   }
   // The same directory named twice is one package.

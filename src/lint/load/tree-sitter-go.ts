@@ -27,6 +27,8 @@ export function loadGoLanguage(): Promise<Language> {
 export interface GoParser {
   language: Language;
   parse(source: string): Tree;
+  /** Parses unless it is still parsing at `deadline` (a performance.now() time): then null. */
+  parseUntil(source: string, deadline: number): Tree | null;
   query(source: string): Query;
 }
 
@@ -40,6 +42,14 @@ export async function createGoParser(): Promise<GoParser> {
     parse(source: string): Tree {
       const tree = parser.parse(source);
       if (tree === null) throw new Error('tree-sitter returned no tree');
+      return tree;
+    },
+    parseUntil(source: string, deadline: number): Tree | null {
+      // tree-sitter calls this every few hundred parse steps; returning true cancels the parse.
+      const progressCallback = (): boolean => performance.now() > deadline;
+      const tree = parser.parse(source, null, { progressCallback });
+      // A cancelled parse would otherwise resume, on the next file's text, where it stopped.
+      if (tree === null) parser.reset();
       return tree;
     },
     query(text: string): Query {

@@ -70,6 +70,40 @@ function heldLock(expr: Node, types: Map<string, Node | null>, pkg: PackageFacts
   return null;
 }
 
+const SYNC_LOCKS = new Set(['Mutex', 'RWMutex', 'WaitGroup', 'Once', 'Cond', 'Map', 'Pool']);
+const ATOMIC_LOCKS = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr', 'Bool', 'Pointer']);
+
+/**
+ * A test whether a text names a lock type: a local type holding a lock, or `sync.Mutex` etc. under the file's
+ * import names; null when nothing could. It looks each identifier up in a set, so its cost is the text's
+ * length whatever the number of lock types (one regexp alternative per type made generated packages with
+ * thousands of them quadratic).
+ */
+function lockMentions(lockTypes: Set<string>, file: FileFacts): ((text: string) => boolean) | null {
+  const packages = new Map<string, Set<string>>();
+  for (const [alias, path] of file.imports) {
+    if (path === 'sync') packages.set(alias, SYNC_LOCKS);
+    if (path === 'sync/atomic') packages.set(alias, ATOMIC_LOCKS);
+  }
+  if (lockTypes.size === 0 && packages.size === 0) return null;
+  return (text: string): boolean => {
+    const identifier = /[\p{L}\p{N}_]+/gu;
+    let previous: string | undefined;
+    let previousEnd = -1;
+    for (let match = identifier.exec(text); match !== null; match = identifier.exec(text)) {
+      const name = match[0];
+      if (lockTypes.has(name)) return true;
+      // `sync.Mutex`: a lock name right after an import name and a dot.
+      if (previous !== undefined && match.index === previousEnd + 1 && text.charCodeAt(previousEnd) === 46) {
+        if (packages.get(previous)?.has(name)) return true;
+      }
+      previous = name;
+      previousEnd = match.index + name.length;
+    }
+    return false;
+  };
+}
+
 function describe(typeName: string, lock: string): string {
   return typeName === lock ? lock : `${typeName} (contains ${lock})`;
 }
@@ -93,15 +127,8 @@ export const copiedLock: Rule = {
     const pkg = context.pkg;
     // A function can only copy a lock value if its text names a lock type (its locals' types come from its
     // own parameters, var specs and literals), so the body walk is skipped for every other function.
-    const local = [...pkg.lockTypes];
     for (const file of pkg.files) {
-      const alternatives = [...local.map((name) => `\\b${name}\\b`)];
-      for (const [alias, path] of file.imports) {
-        if (path === 'sync') alternatives.push(`\\b${alias}\\.(?:Mutex|RWMutex|WaitGroup|Once|Cond|Map|Pool)\\b`);
-        if (path === 'sync/atomic')
-          alternatives.push(`\\b${alias}\\.(?:Int32|Int64|Uint32|Uint64|Uintptr|Bool|Pointer)\\b`);
-      }
-      const mentionsLock = alternatives.length === 0 ? null : new RegExp(alternatives.join('|'));
+      const mentionsLock = lockMentions(pkg.lockTypes, file);
       const functions = [
         ...file.nodes('function_declaration'),
         ...file.nodes('method_declaration'),
@@ -126,7 +153,7 @@ export const copiedLock: Rule = {
           }
         }
         const body = fn.childForFieldName('body');
-        if (body === null || mentionsLock === null || !mentionsLock.test(fn.text)) continue;
+        if (body === null || mentionsLock === null || !mentionsLock(fn.text)) continue;
         const types = localTypes(fn);
         walk(body, (node) => {
           if (FUNCTION_TYPES.has(node.type)) return false;

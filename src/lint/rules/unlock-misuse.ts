@@ -114,14 +114,45 @@ function declaredType(name: string, node: Node, file: FileFacts): Node | null | 
     }
     if (found !== undefined) return found;
   }
+  return packageVarTypes(file).get(name);
+}
+
+const varTypesByFile = new WeakMap<FileFacts, Map<string, Node | null>>();
+
+/** Package-level `var` names of a file -> declared type (first declaration wins); built once per file. */
+function packageVarTypes(file: FileFacts): Map<string, Node | null> {
+  let types = varTypesByFile.get(file);
+  if (types !== undefined) return types;
+  types = new Map();
   for (const spec of file.nodes('var_spec')) {
-    if (
-      enclosingFunction(spec) === null &&
-      spec.childrenForFieldName('name').some((n) => n !== null && n.text === name)
-    )
-      return spec.childForFieldName('type');
+    if (enclosingFunction(spec) !== null) continue;
+    for (const n of spec.childrenForFieldName('name'))
+      if (n !== null && !types.has(n.text)) types.set(n.text, spec.childForFieldName('type'));
   }
-  return undefined;
+  varTypesByFile.set(file, types);
+  return types;
+}
+
+const fieldKindsByPackage = new WeakMap<PackageFacts, Map<string, Set<MutexKind | null>>>();
+
+/**
+ * Field name -> the kinds of mutex a non-pointer field of that name has across the package's structs; built
+ * once per package, so looking up a receiver costs the same however many structs a (generated) package has.
+ */
+function fieldKinds(pkg: PackageFacts): Map<string, Set<MutexKind | null>> {
+  let kinds = fieldKindsByPackage.get(pkg);
+  if (kinds !== undefined) return kinds;
+  kinds = new Map();
+  for (const info of pkg.structs.values()) {
+    for (const f of info.fields) {
+      if (f.pointer) continue;
+      let set = kinds.get(f.name);
+      if (set === undefined) kinds.set(f.name, (set = new Set()));
+      set.add(kindOfType(f.type, info.file, pkg, f.embedded));
+    }
+  }
+  fieldKindsByPackage.set(pkg, kinds);
+  return kinds;
 }
 
 /** Which kind of mutex a receiver expression is, when the package says so unambiguously. */
@@ -131,12 +162,8 @@ export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): M
   if (receiver.type === 'selector_expression') {
     const field = receiver.childForFieldName('field')?.text;
     if (field === undefined) return null;
-    const kinds = new Set<MutexKind | null>();
-    for (const info of pkg.structs.values()) {
-      for (const f of info.fields)
-        if (f.name === field && !f.pointer) kinds.add(kindOfType(f.type, info.file, pkg, f.embedded));
-    }
-    return kinds.size === 1 ? ([...kinds][0] ?? null) : null;
+    const kinds = fieldKinds(pkg).get(field);
+    return kinds !== undefined && kinds.size === 1 ? ([...kinds][0] ?? null) : null;
   }
   return null;
 }

@@ -2,6 +2,8 @@
 // the lock in hotPath is held long and wanted by many goroutines; coldPath's lock barely contends.
 // The line marked `// hot: mutex` releases the contended lock (the mutex profile blames the Unlock);
 // `// hot: block` is where goroutines block on it; `// hot: goroutine` is where most goroutines wait.
+// With a second argument `sigquit` it raises SIGQUIT on itself instead of writing profiles, so the runtime
+// prints the goroutine dump `kill -QUIT` gives (on standard error) and exits.
 package main
 
 import (
@@ -11,6 +13,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -92,9 +95,19 @@ func main() {
 	runtime.Gosched()
 	time.Sleep(50 * time.Millisecond)
 
+	if len(os.Args) > 2 && os.Args[2] == "sigquit" {
+		if err := syscall.Kill(os.Getpid(), syscall.SIGQUIT); err != nil {
+			panic(err)
+		}
+		time.Sleep(10 * time.Second) // the runtime exits while printing the dump
+		panic("SIGQUIT did not end the program")
+	}
+
 	// pprof writes gzipped protobuf itself for debug=0; the text forms are plain.
 	write(dir, "mutex.pb.gz", 0)
+	write(dir, "mutex.debug1.txt", 1)
 	write(dir, "block.pb.gz", 0)
+	write(dir, "block.debug1.txt", 1)
 	write(dir, "goroutine.pb.gz", 0)
 	write(dir, "goroutine.debug1.txt", 1)
 	write(dir, "goroutine.debug2.txt", 2)
