@@ -9,7 +9,7 @@ export interface CliContext {
   cwd: string;
   /** Standard output is a terminal (progress bars, colour by default). */
   stdoutIsTTY: boolean;
-  /** Set by a command: 0 nothing found, 1 something found, 2 usage or input error. */
+  /** Set by a command: 0 nothing found, 1 something found, 2 usage or input error, 130 interrupted (see EXIT). */
   exitCode: number;
   /** Aborted on Ctrl-C; long-running commands stop their children and still report. */
   signal: AbortSignal;

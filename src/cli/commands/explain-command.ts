@@ -26,23 +26,27 @@ interface ExplainFlags extends OutputFlags, SourceFlags {
 }
 
 /**
- * Standard input until Ctrl-C: on abort the stream is destroyed (its pending read cannot be cancelled otherwise), so
- * `kubectl logs -f | goroscope explain` still reports what was read and exits.
+ * Standard input until Ctrl-C: on abort the stream is destroyed, which ends its pending read, so
+ * `kubectl logs -f | goroscope explain` still reports what was read and exits. (Racing each read against an abort
+ * promise would keep every chunk reachable from that promise: a 1 GB pipe would stay in memory.)
  */
 async function* untilAborted(stream: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array | string> {
   if (signal.aborted) return;
   const iterator: AsyncIterator<Uint8Array | string> = stream[Symbol.asyncIterator]();
-  let stop = (): void => {};
-  const aborted = new Promise<'aborted'>((resolve) => (stop = () => resolve('aborted')));
+  const stop = (): void => {
+    stream.destroy();
+  };
   signal.addEventListener('abort', stop, { once: true });
   let ended = false;
   try {
     for (;;) {
-      const pending = iterator.next();
-      const next = await Promise.race([pending, aborted]);
-      if (next === 'aborted') {
-        pending.catch(() => undefined);
-        return;
+      let next: IteratorResult<Uint8Array | string>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        // The read that destroy() cut short ("Premature close").
+        if (signal.aborted) return;
+        throw error;
       }
       if (next.done === true) {
         ended = true;
