@@ -8,6 +8,9 @@ import { Explainer, openSourceTree } from '../explain.js';
 import type { CliContext } from '../cli/context.js';
 import { wantsColor, write } from '../cli/context.js';
 import { stressToJson, stressToMarkdown, stressToText } from '../render/stress.js';
+import { renderAnnotations, stressToAnnotations } from '../render/github-annotations.js';
+import { stressToJunit } from '../render/stress-junit.js';
+import { addSummaryOption, workspacePath, writeJobSummary, type SummaryFlag } from '../cli/github-actions.js';
 import { formatElapsed, parseDuration } from './duration.js';
 import { renderHtml } from '../render/html.js';
 import { writeFile } from 'node:fs/promises';
@@ -21,18 +24,26 @@ export interface SessionOptions {
   format?: string;
   output?: string;
   color?: boolean;
+  summary?: SummaryFlag;
 }
+
+const FORMATS = ['text', 'json', 'markdown', 'html', 'junit', 'github'];
 
 /** Adds the options both commands share. */
 export function addSessionOptions(command: Command): Command {
-  return command
+  command
     .option('--count <n>', 'number of runs (default 1, or as many as fit in --duration)')
     .option('--duration <time>', 'keep running for this long, e.g. 90s, 10m, 1h')
     .option('--parallel <p>', 'runs at the same time', '1')
-    .option('--format <format>', 'text, json, markdown or html', 'text')
+    .option(
+      '--format <format>',
+      'text, json, markdown, html, junit (JUnit XML) or github (workflow annotations)',
+      'text',
+    )
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
+  return addSummaryOption(command);
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -84,8 +95,8 @@ function progressText(p: StressProgress, tty: boolean): string {
 /** Runs the session and prints the report; sets context.exitCode (0 clean, 1 problems). */
 export async function runSession(spec: ProcessSpec, options: SessionOptions, context: CliContext): Promise<void> {
   const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'markdown' && format !== 'html') {
-    throw new UsageError(`unknown --format "${format}"`, { hint: 'use text, json, markdown or html' });
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`unknown --format "${format}"`, { hint: `use ${FORMATS.join(', ')}` });
   }
   const count = options.count === undefined ? undefined : positiveInt(options.count, '--count');
   let durationMs: number | undefined;
@@ -104,6 +115,7 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
     if (text !== '') context.stderr.write(text);
   };
   const started = Date.now();
+  const startedAt = new Date(started).toISOString();
   // On a terminal the elapsed time keeps moving between runs.
   const ticker = tty
     ? setInterval(() => {
@@ -142,8 +154,13 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
               explain: { schemaVersion: 1, crashes: result.crashes, races: result.races, inputs: [], skipped: [] },
               test: { runs: result.runs, tests: result.tests },
             })
-          : stressToText(result, { color });
+          : format === 'junit'
+            ? stressToJunit(result, { timestamp: startedAt })
+            : format === 'github'
+              ? renderAnnotations(stressToAnnotations(result, { path: workspacePath(context) }))
+              : stressToText(result, { color });
   if (options.output !== undefined) await writeFile(options.output, text);
   else await write(context.stdout, text);
+  await writeJobSummary(options.summary, context, () => stressToMarkdown(result));
   context.exitCode = stressFoundProblems(result) ? 1 : 0;
 }
