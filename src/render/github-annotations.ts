@@ -53,6 +53,10 @@ export function renderAnnotations(annotations: Annotation[]): string {
   return annotations.map((a) => `${annotationLine(a)}\n`).join('');
 }
 
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
+
 const LEVEL: Record<Severity, AnnotationLevel> = { error: 'error', warning: 'warning', info: 'notice' };
 
 /** One annotation per lint finding, on the lines it flags. */
@@ -76,10 +80,20 @@ export function lintToAnnotations(result: LintResult, options: AnnotationOptions
   });
 }
 
-function placed(a: Annotation, context: SourceContext | undefined, options: AnnotationOptions): Annotation {
-  if (context === undefined) return a;
-  const file = options.path(context.localFile);
-  return file === undefined ? a : { ...a, file, line: context.focusLine };
+/**
+ * On the local file the source mapping found, else on the printed path when it names a file in the workspace (the
+ * log came from this checkout, as in `goroscope test`).
+ */
+function placed(
+  a: Annotation,
+  context: SourceContext | undefined,
+  printed: { file: string; line: number } | null,
+  options: AnnotationOptions,
+): Annotation {
+  const local = context === undefined ? undefined : options.path(context.localFile);
+  if (local !== undefined && context !== undefined) return { ...a, file: local, line: context.focusLine };
+  const file = printed === null ? undefined : options.path(printed.file);
+  return file === undefined || printed === null ? a : { ...a, file, line: printed.line };
 }
 
 function crashAnnotation(crash: Crash, options: AnnotationOptions, prefix = ''): Annotation {
@@ -89,6 +103,7 @@ function crashAnnotation(crash: Crash, options: AnnotationOptions, prefix = ''):
   return placed(
     { level: 'error', title: `${prefix}${crash.title}`, message: `${crash.message}${at}${fix}` },
     crash.culpritContext,
+    crash.culprit,
     options,
   );
 }
@@ -103,10 +118,14 @@ function raceAnnotations(race: Race, options: AnnotationOptions, suffix = ''): A
   const fix = race.fixes[0] === undefined ? '' : `\nFix: ${race.fixes[0].title}`;
   const message = `${side(race.current)}\nprevious ${side(race.previous)}${tests}${suffix}${fix}`;
   const title = `Data race on ${what}`;
-  // One annotation on each side's line when both are in the checkout, so the diff shows both halves.
-  const contexts = race.contexts ?? [];
-  if (contexts.length === 0) return [{ level: 'error', title, message }];
-  return contexts.map((context) => placed({ level: 'error', title, message }, context, options));
+  // One annotation on each side's line, so the diff shows both halves.
+  if (race.sources.length === 0) return [{ level: 'error', title, message }];
+  return race.sources.map((source) => {
+    const context = race.contexts?.find(
+      (c) => c.focusLine === source.line && c.localFile.endsWith(baseName(source.file)),
+    );
+    return placed({ level: 'error', title, message }, context, source, options);
+  });
 }
 
 /** Crashes and races found by `explain`. */
