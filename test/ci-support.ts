@@ -41,9 +41,12 @@ export function markedLines(marker: string, root = CI_MODULE): string[] {
   return out.sort();
 }
 
-/** Runs goroscope in the sample module with the local Go toolchain and no user GOFLAGS. */
+/**
+ * Runs goroscope in the sample module with the local Go toolchain, no user GOFLAGS, and outside GitHub Actions
+ * even when the tests run there (annotation paths relative to the module, no job summary) unless `env` says so.
+ */
 export function inModule(args: string[], env: NodeJS.ProcessEnv = {}, cwd = CI_MODULE): Promise<CliRun> {
-  return runCli(args, { cwd, env: { GOFLAGS: '', GOTOOLCHAIN: 'local', ...env } });
+  return runCli(args, { cwd, env: { GOFLAGS: '', GOTOOLCHAIN: 'local', GITHUB_WORKSPACE: '', ...env } });
 }
 
 /** xmllint's verdict on a JUnit report against docs/schemas/junit.xsd: '' when valid, else its messages. */
