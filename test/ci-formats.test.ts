@@ -9,6 +9,7 @@ import { annotationLine, escapeData, escapeProperty } from '../src/render/github
 import { testOfFunction } from '../src/render/responsible-tests.js';
 import { xmlAttr, xmlText } from '../src/render/xml.js';
 import { hasGo, hasXmllint, inModule, junitSchemaErrors, markedLines, scratchDir } from './ci-support.js';
+import { repoRoot, runCli } from './helpers.js';
 
 const scratch = scratchDir('goroscope-ci-formats-');
 after(scratch.remove);
@@ -117,6 +118,42 @@ describe('goroscope test on the sample module', { skip: hasGo ? false : 'go is n
     const markdown = readFileSync(summary, 'utf8');
     assert.ok(markdown.startsWith('# earlier step\n\n# goroscope: '), 'appended after what was there');
     assert.match(markdown, /\| `example.com\/ci\/store` \| `TestFlaky` \| 1 \| 2 \| 50% \| 2 \|/);
+  });
+});
+
+describe('goroscope explain --format github', () => {
+  it('annotates a crash on its culprit line and a race on both marked lines of the checkout', async () => {
+    const crash = await runCli([
+      'explain',
+      '--format',
+      'github',
+      '--src',
+      'testdata/crashes',
+      'examples/store-crash.log',
+    ]);
+    assert.equal(crash.code, 1, crash.stderr);
+    const culprit = markedLines('culprit', join(repoRoot, 'testdata', 'crashes', 'concurrent_map_writes', 'store'));
+    assert.deepEqual(culprit, ['main.go:35']);
+    assert.match(
+      crash.stdout,
+      /^::error file=testdata\/crashes\/concurrent_map_writes\/store\/main.go,line=35,title=Concurrent map writes::concurrent map writes%0Aat /,
+    );
+    const race = await runCli([
+      'explain',
+      '--format',
+      'github',
+      '--src',
+      'testdata/races',
+      'testdata/race-logs/go1.26.8/map-write-write.log',
+    ]);
+    assert.equal(race.code, 1, race.stderr);
+    const places = [
+      ...race.stdout.matchAll(/^::error file=testdata\/races\/([^,]+),line=(\d+),title=Data race on a map::/gm),
+    ];
+    const marked = markedLines('race: map', join(repoRoot, 'testdata', 'races')).filter((l) =>
+      l.startsWith('map-write-write/'),
+    );
+    assert.deepEqual(places.map((m) => `${m[1] ?? ''}:${m[2] ?? ''}`).sort(), marked);
   });
 });
 
