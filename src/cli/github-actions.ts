@@ -1,18 +1,23 @@
-// What goroscope does for GitHub Actions beyond printing. The Markdown job summary: `--summary FILE` appends the Markdown report to FILE; without the flag, inside a
-// GitHub Actions step (GITHUB_STEP_SUMMARY set) it is appended there, which is how a step adds to the run's
-// summary page. `--no-summary` turns both off.
+// What goroscope does for GitHub Actions beyond printing. The Markdown job summary: `--summary FILE` appends the
+// Markdown report to FILE; without the flag, inside a GitHub Actions step (GITHUB_STEP_SUMMARY set) it is appended
+// there, which is how a step adds to the run's summary page. `--no-summary` turns both off.
 import { appendFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { CliContext } from './context.js';
 
 /** `--summary FILE` / `--no-summary`: commander gives the file, false, or undefined when neither was given. */
 export type SummaryFlag = string | boolean | undefined;
 
-export function addSummaryOption(command: Command): Command {
-  return command
-    .option('--summary <file>', 'append a Markdown summary to FILE (default in GitHub Actions: $GITHUB_STEP_SUMMARY)')
-    .option('--no-summary', 'write no Markdown summary');
+export function summaryOption(): Option {
+  return new Option(
+    '--summary <file>',
+    'append a Markdown summary to FILE (default in GitHub Actions: $GITHUB_STEP_SUMMARY)',
+  );
+}
+
+export function noSummaryOption(): Option {
+  return new Option('--no-summary', 'write no Markdown summary');
 }
 
 /** Where the summary goes, or undefined for none. */

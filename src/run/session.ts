@@ -10,7 +10,13 @@ import { wantsColor, write } from '../cli/context.js';
 import { stressToJson, stressToMarkdown, stressToText } from '../render/stress.js';
 import { renderAnnotations, stressToAnnotations } from '../render/github-annotations.js';
 import { stressToJunit } from '../render/stress-junit.js';
-import { addSummaryOption, workspacePath, writeJobSummary, type SummaryFlag } from '../cli/github-actions.js';
+import {
+  noSummaryOption,
+  summaryOption,
+  workspacePath,
+  writeJobSummary,
+  type SummaryFlag,
+} from '../cli/github-actions.js';
 import { formatElapsed, parseDuration } from './duration.js';
 import { renderHtml } from '../render/html.js';
 import { writeFile } from 'node:fs/promises';
@@ -31,7 +37,7 @@ const FORMATS = ['text', 'json', 'markdown', 'html', 'junit', 'github'];
 
 /** Adds the options both commands share. */
 export function addSessionOptions(command: Command): Command {
-  command
+  return command
     .option('--count <n>', 'number of runs (default 1, or as many as fit in --duration)')
     .option('--duration <time>', 'keep running for this long, e.g. 90s, 10m, 1h')
     .option('--parallel <p>', 'runs at the same time', '1')
@@ -42,8 +48,9 @@ export function addSessionOptions(command: Command): Command {
     )
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colour')
-    .option('--no-color', 'no colour');
-  return addSummaryOption(command);
+    .option('--no-color', 'no colour')
+    .addOption(summaryOption())
+    .addOption(noSummaryOption());
 }
 
 function positiveInt(text: string, flag: string): number {

@@ -9,7 +9,7 @@ import { renderHtml } from '../../render/html.js';
 import { explainToMarkdown } from '../../render/markdown.js';
 import { explainToText } from '../../render/text.js';
 import { wantsColor, write, type CliContext } from '../context.js';
-import { addSummaryOption, workspacePath, writeJobSummary, type SummaryFlag } from '../github-actions.js';
+import { noSummaryOption, summaryOption, workspacePath, writeJobSummary, type SummaryFlag } from '../github-actions.js';
 import { explainToAnnotations, renderAnnotations } from '../../render/github-annotations.js';
 import type { CommandModule } from './index.js';
 
@@ -52,7 +52,7 @@ export function renderExplain(
 
 export const explainCommand: CommandModule = {
   register(program: Command, context: CliContext): void {
-    const command = program
+    program
       .command('explain')
       .description('diagnose Go panics, fatal errors, goroutine dumps and race reports in logs')
       .argument('[inputs...]', 'log files, directories, .gz files, or - for standard input (default when piped)')
@@ -78,33 +78,35 @@ export const explainCommand: CommandModule = {
       .option('--max-groups <n>', 'goroutine groups to list per crash in text output', '10')
       .option('--color', 'force colour')
       .option('--no-color', 'no colour (also: NO_COLOR=1)')
+      .addOption(summaryOption())
+      .addOption(noSummaryOption())
       .addHelpText(
         'after',
         '\nExit status: 0 nothing found, 1 a crash, dump or race was diagnosed, 2 usage or input error.\n' +
           'Examples:\n  goroscope explain crash.log\n  kubectl logs pod/api-7f9 | goroscope explain\n  goroscope explain --format json ci-logs/',
-      );
-    addSummaryOption(command).action(async (inputs: string[], flags: ExplainFlags) => {
-      let specs = inputs;
-      if (specs.length === 0) {
-        if (context.stdin === process.stdin && process.stdin.isTTY === true) {
-          throw new UsageError('no input: name a log file or directory, or pipe a log into goroscope explain', {
-            hint: 'goroscope explain crash.log   or   go test ./... 2>&1 | goroscope explain',
-          });
+      )
+      .action(async (inputs: string[], flags: ExplainFlags) => {
+        let specs = inputs;
+        if (specs.length === 0) {
+          if (context.stdin === process.stdin && process.stdin.isTTY === true) {
+            throw new UsageError('no input: name a log file or directory, or pipe a log into goroscope explain', {
+              hint: 'goroscope explain crash.log   or   go test ./... 2>&1 | goroscope explain',
+            });
+          }
+          specs = ['-'];
         }
-        specs = ['-'];
-      }
-      const result = await explain(specs, {
-        grouping: flags.group,
-        srcDir: flags.src,
-        cwd: context.cwd,
-        stdin: context.stdin,
+        const result = await explain(specs, {
+          grouping: flags.group,
+          srcDir: flags.src,
+          cwd: context.cwd,
+          stdin: context.stdin,
+        });
+        const color = flags.output === undefined && wantsColor(context, flags.color);
+        const report = renderExplain(result, flags, color, workspacePath(context));
+        if (flags.output !== undefined) await writeFile(flags.output, report);
+        else await write(context.stdout, report);
+        await writeJobSummary(flags.summary, context, () => explainToMarkdown(result));
+        context.exitCode = result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
       });
-      const color = flags.output === undefined && wantsColor(context, flags.color);
-      const report = renderExplain(result, flags, color, workspacePath(context));
-      if (flags.output !== undefined) await writeFile(flags.output, report);
-      else await write(context.stdout, report);
-      await writeJobSummary(flags.summary, context, () => explainToMarkdown(result));
-      context.exitCode = result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
-    });
   },
 };
