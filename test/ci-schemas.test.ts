@@ -11,7 +11,7 @@ import ajvFormats from 'ajv-formats';
 import { parseLintConfig } from '../src/analyse/lint/config.js';
 import { rules } from '../src/analyse/lint/registry.js';
 import { DIRECTIVE_RULE } from '../src/analyse/lint/suppress.js';
-import { hasGo, hasXmllint, inModule, junitSchemaErrors, scratchDir } from './ci-support.js';
+import { hasGo, hasXmllint, inModule, junitSchemaErrors, markedLines, scratchDir } from './ci-support.js';
 import { repoRoot, runCli } from './helpers.js';
 
 // Both packages are CommonJS with the class on `default`.
@@ -132,6 +132,10 @@ describe('test and stress --format json', () => {
       const racy = await inModule(['test', '--format', 'junit'], {}, join(repoRoot, 'testdata', 'races', 'module'));
       assert.equal(racy.code, 1, racy.stderr);
       assert.equal(junitSchemaErrors(racy.stdout), '');
+      // The race in TestMain (no test: `race-test: warm` in startup_test.go) goes to the goroscope suite.
+      const orphans = [...racy.stdout.matchAll(/<testcase classname="goroscope" name="([^"]*)"/g)].map((m) => m[1]);
+      const marked = markedLines('race: warm', join(repoRoot, 'testdata', 'races', 'module', 'startup'));
+      assert.deepEqual(orphans, [`data race at ${marked.join(' and ')}`]);
     },
   );
 });

@@ -65,6 +65,23 @@ function crashProblem(crash: StressCrash): Problem {
   };
 }
 
+/**
+ * A stable name for a race no test can be named for: its lines in order (which side the detector calls "current"
+ * changes from run to run, and CI tools track a testcase by its name).
+ */
+function raceCaseName(race: Race): string {
+  const lines = [...new Set(race.sources.map((s) => `${s.file.slice(s.file.lastIndexOf('/') + 1)}:${s.line}`))].sort();
+  return lines.length === 0 ? `data race on ${race.object}` : `data race at ${lines.join(' and ')}`;
+}
+
+/** Of tests with the same name in several packages, those whose package is on the race's stacks. */
+function inRacePackages(race: Race, cases: Case[]): Case[] {
+  if (cases.length < 2) return cases;
+  const functions = [race.current, race.previous].flatMap((side) => [...side.frames, ...(side.createdAt ?? [])]);
+  const onStack = cases.filter((c) => functions.some((f) => f.function.startsWith(`${c.classname}.`)));
+  return onStack.length > 0 ? onStack : cases;
+}
+
 function testProblem(test: TestStat): Problem | undefined {
   if (test.failures === 0) return undefined;
   const always = test.failures === test.runs;
@@ -126,14 +143,11 @@ export function stressToJunit(result: StressResult, options: JunitOptions = {}):
     let placed = false;
     for (const name of race.tests) {
       // A subtest nobody printed a result line for is charged to its top-level test.
-      const cases = byName.get(name) ?? byName.get(name.split('/')[0] ?? name) ?? [];
+      const cases = inRacePackages(race, byName.get(name) ?? byName.get(name.split('/')[0] ?? name) ?? []);
       for (const c of cases) if (!c.problems.includes(problem)) c.problems.push(problem);
       placed ||= cases.length > 0;
     }
-    if (!placed) {
-      const where = race.current.culprit === null ? 'unknown place' : race.current.culprit.function;
-      orphans.push({ classname: GOROSCOPE_SUITE, name: `data race in ${where}`, problems: [problem] });
-    }
+    if (!placed) orphans.push({ classname: GOROSCOPE_SUITE, name: raceCaseName(race), problems: [problem] });
   }
   for (const crash of result.crashes) {
     const problem = crashProblem(crash);
