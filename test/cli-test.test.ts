@@ -41,7 +41,7 @@ async function goroscope(
     stdout,
     stderr,
     stdin: process.stdin,
-    env: options.env ?? { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' },
+    env: options.env ?? { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', GITHUB_STEP_SUMMARY: '' },
     cwd: options.cwd ?? MODULE,
     stdoutIsTTY: false,
     exitCode: 0,

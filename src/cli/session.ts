@@ -4,12 +4,15 @@
 import { Option, type Command } from 'commander';
 import { sourceContext } from '../source/source-tree.js';
 import { Explainer, openSourceTree } from '../explain.js';
-import type { CliContext } from './context.js';
-import { wantsColor, write } from './context.js';
 import { addOutputOptions, duration, wholeNumber, type OutputFlags } from './options.js';
 import { checkOutput, writeOutput } from './output.js';
-import { stressToJson, stressToMarkdown, stressToText } from '../render/stress-report.js';
 import { formatElapsed } from '../run/duration.js';
+import type { CliContext } from './context.js';
+import { wantsColor, write } from './context.js';
+import { stressToJson, stressToMarkdown, stressToText } from '../render/stress-report.js';
+import { renderAnnotations, stressToAnnotations } from '../render/github-annotations.js';
+import { stressToJunit } from '../render/stress-junit.js';
+import { noSummaryOption, summaryOption, workspacePath, writeJobSummary, type SummaryFlag } from './github-actions.js';
 import { renderHtml } from '../render/html-report.js';
 import type { ProcessSpec } from '../run/process.js';
 import { runStress, stressFoundProblems, type CrashSink, type StressProgress } from '../run/stress-loop.js';
@@ -19,6 +22,7 @@ export interface SessionOptions extends OutputFlags {
   /** Milliseconds. */
   duration?: number;
   parallel: number;
+  summary?: SummaryFlag;
 }
 
 /** Adds the options both commands share; every value is checked while the command line is parsed. */
@@ -31,7 +35,9 @@ export function addSessionOptions(command: Command): Command {
     )
     .addOption(new Option('--duration <time>', 'keep running for this long, e.g. 90s, 10m, 1h').argParser(duration))
     .addOption(new Option('--parallel <p>', 'runs at the same time').argParser(wholeNumber(1)).default(1));
-  return addOutputOptions(command, ['text', 'json', 'markdown', 'html']);
+  return addOutputOptions(command, ['text', 'json', 'markdown', 'html', 'junit', 'github'])
+    .addOption(summaryOption())
+    .addOption(noSummaryOption());
 }
 
 /** The crash side of one run: the explain pipeline's crashes (runStress parses the race reports itself). */
@@ -86,6 +92,7 @@ export async function runSession(
     if (text !== '') context.stderr.write(text);
   };
   const started = Date.now();
+  const startedAt = new Date(started).toISOString();
   // On a terminal the elapsed time keeps moving between runs.
   const ticker = tty
     ? setInterval(() => {
@@ -124,9 +131,14 @@ export async function runSession(
               explain: { schemaVersion: 1, crashes: result.crashes, races: result.races, inputs: [], skipped: [] },
               test: { runs: result.runs, tests: result.tests },
             })
-          : stressToText(result, { color });
+          : format === 'junit'
+            ? stressToJunit(result, { timestamp: startedAt })
+            : format === 'github'
+              ? renderAnnotations(stressToAnnotations(result, { path: workspacePath(context) }))
+              : stressToText(result, { color });
   if (target !== undefined) await writeOutput(target, text);
   else await write(context.stdout, text);
+  await writeJobSummary(options.summary, context, () => stressToMarkdown(result));
   // Interrupted takes precedence: what was found so far is in the report, but the runs did not all happen.
   context.exitCode = result.interrupted ? 130 : stressFoundProblems(result) ? 1 : 0;
 }

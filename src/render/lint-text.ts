@@ -1,5 +1,5 @@
 // `goroscope lint` for the terminal: one header line per finding, a code frame, related lines, the fix.
-import type { LintResult, LintFinding, LintSkip } from '../model.js';
+import type { LintResult, LintSkip } from '../model.js';
 import { codeWindow, splitSourceLines } from '../source/code-frame.js';
 import { codeFrame, style } from './text-style.js';
 

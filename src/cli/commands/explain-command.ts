@@ -18,11 +18,14 @@ import {
   type SourceFlags,
 } from '../options.js';
 import { checkOutput, writeOutput } from '../output.js';
+import { noSummaryOption, summaryOption, workspacePath, writeJobSummary, type SummaryFlag } from '../github-actions.js';
+import { explainToAnnotations, renderAnnotations } from '../../render/github-annotations.js';
 import type { CommandModule } from './all-commands.js';
 
 interface ExplainFlags extends OutputFlags, SourceFlags {
   group: BucketLevel;
   maxGroups: number;
+  summary?: SummaryFlag;
 }
 
 /**
@@ -60,8 +63,15 @@ async function* untilAborted(stream: Readable, signal: AbortSignal): AsyncGenera
   }
 }
 
-export function renderExplain(result: ExplainResult, flags: ExplainFlags, color: boolean): string {
+export function renderExplain(
+  result: ExplainResult,
+  flags: ExplainFlags,
+  color: boolean,
+  path: (file: string) => string | undefined,
+): string {
   switch (flags.format) {
+    case 'github':
+      return renderAnnotations(explainToAnnotations(result, { path }));
     case 'json':
       return explainToJson(result);
     case 'markdown':
@@ -94,8 +104,10 @@ export const explainCommand: CommandModule = {
         new Option('--max-groups <n>', 'goroutine groups to list per crash in text output')
           .argParser(wholeNumber(0))
           .default(10),
-      );
-    addSourceOptions(addOutputOptions(command, ['text', 'json', 'markdown', 'html']), 'culprit lines')
+      )
+      .addOption(summaryOption())
+      .addOption(noSummaryOption());
+    addSourceOptions(addOutputOptions(command, ['text', 'json', 'markdown', 'html', 'github']), 'culprit lines')
       .addHelpText(
         'after',
         '\nExit status: 0 nothing found, 1 a crash, dump or race was diagnosed, 2 usage or input error\n' +
@@ -128,9 +140,10 @@ export const explainCommand: CommandModule = {
           });
         }
         const color = flags.output === undefined && wantsColor(context, flags.color);
-        const report = renderExplain(result, flags, color);
+        const report = renderExplain(result, flags, color, workspacePath(context));
         if (target !== undefined) await writeOutput(target, report);
         else await write(context.stdout, report);
+        await writeJobSummary(flags.summary, context, () => explainToMarkdown(result));
         context.exitCode = context.signal.aborted ? 130 : result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
       });
   },

@@ -9,6 +9,8 @@ import type { CliContext } from '../context.js';
 import { wantsColor, write } from '../context.js';
 import { addOutputOptions, type OutputFlags } from '../options.js';
 import { checkOutput, writeOutput } from '../output.js';
+import { noSummaryOption, summaryOption, workspacePath, writeJobSummary, type SummaryFlag } from '../github-actions.js';
+import { findModuleRoot } from '../../source/go-mod.js';
 import type { CommandModule } from './all-commands.js';
 import { packageVersion } from '../version.js';
 
@@ -20,6 +22,10 @@ interface LintOptions extends OutputFlags {
   includeGenerated?: boolean;
   maxFileSize: string;
   fileTimeout: string;
+  summary?: SummaryFlag;
+  baseline?: string;
+  writeBaseline?: string;
+  newFromRev?: string;
 }
 
 /** A pattern that matched no Go package is a mistake on the command line, as it is for go vet. */
@@ -92,6 +98,11 @@ export const lintCommand: CommandModule = {
       .option('--fix', 'apply the fixes that are mechanical and safe')
       .option('-c, --config <file>', 'config file (default: .goroscope.json when present)')
       .option('-r, --rule <names...>', 'run only these rules')
+      .option('--baseline <file>', 'report only findings not in this baseline (see --write-baseline)')
+      .option('--write-baseline <file>', 'write every current finding to a baseline file and report nothing')
+      .option('--new-from-rev <rev>', 'report only findings on lines changed since this git revision')
+      .addOption(summaryOption())
+      .addOption(noSummaryOption())
       .option('--all-modules', 'with ./... or dir/..., also lint nested modules (directories with their own go.mod)')
       .option('--include-generated', 'also lint files marked "// Code generated ... DO NOT EDIT."')
       .option('--max-file-size <MB>', 'skip (and name) .go files larger than this; 0 for no limit', '10')
@@ -100,7 +111,7 @@ export const lintCommand: CommandModule = {
         'give up (and name the file) when one file takes longer; 0 for no limit',
         '60',
       );
-    addOutputOptions(command, ['text', 'json', 'sarif', 'markdown', 'html'])
+    addOutputOptions(command, ['text', 'json', 'sarif', 'markdown', 'html', 'codeclimate', 'github'])
       .addHelpText(
         'after',
         '\nExit status: 0 no findings, 1 findings, 2 usage or input error (also: a pattern with no Go files), 130 interrupted.',
@@ -168,8 +179,6 @@ export const lintCommand: CommandModule = {
             result = { ...result, skipped: [...reloaded.skipped, ...result.skipped] };
           }
         }
-        const shown = relativise(result, context.cwd);
-        for (const line of skipNotes(shown.skipped)) context.stderr.write(`goroscope: ${line}\n`);
         const source = (file: string): string | undefined => {
           const absolute = resolve(context.cwd, file);
           if (!options.fix && sources.has(absolute)) return sources.get(absolute);
@@ -179,18 +188,56 @@ export const lintCommand: CommandModule = {
             return undefined;
           }
         };
+        const { fingerprintFindings, makeBaseline, readBaseline, writeBaseline } =
+          await import('../../lint/driver/baseline.js');
+        const root = findModuleRoot(context.cwd) ?? context.cwd;
+        // Fingerprints cost a hash per finding: only the formats and flags that use them compute them.
+        const needFingerprints =
+          options.format === 'codeclimate' || options.baseline !== undefined || options.writeBaseline !== undefined;
+        let fingerprints = needFingerprints ? fingerprintFindings(result.findings, { root, source }) : [];
+        if (options.writeBaseline !== undefined) {
+          writeBaseline(resolve(context.cwd, options.writeBaseline), makeBaseline(result.findings, fingerprints, root));
+          const n = result.findings.length;
+          context.stderr.write(
+            `goroscope: wrote ${n} finding${n === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`,
+          );
+          context.exitCode = 0;
+          return;
+        }
+        const known = options.baseline === undefined ? undefined : readBaseline(context.cwd, options.baseline);
+        const changed =
+          options.newFromRev === undefined
+            ? undefined
+            : (await import('../../source/changed-lines.js')).changedLinesSince(options.newFromRev, root);
+        if (known !== undefined || changed !== undefined) {
+          const { touchesChange } = await import('../../source/changed-lines.js');
+          const keep = result.findings.map(
+            (finding, i) =>
+              !(known?.has(fingerprints[i] ?? '') ?? false) &&
+              (changed === undefined || touchesChange(changed, finding.file, finding.line, finding.endLine)),
+          );
+          result = { ...result, findings: result.findings.filter((_, i) => keep[i]) };
+          if (needFingerprints) fingerprints = fingerprints.filter((_, i) => keep[i]);
+        }
+        const shown = relativise(result, context.cwd);
+        for (const line of skipNotes(shown.skipped)) context.stderr.write(`goroscope: ${line}\n`);
+        const fingerprintOf = new Map(shown.findings.map((finding, i) => [finding, fingerprints[i] ?? ''] as const));
         const [
           { renderLintJson },
           { renderLintMarkdown },
           { renderLintText },
           { lintFindingsForHtml, renderHtml },
           { renderSarif },
+          { renderLintCodeclimate },
+          { lintToAnnotations, renderAnnotations },
         ] = await Promise.all([
           import('../../render/lint-json.js'),
           import('../../render/lint-markdown.js'),
           import('../../render/lint-text.js'),
           import('../../render/html-report.js'),
           import('../../render/lint-sarif.js'),
+          import('../../render/lint-codeclimate.js'),
+          import('../../render/github-annotations.js'),
         ]);
         let text: string;
         if (options.format === 'json') text = renderLintJson(shown);
@@ -198,6 +245,10 @@ export const lintCommand: CommandModule = {
           text = renderSarif(shown, { rules: rules.map((rule) => rule.meta), version: packageVersion(), source });
         else if (options.format === 'markdown')
           text = renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) });
+        else if (options.format === 'codeclimate')
+          text = renderLintCodeclimate(shown, { fingerprint: (finding) => fingerprintOf.get(finding) ?? '' });
+        else if (options.format === 'github')
+          text = renderAnnotations(lintToAnnotations(shown, { path: workspacePath(context) }));
         else if (options.format === 'html') {
           const title = `goroscope lint: ${patterns.length > 0 ? patterns.join(' ') : './...'}`;
           text = renderHtml({ title, findings: lintFindingsForHtml(shown.findings, source) });
@@ -208,6 +259,9 @@ export const lintCommand: CommandModule = {
           });
         if (target !== undefined) await writeOutput(target, text);
         else await write(context.stdout, text);
+        await writeJobSummary(options.summary, context, () =>
+          renderLintMarkdown(shown, { rules: rules.map((rule) => rule.meta) }),
+        );
         context.exitCode = context.signal.aborted ? 130 : result.findings.length > 0 ? 1 : 0;
       });
   },
