@@ -30,6 +30,12 @@ function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
   return `  ${count} x ${state.padEnd(28)} ${where}${mark}`;
 }
 
+/** `:12` or `:12-40` after a file name, for a skipped part; nothing when the whole input was skipped. */
+function skippedLines(skipped: { inputLine: number; lastLine?: number }): string {
+  if (skipped.inputLine <= 0) return '';
+  return skipped.lastLine === undefined ? `:${skipped.inputLine}` : `:${skipped.inputLine}-${skipped.lastLine}`;
+}
+
 function crashToText(crash: Crash, index: number, total: number, options: TextOptions): string {
   const s = style(options.color);
   const width = options.width ?? 100;
@@ -164,7 +170,7 @@ export function explainToText(result: ExplainResult, options: TextOptions): stri
       s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +
         result.skipped
           .slice(0, 5)
-          .map((x) => `${x.file}: ${x.reason}`)
+          .map((x) => `${x.file}${skippedLines(x)}: ${x.reason}`)
           .join('; '),
     );
   }
