@@ -4,7 +4,7 @@ export { profile, type ProfileOptions } from './profile.js';
 export { lintPackages } from './analyse/lint/run.js';
 export { loadPackages } from './parse/gosource/load.js';
 export type { LintFinding, LintResult } from './analyse/lint/types.js';
-export { explainToJson } from './render/json.js';
+export { explainToJson, explainToJsonChunks } from './render/json.js';
 export { explainToMarkdown } from './render/markdown.js';
 export { explainToText, type TextOptions } from './render/text.js';
 export { renderHtml, type HtmlInput } from './render/html.js';
