@@ -206,6 +206,30 @@ describe('binary throughout', () => {
   });
 });
 
+describe('endless random bytes', () => {
+  test('an endless stream of random bytes (like /dev/urandom) is given up too, though text fragments occur in it', async () => {
+    function* randomBytes(): Generator<Uint8Array> {
+      let state = 99;
+      for (;;) {
+        const chunk = new Uint8Array(64 * 1024);
+        for (let i = 0; i < chunk.length; i++) {
+          state = (state * 1103515245 + 12345) >>> 0;
+          chunk[i] = state >>> 24;
+        }
+        yield chunk;
+      }
+    }
+    const report = await readInputs(
+      ['-'],
+      { line: () => undefined, end: () => undefined },
+      { stdin: Readable.from(randomBytes()), maxBinaryRun: 2 * 1024 * 1024 },
+    );
+    assert.deepEqual(report.inputs, []);
+    assert.equal(report.skipped.length, 1);
+    assert.match(report.skipped[0]?.reason ?? '', /stopped reading/);
+  });
+});
+
 describe('interleaved pods', () => {
   const prefixes: [string, (source: string) => string, (source: string) => string][] = [
     ['kubectl logs --prefix', (pod) => `[pod/${pod}/app] `, (pod) => `pod/${pod}/app`],

@@ -333,9 +333,20 @@ class Reading {
   }
 
   private keepReading(): boolean {
-    if (!this.endless || this.splitter.binaryRunSize <= this.settings.maxBinaryRun) return true;
-    this.binary = `binary throughout: ${this.splitter.byteCount} bytes read without a line of text (NUL bytes or data that is not UTF-8); stopped reading`;
-    return false;
+    if (!this.endless) return true;
+    const max = this.settings.maxBinaryRun;
+    if (this.splitter.binaryRunSize > max) {
+      this.binary = `binary throughout: ${this.splitter.byteCount} bytes read without a line of text (NUL bytes or data that is not UTF-8); stopped reading`;
+      return false;
+    }
+    // Random bytes hold a short run of text now and then, which ends a run: past the bound, give up as well when
+    // text is under 1% of what was skipped (`cat /dev/urandom`, or a log followed by endless binary).
+    const skipped = this.skippedNul + this.skippedChars;
+    if (skipped > max && this.deliveredChars * 100 < skipped) {
+      this.binary = `binary data without end: ${skipped} bytes of NUL bytes or data that is not UTF-8 against ${this.deliveredChars} characters of text; stopped reading after ${this.splitter.byteCount} bytes`;
+      return false;
+    }
+    return true;
   }
 
   private onBinary(skip: BinarySkip): void {
