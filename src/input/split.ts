@@ -4,8 +4,11 @@
 //
 // Binary data is handled per region, never per file (like ripgrep with an explicitly named file): a run of NUL
 // bytes ends the text before it and is skipped, so a log whose head `copytruncate` filled with NULs still yields
-// the crash written after them, whatever the length of the run. A line that is mostly not text (invalid UTF-8,
-// control characters) is skipped whole; a text line with a few bad bytes is kept, the bytes shown as U+FFFD.
+// the crash written after them, whatever the length of the run. In a region that is not valid UTF-8, a line that
+// is mostly not text (bytes that are not UTF-8, control characters) is skipped whole; a text line with a few bad
+// bytes is kept, the bytes shown as U+FFFD.
+
+import { isUtf8 } from 'node:buffer';
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
@@ -131,9 +134,11 @@ export class LineSplitter {
 
   /** Emits the lines in chunk[from, end) where chunk[end] is `\n`. */
   private splitRegion(chunk: Buffer, from: number, end: number): void {
+    // One native scan of the region decides: valid UTF-8 (nearly always) takes the fast path, its lines
+    // unchecked. Binary data is almost never valid UTF-8; control characters alone in valid UTF-8 pass as text
+    // (a character-class scan of every region costs more than the rest of the split).
+    const careful = !isUtf8(chunk.subarray(from, end));
     const text = chunk.toString('utf8', from, end);
-    // One scan of the region decides: plain text (nearly always) takes the fast path, line by line unchecked.
-    const careful = NOT_TEXT.test(text);
     if (!careful) this.binaryRunSize = 0;
     const max = this.maxLineBytes;
     let start = 0;
