@@ -30,7 +30,8 @@ export interface BinarySkip {
 /**
  * Characters that do not occur in text a Go program or a log shipper writes: C0 controls other than tab, line
  * breaks, form feed, backspace and ESC (ANSI colours), DEL, and U+FFFD, which decoding puts in place of bytes that
- * are not UTF-8. One match sends a line to the careful path; only a line made mostly of them is skipped.
+ * are not UTF-8. Lines of a region that is not valid UTF-8, and lines that spanned chunks, are checked; only a line
+ * made mostly of them is skipped.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_TEXT = /[\x00-\x07\x0e-\x1a\x1c-\x1f\x7f\ufffd]/;
@@ -121,13 +122,17 @@ export class LineSplitter {
     this.onBinary({ lineNo: this.lineCount + 1, kind: 'nul', size });
   }
 
-  /** Delivers a line that may hold characters that are not text: skipped when it is mostly binary. */
+  /** Delivers a line that may not be text: skipped when it is mostly binary. */
   private deliver(text: string, lineNo: number): void {
     if (NOT_TEXT.test(text) && isBinaryLine(text)) {
       this.binaryRunSize += text.length;
       this.onBinary({ lineNo, kind: 'binary', size: text.length });
       return;
     }
+    this.emitText(text, lineNo);
+  }
+
+  private emitText(text: string, lineNo: number): void {
     if (text.length > 0) this.binaryRunSize = 0;
     this.emit(text, lineNo);
   }
@@ -213,7 +218,11 @@ export class LineSplitter {
     bytes = bytes.subarray(start, end);
     const lineNo = lineEnds ? ++this.lineCount : this.lineCount + 1;
     // What followed a NUL run up to the line's end is a line of its own; when nothing followed, there is none.
-    if (bytes.length > 0 || this.droppedBytes > 0 || !this.lineHasNul) this.deliver(bytes.toString('utf8'), lineNo);
+    if (bytes.length > 0 || this.droppedBytes > 0 || !this.lineHasNul) {
+      // Checked whole, control characters too: this runs once per chunk at most, and a small binary file (an ELF
+      // header, a few bytes of a core) is often a single unterminated line of valid UTF-8 and controls.
+      this.deliver(bytes.toString('utf8'), lineNo);
+    }
     if (this.droppedBytes > 0) this.onLongLine({ lineNo, keptBytes: bytes.length, droppedBytes: this.droppedBytes });
     this.pending = [];
     this.pendingBytes = 0;
