@@ -3,6 +3,7 @@
 
 import { Bucketer, type BucketDetail, type BucketLevel } from './analyse/goroutine-groups.js';
 import { classify } from './analyse/classify.js';
+import { CrashFolder } from './analyse/fold.js';
 import { findCulprit } from './analyse/culprit.js';
 import { mapFaultAdvice, otherSide } from './analyse/map-race.js';
 import { findWaiters } from './analyse/deadlock.js';
@@ -13,7 +14,7 @@ import { indexSourceTree, sourceContext, type SourceTree } from './source/source
 import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
-import type { Crash, ExplainResult, Goroutine, Race, Traceback } from './model.js';
+import type { Crash, CrashSource, ExplainResult, Goroutine, Race, Traceback } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/race-groups.js';
 import type { FindingsCache } from './lint/findings-at.js';
@@ -37,68 +38,109 @@ export interface ExplainOptions {
 // goroutines made a 200,000-goroutine dump 1.5x slower to explain.
 const DEFAULT_RETAINED_GOROUTINES = 1_000;
 
-/** A LineSink that diagnoses everything pushed through it; read the result when the inputs are done. */
-export class Explainer implements LineSink {
-  private readonly crashes: Crash[] = [];
-  private readonly tracebackParser: TracebackParser;
-  private readonly raceCollector: RaceCollector | undefined;
-  private readonly grouping: BucketLevel;
-  private readonly retainGoroutines: number;
+/** The crash parser of one stream of lines, and the goroutine buckets of the traceback it is in. */
+interface StreamParser {
+  parser: TracebackParser;
   /**
    * The current traceback's buckets, and the bucket of each goroutine the parser keeps (the ones the culprit
    * search sees), so the bucket of the goroutine the diagnosis names can be marked afterwards.
    */
-  private current: { traceback: Traceback; bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } | undefined;
+  current: { traceback: Traceback; bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } | undefined;
+}
+
+/**
+ * A LineSink that diagnoses everything pushed through it; read the result when the inputs are done. Lines of
+ * different streams (pods, services, units, `go test -json` packages: see LineContext) are parsed apart, so one
+ * pod's goroutine never joins another pod's crash. Identical crashes fold into one entry as they are found.
+ */
+export class Explainer implements LineSink {
+  private readonly folder = new CrashFolder();
+  private readonly streams = new Map<string, StreamParser>();
+  /** The stream of the previous line: consecutive lines almost always share it, so no key is built for them. */
+  private last:
+    { source: string; package: string | undefined; stream: string | undefined; parser: StreamParser } | undefined;
+  private readonly raceCollector: RaceCollector | undefined;
+  private readonly grouping: BucketLevel;
+  private readonly retainGoroutines: number;
 
   constructor(options: ExplainOptions = {}) {
     this.grouping = options.grouping ?? 'ignore-wait';
     this.retainGoroutines = options.retainGoroutines ?? DEFAULT_RETAINED_GOROUTINES;
     if (options.races !== false) this.raceCollector = new RaceCollector();
-    this.tracebackParser = new TracebackParser(
-      {
-        goroutine: (g, tb) => this.onGoroutine(g, tb),
-        traceback: (tb) => this.onTraceback(tb),
-      },
-      { retainGoroutines: this.retainGoroutines },
-    );
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
-    this.tracebackParser.line(text, lineNo, context);
+    this.streamParser(context).parser.line(text, lineNo, context);
     this.raceCollector?.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
-    this.tracebackParser.end(context);
+    const prefix = `${context.source}\u0000`;
+    for (const [key, stream] of this.streams) {
+      if (!key.startsWith(prefix)) continue;
+      stream.parser.end(context);
+      this.streams.delete(key);
+    }
+    this.last = undefined;
     this.raceCollector?.end(context);
   }
 
-  /** Crashes in input order, and distinct races; with a source tree, culprits get their source lines. */
+  /** Distinct crashes in the order found, and distinct races; with a source tree, culprits get their source lines. */
   result(tree?: SourceTree): { crashes: Crash[]; races: Race[] } {
     const collector = this.raceCollector;
-    if (tree === undefined) return { crashes: this.crashes, races: collector?.races() ?? [] };
-    attachSourceContext(this.crashes, tree);
+    const crashes = this.folder.crashes();
+    if (tree === undefined) return { crashes, races: collector?.races() ?? [] };
+    attachSourceContext(crashes, tree);
     const races = collector?.races({ sourceContext: (file, line) => sourceContext(tree, file, line) }) ?? [];
-    return { crashes: this.crashes, races };
+    return { crashes, races };
   }
 
-  private bucketsFor(tb: Traceback): { bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } {
-    if (this.current?.traceback !== tb) {
-      this.current = { traceback: tb, bucketer: new Bucketer(this.grouping), bucketOf: new Map() };
+  private streamParser(context: LineContext): StreamParser {
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.stream === context.stream &&
+      last.source === context.source &&
+      last.package === context.package
+    )
+      return last.parser;
+    const key = `${context.source}\u0000${context.package ?? ''}\u0000${context.stream ?? ''}`;
+    let stream = this.streams.get(key);
+    if (stream === undefined) {
+      const created: StreamParser = {
+        parser: new TracebackParser(
+          {
+            goroutine: (g, tb) => this.onGoroutine(created, g, tb),
+            traceback: (tb) => this.onTraceback(created, tb),
+          },
+          { retainGoroutines: this.retainGoroutines },
+        ),
+        current: undefined,
+      };
+      stream = created;
+      this.streams.set(key, stream);
     }
-    return this.current;
+    this.last = { source: context.source, package: context.package, stream: context.stream, parser: stream };
+    return stream;
   }
 
-  private onGoroutine(g: Goroutine, tb: Traceback): void {
-    const state = this.bucketsFor(tb);
+  private bucketsFor(stream: StreamParser, tb: Traceback): { bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } {
+    if (stream.current?.traceback !== tb) {
+      stream.current = { traceback: tb, bucketer: new Bucketer(this.grouping), bucketOf: new Map() };
+    }
+    return stream.current;
+  }
+
+  private onGoroutine(stream: StreamParser, g: Goroutine, tb: Traceback): void {
+    const state = this.bucketsFor(stream, tb);
     const bucket = state.bucketer.add(g);
     if (state.bucketOf.size < this.retainGoroutines) state.bucketOf.set(g.id, bucket);
   }
 
-  private onTraceback(tb: Traceback): void {
-    const { bucketer, bucketOf } = this.bucketsFor(tb);
-    this.current = undefined;
-    this.crashes.push(diagnose(tb, bucketer, bucketOf));
+  private onTraceback(stream: StreamParser, tb: Traceback): void {
+    const { bucketer, bucketOf } = this.bucketsFor(stream, tb);
+    stream.current = undefined;
+    this.folder.add(diagnose(tb, bucketer, bucketOf));
   }
 }
 
@@ -134,10 +176,17 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
     advice: [...versionAdvice(kind, tb, version.range), ...mapFaultAdvice(kind, tb, goroutine)],
     fixes: entry.fixes,
     links: entry.links,
-    source: { file: tb.source, startLine: tb.startLine, endLine: tb.endLine },
+    source: crashSource(tb),
+    occurrences: 1,
     skipped: tb.skipped,
     truncated: tb.truncated,
   };
+}
+
+function crashSource(tb: Traceback): CrashSource {
+  const source: CrashSource = { file: tb.source, startLine: tb.startLine, endLine: tb.endLine };
+  if (tb.stream !== undefined) source.stream = tb.stream;
+  return source;
 }
 
 /** Adds source lines around each culprit, where the printed path maps onto a local file. */

@@ -16,7 +16,7 @@ export { openSourceTree } from './explain.js';
 export type { SourceTree } from './source/source-tree.js';
 export type { LineContext, LineSink } from './input/lines.js';
 export type { BucketLevel } from './analyse/goroutine-groups.js';
-export { explainToJson } from './render/explain-json.js';
+export { explainToJson, explainToJsonChunks } from './render/explain-json.js';
 export { explainToMarkdown } from './render/explain-markdown.js';
 export { explainToText, type TextOptions } from './render/explain-text.js';
 export { renderHtml, type HtmlInput, type HtmlFinding, type HtmlTestSummary } from './render/html-report.js';

@@ -81,6 +81,8 @@ export interface RunningTest {
 /** Input that could not be understood and was passed over. */
 export interface Skipped {
   inputLine: number;
+  /** The last line of a skipped region (binary data, NUL bytes) when it spans more than one line. */
+  lastLine?: number;
   reason: string;
 }
 
@@ -88,6 +90,8 @@ export interface Skipped {
 export interface Traceback {
   /** Which input it came from (file path, or "-" for stdin). */
   source: string;
+  /** The interleaved stream inside the input (`pod/name/container`, a compose service, a journald unit). */
+  stream?: string;
   startLine: number;
   endLine: number;
   panics: PanicValue[];
@@ -246,10 +250,26 @@ export interface Crash {
   advice: string[];
   fixes: CodeFix[];
   links: DocLink[];
-  /** Where it was found. */
-  source: { file: string; startLine: number; endLine: number };
+  /** Where it was found (the first occurrence when identical crashes were folded). */
+  source: CrashSource;
+  /**
+   * How many identical crashes this entry stands for (see docs/json.md for what "identical" means); 1 unless
+   * folded. Always set by explain; optional so code that builds a Crash by hand need not.
+   */
+  occurrences?: number;
+  /** Where the last of the folded occurrences was found; only when occurrences > 1. */
+  lastSource?: CrashSource;
   skipped: Skipped[];
   truncated: boolean;
+}
+
+/** A crash's place in the input. */
+export interface CrashSource {
+  file: string;
+  startLine: number;
+  endLine: number;
+  /** The source it was separated from in an interleaved log: `pod/name/container`, a compose service, ... */
+  stream?: string;
 }
 
 export interface AccessSide {

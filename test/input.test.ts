@@ -271,7 +271,12 @@ describe('directories', () => {
       join(dir, 'c.log'),
     ]);
     assert.deepEqual(result.report.skipped, [
-      { file: join(dir, 'core'), inputLine: 0, reason: 'looks binary (NUL byte at offset 7); not a text log' },
+      {
+        file: join(dir, 'core'),
+        inputLine: 0,
+        reason:
+          'looks binary: 2 NUL byte(s) and 7 character(s) of data that is not UTF-8 text in 9 bytes; not a text log',
+      },
     ]);
   });
 

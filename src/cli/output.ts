@@ -78,7 +78,8 @@ export function checkOutput(output: string, inputs: readonly string[], cwd: stri
 }
 
 /** Writes the report to a temporary file beside the target and renames it into place (atomic on one file system). */
-export async function writeOutput(target: OutputTarget, text: string): Promise<void> {
+/** Writes a report (one string, or chunks so a large report is never one string) atomically to `target`. */
+export async function writeOutput(target: OutputTarget, text: string | Iterable<string>): Promise<void> {
   // Through a symbolic link to the file it names: renaming onto the link would replace the link itself.
   const path = await realpath(target.path).catch(() => target.path);
   const temporary = temporaryName(path);
@@ -89,7 +90,8 @@ export async function writeOutput(target: OutputTarget, text: string): Promise<v
   );
   const handle = await open(temporary, 'wx', mode);
   try {
-    await handle.writeFile(text);
+    if (typeof text === 'string') await handle.writeFile(text);
+    else for (const chunk of text) await handle.write(chunk);
     await handle.sync();
     await handle.close();
     await rename(temporary, path);

@@ -10,7 +10,7 @@ import type { LineContext, LineSink } from './lines.js';
 
 /** A kind of prefix this stage can remove. */
 export type PrefixStyle =
-  'cri' | 'docker-json' | 'go-test-json' | 'rfc3339' | 'go-log' | 'journald' | 'kubectl' | 'compose';
+  'cri' | 'docker-json' | 'go-test-json' | 'rfc3339' | 'go-log' | 'journald' | 'kubectl' | 'compose' | 'grep';
 
 /** Every style, in the order reports list them. */
 export const PREFIX_STYLES: readonly PrefixStyle[] = [
@@ -19,6 +19,7 @@ export const PREFIX_STYLES: readonly PrefixStyle[] = [
   'go-test-json',
   'kubectl',
   'compose',
+  'grep',
   'journald',
   'rfc3339',
   'go-log',
@@ -38,12 +39,13 @@ const CHAR_RBRACKET = 93;
 const CHAR_SLASH = 47;
 const CHAR_PIPE = 124;
 const CHAR_CR = 13;
+const CHAR_COLON = 58;
 
 // The Go log package with LstdFlags (optionally Lmicroseconds): `2024/05/01 12:00:00 ` or `... 12:00:00.123456 `.
 const GO_LOG = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{6})?(?: |$)/;
-// journalctl short / short-precise: `May 01 12:00:00 host app[123]: `.
+// journalctl short / short-precise: `May 01 12:00:00 host app[123]: `. The group is the stream: host, unit, pid.
 const JOURNALD =
-  /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d{1,9})? \S+ [^\s[:]+(?:\[\d+\])?:(?: |$)/;
+  /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d{1,9})? (\S+ [^\s[:]+(?:\[\d+\])?):(?: |$)/;
 
 const MONTH_INITIALS = 'JFMASOND';
 
@@ -203,6 +205,50 @@ function composePrefixEnd(raw: string): number {
   return raw.charCodeAt(i + 1) === CHAR_SPACE ? i + 2 : -1;
 }
 
+/** Extensions of files grep may name before a line of a log (a rotated `.log.1` too). */
+const LOG_EXTENSIONS = ['log', 'txt', 'out', 'err', 'stderr', 'stdout'];
+/** Go source, assembly and C files: an unindented frame file line (pasting damage), never a grep prefix. */
+const SOURCE_EXTENSIONS = ['go', 's', 'c', 'h', 'goc', 'cc', 'cpp'];
+
+/** The extension of a file name, skipping a rotation number (`app.log.1` -> `log`); '' when there is none. */
+function extensionOf(name: string): string {
+  let end = name.length;
+  let dot = name.lastIndexOf('.');
+  if (dot > 0 && digitsAt(name, dot + 1, end - dot - 1) && end - dot > 1) {
+    end = dot;
+    dot = name.lastIndexOf('.', end - 1);
+  }
+  const slash = name.lastIndexOf('/');
+  return dot > slash + 1 ? name.slice(dot + 1, end) : '';
+}
+
+/**
+ * `grep -r` / `grep -H` output: `logs/app.log:<line>` or, with -n, `logs/app.log:12:<line>`. The name has no
+ * spaces, and either a log-like extension or a `/` without being a source file, so Go's own text (`panic:`,
+ * `runtime:`, `main.main()`, an unindented `/src/main.go:12`) never matches. Returns content start and name.
+ */
+function grepPrefix(raw: string): { end: number; name: string } | undefined {
+  const limit = Math.min(raw.length, 512);
+  let slash = false;
+  let i = 0;
+  for (; i < limit; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === CHAR_COLON) break;
+    // A frame's `(`, a label's `[`, `=` in key=value logs, quotes: not a file name.
+    if (c <= CHAR_SPACE || c === 40 || c === CHAR_LBRACKET || c === 61 || c === 34) return undefined;
+    if (c === CHAR_SLASH) slash = true;
+  }
+  if (i === 0 || i >= limit || raw.charCodeAt(i + 1) === CHAR_SLASH) return undefined;
+  const name = raw.slice(0, i);
+  const extension = extensionOf(name);
+  if (!LOG_EXTENSIONS.includes(extension) && !(slash && !SOURCE_EXTENSIONS.includes(extension))) return undefined;
+  let end = i + 1;
+  let k = end;
+  while (k < raw.length && isDigitAt(raw, k)) k++;
+  if (k > end && raw.charCodeAt(k) === CHAR_COLON) end = k + 1;
+  return { end, name };
+}
+
 function looksLikeMonth(raw: string): boolean {
   // A cheap gate before the journald expression: `Mmm ` with a known month initial.
   return raw.charCodeAt(3) === CHAR_SPACE && MONTH_INITIALS.includes(raw.charAt(0));
@@ -287,12 +333,15 @@ export function createDeprefixer(
 
 class Deprefixer implements LineSink {
   readonly styles = new Set<PrefixStyle>();
+  /** The source the last stripped line named (kubectl, compose, journald, grep), or undefined. */
+  private lineStream: string | undefined;
+  private fileStream: string | undefined;
   private readonly streams = new Map<string, StreamAssembler>();
   private readonly criPartial = new Map<string, { text: string; lineNo: number; dropped: number }>();
   private context: LineContext | undefined;
   private readonly emitInner = (line: string, lineNo: number): void => {
     const context = this.context;
-    if (context !== undefined) this.sink.line(this.stripText(line), lineNo, context);
+    if (context !== undefined) this.deliver(line, lineNo, context);
   };
 
   constructor(
@@ -317,13 +366,26 @@ class Deprefixer implements LineSink {
       }
     } else if (c >= CHAR_0 && c <= CHAR_9) {
       if (this.tryCri(raw, lineNo, context)) return;
-    } else if (c >= CHAR_a && c <= CHAR_z && composePrefixEnd(raw) < 0) {
+    } else if (c >= CHAR_a && c <= CHAR_z && composePrefixEnd(raw) < 0 && grepPrefix(raw) === undefined) {
       // Frame lines (`main.main()`, `github.com/...`), `goroutine `, `panic: `, `created by `: a lowercase start
-      // can only be a compose prefix, and the scan above stops at the first character that is not part of a name.
+      // can only be a compose or grep prefix, and both scans stop at the first character that is not part of a name.
       this.sink.line(raw, lineNo, context);
       return;
     }
-    this.sink.line(this.stripText(raw), lineNo, context);
+    this.deliver(raw, lineNo, context);
+  }
+
+  /** Strips the prefixes of a line and passes it on, tagged with the stream its prefix names. */
+  private deliver(raw: string, lineNo: number, context: LineContext): void {
+    const text = this.stripText(raw);
+    const stream = this.lineStream;
+    if (stream === undefined) {
+      this.sink.line(text, lineNo, context);
+      return;
+    }
+    context.stream = stream;
+    this.sink.line(text, lineNo, context);
+    context.stream = undefined;
   }
 
   end(context: LineContext): void {
@@ -391,7 +453,7 @@ class Deprefixer implements LineSink {
       return true;
     }
     if (partial === undefined) {
-      this.sink.line(this.stripText(content), lineNo, context);
+      this.deliver(content, lineNo, context);
     } else {
       this.criPartial.delete(stream);
       this.emitCriLine(partial, content, context);
@@ -405,7 +467,7 @@ class Deprefixer implements LineSink {
     context: LineContext,
   ): void {
     const joined = appendCapped(partial.text, last, this.maxLineLength);
-    this.sink.line(this.stripText(joined.text), partial.lineNo, context);
+    this.deliver(joined.text, partial.lineNo, context);
     const dropped = partial.dropped + joined.dropped;
     if (dropped > 0) this.onLongLine?.(partial.lineNo, dropped);
   }
@@ -415,14 +477,16 @@ class Deprefixer implements LineSink {
    * `[pod/p/c] 2024-05-01T12:00:00Z 2024/05/01 12:00:00 msg` becomes `msg` but Go text after them is untouched.
    */
   private stripText(raw: string): string {
+    this.lineStream = undefined;
     let text = raw;
     let usedWrapper = false;
     let usedTimestamp = false;
     let usedGoLog = false;
-    for (let round = 0; round < 4; round++) {
+    let usedFile = false;
+    for (let round = 0; round < 5; round++) {
       const c = text.charCodeAt(0);
       let end = -1;
-      if (c === CHAR_TAB || c === CHAR_SPACE || Number.isNaN(c)) return text;
+      if (c === CHAR_TAB || c === CHAR_SPACE || Number.isNaN(c)) break;
       if (c >= CHAR_0 && c <= CHAR_9) {
         if (text.charCodeAt(4) === 45 /* - */) {
           if (!usedTimestamp) {
@@ -446,6 +510,7 @@ class Deprefixer implements LineSink {
           if (end >= 0) {
             usedWrapper = true;
             this.styles.add('compose');
+            this.lineStream = text.slice(0, text.indexOf(' '));
           }
         }
       } else if (c === CHAR_LBRACKET) {
@@ -454,6 +519,7 @@ class Deprefixer implements LineSink {
           if (end >= 0) {
             usedWrapper = true;
             this.styles.add('kubectl');
+            this.lineStream = text.slice(1, text.indexOf(']'));
           }
         }
       } else if ((c >= CHAR_A && c <= CHAR_Z) || (c >= CHAR_a && c <= CHAR_z)) {
@@ -463,6 +529,8 @@ class Deprefixer implements LineSink {
             end = match[0].length;
             usedTimestamp = true;
             this.styles.add('journald');
+            // A wrapper (kubectl, compose) names the source already; journald's unit is the stream otherwise.
+            if (this.lineStream === undefined) this.lineStream = match[1];
           }
         }
         if (end < 0 && !usedWrapper) {
@@ -470,11 +538,26 @@ class Deprefixer implements LineSink {
           if (end >= 0) {
             usedWrapper = true;
             this.styles.add('compose');
+            this.lineStream = text.slice(0, text.indexOf(' '));
           }
         }
       }
-      if (end < 0) return text;
+      if (end < 0 && !usedFile && round === 0) {
+        // grep's file name comes first on a line, before whatever the file itself holds.
+        const grep = grepPrefix(text);
+        if (grep !== undefined) {
+          end = grep.end;
+          usedFile = true;
+          this.styles.add('grep');
+          this.fileStream = grep.name;
+        }
+      }
+      if (end < 0) break;
       text = text.slice(end);
+    }
+    if (this.fileStream !== undefined) {
+      this.lineStream = this.lineStream === undefined ? this.fileStream : `${this.fileStream} ${this.lineStream}`;
+      this.fileStream = undefined;
     }
     return text;
   }

@@ -9,6 +9,12 @@ export interface LineContext {
   test?: string;
   /** The package that printed the line, when the input says so (`go test -json` events). */
   package?: string;
+  /**
+   * The source named by a line prefix in an interleaved log (`pod/name/container` from `kubectl logs --prefix`,
+   * a compose service, `host unit[pid]` from journald, a file name from `grep -r`). Lines of different streams
+   * never belong to one crash, so parsers keep one state per stream. Undefined for unprefixed lines.
+   */
+  stream?: string;
 }
 
 export interface LineSink {

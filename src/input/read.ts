@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import { createDeprefixer, PREFIX_STYLES } from './deprefix.js';
 import type { PrefixStyle } from './deprefix.js';
 import type { LineContext, LineSink } from './lines.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './split.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type BinarySkip } from './split.js';
 
 export interface ReadOptions {
   /** What `-` reads; defaults to process.stdin. */
@@ -23,6 +23,12 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Read size for files. Default 1 MiB. */
   chunkBytes?: number;
+  /**
+   * An input that is not a regular file (standard input, a device, a pipe) is given up after this many bytes of
+   * binary data without a line of text, so `/dev/zero` cannot hang goroscope. Regular files are read to the end,
+   * however long their NUL runs. Default 64 MiB.
+   */
+  maxBinaryRun?: number;
 }
 
 export interface InputSummary {
@@ -40,6 +46,8 @@ export interface SkippedInput {
   file: string;
   /** The line where the problem is; 0 when the whole input was skipped. */
   inputLine: number;
+  /** The last line of a skipped region, when it spans more than one line. */
+  lastLine?: number;
   reason: string;
 }
 
@@ -49,19 +57,23 @@ export interface InputReport {
 }
 
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
-/** How much of an input is inspected for NUL bytes before it is read as text. */
-const BINARY_SNIFF_BYTES = 8 * 1024;
+/** Enough of the head of an input to recognise compressed formats and UTF-16 by their first bytes. */
+const MAGIC_BYTES = 8;
+const DEFAULT_MAX_BINARY_RUN = 64 * 1024 * 1024;
+/** Skipped binary regions listed per input; the rest are summed up in one more entry. */
+const MAX_BINARY_REGIONS = 20;
 
 interface Settings {
   sink: LineSink;
   deprefix: boolean;
   maxLineBytes: number;
   chunkBytes: number;
+  maxBinaryRun: number;
   report: InputReport;
 }
 
 /** One thing to read, after specs were resolved. `named` inputs fail loudly; files found in a directory are skipped. */
-type Input = { kind: 'stdin' } | { kind: 'file'; path: string; named: boolean; directory?: string };
+type Input = { kind: 'stdin' } | { kind: 'file'; path: string; named: boolean; regular: boolean; directory?: string };
 
 /**
  * Reads every spec in order and pushes its lines to `sink`, calling `sink.end` after each input.
@@ -74,6 +86,7 @@ export async function readInputs(specs: string[], sink: LineSink, options: ReadO
     deprefix: options.deprefix ?? true,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    maxBinaryRun: options.maxBinaryRun ?? DEFAULT_MAX_BINARY_RUN,
     report,
   };
   // Resolve every spec before reading anything, so a typo in the last path fails before any output.
@@ -96,9 +109,9 @@ export async function readInputs(specs: string[], sink: LineSink, options: ReadO
           hint: 'Point goroscope at a log file, or at a directory that contains logs.',
         });
       }
-      for (const path of files) inputs.push({ kind: 'file', path, named: false, directory: spec });
+      for (const path of files) inputs.push({ kind: 'file', path, named: false, regular: true, directory: spec });
     } else {
-      inputs.push({ kind: 'file', path: spec, named: true });
+      inputs.push({ kind: 'file', path: spec, named: true, regular: info.isFile() });
     }
   }
 
@@ -106,7 +119,7 @@ export async function readInputs(specs: string[], sink: LineSink, options: ReadO
   for (const input of inputs) {
     if (input.kind === 'stdin') {
       await readStream('-', options.stdin ?? process.stdin, settings);
-    } else if (await readFile(input.path, input.named, settings)) {
+    } else if (await readFile(input.path, input.named, input.regular, settings)) {
       if (input.directory !== undefined) readFromDirectory.add(input.directory);
     }
   }
@@ -195,10 +208,6 @@ async function walk(dir: string, out: string[], report: InputReport, seen: Set<s
   }
 }
 
-function hasNul(bytes: Buffer): boolean {
-  return bytes.indexOf(0) !== -1;
-}
-
 /** Other compressed formats, by magic bytes: named so the user knows what to run. */
 const COMPRESSED: ReadonlyArray<{ magic: readonly number[]; name: string; tool: string }> = [
   { magic: [0x28, 0xb5, 0x2f, 0xfd], name: 'zstd', tool: 'zstd -dc' },
@@ -207,8 +216,8 @@ const COMPRESSED: ReadonlyArray<{ magic: readonly number[]; name: string; tool: 
   { magic: [0x50, 0x4b, 0x03, 0x04], name: 'zip', tool: 'unzip -p' },
 ];
 
-/** Why a head of bytes is not a UTF-8 text log, or undefined when it is. */
-function binaryReason(head: Buffer): string | undefined {
+/** Why the head of an input shows it is not a UTF-8 text log at all, or undefined. */
+function formatReason(head: Buffer): string | undefined {
   for (const format of COMPRESSED) {
     if (format.magic.every((byte, i) => head[i] === byte)) {
       return `${format.name}-compressed; decompress it first, e.g. ${format.tool} FILE | goroscope ... -`;
@@ -217,30 +226,57 @@ function binaryReason(head: Buffer): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     return 'UTF-16 text (byte order mark); convert it first, e.g. iconv -f UTF-16 -t UTF-8';
   }
-  const sniff = head.length > BINARY_SNIFF_BYTES ? head.subarray(0, BINARY_SNIFF_BYTES) : head;
-  if (hasNul(sniff)) return `looks binary (NUL byte at offset ${sniff.indexOf(0)}); not a text log`;
   return undefined;
+}
+
+/** Consecutive skipped binary data: NUL runs and binary lines with no text line between them. */
+interface BinaryRegion {
+  firstLine: number;
+  lastLine: number;
+  nulBytes: number;
+  binaryLines: number;
+  binaryChars: number;
+}
+
+function regionReason(region: BinaryRegion): string {
+  const parts: string[] = [];
+  if (region.nulBytes > 0) parts.push(`${region.nulBytes} NUL byte(s)`);
+  if (region.binaryLines > 0) {
+    parts.push(`${region.binaryLines} line(s) of binary data (${region.binaryChars} characters, not UTF-8 text)`);
+  }
+  return `skipped ${parts.join(' and ')}`;
 }
 
 function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-/** One input being read: splitting, de-prefixing, the binary check and the report entry. */
+/** One input being read: splitting, de-prefixing, skipping binary regions, and the report entry. */
 class Reading {
   readonly context: LineContext;
   readonly splitter: LineSplitter;
   private readonly target: LineSink;
   private readonly deprefixer: ReturnType<typeof createDeprefixer> | undefined;
-  /** Bytes held back until there are enough to tell text from binary. */
+  /** Bytes held back until there are enough to recognise a compressed or UTF-16 input. */
   private head: Buffer[] = [];
   private headBytes = 0;
   private decided = false;
+  /** Why the input as a whole was skipped; set when it is not a text log at all or is binary throughout. */
   binary: string | undefined;
+  private region: BinaryRegion | undefined;
+  private readonly regions: BinaryRegion[] = [];
+  private moreRegions = 0;
+  private skippedNul = 0;
+  private skippedChars = 0;
+  /** Lines passed on to the sink, and their characters. */
+  private delivered = 0;
+  private deliveredChars = 0;
 
   constructor(
     readonly name: string,
     private readonly settings: Settings,
+    /** Give up after settings.maxBinaryRun bytes of binary: the input may never end (a device, a pipe). */
+    private readonly endless: boolean,
   ) {
     this.context = { source: name };
     this.deprefixer = settings.deprefix
@@ -258,7 +294,11 @@ class Reading {
     const target = this.target;
     const context = this.context;
     this.splitter = new LineSplitter(
-      (text, lineNo) => target.line(text, lineNo, context),
+      (text, lineNo) => {
+        this.delivered++;
+        this.deliveredChars += text.length;
+        target.line(text, lineNo, context);
+      },
       (long) =>
         settings.report.skipped.push({
           file: name,
@@ -266,18 +306,19 @@ class Reading {
           reason: `line longer than ${settings.maxLineBytes} bytes: kept the first ${long.keptBytes} bytes, skipped ${long.droppedBytes}`,
         }),
       settings.maxLineBytes,
+      (skip) => this.onBinary(skip),
     );
   }
 
-  /** Feeds bytes (the caller may reuse the buffer). Returns false once the input turned out to be binary. */
+  /** Feeds bytes (the caller may reuse the buffer). Returns false once reading should stop. */
   push(chunk: Buffer): boolean {
     if (this.decided) {
       this.splitter.push(chunk);
-      return true;
+      return this.keepReading();
     }
     this.head.push(Buffer.from(chunk));
     this.headBytes += chunk.length;
-    if (this.headBytes >= BINARY_SNIFF_BYTES) return this.decide();
+    if (this.headBytes >= MAGIC_BYTES) return this.decide();
     return true;
   }
 
@@ -285,30 +326,102 @@ class Reading {
     this.decided = true;
     const head = Buffer.concat(this.head);
     this.head = [];
-    this.binary = binaryReason(head);
+    this.binary = formatReason(head);
     if (this.binary !== undefined) return false;
     this.splitter.push(head);
+    return this.keepReading();
+  }
+
+  private keepReading(): boolean {
+    if (!this.endless) return true;
+    const max = this.settings.maxBinaryRun;
+    if (this.splitter.binaryRunSize > max) {
+      this.binary = `binary throughout: ${this.splitter.byteCount} bytes read without a line of text (NUL bytes or data that is not UTF-8); stopped reading`;
+      return false;
+    }
+    // Random bytes hold a short run of text now and then, which ends a run: past the bound, give up as well when
+    // text is under 1% of what was skipped (`cat /dev/urandom`, or a log followed by endless binary).
+    const skipped = this.skippedNul + this.skippedChars;
+    if (skipped > max && this.deliveredChars * 100 < skipped) {
+      this.binary = `binary data without end: ${skipped} bytes of NUL bytes or data that is not UTF-8 against ${this.deliveredChars} characters of text; stopped reading after ${this.splitter.byteCount} bytes`;
+      return false;
+    }
     return true;
+  }
+
+  private onBinary(skip: BinarySkip): void {
+    if (skip.kind === 'nul') this.skippedNul += skip.size;
+    else this.skippedChars += skip.size;
+    let region = this.region;
+    if (region === undefined || skip.lineNo > region.lastLine + 1) {
+      if (region !== undefined) this.closeRegion(region);
+      region = { firstLine: skip.lineNo, lastLine: skip.lineNo, nulBytes: 0, binaryLines: 0, binaryChars: 0 };
+      this.region = region;
+    }
+    region.lastLine = skip.lineNo;
+    if (skip.kind === 'nul') {
+      region.nulBytes += skip.size;
+    } else {
+      region.binaryLines++;
+      region.binaryChars += skip.size;
+    }
+  }
+
+  private closeRegion(region: BinaryRegion): void {
+    if (this.regions.length < MAX_BINARY_REGIONS) this.regions.push(region);
+    else this.moreRegions++;
   }
 
   /** Ends the input: records it in the report (or as skipped when binary) and tells the sink. */
   finish(): void {
     if (!this.decided) this.decide();
-    if (this.binary !== undefined) {
-      this.settings.report.skipped.push({ file: this.name, inputLine: 0, reason: this.binary });
+    const report = this.settings.report;
+    if (this.binary !== undefined && this.splitter.byteCount === 0) {
+      // Recognised by its first bytes (compressed, UTF-16): nothing was read as lines.
+      report.skipped.push({ file: this.name, inputLine: 0, reason: this.binary });
       return;
     }
     this.splitter.finish();
-    const summary: InputSummary = { file: this.name, lines: this.splitter.lineCount, bytes: this.splitter.byteCount };
-    const found = this.deprefixer?.styles;
-    if (found !== undefined) summary.prefixes = PREFIX_STYLES.filter((style) => found.has(style));
-    this.settings.report.inputs.push(summary);
-    this.target.end(this.context);
+    if (this.region !== undefined) this.closeRegion(this.region);
+    this.region = undefined;
+    const bytes = this.splitter.byteCount;
+    // Binary throughout (random bytes, a core file, /dev/zero): one entry for the input instead of one per region.
+    // NUL runs alone do not make a log binary: copytruncate leaves a log that is NULs up to where text resumes.
+    const skipped = this.skippedNul + this.skippedChars;
+    if (
+      this.binary === undefined &&
+      skipped > 0 &&
+      (this.deliveredChars === 0 || this.skippedChars > this.deliveredChars)
+    ) {
+      this.binary = `looks binary: ${this.skippedNul} NUL byte(s) and ${this.skippedChars} character(s) of data that is not UTF-8 text in ${bytes} bytes; not a text log`;
+    }
+    if (this.binary !== undefined) {
+      report.skipped.push({ file: this.name, inputLine: 0, reason: this.binary });
+    } else {
+      for (const region of this.regions) {
+        const entry: SkippedInput = { file: this.name, inputLine: region.firstLine, reason: regionReason(region) };
+        if (region.lastLine > region.firstLine) entry.lastLine = region.lastLine;
+        report.skipped.push(entry);
+      }
+      if (this.moreRegions > 0) {
+        report.skipped.push({
+          file: this.name,
+          inputLine: this.regions[this.regions.length - 1]?.lastLine ?? 0,
+          reason: `${this.moreRegions} more region(s) of binary data skipped after this line (${this.skippedNul} NUL byte(s) and ${this.skippedChars} binary character(s) in the whole input)`,
+        });
+      }
+      const summary: InputSummary = { file: this.name, lines: this.splitter.lineCount, bytes };
+      const found = this.deprefixer?.styles;
+      if (found !== undefined) summary.prefixes = PREFIX_STYLES.filter((style) => found.has(style));
+      report.inputs.push(summary);
+    }
+    // A mostly binary input may still have delivered lines: the parsers finish them (a crash in it is still found).
+    if (this.binary === undefined || this.delivered > 0) this.target.end(this.context);
   }
 }
 
 /** Reads a file; returns whether it was read as text. */
-async function readFile(path: string, named: boolean, settings: Settings): Promise<boolean> {
+async function readFile(path: string, named: boolean, regular: boolean, settings: Settings): Promise<boolean> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -319,7 +432,7 @@ async function readFile(path: string, named: boolean, settings: Settings): Promi
   }
   try {
     const mode = { reuse: true };
-    return await readChunks(path, fileChunks(handle, settings.chunkBytes, mode), mode, settings);
+    return await readChunks(path, fileChunks(handle, settings.chunkBytes, mode), mode, settings, !regular);
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (named) throw inputError(path, error);
@@ -332,7 +445,7 @@ async function readFile(path: string, named: boolean, settings: Settings): Promi
 
 async function readStream(name: string, stream: AsyncIterable<Uint8Array | string>, settings: Settings): Promise<void> {
   try {
-    await readChunks(name, streamChunks(stream), { reuse: false }, settings);
+    await readChunks(name, streamChunks(stream), { reuse: false }, settings, true);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read standard input: ${describe(error)}`, {
@@ -379,10 +492,11 @@ async function readChunks(
   chunks: AsyncGenerator<Buffer>,
   mode: { reuse: boolean },
   settings: Settings,
+  endless: boolean,
 ): Promise<boolean> {
   const first = await chunks.next();
   if (first.done === true) {
-    const reading = new Reading(name, settings);
+    const reading = new Reading(name, settings, endless);
     reading.finish();
     return true;
   }
@@ -393,7 +507,8 @@ async function readChunks(
     if (more.done === true) break;
     head = Buffer.concat([head, more.value]);
   }
-  const reading = new Reading(name, settings);
+  // Decompressed data has no size known in advance (a gzip bomb of zeros): bounded like a stream.
+  const reading = new Reading(name, settings, endless || isGzip(head));
   if (isGzip(head)) {
     mode.reuse = false;
     await gunzipInto(reading, prepend(Buffer.from(head), chunks), settings);

@@ -163,18 +163,26 @@ export class RaceParser implements LineSink {
   constructor(private readonly onReport: (report: RaceReport) => void) {}
 
   /** The stream of the previous line: consecutive lines almost always share it, so no key is built for them. */
-  private last: { source: string; package: string | undefined; state: StreamState } | undefined;
+  private last:
+    { source: string; package: string | undefined; stream: string | undefined; state: StreamState } | undefined;
 
   private state(context: LineContext): StreamState {
     const last = this.last;
-    if (last !== undefined && last.source === context.source && last.package === context.package) return last.state;
-    const key = `${context.source}\u0000${context.package ?? ''}`;
+    if (
+      last !== undefined &&
+      last.source === context.source &&
+      last.package === context.package &&
+      last.stream === context.stream
+    )
+      return last.state;
+    // Interleaved sources (pods, services) each get their own state, like packages of `go test -json`.
+    const key = `${context.source}\u0000${context.package ?? ''}\u0000${context.stream ?? ''}`;
     let state = this.states.get(key);
     if (state === undefined) {
       state = newState();
       this.states.set(key, state);
     }
-    this.last = { source: context.source, package: context.package, state };
+    this.last = { source: context.source, package: context.package, stream: context.stream, state };
     return state;
   }
 

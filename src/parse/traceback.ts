@@ -525,6 +525,7 @@ export class TracebackParser implements LineSink {
       skipped: [],
       truncated: false,
     };
+    if (context.stream !== undefined) tb.stream = context.stream;
     this.tb = tb;
     this.mode = HEADER;
     this.foreign = 0;

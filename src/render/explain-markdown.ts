@@ -13,6 +13,12 @@ function crashToMarkdown(crash: Crash): string {
   out.push('');
   out.push(codeBlock(crash.message));
   out.push('');
+  const occurrences = crash.occurrences ?? 1;
+  if (crash.source.stream !== undefined || occurrences > 1) {
+    const from = crash.source.stream === undefined ? '' : `**Source:** ${inlineCode(crash.source.stream)}`;
+    const seen = occurrences > 1 ? `**Seen:** ${occurrences} times, identical` : '';
+    out.push([from, seen].filter((part) => part !== '').join(' · '), '');
+  }
   if (crash.culprit) {
     const who = crash.goroutine === null ? '' : `goroutine ${crash.goroutine}, `;
     out.push(`**Where:** ${who}${where(crash.culprit)}`);

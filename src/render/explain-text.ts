@@ -1,5 +1,5 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
-import type { Bucket, Crash, ExplainResult, Location } from '../model.js';
+import type { Bucket, Crash, ExplainResult, Location, CrashSource } from '../model.js';
 import { racesToText } from './race-report.js';
 import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './text-style.js';
 
@@ -30,6 +30,17 @@ function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
   return `  ${count} x ${state.padEnd(28)} ${where}${mark}`;
 }
 
+function sourceText(source: CrashSource): string {
+  const stream = source.stream === undefined ? '' : ` (${sanitize(source.stream)})`;
+  return `${source.file}${stream}, lines ${source.startLine}-${source.endLine}`;
+}
+
+/** `:12` or `:12-40` after a file name, for a skipped part; nothing when the whole input was skipped. */
+function skippedLines(skipped: { inputLine: number; lastLine?: number }): string {
+  if (skipped.inputLine <= 0) return '';
+  return skipped.lastLine === undefined ? `:${skipped.inputLine}` : `:${skipped.inputLine}-${skipped.lastLine}`;
+}
+
 function crashToText(crash: Crash, index: number, total: number, options: TextOptions): string {
   const s = style(options.color);
   const width = options.width ?? 100;
@@ -37,9 +48,11 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   const heading = total > 1 ? `Crash ${index + 1} of ${total}: ` : '';
   out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]`));
   out.push(`  ${sanitize(crash.message)}`);
-  out.push(
-    s.dim(`  in ${crash.source.file}, lines ${crash.source.startLine}-${crash.source.endLine}; Go ${crash.goVersion}`),
-  );
+  out.push(s.dim(`  in ${sourceText(crash.source)}; Go ${crash.goVersion}`));
+  const occurrences = crash.occurrences ?? 1;
+  if (occurrences > 1 && crash.lastSource !== undefined) {
+    out.push(s.dim(`  seen ${occurrences} times, identical; the last in ${sourceText(crash.lastSource)}`));
+  }
   out.push('');
 
   if (crash.culprit) {
@@ -164,7 +177,7 @@ export function explainToText(result: ExplainResult, options: TextOptions): stri
       s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +
         result.skipped
           .slice(0, 5)
-          .map((x) => `${x.file}: ${x.reason}`)
+          .map((x) => `${x.file}${skippedLines(x)}: ${x.reason}`)
           .join('; '),
     );
   }

@@ -4,7 +4,7 @@ import type { BucketLevel } from '../../analyse/goroutine-groups.js';
 import { InputError, UsageError } from '../../errors.js';
 import { explain } from '../../explain.js';
 import type { ExplainResult } from '../../model.js';
-import { explainToJson } from '../../render/explain-json.js';
+import { explainToJsonChunks } from '../../render/explain-json.js';
 import { renderHtml } from '../../render/html-report.js';
 import { explainToMarkdown } from '../../render/explain-markdown.js';
 import { explainToText } from '../../render/explain-text.js';
@@ -68,12 +68,13 @@ export function renderExplain(
   flags: ExplainFlags,
   color: boolean,
   path: (file: string) => string | undefined,
-): string {
+): string | Iterable<string> {
   switch (flags.format) {
     case 'github':
       return renderAnnotations(explainToAnnotations(result, { path }));
     case 'json':
-      return explainToJson(result);
+      // One entry at a time: a million distinct crashes never become one string.
+      return explainToJsonChunks(result);
     case 'markdown':
       return explainToMarkdown(result);
     case 'html':
@@ -142,7 +143,8 @@ export const explainCommand: CommandModule = {
         const color = flags.output === undefined && wantsColor(context, flags.color);
         const report = renderExplain(result, flags, color, workspacePath(context));
         if (target !== undefined) await writeOutput(target, report);
-        else await write(context.stdout, report);
+        else if (typeof report === 'string') await write(context.stdout, report);
+        else for (const chunk of report) await write(context.stdout, chunk);
         await writeJobSummary(flags.summary, context, () => explainToMarkdown(result));
         context.exitCode = context.signal.aborted ? 130 : result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
       });
