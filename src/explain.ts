@@ -29,6 +29,16 @@ export interface ExplainOptions {
   retainGoroutines?: number;
   /** Parse race reports too (default true); false when the caller collects races itself (test, stress). */
   races?: boolean;
+  /** Only goroutines carrying all of these pprof labels are grouped (Go >= 1.27 prints labels in headers). */
+  labelFilter?: Record<string, string>;
+  /** Goroutines with different values of this pprof label are never grouped together. */
+  groupByLabel?: string;
+}
+
+/** Whether a goroutine carries every label of the filter. */
+function hasLabels(g: Goroutine, filter: Record<string, string>): boolean {
+  for (const key of Object.keys(filter)) if (g.labels?.[key] !== filter[key]) return false;
+  return true;
 }
 
 // Whole goroutines are kept only for the culprit search (the failing goroutine, main, the test's goroutine all
@@ -43,6 +53,8 @@ export class Explainer implements LineSink {
   private readonly raceCollector: RaceCollector | undefined;
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
+  private readonly labelFilter: Record<string, string> | undefined;
+  private readonly groupByLabel: string | undefined;
   /**
    * The current traceback's buckets, and the bucket of each goroutine the parser keeps (the ones the culprit
    * search sees), so the bucket of the goroutine the diagnosis names can be marked afterwards.
@@ -52,6 +64,8 @@ export class Explainer implements LineSink {
   constructor(options: ExplainOptions = {}) {
     this.grouping = options.grouping ?? 'ignore-wait';
     this.retainGoroutines = options.retainGoroutines ?? DEFAULT_RETAINED_GOROUTINES;
+    this.labelFilter = options.labelFilter;
+    this.groupByLabel = options.groupByLabel;
     if (options.races !== false) this.raceCollector = new RaceCollector();
     this.tracebackParser = new TracebackParser(
       {
@@ -83,13 +97,15 @@ export class Explainer implements LineSink {
 
   private bucketsFor(tb: Traceback): { bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } {
     if (this.current?.traceback !== tb) {
-      this.current = { traceback: tb, bucketer: new Bucketer(this.grouping), bucketOf: new Map() };
+      const bucketer = new Bucketer(this.grouping, undefined, this.groupByLabel);
+      this.current = { traceback: tb, bucketer, bucketOf: new Map() };
     }
     return this.current;
   }
 
   private onGoroutine(g: Goroutine, tb: Traceback): void {
     const state = this.bucketsFor(tb);
+    if (this.labelFilter !== undefined && !hasLabels(g, this.labelFilter)) return;
     const bucket = state.bucketer.add(g);
     if (state.bucketOf.size < this.retainGoroutines) state.bucketOf.set(g.id, bucket);
   }

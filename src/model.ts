@@ -131,6 +131,7 @@ export type CrashKind =
   | 'unlock_of_unlocked'
   | 'deadlock_all_asleep'
   | 'synctest_deadlock'
+  | 'synctest_outside_bubble'
   | 'nil_pointer_deref'
   | 'index_out_of_range'
   | 'slice_bounds_out_of_range'
@@ -181,6 +182,13 @@ export interface Bucket {
   crashing: boolean;
   /** No frame is user code, so `culprit` is the `created by` line that started these goroutines. */
   culpritFromCreatedBy?: boolean;
+  /**
+   * The runtime's leak detector marked these goroutines `(leaked)` (Go >= 1.27, goroutineleak profile): blocked
+   * on something no live goroutine can reach, proven by the garbage collector.
+   */
+  leaked?: boolean;
+  /** pprof labels every goroutine in the group carries (Go >= 1.27 prints them in goroutine headers). */
+  labels?: Record<string, string>;
 }
 
 /** A bucket of goroutines that look stuck: blocked on a channel, select or lock for a long time. */
@@ -191,6 +199,10 @@ export interface Leak {
   culprit: Location | null;
   /** Waiting on a nil channel or an empty select: it can never wake up. */
   forever: boolean;
+  /** The Go runtime proved the leak (goroutines marked `(leaked)`); heuristic suspects have false. */
+  proven: boolean;
+  /** Labels shared by the group's goroutines, when printed. */
+  labels?: Record<string, string>;
   /** Why it is suspected, in one sentence. */
   reason: string;
 }
@@ -290,13 +302,15 @@ export interface ExplainResult {
 
 // ---- profiles ----
 
-export type ProfileType = 'mutex' | 'block' | 'goroutine' | 'cpu' | 'heap' | 'unknown';
+export type ProfileType = 'mutex' | 'block' | 'goroutine' | 'goroutineleak' | 'cpu' | 'heap' | 'unknown';
 
 /** One stack of a profile with the value it carries (delay, samples, goroutines, bytes). */
 export interface ProfileSample {
   /** Leaf first, as pprof stores it; inlined calls expanded. */
   frames: Location[];
   value: number;
+  /** pprof labels of the sample (protobuf sample labels, `# labels:` in debug=1, header labels in debug=2). */
+  labels?: Record<string, string>;
 }
 
 /** A profile reduced to the one value goroscope ranks by. */

@@ -78,7 +78,7 @@ function crashToMarkdown(crash: Crash): string {
     out.push('', '### Leak suspects', '');
     for (const leak of crash.leaks.slice(0, 10)) {
       out.push(
-        `- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
+        `- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.proven ? ' (leaked, proven by the Go runtime)' : ''}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
       );
     }
   }

@@ -22,12 +22,19 @@ function minutes(range: [number, number]): string {
   return min === max ? `, ${min} min` : `, ${min}-${max} min`;
 }
 
+/** ` {k: v, ...}` for pprof labels, as Go >= 1.27 prints them in goroutine headers; '' without labels. */
+function labelsText(labels: Record<string, string> | undefined): string {
+  if (labels === undefined) return '';
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}: ${v}`);
+  return pairs.length === 0 ? '' : ` {${sanitize(pairs.join(', '))}}`;
+}
+
 function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
   const count = String(bucket.count).padStart(7);
-  const state = `[${sanitize(bucket.state)}${minutes(bucket.waitMinutes)}]`;
+  const state = `[${sanitize(bucket.state)}${bucket.leaked === true ? ' (leaked)' : ''}${minutes(bucket.waitMinutes)}]`;
   const where = bucket.culprit ? locationText(bucket.culprit) : s.dim('(runtime or standard library only)');
   const mark = bucket.crashing && named !== null ? s.red(` <- goroutine ${named}`) : '';
-  return `  ${count} x ${state.padEnd(28)} ${where}${mark}`;
+  return `  ${count} x ${state.padEnd(28)} ${where}${s.dim(labelsText(bucket.labels))}${mark}`;
 }
 
 function crashToText(crash: Crash, index: number, total: number, options: TextOptions): string {
@@ -124,10 +131,12 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   }
   if (crash.leaks.length > 0) {
     out.push('');
-    out.push(`  ${s.bold(s.yellow('Leak suspects'))}`);
+    const proven = crash.leaks.some((leak) => leak.proven);
+    out.push(`  ${s.bold(s.yellow(proven ? 'Leaks (proven by the Go runtime first)' : 'Leak suspects'))}`);
     for (const leak of crash.leaks.slice(0, 10)) {
       const where = leak.culprit ? locationText(leak.culprit) : '(runtime only)';
-      out.push(`    ${leak.count} x [${sanitize(leak.state)}${minutes(leak.waitMinutes)}] ${where}`);
+      const state = `${sanitize(leak.state)}${leak.proven ? ' (leaked)' : ''}${minutes(leak.waitMinutes)}`;
+      out.push(`    ${leak.count} x [${state}] ${where}${labelsText(leak.labels)}`);
       out.push(s.dim(wrap(leak.reason, width, '      ')));
     }
   }

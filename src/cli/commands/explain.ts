@@ -18,6 +18,24 @@ interface ExplainFlags {
   group: BucketLevel;
   color?: boolean;
   maxGroups: string;
+  label: string[];
+  groupByLabel?: string;
+}
+
+/** `--label key=value` flags as one filter; a flag without `=` is a usage error. */
+export function parseLabelFilter(flags: readonly string[]): Record<string, string> | undefined {
+  if (flags.length === 0) return undefined;
+  const filter: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageError(`--label takes key=value, not "${flag}"`, {
+        hint: 'goroscope explain --label route=/api dump.txt',
+      });
+    }
+    filter[flag.slice(0, eq)] = flag.slice(eq + 1);
+  }
+  return filter;
 }
 
 export function renderExplain(result: ExplainResult, flags: ExplainFlags, color: boolean): string {
@@ -66,6 +84,13 @@ export const explainCommand: CommandModule = {
           .default('ignore-wait'),
       )
       .option('--max-groups <n>', 'goroutine groups to list per crash in text output', '10')
+      .option(
+        '--label <key=value>',
+        'only group goroutines carrying this pprof label (Go >= 1.27 prints labels in goroutine headers; repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--group-by-label <key>', 'never group goroutines whose values of this pprof label differ')
       .option('--color', 'force colour')
       .option('--no-color', 'no colour (also: NO_COLOR=1)')
       .addHelpText(
@@ -83,11 +108,14 @@ export const explainCommand: CommandModule = {
           }
           specs = ['-'];
         }
+        const labelFilter = parseLabelFilter(flags.label);
         const result = await explain(specs, {
           grouping: flags.group,
           srcDir: flags.src,
           cwd: context.cwd,
           stdin: context.stdin,
+          ...(labelFilter === undefined ? {} : { labelFilter }),
+          ...(flags.groupByLabel === undefined ? {} : { groupByLabel: flags.groupByLabel }),
         });
         const color = flags.output === undefined && wantsColor(context, flags.color);
         const report = renderExplain(result, flags, color);
