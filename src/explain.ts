@@ -13,9 +13,11 @@ import { findModuleRoot, indexSourceTree, sourceContext, type SourceTree } from 
 import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
-import type { Crash, ExplainResult, Goroutine, Race, Traceback } from './model.js';
+import type { Crash, ExplainResult, Goroutine, Race, ToolReport, Traceback } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/races.js';
+import { diagnoseToolReport } from './analyse/tool-findings.js';
+import { ToolReportParser } from './parse/tool-report.js';
 import type { FindingsCache } from './analyse/lint/at.js';
 
 export interface ExplainOptions {
@@ -51,6 +53,7 @@ export class Explainer implements LineSink {
   private readonly crashes: Crash[] = [];
   private readonly tracebackParser: TracebackParser;
   private readonly raceCollector: RaceCollector | undefined;
+  private readonly toolReports = new ToolReportParser();
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
   private readonly labelFilter: Record<string, string> | undefined;
@@ -79,11 +82,18 @@ export class Explainer implements LineSink {
   line(text: string, lineNo: number, context: LineContext): void {
     this.tracebackParser.line(text, lineNo, context);
     this.raceCollector?.line(text, lineNo, context);
+    this.toolReports.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
     this.tracebackParser.end(context);
     this.raceCollector?.end(context);
+    this.toolReports.end(context);
+  }
+
+  /** Reports of goleak, go-deadlock and x/tools/cmd/stress, diagnosed. */
+  toolReportResults(): ToolReport[] {
+    return this.toolReports.reports().map(diagnoseToolReport);
   }
 
   /** Crashes in input order, and distinct races; with a source tree, culprits get their source lines. */
@@ -201,5 +211,6 @@ export async function explain(inputs: string[], options: ExplainOptions = {}): P
   const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
   const { crashes, races } = explainer.result(tree);
   if (tree !== undefined) await attachHazards(crashes, tree);
-  return { schemaVersion: 1, crashes, races, inputs: report.inputs, skipped: report.skipped };
+  const toolReports = explainer.toolReportResults();
+  return { schemaVersion: 1, crashes, races, toolReports, inputs: report.inputs, skipped: report.skipped };
 }

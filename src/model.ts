@@ -291,10 +291,34 @@ export interface Race {
   contexts?: SourceContext[];
 }
 
+export type ToolName = 'goleak' | 'go-deadlock' | 'stress';
+export type ToolFindingKind = 'goroutine_leak' | 'lock_order' | 'recursive_lock' | 'lock_timeout' | 'stress_failures';
+
+/** A report printed by another Go tool (goleak, go-deadlock, x/tools/cmd/stress), diagnosed. */
+export interface ToolReport {
+  tool: ToolName;
+  finding: ToolFindingKind;
+  title: string;
+  /** The tool's headline as printed. */
+  message: string;
+  /** The first user frame of the goroutine or lock site the report is about. */
+  culprit: Location | null;
+  /** Every goroutine or lock site the tool printed, with its first user frame. */
+  sites: { role: string; goroutine: number | null; state?: string; culprit: Location | null }[];
+  explanation: string;
+  source: { file: string; startLine: number; endLine: number };
+  /** stress: runs and failed runs at the last status line, and each failed run's `ERROR:` line. */
+  runs?: number;
+  failures?: number;
+  errors?: string[];
+}
+
 export interface ExplainResult {
   schemaVersion: 1;
   crashes: Crash[];
   races: Race[];
+  /** Reports of goleak, go-deadlock and x/tools/cmd/stress found in the inputs. */
+  toolReports?: ToolReport[];
   /** Inputs read and what was skipped in them. */
   inputs: { file: string; lines: number; bytes: number }[];
   skipped: (Skipped & { file: string })[];

@@ -1,4 +1,5 @@
 // Markdown report for `explain`, made to be pasted into an issue or a pull request.
+import { toolReportToMarkdown } from './tool-reports.js';
 import type { Crash, ExplainResult, Location } from '../model.js';
 import { codeBlock, escapeMarkdown, inlineCode } from './md.js';
 import { racesToMarkdown } from './races.js';
@@ -93,10 +94,12 @@ function crashToMarkdown(crash: Crash): string {
 
 export function explainToMarkdown(result: ExplainResult): string {
   const parts: string[] = ['# goroscope diagnosis'];
-  if (result.crashes.length === 0 && result.races.length === 0) {
+  const tools = result.toolReports ?? [];
+  if (result.crashes.length === 0 && result.races.length === 0 && tools.length === 0) {
     parts.push('No Go panic, fatal error, goroutine dump or data race found.');
   }
   for (const crash of result.crashes) parts.push(crashToMarkdown(crash));
   if (result.races.length > 0) parts.push(racesToMarkdown(result.races));
+  for (const report of tools) parts.push(toolReportToMarkdown(report));
   return parts.join('\n\n') + '\n';
 }

@@ -1,4 +1,5 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
+import { toolReportToText } from './tool-reports.js';
 import type { Bucket, Crash, ExplainResult, Location } from '../model.js';
 import { racesToText } from './races.js';
 import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './style.js';
@@ -162,12 +163,14 @@ export function explainToText(result: ExplainResult, options: TextOptions): stri
   const s = style(options.color);
   const parts: string[] = [];
   const { crashes, races } = result;
-  if (crashes.length === 0 && races.length === 0) {
+  const tools = result.toolReports ?? [];
+  if (crashes.length === 0 && races.length === 0 && tools.length === 0) {
     const read = result.inputs.map((input) => input.file).join(', ');
     parts.push(`No Go panic, fatal error, goroutine dump or data race found in ${read || 'the input'}.`);
   }
   crashes.forEach((crash, i) => parts.push(crashToText(crash, i, crashes.length, options)));
   if (races.length > 0) parts.push(racesToText(races, { color: options.color }));
+  for (const report of tools) parts.push(toolReportToText(report, options.color, options.width));
   if (result.skipped.length > 0) {
     parts.push(
       s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +

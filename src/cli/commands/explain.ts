@@ -121,7 +121,8 @@ export const explainCommand: CommandModule = {
         const report = renderExplain(result, flags, color);
         if (flags.output !== undefined) await writeFile(flags.output, report);
         else await write(context.stdout, report);
-        context.exitCode = result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
+        const found = result.crashes.length + result.races.length + (result.toolReports?.length ?? 0);
+        context.exitCode = found > 0 ? 1 : 0;
       });
   },
 };
