@@ -9,6 +9,8 @@ import { mapFaultAdvice, otherSide } from './analyse/map-race.js';
 import { findWaiters } from './analyse/deadlock.js';
 import { inferGoVersion, versionAdvice } from './analyse/goversion.js';
 import { findLeaks } from './analyse/leaks.js';
+import { crashFingerprint } from './analyse/fingerprint.js';
+import { groupCrashes } from './analyse/fleet.js';
 import { findModuleRoot, indexSourceTree, sourceContext, type SourceTree } from './analyse/source-context.js';
 import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
@@ -144,6 +146,7 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
   const recoverable = printedAsPanic && entry.recoverable !== false;
   return {
     kind,
+    fingerprint: crashFingerprint({ kind, buckets, goroutine, culprit }),
     title: entry.title,
     message,
     recoverable,
@@ -212,5 +215,6 @@ export async function explain(inputs: string[], options: ExplainOptions = {}): P
   const { crashes, races } = explainer.result(tree);
   if (tree !== undefined) await attachHazards(crashes, tree);
   const toolReports = explainer.toolReportResults();
-  return { schemaVersion: 1, crashes, races, toolReports, inputs: report.inputs, skipped: report.skipped };
+  const groups = groupCrashes(crashes);
+  return { schemaVersion: 1, crashes, races, toolReports, groups, inputs: report.inputs, skipped: report.skipped };
 }

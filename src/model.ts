@@ -226,6 +226,11 @@ export interface Hazard {
 
 export interface Crash {
   kind: CrashKind;
+  /**
+   * Stable across runs, machines and edits that move lines: kind + culprit function + the first user frames'
+   * functions (analyse/fingerprint.ts). Identical crashes share it; `groups` counts them.
+   */
+  fingerprint?: string;
   /** Catalogue title, e.g. "Concurrent map writes". */
   title: string;
   /** The panic value or fatal error message as printed. */
@@ -313,12 +318,28 @@ export interface ToolReport {
   errors?: string[];
 }
 
+/** Identical crashes (same fingerprint) across every input, folded into one entry. */
+export interface CrashGroup {
+  fingerprint: string;
+  kind: CrashKind;
+  title: string;
+  culprit: Location | null;
+  count: number;
+  /** Where it was first and last seen, in input order (file and line of the crash's first line). */
+  firstSeen: { file: string; line: number };
+  lastSeen: { file: string; line: number };
+  /** The inputs it came from, in the order first seen. */
+  inputs: string[];
+}
+
 export interface ExplainResult {
   schemaVersion: 1;
   crashes: Crash[];
   races: Race[];
   /** Reports of goleak, go-deadlock and x/tools/cmd/stress found in the inputs. */
   toolReports?: ToolReport[];
+  /** One entry per distinct crash fingerprint, with how often and where it was seen. */
+  groups?: CrashGroup[];
   /** Inputs read and what was skipped in them. */
   inputs: { file: string; lines: number; bytes: number }[];
   skipped: (Skipped & { file: string })[];

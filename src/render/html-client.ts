@@ -200,8 +200,14 @@ export const HTML_CLIENT_SCRIPT = `
   // ---- views ----
   function crashView(crash, index) {
     var card = el('section', { className: 'card crash', 'aria-label': crash.title });
-    card.appendChild(el('h2', { className: 'bad' }, [crash.title + ' ', el('span', { className: 'kind', text: '[' + crash.kind + ']' })]));
+    card.appendChild(el('h2', { className: 'bad' }, [crash.title + ' ', el('span', { className: 'kind', text: '[' + crash.kind + ']' }),
+      crash.fingerprint ? el('span', { className: 'kind fingerprint', text: ' ' + crash.fingerprint }) : null]));
     card.appendChild(el('pre', {}, [el('code', { text: crash.message })]));
+    var group = (data.groups || []).filter(function (g) { return g.fingerprint === crash.fingerprint; })[0];
+    if (group && (group.count > 1 || group.inputs.length > 1)) {
+      card.appendChild(el('p', { className: 'muted', text: 'Seen ' + group.count + ' times in ' + group.inputs.length +
+        ' input(s): first at ' + group.firstSeen.file + ':' + group.firstSeen.line + ', last at ' + group.lastSeen.file + ':' + group.lastSeen.line }));
+    }
     if (crash.culprit) {
       card.appendChild(el('p', {}, [el('strong', { text: 'Where: ' }),
         (crash.goroutine !== null ? 'goroutine ' + crash.goroutine + ' at ' : ''),

@@ -1,4 +1,5 @@
 // Markdown report for `explain`, made to be pasted into an issue or a pull request.
+import { groupsToMarkdown, showGroups } from './groups.js';
 import { toolReportToMarkdown } from './tool-reports.js';
 import type { Crash, ExplainResult, Location } from '../model.js';
 import { codeBlock, escapeMarkdown, inlineCode } from './md.js';
@@ -11,6 +12,7 @@ function where(location: Location): string {
 function crashToMarkdown(crash: Crash): string {
   const out: string[] = [];
   out.push(`## ${escapeMarkdown(crash.title)} (${inlineCode(crash.kind)})`);
+  if (crash.fingerprint !== undefined) out.push('', `Fingerprint: ${inlineCode(crash.fingerprint)}`);
   out.push('');
   out.push(codeBlock(crash.message));
   out.push('');
@@ -101,5 +103,7 @@ export function explainToMarkdown(result: ExplainResult): string {
   for (const crash of result.crashes) parts.push(crashToMarkdown(crash));
   if (result.races.length > 0) parts.push(racesToMarkdown(result.races));
   for (const report of tools) parts.push(toolReportToMarkdown(report));
+  const groups = showGroups(result);
+  if (groups.length > 0) parts.push(groupsToMarkdown(groups));
   return parts.join('\n\n') + '\n';
 }

@@ -1,4 +1,5 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
+import { groupsToText, showGroups } from './groups.js';
 import { toolReportToText } from './tool-reports.js';
 import type { Bucket, Crash, ExplainResult, Location } from '../model.js';
 import { racesToText } from './races.js';
@@ -43,7 +44,8 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   const width = options.width ?? 100;
   const out: string[] = [];
   const heading = total > 1 ? `Crash ${index + 1} of ${total}: ` : '';
-  out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]`));
+  const fingerprint = crash.fingerprint === undefined ? '' : ` ${crash.fingerprint}`;
+  out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]${fingerprint}`));
   out.push(`  ${sanitize(crash.message)}`);
   out.push(
     s.dim(`  in ${crash.source.file}, lines ${crash.source.startLine}-${crash.source.endLine}; Go ${crash.goVersion}`),
@@ -171,6 +173,8 @@ export function explainToText(result: ExplainResult, options: TextOptions): stri
   crashes.forEach((crash, i) => parts.push(crashToText(crash, i, crashes.length, options)));
   if (races.length > 0) parts.push(racesToText(races, { color: options.color }));
   for (const report of tools) parts.push(toolReportToText(report, options.color, options.width));
+  const groups = showGroups(result);
+  if (groups.length > 0) parts.push(groupsToText(groups, options.color));
   if (result.skipped.length > 0) {
     parts.push(
       s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +

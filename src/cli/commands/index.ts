@@ -5,6 +5,7 @@ import { stressCommand } from './stress.js';
 import { testCommand } from './test.js';
 import { lintCommand } from './lint.js';
 import { profileCommand } from './profile.js';
+import { mergeCommand } from './merge.js';
 
 /** A subcommand: registers itself on the program; its action sets context.exitCode. */
 export interface CommandModule {
@@ -12,4 +13,11 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in the order `goroscope --help` lists them. */
-export const commands: CommandModule[] = [explainCommand, testCommand, stressCommand, profileCommand, lintCommand];
+export const commands: CommandModule[] = [
+  explainCommand,
+  mergeCommand,
+  testCommand,
+  stressCommand,
+  profileCommand,
+  lintCommand,
+];
