@@ -21,6 +21,9 @@ GOBIN="$work/bin" go install golang.org/x/tools/cmd/stress@v0.52.0
 go build -o bin/deadlock ./deadlock && (./bin/deadlock > "$logs/go-deadlock-lock-order.log" 2>&1) || true
 go build -o bin/deadlock_timeout ./deadlock_timeout &&
   (./bin/deadlock_timeout > "$logs/go-deadlock-timeout.log" 2>&1) || true
+# go-deadlock with OnPotentialDeadlock set to panic: a Go crash whose stack runs through module frames.
+go build -o bin/deadlock_panic ./deadlock_panic &&
+  (./bin/deadlock_panic > "$logs/go-deadlock-panic.log" 2>&1) || true
 # stress: 30 runs of a program that panics in about one run in three; stress exits 1 when any run failed.
 go build -o bin/flaky ./flaky
 (bin/stress -count 30 -p 2 -o "$work/go-stress-" bin/flaky > "$logs/stress-flaky.log" 2>&1) || true

@@ -22,6 +22,12 @@ const cases: { log: string; tool: string; finding: string; program: string }[] =
   { log: 'goleak-verify-none.log', tool: 'goleak', finding: 'goroutine_leak', program: 'goleak/leak_test.go' },
   { log: 'go-deadlock-lock-order.log', tool: 'go-deadlock', finding: 'lock_order', program: 'deadlock/main.go' },
   {
+    log: 'go-deadlock-panic.log',
+    tool: 'go-deadlock',
+    finding: 'recursive_lock',
+    program: 'deadlock_panic/main.go',
+  },
+  {
     log: 'go-deadlock-timeout.log',
     tool: 'go-deadlock',
     finding: 'lock_timeout',

@@ -75,7 +75,9 @@ export const HTML_CLIENT_SCRIPT = `
   function framesList(frames) {
     var list = el('ol', { className: 'frames' });
     (frames || []).forEach(function (f) {
-      list.appendChild(el('li', { className: f.u ? 'user' : '' }, [f.function, el('span', { className: 'loc', text: loc(f) })]));
+      // A plain link to pkg.go.dev at the printed version: followed only when clicked, nothing is loaded.
+      var name = f.href ? el('a', { href: f.href, rel: 'noopener noreferrer', title: loc(f) }, [f.function]) : f.function;
+      list.appendChild(el('li', { className: f.u ? 'user' : '' }, [name, el('span', { className: 'loc', text: loc(f) })]));
     });
     return list;
   }
