@@ -49,6 +49,23 @@ const STRESS_STATUS =
 /** CreateTemp adds decimal digits to the `-o` prefix (default `$TMPDIR/go-stress-20060102T150405-`). */
 const STRESS_FILE = /(?:^|\/)go-stress-[0-9T-]*\d$/;
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function mayStartReport(raw: string): boolean {
+  const n = raw.length;
+  if (n < 10) return false;
+  const first = raw.charCodeAt(0);
+  if (first === 9) return false; // a frame's file line
+  let end = n - 1;
+  while (end > 0 && (raw.charCodeAt(end) === 32 || raw.charCodeAt(end) === 13)) end--;
+  const last = raw.charCodeAt(end);
+  if (last === 58 /* : */) return raw.includes('found unexpected goroutines:') || raw.includes('POTENTIAL DEADLOCK:');
+  if (isDigit(first) && raw.includes(' runs ')) return true;
+  return isDigit(last) && raw.includes('go-stress-');
+}
+
 /** Collects tool reports line by line; `reports()` when the input is done. */
 export class ToolReportParser implements LineSink {
   private readonly done: ToolReportText[] = [];
@@ -60,6 +77,10 @@ export class ToolReportParser implements LineSink {
   private stress: ToolReportText | null = null;
 
   line(raw: string, lineNo: number, context: LineContext): void {
+    // Nearly every line of a large dump is a frame line; outside a report, only lines that could start one are
+    // looked at: `POTENTIAL DEADLOCK:`, goleak's headline (ends in `:`), a stress status line (starts with a
+    // digit) or a stress output file (ends with a digit and names go-stress-).
+    if (this.current === null && this.stress === null && !mayStartReport(raw)) return;
     const text = raw.trim();
     if (text.length === 0) {
       if (this.current?.tool === 'go-deadlock') this.site = null;
