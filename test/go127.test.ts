@@ -11,6 +11,7 @@ import { rankHotspots } from '../src/analyse/hotspots.js';
 import { explain } from '../src/explain.js';
 import { parseGoroutineHeader } from '../src/parse/frame.js';
 import { readProfile } from '../src/parse/pprof.js';
+import { profile } from '../src/profile.js';
 import { repoRoot, runCli } from './helpers.js';
 
 const recorded = join(repoRoot, 'testdata', 'profiles', 'leak', 'go1.27.3');
@@ -110,4 +111,17 @@ describe('profile: the goroutineleak profile in its three forms', () => {
       for (const sample of data.samples) assert.equal(sample.labels?.route, '/api/items?page=2');
     });
   }
+});
+
+describe('profile: label filter', () => {
+  it('counts only the leaked goroutines carrying the label, in every form', async () => {
+    const replica1 =
+      readFileSync(dump2, 'utf8').match(/^goroutine \d+ \[[^\]]* \(leaked\)\] \{replica: 1,/gm)?.length ?? 0;
+    assert.ok(replica1 > 0);
+    for (const file of ['goroutineleak.pb.gz', 'goroutineleak.debug1.txt', 'goroutineleak.debug2.txt']) {
+      const result = await profile([join(recorded, file)], { srcDir: false, labelFilter: { replica: '1' } });
+      assert.equal(result.profiles[0]?.total, replica1, file);
+      assert.equal(result.hotspots[0]?.line, leakLine, file);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { ProfileData, ProfileType } from '../../model.js';
 import { PROFILE_TYPES } from '../../parse/pprof.js';
+import { parseLabelFilter } from './explain.js';
 import { profile } from '../../profile.js';
 import { renderHtml } from '../../render/html.js';
 import { profileToMarkdown, profileToText } from '../../render/profile.js';
@@ -18,6 +19,7 @@ interface ProfileFlags {
   stacks?: boolean;
   src?: string | false;
   color?: boolean;
+  label: string[];
 }
 
 export const profileCommand: CommandModule = {
@@ -25,7 +27,7 @@ export const profileCommand: CommandModule = {
     program
       .command('profile')
       .description(
-        'rank contention and cost in pprof profiles (mutex, block, goroutine, cpu, heap) by the user code responsible',
+        'rank contention and cost in pprof profiles (mutex, block, goroutine, goroutineleak, cpu, heap) by the user code responsible',
       )
       .argument('<files...>', 'pprof files (.pb.gz) or goroutine text profiles (debug=1, debug=2)')
       .addOption(
@@ -38,6 +40,12 @@ export const profileCommand: CommandModule = {
         new Option('--type <type>', 'profile type, when it cannot be told from the file').choices([...PROFILE_TYPES]),
       )
       .option('--explain <logs...>', 'crash or race logs to cross the hot spots with')
+      .option(
+        '--label <key=value>',
+        'only count samples carrying this pprof label (repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
       .option('--top <n>', 'hot spots listed per profile in text output', '10')
       .option('--stacks', 'show the heaviest stack under each hot spot')
       .option(
@@ -59,6 +67,8 @@ export const profileCommand: CommandModule = {
         if (flags.src !== undefined) options.srcDir = flags.src;
         if (flags.type !== undefined) options.type = flags.type;
         if (flags.explain !== undefined) options.explainLogs = flags.explain;
+        const labelFilter = parseLabelFilter(flags.label);
+        if (labelFilter !== undefined) options.labelFilter = labelFilter;
         const data: ProfileData[] = [];
         if (flags.format === 'html') options.onData = (d) => data.push(d);
         const result = await profile(files, options);
