@@ -52,6 +52,7 @@ const TOOLCHAINS = [
   ['1.24.13', TWO],
   ['1.25.14', TWO],
   ['1.26.8', ALL],
+  ['1.27.3', TWO],
 ];
 
 // What each kind's output must contain for the run to count as that failure.
@@ -74,6 +75,8 @@ const EXPECT = {
     /^fatal error: (all goroutines are asleep - deadlock!|no goroutines \(main called runtime\.Goexit\) - deadlock!)$/m,
   synctest_deadlock:
     /^panic: deadlock: (all goroutines in bubble are blocked|main bubble goroutine has exited but blocked goroutines remain)/m,
+  synctest_outside_bubble:
+    /^fatal error: (send on|receive on|close of|select on) synctest channel from outside bubble$/m,
   nil_pointer_deref: /invalid memory address or nil pointer dereference/,
   index_out_of_range: /^panic: runtime error: index out of range/m,
   slice_bounds_out_of_range: /^panic: runtime error: slice bounds out of range/m,

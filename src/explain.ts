@@ -11,12 +11,16 @@ import { inferGoVersion, versionAdvice } from './analyse/goversion.js';
 import { findLeaks } from './analyse/leaks.js';
 import { findModuleRoot } from './source/go-mod.js';
 import { indexSourceTree, sourceContext, type SourceTree } from './source/source-tree.js';
+import { crashFingerprint } from './analyse/fingerprint.js';
+import { countDistinctCrashes } from './analyse/fleet.js';
 import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
-import type { Crash, CrashSource, ExplainResult, Goroutine, Race, Traceback } from './model.js';
+import type { Crash, CrashSource, ExplainResult, Goroutine, Race, Traceback, ToolReport } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/race-groups.js';
+import { diagnoseToolReport } from './analyse/tool-findings.js';
+import { ToolReportParser } from './parse/tool-report.js';
 import type { FindingsCache } from './lint/findings-at.js';
 
 export interface ExplainOptions {
@@ -31,6 +35,16 @@ export interface ExplainOptions {
   retainGoroutines?: number;
   /** Parse race reports too (default true); false when the caller collects races itself (test, stress). */
   races?: boolean;
+  /** Only goroutines carrying all of these pprof labels are grouped (Go >= 1.27 prints labels in headers). */
+  labelFilter?: Record<string, string>;
+  /** Goroutines with different values of this pprof label are never grouped together. */
+  groupByLabel?: string;
+}
+
+/** Whether a goroutine carries every label of the filter. */
+function hasLabels(g: Goroutine, filter: Record<string, string>): boolean {
+  for (const key of Object.keys(filter)) if (g.labels?.[key] !== filter[key]) return false;
+  return true;
 }
 
 // Whole goroutines are kept only for the culprit search (the failing goroutine, main, the test's goroutine all
@@ -62,16 +76,22 @@ export class Explainer implements LineSink {
   private readonly raceCollector: RaceCollector | undefined;
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
+  private readonly toolReports = new ToolReportParser();
+  private readonly labelFilter: Record<string, string> | undefined;
+  private readonly groupByLabel: string | undefined;
 
   constructor(options: ExplainOptions = {}) {
     this.grouping = options.grouping ?? 'ignore-wait';
     this.retainGoroutines = options.retainGoroutines ?? DEFAULT_RETAINED_GOROUTINES;
+    this.labelFilter = options.labelFilter;
+    this.groupByLabel = options.groupByLabel;
     if (options.races !== false) this.raceCollector = new RaceCollector();
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
     this.streamParser(context).parser.line(text, lineNo, context);
     this.raceCollector?.line(text, lineNo, context);
+    this.toolReports.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
@@ -83,6 +103,12 @@ export class Explainer implements LineSink {
     }
     this.last = undefined;
     this.raceCollector?.end(context);
+    this.toolReports.end(context);
+  }
+
+  /** Reports of goleak, go-deadlock and x/tools/cmd/stress, diagnosed. */
+  toolReportResults(): ToolReport[] {
+    return this.toolReports.reports().map(diagnoseToolReport);
   }
 
   /** Distinct crashes in the order found, and distinct races; with a source tree, culprits get their source lines. */
@@ -126,13 +152,15 @@ export class Explainer implements LineSink {
 
   private bucketsFor(stream: StreamParser, tb: Traceback): { bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } {
     if (stream.current?.traceback !== tb) {
-      stream.current = { traceback: tb, bucketer: new Bucketer(this.grouping), bucketOf: new Map() };
+      const bucketer = new Bucketer(this.grouping, undefined, this.groupByLabel);
+      stream.current = { traceback: tb, bucketer, bucketOf: new Map() };
     }
     return stream.current;
   }
 
   private onGoroutine(stream: StreamParser, g: Goroutine, tb: Traceback): void {
     const state = this.bucketsFor(stream, tb);
+    if (this.labelFilter !== undefined && !hasLabels(g, this.labelFilter)) return;
     const bucket = state.bucketer.add(g);
     if (state.bucketOf.size < this.retainGoroutines) state.bucketOf.set(g.id, bucket);
   }
@@ -161,6 +189,7 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
   const recoverable = printedAsPanic && entry.recoverable !== false;
   return {
     kind,
+    fingerprint: crashFingerprint({ kind, buckets, goroutine, culprit }),
     title: entry.title,
     message,
     recoverable,
@@ -235,5 +264,15 @@ export async function explain(inputs: string[], options: ExplainOptions = {}): P
   const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
   const { crashes, races } = explainer.result(tree);
   if (tree !== undefined) await attachHazards(crashes, tree);
-  return { schemaVersion: 1, crashes, races, inputs: report.inputs, skipped: report.skipped };
+  const toolReports = explainer.toolReportResults();
+  const distinctCrashes = countDistinctCrashes(crashes);
+  return {
+    schemaVersion: 1,
+    crashes,
+    races,
+    toolReports,
+    distinctCrashes,
+    inputs: report.inputs,
+    skipped: report.skipped,
+  };
 }

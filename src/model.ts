@@ -135,6 +135,7 @@ export type CrashKind =
   | 'unlock_of_unlocked'
   | 'deadlock_all_asleep'
   | 'synctest_deadlock'
+  | 'synctest_outside_bubble'
   | 'nil_pointer_deref'
   | 'index_out_of_range'
   | 'slice_bounds_out_of_range'
@@ -185,6 +186,13 @@ export interface Bucket {
   crashing: boolean;
   /** No frame is user code, so `culprit` is the `created by` line that started these goroutines. */
   culpritFromCreatedBy?: boolean;
+  /**
+   * The runtime's leak detector marked these goroutines `(leaked)` (Go >= 1.27, goroutineleak profile): blocked
+   * on something no live goroutine can reach, proven by the garbage collector.
+   */
+  leaked?: boolean;
+  /** pprof labels every goroutine in the group carries (Go >= 1.27 prints them in goroutine headers). */
+  labels?: Record<string, string>;
 }
 
 /** A bucket of goroutines that look stuck: blocked on a channel, select or lock for a long time. */
@@ -195,6 +203,10 @@ export interface Leak {
   culprit: Location | null;
   /** Waiting on a nil channel or an empty select: it can never wake up. */
   forever: boolean;
+  /** The Go runtime proved the leak (goroutines marked `(leaked)`); heuristic suspects have false. */
+  proven: boolean;
+  /** Labels shared by the group's goroutines, when printed. */
+  labels?: Record<string, string>;
   /** Why it is suspected, in one sentence. */
   reason: string;
 }
@@ -218,6 +230,11 @@ export interface Hazard {
 
 export interface Crash {
   kind: CrashKind;
+  /**
+   * Stable across runs, machines and edits that move lines: kind + culprit function + the first user frames'
+   * functions (analyse/fingerprint.ts). Identical crashes share it; `groups` counts them.
+   */
+  fingerprint?: string;
   /** Catalogue title, e.g. "Concurrent map writes". */
   title: string;
   /** The panic value or fatal error message as printed. */
@@ -299,10 +316,50 @@ export interface Race {
   contexts?: SourceContext[];
 }
 
+export type ToolName = 'goleak' | 'go-deadlock' | 'stress';
+export type ToolFindingKind = 'goroutine_leak' | 'lock_order' | 'recursive_lock' | 'lock_timeout' | 'stress_failures';
+
+/** A report printed by another Go tool (goleak, go-deadlock, x/tools/cmd/stress), diagnosed. */
+export interface ToolReport {
+  tool: ToolName;
+  finding: ToolFindingKind;
+  title: string;
+  /** The tool's headline as printed. */
+  message: string;
+  /** The first user frame of the goroutine or lock site the report is about. */
+  culprit: Location | null;
+  /** Every goroutine or lock site the tool printed, with its first user frame. */
+  sites: { role: string; goroutine: number | null; state?: string; culprit: Location | null }[];
+  explanation: string;
+  source: { file: string; startLine: number; endLine: number };
+  /** stress: runs and failed runs at the last status line, and each failed run's `ERROR:` line. */
+  runs?: number;
+  failures?: number;
+  errors?: string[];
+}
+
+/** Identical crashes (same fingerprint) across every input, folded into one entry. */
+export interface DistinctCrash {
+  fingerprint: string;
+  kind: CrashKind;
+  title: string;
+  culprit: Location | null;
+  count: number;
+  /** Where it was first and last seen, in input order (file and line of the crash's first line). */
+  firstSeen: { file: string; line: number };
+  lastSeen: { file: string; line: number };
+  /** The inputs it came from, in the order first seen. */
+  inputs: string[];
+}
+
 export interface ExplainResult {
   schemaVersion: 1;
   crashes: Crash[];
   races: Race[];
+  /** Reports of goleak, go-deadlock and x/tools/cmd/stress found in the inputs. */
+  toolReports?: ToolReport[];
+  /** One entry per distinct crash fingerprint, with how often and where it was seen. */
+  distinctCrashes?: DistinctCrash[];
   /** Inputs read and what was skipped in them. */
   inputs: { file: string; lines: number; bytes: number }[];
   skipped: (Skipped & { file: string })[];
@@ -310,13 +367,15 @@ export interface ExplainResult {
 
 // ---- profiles ----
 
-export type ProfileType = 'mutex' | 'block' | 'goroutine' | 'cpu' | 'heap' | 'unknown';
+export type ProfileType = 'mutex' | 'block' | 'goroutine' | 'goroutineleak' | 'cpu' | 'heap' | 'unknown';
 
 /** One stack of a profile with the value it carries (delay, samples, goroutines, bytes). */
 export interface ProfileSample {
   /** Leaf first, as pprof stores it; inlined calls expanded. */
   frames: Location[];
   value: number;
+  /** pprof labels of the sample (protobuf sample labels, `# labels:` in debug=1, header labels in debug=2). */
+  labels?: Record<string, string>;
 }
 
 /** A profile reduced to the one value goroscope ranks by. */

@@ -16,14 +16,26 @@ export interface ProfileOptions {
   /** Local source tree for the hot spots' lines; false for none. Default: the Go module around cwd. */
   srcDir?: string | false;
   cwd?: string;
+  /** Only samples carrying all of these pprof labels count (protobuf sample labels, debug=1 `# labels:`, debug=2 headers). */
+  labelFilter?: Record<string, string>;
   /** Receives each profile's full samples (for flame graphs, which need every stack, not only the hot spots). */
   onData?: (data: ProfileData) => void;
+}
+
+/** The profile restricted to samples that carry every label of the filter; the total follows. */
+function withLabels(data: ProfileData, filter: Record<string, string> | undefined): ProfileData {
+  if (filter === undefined) return data;
+  const keys = Object.keys(filter);
+  const samples = data.samples.filter((s) => keys.every((k) => s.labels?.[k] === filter[k]));
+  let total = 0;
+  for (const s of samples) total += s.value;
+  return { ...data, samples, total };
 }
 
 export async function profile(files: string[], options: ProfileOptions = {}): Promise<ProfileResult> {
   const profiles = [];
   for (const file of files) {
-    const data = await readProfile(file, options.type);
+    const data = withLabels(await readProfile(file, options.type), options.labelFilter);
     options.onData?.(data);
     profiles.push(profileReport(data, options.limit));
   }

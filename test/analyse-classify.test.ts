@@ -95,8 +95,11 @@ describe('classify: texts from the Go source', () => {
     // kill -QUIT and bare goroutine dumps (debug.Stack, pprof ?debug=2)
     [{ signal: { name: 'SIGQUIT', description: 'quit' }, goroutines: [goroutine(1, 'select', [])] }, 'goroutine_dump'],
     [{ goroutines: [goroutine(1, 'running', [])] }, 'goroutine_dump'],
+    // runtime/time.go, chan.go (Go >= 1.25): a bubble's timer or channel used from outside it
+    [{ fatalError: 'synctest timer accessed from outside bubble' }, 'synctest_outside_bubble'],
+    [{ fatalError: 'select on synctest channel from outside bubble' }, 'synctest_outside_bubble'],
     // An unmatched runtime throw keeps its text
-    [{ fatalError: 'synctest timer accessed from outside bubble' }, 'user_panic'],
+    [{ fatalError: 'schedule: holding locks' }, 'user_panic'],
     // testing/testing.go, Go < 1.20 (no running tests list): the panic value carries it
     [{ panics: [panicValue('test timed out after 10m0s')] }, 'test_timeout'],
   ];

@@ -169,7 +169,7 @@ export function checkOutcome(run: RunExpectation, out: RunOutcome): string[] {
     }
   }
   if (run.goroutines) {
-    const n = out.stderr.match(/^goroutine \d+ [^\n]*\]:$/gm)?.length ?? 0;
+    const n = out.stderr.match(/^goroutine \d+ [^\n]*[\]}]:$/gm)?.length ?? 0;
     const ok = run.goroutines.op === '=' ? n === run.goroutines.count : n >= run.goroutines.count;
     if (!ok) problems.push(`stderr shows ${n} goroutines, expected ${run.goroutines.op}${run.goroutines.count}`);
   }

@@ -99,6 +99,8 @@ function fatalKind(text: string, tb: Traceback): CrashKind | undefined {
   if (text.startsWith('newosproc') || text.startsWith('runtime: failed to create new OS thread')) {
     return 'thread_exhaustion';
   }
+  // runtime/chan.go, select.go, time.go (Go >= 1.25): a bubble's channel or timer touched from outside it.
+  if (text.endsWith(' from outside bubble') && text.includes('synctest ')) return 'synctest_outside_bubble';
   if (tb.signal !== undefined) return 'unexpected_signal';
   return undefined;
 }

@@ -193,7 +193,10 @@ function dumpCulprit(tb: Traceback, hints: StdHints): CulpritResult {
   const bucketer = new Bucketer('ignore-args', hints);
   for (const g of tb.goroutines) bucketer.add(g);
   let fallback: CulpritResult | undefined;
-  for (const bucket of bucketer.buckets()) {
+  // Goroutines the runtime proved leaked (Go >= 1.27) outrank the largest stuck group.
+  const buckets = bucketer.buckets();
+  const ordered = [...buckets.filter((b) => b.leaked === true), ...buckets.filter((b) => b.leaked !== true)];
+  for (const bucket of ordered) {
     const id = bucket.goroutineIds[0] ?? null;
     if (bucket.culprit === null) continue;
     const r: CulpritResult = { goroutine: id, culprit: bucket.culprit, fromCreatedBy: bucket.culpritFromCreatedBy };

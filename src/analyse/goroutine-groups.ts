@@ -23,6 +23,9 @@ export interface BucketDetail extends Bucket {
 interface Representative {
   bucket: BucketDetail;
   state: string;
+  leaked: boolean;
+  /** The value of the grouping label, when grouping by one. */
+  labelValue: string | undefined;
   waitMinutes: number;
   functions: string[];
   lines: number[];
@@ -34,7 +37,22 @@ interface Representative {
   elided: number;
 }
 
-/** FNV-1a over a string, continuing from h. */
+/** Narrows a bucket's labels to those `labels` shares; drops them when none remain. */
+function keepCommonLabels(bucket: BucketDetail, labels: Record<string, string> | undefined): void {
+  const common = bucket.labels;
+  if (common === undefined) return;
+  if (labels === undefined) {
+    delete bucket.labels;
+    return;
+  }
+  let left = 0;
+  for (const key of Object.keys(common)) {
+    if (labels[key] === common[key]) left++;
+    else delete common[key];
+  }
+  if (left === 0) delete bucket.labels;
+}
+
 /**
  * Mixes a string into the hash by its length and its last 24 characters only: function names share long
  * package-path prefixes and differ at the end, and `matches` settles any collision exactly, so hashing every
@@ -62,15 +80,24 @@ export class Bucketer {
   private readonly reps: Representative[] = [];
   private readonly goroots: string[];
 
+  /** With `groupByLabel`, goroutines whose value of that pprof label differs are never grouped together. */
   constructor(
     private readonly level: BucketLevel,
     hints?: StdHints,
+    private readonly groupByLabel?: string,
   ) {
     this.goroots = hints?.goroots === undefined ? [] : [...hints.goroots];
   }
 
+  private labelValue(g: Goroutine): string | undefined {
+    return this.groupByLabel === undefined ? undefined : g.labels?.[this.groupByLabel];
+  }
+
   private hash(g: Goroutine): number {
     let h = fnv(2166136261, g.state);
+    if (g.flags.length > 0 && g.flags.includes('leaked')) h = mixNumber(h, 1);
+    const label = this.labelValue(g);
+    if (label !== undefined) h = fnv(h, label);
     if (this.level !== 'ignore-wait') h = mixNumber(h, g.waitMinutes);
     const exact = this.level === 'exact';
     for (const f of g.frames) {
@@ -84,6 +111,8 @@ export class Bucketer {
 
   private matches(r: Representative, g: Goroutine): boolean {
     if (r.state !== g.state || r.elided !== g.elidedFrames) return false;
+    if (r.leaked !== (g.flags.length > 0 && g.flags.includes('leaked'))) return false;
+    if (r.labelValue !== this.labelValue(g)) return false;
     if (this.level !== 'ignore-wait' && r.waitMinutes !== g.waitMinutes) return false;
     const frames = g.frames;
     if (frames.length !== r.functions.length) return false;
@@ -128,6 +157,7 @@ export class Bucketer {
         if (found.goroutineIds.length < MAX_IDS) found.goroutineIds.push(g.id);
         else if (crashing) found.goroutineIds[MAX_IDS - 1] = g.id;
         if (crashing) found.crashing = true;
+        if (found.labels !== undefined) keepCommonLabels(found, g.labels);
         return found;
       }
     } else {
@@ -158,9 +188,14 @@ export class Bucketer {
       crashing,
     };
     if (g.createdBy !== undefined) bucket.createdBy = toLocation(g.createdBy);
+    const leaked = g.flags.length > 0 && g.flags.includes('leaked');
+    if (leaked) bucket.leaked = true;
+    if (g.labels !== undefined && Object.keys(g.labels).length > 0) bucket.labels = { ...g.labels };
     const rep: Representative = {
       bucket,
       state: g.state,
+      leaked,
+      labelValue: this.labelValue(g),
       waitMinutes: g.waitMinutes,
       functions,
       lines,

@@ -1,6 +1,6 @@
 // Which Go release printed a traceback, from format features. Each feature's first release was checked by
 // running programs under go1.9.7, 1.10.8, 1.11.13, 1.12.17, 1.16.15, 1.17.13, 1.18.10, 1.19.13, 1.20.14,
-// 1.21.13, 1.23.12, 1.24.13, 1.25.9 and 1.26.8 and, where no run separates two releases, by reading that
+// 1.21.13, 1.23.12, 1.24.13, 1.25.9, 1.26.8 and 1.27.3 and, where no run separates two releases, by reading that
 // release's runtime source (marked "source": 1.13.15 for bounds errors, 1.22.12 for gp= headers).
 
 import type { CrashKind, Traceback } from '../model.js';
@@ -15,7 +15,7 @@ export interface GoVersionGuess {
 
 /** Minor versions of Go 1.x that goroscope knows about. */
 const OLDEST = 9;
-const NEWEST = 26;
+const NEWEST = 27;
 
 interface Bounds {
   lo: number;
@@ -55,6 +55,8 @@ export function inferGoVersion(tb: Traceback): GoVersionGuess {
   let semacquireMutex = false;
   let bubble = false;
   let oldHeap = false;
+  let leaked = false;
+  let headerLabels = false;
 
   for (const g of tb.goroutines) {
     if (g.createdBy?.parentGoroutine !== undefined) createdIn = true;
@@ -62,7 +64,9 @@ export function inferGoVersion(tb: Traceback): GoVersionGuess {
     for (const flag of g.flags) {
       if (flag.startsWith('gp=')) gpHeader = true;
       if (flag.startsWith('synctest bubble')) bubble = true;
+      if (flag === 'leaked') leaked = true;
     }
+    if (g.labels !== undefined) headerLabels = true;
     if (/^sync\.(Mutex|RWMutex|Cond)\./.test(g.state)) syncStates = true;
     if (g.state.startsWith('sync.WaitGroup.Wait')) waitGroupState = true;
     for (const f of g.frames) {
@@ -96,6 +100,10 @@ export function inferGoVersion(tb: Traceback): GoVersionGuess {
   if (waitGroupState) atLeast(b, 24, 'the `sync.WaitGroup.Wait` wait reason');
   if (semacquireMutex) atMost(b, 19, 'a Mutex wait shown as `semacquire`');
   if (bubble) atLeast(b, 25, '`synctest bubble N` in goroutine headers');
+  // runtime/traceback.go: `(leaked)` from 1.26 (behind GOEXPERIMENT=goroutineleakprofile; default in 1.27);
+  // labels in headers from 1.27 (GODEBUG tracebacklabels, on by default for go >= 1.27 modules).
+  if (leaked) atLeast(b, 26, '`(leaked)` in goroutine headers');
+  if (headerLabels) atLeast(b, 27, 'pprof labels in goroutine headers');
 
   for (const p of tb.panics) {
     if (p.repanicked) atLeast(b, 25, '`[recovered, repanicked]`');
@@ -136,7 +144,8 @@ export function inferGoVersion(tb: Traceback): GoVersionGuess {
 function formatRange(b: Bounds): string {
   if (b.lo > b.hi) return 'unknown';
   if (b.lo === OLDEST && b.hi === NEWEST) return 'unknown';
-  if (b.lo === b.hi) return `1.${b.lo}`;
+  // The newest release known here may not be the newest there is.
+  if (b.lo === b.hi && b.hi !== NEWEST) return `1.${b.lo}`;
   if (b.hi === NEWEST) return `>=1.${b.lo}`;
   if (b.lo === OLDEST) return `<=1.${b.hi}`;
   return `1.${b.lo}-1.${b.hi}`;

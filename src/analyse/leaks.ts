@@ -9,7 +9,12 @@
 //   runtime prints `, N minutes` only from 1 minute on) and hold >= minCount goroutines (default 10).
 // - Without any wait time, a bucket is only claimed when it is huge relative to the dump: at least
 //   hugeCount goroutines (default 1000) and at least hugeFraction (default 0.5) of all goroutines.
-// Ranking: can-never-wake first, then count x minutes (minutes counted as at least 1), then the state
+// - Go >= 1.27's leak detector (the goroutineleak profile) marks goroutines `(leaked)` when the garbage collector
+//   proves that what they wait on is unreachable from every goroutine that can still run: those are proven
+//   leaks, listed before every heuristic suspect whatever their count or wait time. The detector misses some
+//   leaks (a goroutine blocked on a channel its own closure captured was not reported in our Go 1.27.3 runs),
+//   so a dump without `(leaked)` still gets the heuristics below.
+// Ranking: proven first, then can-never-wake, then count x minutes (minutes counted as at least 1), then the state
 // (channels and select, then locks, then WaitGroup/Cond).
 
 import type { Bucket, Leak } from '../model.js';
@@ -75,6 +80,23 @@ export function findLeaks(buckets: readonly Bucket[], opts: LeakOptions = {}): L
 
   const found: { leak: Leak; rank: number; score: number }[] = [];
   for (const b of buckets) {
+    if (b.leaked === true) {
+      const how = blockedState(b.state)?.what ?? `blocked (${b.state})`;
+      const leak: Leak = {
+        count: b.count,
+        state: b.state,
+        waitMinutes: b.waitMinutes,
+        culprit: b.culprit,
+        forever: true,
+        proven: true,
+        reason:
+          `${goroutinesText(b.count)} leaked, as proven by the Go runtime's leak detector: ${how}, ${where(b)}, ` +
+          'and no goroutine that can still run holds a reference to it, so they can never wake.',
+      };
+      if (b.labels !== undefined) leak.labels = b.labels;
+      found.push({ leak, rank: -2, score: b.count * Math.max(1, b.waitMinutes[1]) });
+      continue;
+    }
     const forever = isForever(b.state);
     const blocked = blockedState(b.state);
     if (!forever && blocked === undefined) continue;
@@ -92,6 +114,7 @@ export function findLeaks(buckets: readonly Bucket[], opts: LeakOptions = {}): L
           waitMinutes: b.waitMinutes,
           culprit: b.culprit,
           forever: true,
+          proven: false,
           reason: `${goroutinesText(b.count)} blocked on ${why}, ${where(b)}.`,
         },
         rank: -1,
@@ -110,6 +133,7 @@ export function findLeaks(buckets: readonly Bucket[], opts: LeakOptions = {}): L
         waitMinutes: b.waitMinutes,
         culprit: b.culprit,
         forever: false,
+        proven: false,
         reason: `${goroutinesText(b.count)} ${blocked.what}, ${where(b)}, for ${minutesText(b.waitMinutes)}${
           huge && !longEnough ? ` (${Math.round((100 * b.count) / Math.max(1, total))}% of all goroutines)` : ''
         }.`,
@@ -119,6 +143,10 @@ export function findLeaks(buckets: readonly Bucket[], opts: LeakOptions = {}): L
     });
   }
   found.sort((a, b) => {
+    if (a.rank === -2 || b.rank === -2) {
+      if (a.rank !== b.rank) return a.rank === -2 ? -1 : 1;
+      return b.score - a.score;
+    }
     if (a.rank < 0 !== b.rank < 0) return a.rank < 0 ? -1 : 1;
     if (a.score !== b.score) return b.score - a.score;
     return a.rank - b.rank;

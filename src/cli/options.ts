@@ -21,9 +21,9 @@ export interface SourceFlags {
 }
 
 /** `-f/--format` (one of `formats`, default text), `-o/--output`, `--color`/`--no-color`. */
-export function addOutputOptions(command: Command, formats: readonly string[]): Command {
+export function addOutputOptions(command: Command, formats: readonly string[], defaultFormat = 'text'): Command {
   return command
-    .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default(defaultFormat))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also: NO_COLOR=1)');

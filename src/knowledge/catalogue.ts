@@ -809,6 +809,59 @@ func TestWorkerStops(t *testing.T) {
     links: [L.synctest, L.context],
     proof: [claim('synctest-deadlock-is-a-panic')],
   }),
+  synctest_outside_bubble: entry({
+    kind: 'synctest_outside_bubble',
+    title: 'synctest channel used from outside its bubble',
+    summary:
+      'A channel (or timer) created inside a testing/synctest bubble was used by a goroutine outside that bubble.',
+    messages: [
+      { text: 'fatal error: send on synctest channel from outside bubble', fatal: true, goVersions: '>=1.25' },
+      { text: 'fatal error: receive on synctest channel from outside bubble', fatal: true, goVersions: '>=1.25' },
+      { text: 'fatal error: close of synctest channel from outside bubble', fatal: true, goVersions: '>=1.25' },
+      { text: 'fatal error: select on synctest channel from outside bubble', fatal: true, goVersions: '>=1.25' },
+      { text: 'fatal error: synctest timer accessed from outside bubble', fatal: true, goVersions: '>=1.25' },
+      { text: 'fatal error: stop of synctest timer from outside bubble', fatal: true, goVersions: '>=1.25' },
+      { text: 'fatal error: reset of synctest timer from outside bubble', fatal: true, goVersions: '>=1.25' },
+      {
+        text: 'fatal error: semaphore wake of synctest goroutine from outside bubble',
+        fatal: true,
+        goVersions: '>=1.25',
+      },
+    ],
+    recoverable: false,
+    explanation:
+      'A channel made inside a synctest bubble (synctest.Test) belongs to that bubble for its whole life, even after the ' +
+      'bubble has ended: the bubble tracks which of its goroutines are durably blocked on it. When a goroutine outside ' +
+      'the bubble sends, receives, closes or selects on such a channel (or touches a timer the bubble created), the ' +
+      'runtime calls fatal: the program stops at once, deferred calls do not run, and recover() cannot catch it. The ' +
+      'traceback shows the outside goroutine at the offending operation; the usual cause is a channel that escapes the ' +
+      'bubble through a variable of the enclosing test or a channel passed to a goroutine started before the bubble.',
+    causes: [
+      'The test function keeps a channel made inside the bubble in an outer variable and uses it after synctest.Test returns.',
+      'A goroutine started outside the bubble (a shared fixture, a package-level worker) receives a channel made inside it.',
+      'A timer or ticker created in the bubble is stopped or reset from outside.',
+    ],
+    fixes: [
+      {
+        title: 'Create and use the channel inside the bubble; hand results out as plain values',
+        code: goCode`
+func TestEvents(t *testing.T) {
+  var got []string
+  synctest.Test(t, func(t *testing.T) {
+    events := make(chan string, 1)
+    events <- "done"
+    got = append(got, <-events)
+  })
+  if len(got) != 1 {
+    t.Fatalf("got %v", got)
+  }
+}
+`,
+      },
+    ],
+    links: [L.synctest],
+    proof: [claim('synctest-channel-from-outside-bubble-is-fatal')],
+  }),
   nil_pointer_deref: entry({
     kind: 'nil_pointer_deref',
     title: 'Nil pointer dereference',

@@ -180,6 +180,38 @@ function parseLabels(s: string, open: number): [Record<string, string>, number] 
   }
 }
 
+/** A label key or value as Go >= 1.27 prints it: bare when only `[A-Za-z0-9./_]`, else quoted by printquoted. */
+function readLabelToken(s: string, i: number): [string, number] | null {
+  if (s.charCodeAt(i) === 34) return readQuoted(s, i);
+  let j = i;
+  while (j < s.length) {
+    const c = s.charCodeAt(j);
+    const bare =
+      (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 95;
+    if (!bare) break;
+    j++;
+  }
+  return j === i ? null : [s.slice(i, j), j];
+}
+
+/** Go >= 1.27 (runtime.goroutineheader): ` {k: v, "k 2": "v 2"}` after the `]`; from the `{`, or null. */
+function parseBareLabels(s: string, open: number): [Record<string, string>, number] | null {
+  const labels: Record<string, string> = {};
+  let i = open + 1;
+  if (s.charCodeAt(i) === 125 /* } */) return [labels, i + 1];
+  for (;;) {
+    const k = readLabelToken(s, i);
+    if (k === null || !s.startsWith(': ', k[1])) return null;
+    const v = readLabelToken(s, k[1] + 2);
+    if (v === null) return null;
+    labels[k[0]] = v[0];
+    i = v[1];
+    if (s.charCodeAt(i) === 125) return [labels, i + 1];
+    if (!s.startsWith(', ', i)) return null;
+    i += 2;
+  }
+}
+
 const STATE_SUFFIXES: readonly [string, string][] = [
   [' (durable)', 'durable'],
   [' (scan)', 'scan'],
@@ -189,10 +221,23 @@ const STATE_SUFFIXES: readonly [string, string][] = [
 /**
  * `goroutine N [state]:` with the optional words the runtime adds (goroutineheader): ` gp=0x.. m=N mp=0x..`
  * or ` m=nil` before the bracket; inside it ` (leaked)`, ` (scan)`, ` (durable)`, `, N minutes`,
- * `, locked to thread`, `, synctest bubble N`, ` labels:{...}` in that order after the state.
+ * `, locked to thread`, `, synctest bubble N`, ` labels:{...}` in that order after the state; Go >= 1.27 prints
+ * labels after the bracket instead: `goroutine 7 [chan send (leaked)] {replica: 0, route: "/api/items?page=2"}:`.
  */
 export function parseGoroutineHeader(s: string): GoroutineHeader | null {
-  if (!s.startsWith('goroutine ') || !s.endsWith(']:')) return null;
+  if (!s.startsWith('goroutine ')) return null;
+  let goLabels: Record<string, string> | undefined;
+  if (s.endsWith('}:')) {
+    // Go >= 1.27 prints pprof labels after the bracket: `goroutine 7 [select] {route: /api}:`. States never
+    // hold `] {`, so the first one ends the state (a label holding it is quoted after it).
+    const close = s.indexOf('] {');
+    if (close === -1) return null;
+    const parsed = parseBareLabels(s, close + 2);
+    if (parsed === null || parsed[1] !== s.length - 1) return null;
+    goLabels = parsed[0];
+    s = s.slice(0, close + 1) + ':';
+  }
+  if (!s.endsWith(']:')) return null;
   let i = 10;
   while (i < s.length && isDigit(s.charCodeAt(i))) i++;
   if (i === 10 || i - 10 > 20) return null;
@@ -247,6 +292,7 @@ export function parseGoroutineHeader(s: string): GoroutineHeader | null {
   for (let k = 0; k < tailFlags.length; k++) flags.push(tailFlags[k] as string);
   const header: GoroutineHeader = { id, state, waitMinutes, lockedToThread, flags };
   if (labels !== undefined) header.labels = labels;
+  if (goLabels !== undefined) header.labels = goLabels;
   return header;
 }
 

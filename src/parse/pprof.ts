@@ -1,5 +1,6 @@
 // Reads pprof profiles: gzipped protobuf (decoded by pprof-format) and the text goroutine profiles that
-// /debug/pprof/goroutine?debug=1 and ?debug=2 serve. Each is reduced to stacks with the one value goroscope
+// /debug/pprof/goroutine?debug=1 and ?debug=2 serve, and Go 1.27's goroutineleak profile in the same three forms
+// (its debug=2 form is a dump of every goroutine, the leaked ones marked `(leaked)`). Each is reduced to stacks with the one value goroscope
 // ranks by, so the analysis does not care which format a profile came in.
 
 import { readFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { parseTracebacks } from './traceback.js';
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
-export const PROFILE_TYPES: readonly ProfileType[] = ['mutex', 'block', 'goroutine', 'cpu', 'heap'];
+export const PROFILE_TYPES: readonly ProfileType[] = ['mutex', 'block', 'goroutine', 'goroutineleak', 'cpu', 'heap'];
 
 function toNumber(value: number | bigint | undefined): number {
   if (value === undefined) return 0;
@@ -99,6 +100,10 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
   } else if (names.includes('goroutine')) {
     type = 'goroutine';
     valueIndex = names.indexOf('goroutine');
+  } else if (names.includes('goroutineleak')) {
+    // runtime/pprof printCountProfile: sample type "goroutineleak"/"count" (Go >= 1.26).
+    type = 'goroutineleak';
+    valueIndex = names.indexOf('goroutineleak');
   } else if (names.includes('delay') && names.includes('contentions')) {
     valueIndex = names.indexOf('delay');
   }
@@ -133,7 +138,17 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
       const expanded = locations.get(toNumber(id));
       if (expanded) for (const frame of expanded) frames.push(frame);
     }
-    samples.push({ frames, value });
+    const sampled: ProfileSample = { frames, value };
+    if (sample.label.length > 0) {
+      const labels: Record<string, string> = {};
+      for (const label of sample.label) {
+        const key = strings[toNumber(label.key)];
+        const str = toNumber(label.str);
+        if (key !== undefined) labels[key] = str === 0 ? String(toNumber(label.num)) : (strings[str] ?? '');
+      }
+      sampled.labels = labels;
+    }
+    samples.push(sampled);
     total += value;
   }
   let guessed: string | undefined;
@@ -154,13 +169,37 @@ export function decodeProfile(bytes: Uint8Array, file: string, typeOverride?: Pr
   };
 }
 
+/** `{"k":"v", "k2":"v2"}` of a debug=1 `# labels:` line (runtime/pprof labelMap.String, strconv.Quote'd). */
+function parseDebug1Labels(text: string): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  const pair = /"((?:[^"\\]|\\.)*)":"((?:[^"\\]|\\.)*)"/g;
+  let found = false;
+  for (let m = pair.exec(text); m !== null; m = pair.exec(text)) {
+    labels[unquote(m[1] ?? '')] = unquote(m[2] ?? '');
+    found = true;
+  }
+  return found ? labels : undefined;
+}
+
+/** The body of a Go-quoted string; JSON's escapes cover strconv.Quote's except `\x`, which is decoded here. */
+function unquote(body: string): string {
+  try {
+    return JSON.parse(`"${body.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')}"`) as string;
+  } catch {
+    return body;
+  }
+}
+
 /**
- * The debug=1 goroutine profile: groups of `N @ 0xpc 0xpc ...` followed by `#\t0xpc\tfunc+0xoff\tfile:line`.
+ * The debug=1 goroutine profile: groups of `N @ 0xpc 0xpc ...` followed by `#\t0xpc\tfunc+0xoff\tfile:line`,
+ * with `# labels: {...}` after the group line when the goroutines carry pprof labels. The goroutineleak profile
+ * (Go >= 1.26) has the same form under `goroutineleak profile: total N`.
  */
 export function parseGoroutineDebug1(text: string, file: string): ProfileData {
   const samples: ProfileSample[] = [];
   let current: ProfileSample | undefined;
   let total = 0;
+  const type: ProfileType = text.startsWith('goroutineleak profile:') ? 'goroutineleak' : 'goroutine';
   for (const line of text.split('\n')) {
     const group = /^(\d+) @(?: 0x[0-9a-f]+)*\s*$/.exec(line);
     if (group) {
@@ -170,12 +209,24 @@ export function parseGoroutineDebug1(text: string, file: string): ProfileData {
       continue;
     }
     if (current === undefined || !line.startsWith('#')) continue;
+    if (line.startsWith('# labels: ')) {
+      const labels = parseDebug1Labels(line.slice(10));
+      if (labels !== undefined) current.labels = labels;
+      continue;
+    }
     const frame = /^#\s+0x[0-9a-f]+\s+(\S+?)(?:\+0x[0-9a-f]+)?\s+(.+):(\d+)\s*$/.exec(line);
     if (frame?.[1] !== undefined && frame[2] !== undefined) {
       current.frames.push({ function: frame[1], file: frame[2].trim(), line: Number(frame[3]) });
     }
   }
-  return { file, type: 'goroutine', valueName: 'goroutines', unit: 'count', total, samples };
+  return {
+    file,
+    type,
+    valueName: type === 'goroutineleak' ? 'leaked goroutines' : 'goroutines',
+    unit: 'count',
+    total,
+    samples,
+  };
 }
 
 /**
@@ -211,18 +262,30 @@ export function parseContentionDebug1(text: string, file: string): ProfileData {
   return { file, type, valueName: 'delay', unit: 'nanoseconds', total, samples: samples.filter((s) => s.value > 0) };
 }
 
-/** The debug=2 goroutine profile is a full traceback of every goroutine: one sample per goroutine. */
+/**
+ * The debug=2 goroutine profile is a full traceback of every goroutine: one sample per goroutine. The
+ * goroutineleak profile's debug=2 form prints every goroutine too, the leaked ones marked `(leaked)`; when any
+ * goroutine is so marked, only those count, and the profile is a goroutineleak profile.
+ */
 export function parseGoroutineDebug2(text: string, file: string): ProfileData {
-  const samples: ProfileSample[] = [];
+  const all: ProfileSample[] = [];
+  const leaked: ProfileSample[] = [];
   for (const traceback of parseTracebacks(text, file)) {
     for (const goroutine of traceback.goroutines) {
-      samples.push({
+      const sample: ProfileSample = {
         frames: goroutine.frames.map(({ function: fn, file: f, line }) => ({ function: fn, file: f, line })),
         value: 1,
-      });
+      };
+      if (goroutine.labels !== undefined) sample.labels = goroutine.labels;
+      all.push(sample);
+      if (goroutine.flags.includes('leaked')) leaked.push(sample);
     }
   }
-  return { file, type: 'goroutine', valueName: 'goroutines', unit: 'count', total: samples.length, samples };
+  if (leaked.length > 0) {
+    const total = leaked.length;
+    return { file, type: 'goroutineleak', valueName: 'leaked goroutines', unit: 'count', total, samples: leaked };
+  }
+  return { file, type: 'goroutine', valueName: 'goroutines', unit: 'count', total: all.length, samples: all };
 }
 
 /** Text profiles runtime/pprof writes with debug=1 that have no reader here, named exactly in the error. */
@@ -253,7 +316,7 @@ export async function readProfile(path: string, typeOverride?: ProfileType): Pro
     });
   }
   const head = bytes.subarray(0, 64).toString('latin1');
-  if (head.startsWith('goroutine profile: total')) {
+  if (head.startsWith('goroutine profile: total') || head.startsWith('goroutineleak profile: total')) {
     const data = parseGoroutineDebug1(bytes.toString('utf8'), path);
     return typeOverride === undefined ? data : { ...data, type: typeOverride };
   }

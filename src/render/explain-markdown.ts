@@ -1,4 +1,6 @@
 // Markdown report for `explain`, made to be pasted into an issue or a pull request.
+import { distinctCrashesToMarkdown, shownDistinctCrashes } from './distinct-crashes.js';
+import { toolReportToMarkdown } from './tool-reports.js';
 import type { Crash, ExplainResult, Location } from '../model.js';
 import { codeBlock, escapeMarkdown, inlineCode } from './markdown-syntax.js';
 import { racesToMarkdown } from './race-report.js';
@@ -10,6 +12,7 @@ function where(location: Location): string {
 function crashToMarkdown(crash: Crash): string {
   const out: string[] = [];
   out.push(`## ${escapeMarkdown(crash.title)} (${inlineCode(crash.kind)})`);
+  if (crash.fingerprint !== undefined) out.push('', `Fingerprint: ${inlineCode(crash.fingerprint)}`);
   out.push('');
   out.push(codeBlock(crash.message));
   out.push('');
@@ -84,7 +87,7 @@ function crashToMarkdown(crash: Crash): string {
     out.push('', '### Leak suspects', '');
     for (const leak of crash.leaks.slice(0, 10)) {
       out.push(
-        `- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
+        `- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.proven ? ' (leaked, proven by the Go runtime)' : ''}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
       );
     }
   }
@@ -99,10 +102,14 @@ function crashToMarkdown(crash: Crash): string {
 
 export function explainToMarkdown(result: ExplainResult): string {
   const parts: string[] = ['# goroscope diagnosis'];
-  if (result.crashes.length === 0 && result.races.length === 0) {
+  const tools = result.toolReports ?? [];
+  if (result.crashes.length === 0 && result.races.length === 0 && tools.length === 0) {
     parts.push('No Go panic, fatal error, goroutine dump or data race found.');
   }
   for (const crash of result.crashes) parts.push(crashToMarkdown(crash));
   if (result.races.length > 0) parts.push(racesToMarkdown(result.races));
+  for (const report of tools) parts.push(toolReportToMarkdown(report));
+  const groups = shownDistinctCrashes(result);
+  if (groups.length > 0) parts.push(distinctCrashesToMarkdown(groups));
   return parts.join('\n\n') + '\n';
 }

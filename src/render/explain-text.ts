@@ -1,5 +1,7 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
 import type { Bucket, Crash, ExplainResult, Location, CrashSource } from '../model.js';
+import { distinctCrashesToText, shownDistinctCrashes } from './distinct-crashes.js';
+import { toolReportToText } from './tool-reports.js';
 import { racesToText } from './race-report.js';
 import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './text-style.js';
 
@@ -22,12 +24,19 @@ function minutes(range: [number, number]): string {
   return min === max ? `, ${min} min` : `, ${min}-${max} min`;
 }
 
+/** ` {k: v, ...}` for pprof labels, as Go >= 1.27 prints them in goroutine headers; '' without labels. */
+function labelsText(labels: Record<string, string> | undefined): string {
+  if (labels === undefined) return '';
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}: ${v}`);
+  return pairs.length === 0 ? '' : ` {${sanitize(pairs.join(', '))}}`;
+}
+
 function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
   const count = String(bucket.count).padStart(7);
-  const state = `[${sanitize(bucket.state)}${minutes(bucket.waitMinutes)}]`;
+  const state = `[${sanitize(bucket.state)}${bucket.leaked === true ? ' (leaked)' : ''}${minutes(bucket.waitMinutes)}]`;
   const where = bucket.culprit ? locationText(bucket.culprit) : s.dim('(runtime or standard library only)');
   const mark = bucket.crashing && named !== null ? s.red(` <- goroutine ${named}`) : '';
-  return `  ${count} x ${state.padEnd(28)} ${where}${mark}`;
+  return `  ${count} x ${state.padEnd(28)} ${where}${s.dim(labelsText(bucket.labels))}${mark}`;
 }
 
 function sourceText(source: CrashSource): string {
@@ -46,7 +55,8 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   const width = options.width ?? 100;
   const out: string[] = [];
   const heading = total > 1 ? `Crash ${index + 1} of ${total}: ` : '';
-  out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]`));
+  const fingerprint = crash.fingerprint === undefined ? '' : ` ${crash.fingerprint}`;
+  out.push(s.bold(s.red(`${heading}${crash.title}`)) + s.dim(`  [${crash.kind}]${fingerprint}`));
   out.push(`  ${sanitize(crash.message)}`);
   out.push(s.dim(`  in ${sourceText(crash.source)}; Go ${crash.goVersion}`));
   const occurrences = crash.occurrences ?? 1;
@@ -137,10 +147,12 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
   }
   if (crash.leaks.length > 0) {
     out.push('');
-    out.push(`  ${s.bold(s.yellow('Leak suspects'))}`);
+    const proven = crash.leaks.some((leak) => leak.proven);
+    out.push(`  ${s.bold(s.yellow(proven ? 'Leaks (proven by the Go runtime first)' : 'Leak suspects'))}`);
     for (const leak of crash.leaks.slice(0, 10)) {
       const where = leak.culprit ? locationText(leak.culprit) : '(runtime only)';
-      out.push(`    ${leak.count} x [${sanitize(leak.state)}${minutes(leak.waitMinutes)}] ${where}`);
+      const state = `${sanitize(leak.state)}${leak.proven ? ' (leaked)' : ''}${minutes(leak.waitMinutes)}`;
+      out.push(`    ${leak.count} x [${state}] ${where}${labelsText(leak.labels)}`);
       out.push(s.dim(wrap(leak.reason, width, '      ')));
     }
   }
@@ -166,12 +178,16 @@ export function explainToText(result: ExplainResult, options: TextOptions): stri
   const s = style(options.color);
   const parts: string[] = [];
   const { crashes, races } = result;
-  if (crashes.length === 0 && races.length === 0) {
+  const tools = result.toolReports ?? [];
+  if (crashes.length === 0 && races.length === 0 && tools.length === 0) {
     const read = result.inputs.map((input) => input.file).join(', ');
     parts.push(`No Go panic, fatal error, goroutine dump or data race found in ${read || 'the input'}.`);
   }
   crashes.forEach((crash, i) => parts.push(crashToText(crash, i, crashes.length, options)));
   if (races.length > 0) parts.push(racesToText(races, { color: options.color }));
+  for (const report of tools) parts.push(toolReportToText(report, options.color, options.width));
+  const groups = shownDistinctCrashes(result);
+  if (groups.length > 0) parts.push(distinctCrashesToText(groups, options.color));
   if (result.skipped.length > 0) {
     parts.push(
       s.yellow(`Skipped ${result.skipped.length} input(s) or part(s): `) +

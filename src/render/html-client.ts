@@ -75,7 +75,9 @@ export const HTML_CLIENT_SCRIPT = `
   function framesList(frames) {
     var list = el('ol', { className: 'frames' });
     (frames || []).forEach(function (f) {
-      list.appendChild(el('li', { className: f.u ? 'user' : '' }, [f.function, el('span', { className: 'loc', text: loc(f) })]));
+      // A plain link to pkg.go.dev at the printed version: followed only when clicked, nothing is loaded.
+      var name = f.href ? el('a', { href: f.href, rel: 'noopener noreferrer', title: loc(f) }, [f.function]) : f.function;
+      list.appendChild(el('li', { className: f.u ? 'user' : '' }, [name, el('span', { className: 'loc', text: loc(f) })]));
     });
     return list;
   }
@@ -200,8 +202,14 @@ export const HTML_CLIENT_SCRIPT = `
   // ---- views ----
   function crashView(crash, index) {
     var card = el('section', { className: 'card crash', 'aria-label': crash.title });
-    card.appendChild(el('h2', { className: 'bad' }, [crash.title + ' ', el('span', { className: 'kind', text: '[' + crash.kind + ']' })]));
+    card.appendChild(el('h2', { className: 'bad' }, [crash.title + ' ', el('span', { className: 'kind', text: '[' + crash.kind + ']' }),
+      crash.fingerprint ? el('span', { className: 'kind fingerprint', text: ' ' + crash.fingerprint }) : null]));
     card.appendChild(el('pre', {}, [el('code', { text: crash.message })]));
+    var group = (data.distinctCrashes || []).filter(function (g) { return g.fingerprint === crash.fingerprint; })[0];
+    if (group && (group.count > 1 || group.inputs.length > 1)) {
+      card.appendChild(el('p', { className: 'muted', text: 'Seen ' + group.count + ' times in ' + group.inputs.length +
+        ' input(s): first at ' + group.firstSeen.file + ':' + group.firstSeen.line + ', last at ' + group.lastSeen.file + ':' + group.lastSeen.line }));
+    }
     if (crash.culprit) {
       card.appendChild(el('p', {}, [el('strong', { text: 'Where: ' }),
         (crash.goroutine !== null ? 'goroutine ' + crash.goroutine + ' at ' : ''),

@@ -3,6 +3,7 @@
 // that contains <script> or <img onerror> shows as text. A Content-Security-Policy admits only the page's own
 // script and style, by hash: even an injection that got past the escaping could not run.
 
+import { sourceLink } from './pkgsite.js';
 import { createHash } from 'node:crypto';
 import { isStdlibFrame } from '../knowledge/std-frames.js';
 import type { LintFinding, Crash, ExplainResult, Location, ProfileData, ProfileResult, Race } from '../model.js';
@@ -81,10 +82,17 @@ export interface FlameGraph {
 /** A frame as the page shows it: `u` marks user code (outside the runtime and standard library). */
 interface PageFrame extends Location {
   u: boolean;
+  /** pkg.go.dev page of the frame's package at the version its path shows (render/pkgsite.ts). */
+  href?: string;
 }
 
 function pageFrames(frames: Location[]): PageFrame[] {
-  return frames.map((f) => ({ function: f.function, file: f.file, line: f.line, u: !isStdlibFrame(f) }));
+  return frames.map((f) => {
+    const frame: PageFrame = { function: f.function, file: f.file, line: f.line, u: !isStdlibFrame(f) };
+    const href = sourceLink(f);
+    if (href !== undefined) frame.href = href;
+    return frame;
+  });
 }
 
 /** Builds an icicle tree from leaf-first stacks, merging equal prefixes from the root. O(total frames). */
@@ -200,6 +208,7 @@ export function renderHtml(input: HtmlInput): string {
     crashes: input.explain?.crashes.map(crashForPage) ?? [],
     races: input.explain?.races.map(raceForPage) ?? [],
     inputs: input.explain?.inputs ?? [],
+    groups: input.explain?.distinctCrashes ?? [],
     findings: input.findings ?? [],
     profiles: input.profile?.profiles ?? [],
     conclusions: input.profile?.conclusions ?? [],

@@ -5,6 +5,7 @@ import { stressCommand } from './stress-command.js';
 import { testCommand } from './test-command.js';
 import { lintCommand } from './lint-command.js';
 import { profileCommand } from './profile-command.js';
+import { mergeCommand } from './merge-command.js';
 
 /** A subcommand: registers itself on the program; its action sets context.exitCode. */
 export interface CommandModule {
@@ -13,4 +14,11 @@ export interface CommandModule {
 }
 
 /** Every subcommand, in the order `goroscope --help` lists them. */
-export const commands: CommandModule[] = [explainCommand, testCommand, stressCommand, profileCommand, lintCommand];
+export const commands: CommandModule[] = [
+  explainCommand,
+  mergeCommand,
+  testCommand,
+  stressCommand,
+  profileCommand,
+  lintCommand,
+];

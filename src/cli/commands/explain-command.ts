@@ -26,6 +26,24 @@ interface ExplainFlags extends OutputFlags, SourceFlags {
   group: BucketLevel;
   maxGroups: number;
   summary?: SummaryFlag;
+  label: string[];
+  groupByLabel?: string;
+}
+
+/** `--label key=value` flags as one filter; a flag without `=` is a usage error. */
+export function parseLabelFilter(flags: readonly string[]): Record<string, string> | undefined {
+  if (flags.length === 0) return undefined;
+  const filter: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageError(`--label takes key=value, not "${flag}"`, {
+        hint: 'goroscope explain --label route=/api dump.txt',
+      });
+    }
+    filter[flag.slice(0, eq)] = flag.slice(eq + 1);
+  }
+  return filter;
 }
 
 /**
@@ -106,6 +124,13 @@ export const explainCommand: CommandModule = {
           .argParser(wholeNumber(0))
           .default(10),
       )
+      .option(
+        '--label <key=value>',
+        'only group goroutines carrying this pprof label (Go >= 1.27 prints labels in goroutine headers; repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--group-by-label <key>', 'never group goroutines whose values of this pprof label differ')
       .addOption(summaryOption())
       .addOption(noSummaryOption());
     addSourceOptions(addOutputOptions(command, ['text', 'json', 'markdown', 'html', 'github']), 'culprit lines')
@@ -127,11 +152,14 @@ export const explainCommand: CommandModule = {
         }
         checkSourceDir(flags, context.cwd);
         const target = flags.output === undefined ? undefined : checkOutput(flags.output, specs, context.cwd);
+        const labelFilter = parseLabelFilter(flags.label);
         const result = await explain(specs, {
           grouping: flags.group,
           srcDir: flags.src,
           cwd: context.cwd,
           stdin: untilAborted(context.stdin, context.signal),
+          ...(labelFilter === undefined ? {} : { labelFilter }),
+          ...(flags.groupByLabel === undefined ? {} : { groupByLabel: flags.groupByLabel }),
         });
         if (result.inputs.length === 0 && result.skipped.length > 0) {
           const first = result.skipped[0];
@@ -146,7 +174,8 @@ export const explainCommand: CommandModule = {
         else if (typeof report === 'string') await write(context.stdout, report);
         else for (const chunk of report) await write(context.stdout, chunk);
         await writeJobSummary(flags.summary, context, () => explainToMarkdown(result));
-        context.exitCode = context.signal.aborted ? 130 : result.crashes.length > 0 || result.races.length > 0 ? 1 : 0;
+        const found = result.crashes.length + result.races.length + (result.toolReports?.length ?? 0);
+        context.exitCode = context.signal.aborted ? 130 : found > 0 ? 1 : 0;
       });
   },
 };

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ProfileData, ProfileType } from '../../model.js';
 import { PROFILE_TYPES } from '../../parse/pprof.js';
+import { parseLabelFilter } from './explain-command.js';
 import { profile } from '../../profile.js';
 import { renderHtml } from '../../render/html-report.js';
 import { profileToMarkdown, profileToText } from '../../render/profile-report.js';
@@ -21,6 +22,7 @@ interface ProfileFlags extends OutputFlags, SourceFlags {
   explain?: string[];
   top: number;
   stacks?: boolean;
+  label: string[];
 }
 
 export const profileCommand: CommandModule = {
@@ -28,13 +30,19 @@ export const profileCommand: CommandModule = {
     const command = program
       .command('profile')
       .description(
-        'rank contention and cost in pprof profiles (mutex, block, goroutine, cpu, heap) by the user code responsible',
+        'rank contention and cost in pprof profiles (mutex, block, goroutine, goroutineleak, cpu, heap) by the user code responsible',
       )
       .argument('<files...>', 'pprof files (.pb.gz) or goroutine text profiles (debug=1, debug=2)')
       .addOption(
         new Option('--type <type>', 'profile type, when it cannot be told from the file').choices([...PROFILE_TYPES]),
       )
       .option('--explain <logs...>', 'crash or race logs to cross the hot spots with')
+      .option(
+        '--label <key=value>',
+        'only count samples carrying this pprof label (repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
       .addOption(
         new Option('--top <n>', 'hot spots listed per profile in text output').argParser(wholeNumber(1)).default(10),
       )
@@ -56,6 +64,8 @@ export const profileCommand: CommandModule = {
         if (flags.src !== undefined) options.srcDir = flags.src;
         if (flags.type !== undefined) options.type = flags.type;
         if (flags.explain !== undefined) options.explainLogs = flags.explain;
+        const labelFilter = parseLabelFilter(flags.label);
+        if (labelFilter !== undefined) options.labelFilter = labelFilter;
         const data: ProfileData[] = [];
         if (flags.format === 'html') options.onData = (d) => data.push(d);
         const result = await profile(files, options);
