@@ -14,6 +14,7 @@ import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, ExplainResult, Goroutine, Race, Traceback } from './model.js';
+import { createPasteRepair } from './parse/pasted.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/races.js';
 import type { FindingsCache } from './analyse/lint/at.js';
@@ -41,6 +42,8 @@ export class Explainer implements LineSink {
   private readonly crashes: Crash[] = [];
   private readonly tracebackParser: TracebackParser;
   private readonly raceCollector: RaceCollector | undefined;
+  /** Undoes pasting and logging damage before both parsers see a line. */
+  private readonly repaired: LineSink;
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
   /**
@@ -60,16 +63,25 @@ export class Explainer implements LineSink {
       },
       { retainGoroutines: this.retainGoroutines },
     );
+    const parsers: LineSink = {
+      line: (text, lineNo, context) => {
+        this.tracebackParser.line(text, lineNo, context);
+        this.raceCollector?.line(text, lineNo, context);
+      },
+      end: (context) => {
+        this.tracebackParser.end(context);
+        this.raceCollector?.end(context);
+      },
+    };
+    this.repaired = createPasteRepair(parsers);
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
-    this.tracebackParser.line(text, lineNo, context);
-    this.raceCollector?.line(text, lineNo, context);
+    this.repaired.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
-    this.tracebackParser.end(context);
-    this.raceCollector?.end(context);
+    this.repaired.end(context);
   }
 
   /** Crashes in input order, and distinct races; with a source tree, culprits get their source lines. */

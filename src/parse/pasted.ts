@@ -1,0 +1,236 @@
+// Undoes what happens to a Go crash between the program and the person reading it: a log shipper's prefix the
+// de-prefixer does not know, a whole log indented by a Markdown quote or a code block, a spinner or a backtick
+// in front of `panic:`, the panic value glued to the goroutine header, a literal `^M` at each line end, blank
+// lines between a function line and its file line, a stray space in front of a function line, and panics that
+// a framework recovered and printed in its own words (`http: panic serving`, testify's `test panicked:`, klog's
+// `Observed a panic:`). Lines that need none of this pass through unchanged.
+//
+// An unknown prefix is learned from a line that starts a crash: `panic: `, `fatal error: `, `goroutine N [`,
+// `WARNING: DATA RACE` or `SIGQUIT: ` found after some text. That text, with its digits generalised (timestamps
+// and pids change from line to line), is then stripped from the lines that follow while they start with it. A
+// `panic:` or `fatal error:` in the middle of a line is taken for a crash only when a goroutine header, a
+// `[signal` line or `runtime stack:` follows within a few lines; until then its lines are held back, so a log
+// message that merely quotes a panic is left alone.
+
+import type { LineContext, LineSink } from '../input/lines.js';
+import { parseFileLine, parseFunctionLine, parseGoroutineHeader } from './frame.js';
+
+/** Lines (blank ones included) a mid-line `panic:` may wait for its confirmation. */
+const CONFIRM_WITHIN = 6;
+/** Anchors further into a line than this are message text, not a prefix. */
+const MAX_PREFIX = 160;
+
+const GOROUTINE_IN_LINE = /goroutine \d+ (?:gp=\S+ (?:m=\S+ )?(?:mp=\S+ )?)?\[/;
+const GLUED_HEADER = /\s+(goroutine \d+ \[[^\]]*\]:)$/;
+/** Frameworks that recover a panic and print it with the stack: the value is what the runtime would print. */
+const RECOVERED_LINE =
+  /(?:^|\s)(?:http: panic serving \S+: |test panicked: |Observed a panic: |Recovered from panic: )(.*)$/;
+/** klog quotes the value and repeats the error in parentheses: `"msg" (runtime error: msg)`. */
+const KLOG_VALUE = /^"(.*)" \((.*)\)$/;
+
+type Anchor = 'panic' | 'fatal' | 'goroutine' | 'race' | 'signal';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A prefix as a pattern: digit runs and inner space runs vary from line to line, trailing whitespace is exact. */
+function prefixPattern(prefix: string): RegExp {
+  const trail = /\s*$/.exec(prefix)?.[0] ?? '';
+  const body = prefix.slice(0, prefix.length - trail.length);
+  const pattern = escapeRegExp(body)
+    .replace(/\d+/g, '\\d+')
+    .replace(/ {2,}| /g, ' +');
+  return new RegExp('^' + pattern + trail.replace(/\t/g, '\\t'));
+}
+
+/**
+ * Whether the text before an anchor is a line prefix worth learning: it ends in whitespace after a
+ * separator-like character (`]: `, `| `, `> `, `03:04:05 `). A bare backtick, `_` or spinner is only removed
+ * from the anchor's own line.
+ */
+function isLearnablePrefix(prefix: string): boolean {
+  if (!/\s$/.test(prefix)) return false;
+  const body = prefix.trimEnd();
+  if (body.length === 0) return true;
+  return /[\]:|>»﹕)\d]$/.test(body) || /\d:\d\d/.test(body);
+}
+
+/** The earliest crash-starting text in a line, its position and kind. */
+function findAnchor(text: string): { at: number; kind: Anchor } | null {
+  let best: { at: number; kind: Anchor } | null = null;
+  const consider = (at: number, kind: Anchor): void => {
+    if (at >= 0 && at <= MAX_PREFIX && (best === null || at < best.at)) best = { at, kind };
+  };
+  consider(text.indexOf('panic: '), 'panic');
+  consider(text.indexOf('fatal error: '), 'fatal');
+  consider(text.indexOf('WARNING: DATA RACE'), 'race');
+  consider(text.indexOf('SIGQUIT: '), 'signal');
+  const g = text.indexOf('goroutine ');
+  if (g >= 0 && g <= MAX_PREFIX && GOROUTINE_IN_LINE.test(text.slice(g, g + 80))) consider(g, 'goroutine');
+  return best;
+}
+
+/** A line of a stack: `pkg.F(...)`, a file line, `created by ...`. */
+function isFrameLine(trimmed: string): boolean {
+  if (trimmed.startsWith('created by ')) return true;
+  if (parseFunctionLine(trimmed) !== null) return true;
+  const file = parseFileLine(trimmed);
+  return file !== null && (file.file.includes('/') || file.file.endsWith('.go'));
+}
+
+/** Evidence, in a line after a mid-line `panic:` (still behind its prefix), that a traceback is printed. */
+function confirmsTraceback(text: string): boolean {
+  const g = text.indexOf('goroutine ');
+  if (g >= 0 && GOROUTINE_IN_LINE.test(text.slice(g, g + 80))) return true;
+  return text.includes('[signal ') || text.includes('runtime stack:') || /(?:^|\s)panic: /.test(text);
+}
+
+interface Held {
+  text: string;
+  lineNo: number;
+}
+
+/** Wraps `sink` with the repairs described above. */
+export function createPasteRepair(sink: LineSink): LineSink {
+  return new PasteRepair(sink);
+}
+
+class PasteRepair implements LineSink {
+  /** The learned prefix (non-blank) and the learned indentation of the whole crash. */
+  private prefix: RegExp | null = null;
+  private indent = '';
+  private afterRecovered = false;
+  /** Blank lines held until it is known whether they sit between two lines of one stack. */
+  private blanks: number[] = [];
+  private lastWasFrame = false;
+  /** Lines held after a mid-line `panic:` until a traceback confirms it. */
+  private held: Held[] | null = null;
+
+  constructor(private readonly sink: LineSink) {}
+
+  line(text: string, lineNo: number, context: LineContext): void {
+    if (this.held !== null) {
+      this.held.push({ text, lineNo });
+      if (confirmsTraceback(this.stripKnown(text))) {
+        this.release(context, true);
+      } else if (this.held.length > CONFIRM_WITHIN) {
+        this.release(context, false);
+      }
+      return;
+    }
+    this.process(text, lineNo, context, false);
+  }
+
+  end(context: LineContext): void {
+    if (this.held !== null) this.release(context, false);
+    this.flushBlanks(context);
+    this.prefix = null;
+    this.indent = '';
+    this.afterRecovered = false;
+    this.lastWasFrame = false;
+    this.sink.end(context);
+  }
+
+  private release(context: LineContext, confirmed: boolean): void {
+    const held = this.held ?? [];
+    this.held = null;
+    const [first, ...rest] = held;
+    if (first === undefined) return;
+    this.process(first.text, first.lineNo, context, confirmed ? 'accept' : 'reject');
+    // A held line may itself start a new wait for confirmation.
+    for (const h of rest) this.line(h.text, h.lineNo, context);
+  }
+
+  /** Removes a trailing `^M`/CR, the learned prefix and the learned indentation. */
+  private stripKnown(raw: string): string {
+    let text = raw;
+    if (text.endsWith('^M')) text = text.slice(0, -2);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (this.prefix !== null) {
+      const m = this.prefix.exec(text);
+      if (m !== null) text = text.slice(m[0].length);
+    }
+    if (this.indent.length > 0 && text.startsWith(this.indent)) text = text.slice(this.indent.length);
+    return text;
+  }
+
+  /**
+   * `decided` is 'accept'/'reject' for a held mid-line `panic:` line whose fate is known, false otherwise.
+   */
+  private process(raw: string, lineNo: number, context: LineContext, decided: 'accept' | 'reject' | false): void {
+    let text = this.stripKnown(raw);
+    const first = text.charCodeAt(0);
+    // Go's own file lines start with a tab: no anchor can be in them.
+    if (first !== 9 && text.length > 0) {
+      const recovered = RECOVERED_LINE.exec(text);
+      if (recovered !== null) {
+        const value = recovered[1] ?? '';
+        const klog = KLOG_VALUE.exec(value);
+        text = 'panic: ' + (klog !== null ? (klog[2] ?? value) : value);
+      } else {
+        const anchor = findAnchor(text);
+        if (anchor !== null && anchor.at > 0) {
+          const before = text.slice(0, anchor.at);
+          const midLine = before.trim().length > 0;
+          if ((anchor.kind === 'panic' || anchor.kind === 'fatal') && midLine && decided === false) {
+            this.held = [{ text: raw, lineNo }];
+            return;
+          }
+          const nested = anchor.kind === 'panic' && this.afterRecovered && !midLine;
+          if (decided !== 'reject' && !nested) {
+            this.learn(before);
+            text = text.slice(anchor.at);
+          }
+        } else if (anchor !== null && anchor.at === 0 && raw === text) {
+          // A crash printed without any prefix: whatever was learned belonged to an earlier one.
+          this.prefix = null;
+          this.indent = '';
+        }
+      }
+      if (text.charCodeAt(0) === 32 && text.charCodeAt(1) !== 32) {
+        // A stray space before a function line or `created by` (a paste that lost the line's first byte).
+        const rest = text.slice(1);
+        if (rest.startsWith('created by ') || parseFunctionLine(rest) !== null) text = rest;
+      }
+    }
+    this.afterRecovered = text.endsWith(' [recovered]') || text.endsWith(' [recovered, repanicked]');
+
+    const trimmed = text.trim();
+    if (trimmed.length === 0) {
+      this.blanks.push(lineNo);
+      return;
+    }
+    const frame = isFrameLine(trimmed);
+    if (this.blanks.length > 0) {
+      if (this.lastWasFrame && frame) this.blanks = [];
+      else this.flushBlanks(context);
+    }
+    // A goroutine header is followed by its frames, so a blank line after it is damage too.
+    this.lastWasFrame = frame || parseGoroutineHeader(trimmed) !== null;
+
+    const glued = text.startsWith('panic: ') || text.startsWith('fatal error: ') ? GLUED_HEADER.exec(text) : null;
+    if (glued !== null && parseGoroutineHeader(glued[1] ?? '') !== null) {
+      this.sink.line(text.slice(0, glued.index), lineNo, context);
+      this.sink.line(glued[1] ?? '', lineNo, context);
+      return;
+    }
+    this.sink.line(text, lineNo, context);
+  }
+
+  private learn(before: string): void {
+    if (before.trim().length === 0) {
+      // Indentation of the whole crash (a quoted or indented paste); it adds to a learned prefix.
+      this.indent = before;
+      return;
+    }
+    if (!isLearnablePrefix(before)) return;
+    this.prefix = prefixPattern(before);
+    this.indent = '';
+  }
+
+  private flushBlanks(context: LineContext): void {
+    for (const lineNo of this.blanks) this.sink.line('', lineNo, context);
+    this.blanks = [];
+  }
+}
