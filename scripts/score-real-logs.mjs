@@ -97,7 +97,9 @@ for (const row of rows) {
     if (both && currentOk && previousOk) raceOk++;
     else if (both && !previousOk) wrong.push(`previous: want ${showLabel(row.previous)}, got ${show(previous)}`);
   } else {
-    const crash = result.crashes[0];
+    // The diagnosis is the first crash; a goroutine dump printed before it (another goroutine's stack that
+    // interleaved with the panic) is context, not the failure.
+    const crash = result.crashes.find((c) => c.kind !== 'goroutine_dump') ?? result.crashes[0];
     if (crash?.kind === row.kind) kindOk++;
     else wrong.push(`kind: want ${row.kind}, got ${crash?.kind ?? (result.races.length ? 'data_race' : 'nothing')}`);
     const culprit = crash?.culprit ?? null;

@@ -65,7 +65,8 @@ function underGoroot(file: string, goroots: readonly string[] | undefined): bool
 function gorootOfFile(file: string): string | undefined {
   let at = file.lastIndexOf('/src/');
   while (at > 0) {
-    const rest = file.slice(at + 5);
+    // Go <= 1.3 kept the standard library under `src/pkg/`.
+    const rest = file.startsWith('pkg/', at + 5) ? file.slice(at + 9) : file.slice(at + 5);
     const slash = rest.indexOf('/');
     if (slash > 0 && STD_ROOTS.has(rest.slice(0, slash))) return file.slice(0, at);
     at = file.lastIndexOf('/src/', at - 1);

@@ -100,7 +100,8 @@ class PasteRepair implements LineSink {
   /** The learned prefix (non-blank) and the learned indentation of the whole crash. */
   private prefix: RegExp | null = null;
   private indent = '';
-  private afterRecovered = false;
+  /** The last line was a `panic:` line: an indented `panic:` after it is a nested panic, not a new crash. */
+  private inPanicChain = false;
   /** Blank lines held until it is known whether they sit between two lines of one stack. */
   private blanks: number[] = [];
   private lastWasFrame = false;
@@ -127,7 +128,7 @@ class PasteRepair implements LineSink {
     this.flushBlanks(context);
     this.prefix = null;
     this.indent = '';
-    this.afterRecovered = false;
+    this.inPanicChain = false;
     this.lastWasFrame = false;
     this.sink.end(context);
   }
@@ -177,7 +178,7 @@ class PasteRepair implements LineSink {
             this.held = [{ text: raw, lineNo }];
             return;
           }
-          const nested = anchor.kind === 'panic' && this.afterRecovered && !midLine;
+          const nested = anchor.kind === 'panic' && this.inPanicChain && !midLine;
           if (decided !== 'reject' && !nested) {
             this.learn(before);
             text = text.slice(anchor.at);
@@ -194,13 +195,12 @@ class PasteRepair implements LineSink {
         if (rest.startsWith('created by ') || parseFunctionLine(rest) !== null) text = rest;
       }
     }
-    this.afterRecovered = text.endsWith(' [recovered]') || text.endsWith(' [recovered, repanicked]');
-
     const trimmed = text.trim();
     if (trimmed.length === 0) {
       this.blanks.push(lineNo);
       return;
     }
+    this.inPanicChain = trimmed.startsWith('panic: ');
     const frame = isFrameLine(trimmed);
     if (this.blanks.length > 0) {
       if (this.lastWasFrame && frame) this.blanks = [];

@@ -266,7 +266,11 @@ export class TracebackParser implements LineSink {
         const f = parseFileLine(s);
         if (
           f !== null &&
-          (f.file.indexOf('/') !== -1 || f.file.indexOf('\\') !== -1 || f.file.charCodeAt(0) === 60) /* < */
+          (f.file.indexOf('/') !== -1 ||
+            f.file.indexOf('\\') !== -1 ||
+            f.file.charCodeAt(0) === 60 /* < */ ||
+            // -trimpath prints a main package's files bare: `main.go:197 +0x87e`.
+            (f.pcOffset !== undefined && f.file.endsWith('.go')))
         ) {
           this.completeFrame(f.file, f.line, f.pcOffset);
           return RECOGNIZED;
@@ -374,6 +378,12 @@ export class TracebackParser implements LineSink {
       }
     }
 
+    if (s === 'runtime stack:' && this.tb === null) {
+      // The header lines above it were not pasted (or a crash file lost them); only a throw prints this.
+      this.frames = this.open(lineNo, context).runtimeStack;
+      this.mode = RUNTIME_STACK;
+      return RECOGNIZED;
+    }
     const tb = this.tb;
     if (tb === null) return UNRELATED;
 
