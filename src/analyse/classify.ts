@@ -200,9 +200,11 @@ function frameKind(tb: Traceback): Classification | undefined {
         ? 'concurrent_map_read_write'
         : name.startsWith('mapiter')
           ? 'concurrent_map_iteration_write'
-          : name === 'sysMap' || name === 'sysUsedOS'
-            ? 'out_of_memory'
-            : undefined;
+          : name.startsWith('mapclone')
+            ? 'concurrent_map_clone_write'
+            : name === 'sysMap' || name === 'sysUsedOS'
+              ? 'out_of_memory'
+              : undefined;
     if (kind !== undefined) return { kind, message: `${below} threw (the fatal error line is missing)` };
   }
   const first = running?.frames[0]?.function;

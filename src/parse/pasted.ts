@@ -45,15 +45,15 @@ function prefixPattern(prefix: string): RegExp {
 }
 
 /**
- * Whether the text before an anchor is a line prefix worth learning: it ends in whitespace after a
- * separator-like character (`]: `, `| `, `> `, `03:04:05 `). A bare backtick, `_` or spinner is only removed
- * from the anchor's own line.
+ * Whether the text before an anchor is a line prefix worth learning: it ends in whitespace after a separator
+ * (`]: `, `| `, `> `, `- `) or holds a number (a time, a pid). A bare backtick or `_` is only removed from the
+ * anchor's own line.
  */
 function isLearnablePrefix(prefix: string): boolean {
   if (!/\s$/.test(prefix)) return false;
   const body = prefix.trimEnd();
   if (body.length === 0) return true;
-  return /[\]:|>»﹕)\d]$/.test(body) || /\d:\d\d/.test(body);
+  return /[^A-Za-z]$/.test(body) || /\d/.test(body);
 }
 
 /** The earliest crash-starting text in a line, its position and kind. */
@@ -71,6 +71,13 @@ function findAnchor(text: string): { at: number; kind: Anchor } | null {
   return best;
 }
 
+/** An odd number of backticks: one of them opens or closes inline code around the paste. */
+function unbalancedBackticks(text: string): boolean {
+  let count = 0;
+  for (let i = text.indexOf('`'); i !== -1; i = text.indexOf('`', i + 1)) count++;
+  return count % 2 === 1 || text.endsWith('```');
+}
+
 /** A line of a stack: `pkg.F(...)`, a file line, `created by ...`. */
 function isFrameLine(trimmed: string): boolean {
   if (trimmed.startsWith('created by ')) return true;
@@ -78,6 +85,13 @@ function isFrameLine(trimmed: string): boolean {
   const file = parseFileLine(trimmed);
   return file !== null && (file.file.includes('/') || file.file.endsWith('.go'));
 }
+
+/**
+ * Texts only the Go runtime and sync print after `panic: ` / `fatal error: `: such a line needs no confirmation
+ * (a deadlock or an exit from main prints no goroutine after it).
+ */
+const RUNTIME_TEXT =
+  /^(?:panic: (?:runtime error: |send on closed channel|close of (?:closed|nil) channel|assignment to entry in nil map|sync: |test timed out after )|fatal error: (?:all goroutines are asleep|no goroutines \(main called runtime\.Goexit\)|concurrent map |runtime: |out of memory|stack overflow|sync: |unexpected signal|fault$|thread exhaustion|newosproc))/;
 
 /** Evidence, in a line after a mid-line `panic:` (still behind its prefix), that a traceback is printed. */
 function confirmsTraceback(text: string): boolean {
@@ -148,6 +162,8 @@ class PasteRepair implements LineSink {
     let text = raw;
     if (text.endsWith('^M')) text = text.slice(0, -2);
     if (text.endsWith('\r')) text = text.slice(0, -1);
+    // The closing mark of inline code (or a fence) glued to the last line of a paste.
+    if (text.endsWith('`') && unbalancedBackticks(text)) text = text.replace(/`+$/, '');
     if (this.prefix !== null) {
       const m = this.prefix.exec(text);
       if (m !== null) text = text.slice(m[0].length);
@@ -174,7 +190,12 @@ class PasteRepair implements LineSink {
         if (anchor !== null && anchor.at > 0) {
           const before = text.slice(0, anchor.at);
           const midLine = before.trim().length > 0;
-          if ((anchor.kind === 'panic' || anchor.kind === 'fatal') && midLine && decided === false) {
+          if (
+            (anchor.kind === 'panic' || anchor.kind === 'fatal') &&
+            midLine &&
+            decided === false &&
+            !RUNTIME_TEXT.test(text.slice(anchor.at))
+          ) {
             this.held = [{ text: raw, lineNo }];
             return;
           }
@@ -194,6 +215,10 @@ class PasteRepair implements LineSink {
         const rest = text.slice(1);
         if (rest.startsWith('created by ') || parseFunctionLine(rest) !== null) text = rest;
       }
+    }
+    if (text.charCodeAt(0) === 62 /* > */ && this.lastWasFrame && /^>(?:\/|[A-Za-z]:[\\/])/.test(text)) {
+      // A copy from a viewer that renders the file line's tab as `>`.
+      if (parseFileLine(text.slice(1)) !== null) text = '\t' + text.slice(1);
     }
     const trimmed = text.trim();
     if (trimmed.length === 0) {
