@@ -212,6 +212,18 @@ describe('pasted logs: panics a framework recovered and printed in its own words
   });
 });
 
+describe('pasted logs: a logger printed the panic value in its own line', () => {
+  const runtimeErrors = sample.filter(
+    (e) => linesOf(e)[0]?.startsWith('panic: runtime error: ') === true && linesOf(e)[1] === '',
+  );
+  it(`"... runtime error: X" then the stack: ${runtimeErrors.length} logs`, async () => {
+    assert.ok(runtimeErrors.length > 5);
+    await assertTransform(runtimeErrors, (lines) =>
+      ['level=error msg="worker died" err=' + (lines[0] ?? '').slice('panic: '.length), ...lines.slice(1)].join('\n'),
+    );
+  });
+});
+
 describe('pasted logs: the message line is missing', () => {
   // Go prints the runtime's map frames under the throw up to Go 1.23; swiss maps (1.24) throw from inside them.
   const mapFaults = entries.filter(

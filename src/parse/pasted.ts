@@ -28,7 +28,8 @@ const RECOVERED_LINE =
 /** klog quotes the value and repeats the error in parentheses: `"msg" (runtime error: msg)`. */
 const KLOG_VALUE = /^"(.*)" \((.*)\)$/;
 
-type Anchor = 'panic' | 'fatal' | 'goroutine' | 'race' | 'signal';
+/** `logged`: a runtime error's text in a log line (a logger's panic line), a panic only if a stack follows. */
+type Anchor = 'panic' | 'fatal' | 'goroutine' | 'race' | 'signal' | 'logged';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -66,6 +67,7 @@ function findAnchor(text: string): { at: number; kind: Anchor } | null {
   consider(text.indexOf('fatal error: '), 'fatal');
   consider(text.indexOf('WARNING: DATA RACE'), 'race');
   consider(text.indexOf('SIGQUIT: '), 'signal');
+  consider(text.indexOf('runtime error: '), 'logged');
   const g = text.indexOf('goroutine ');
   if (g >= 0 && g <= MAX_PREFIX && GOROUTINE_IN_LINE.test(text.slice(g, g + 80))) consider(g, 'goroutine');
   return best;
@@ -121,13 +123,22 @@ class PasteRepair implements LineSink {
   private lastWasFrame = false;
   /** Lines held after a mid-line `panic:` until a traceback confirms it. */
   private held: Held[] | null = null;
+  /** The held line is a logged runtime error, not a `panic:` line. */
+  private heldLogged = false;
 
   constructor(private readonly sink: LineSink) {}
 
   line(text: string, lineNo: number, context: LineContext): void {
     if (this.held !== null) {
       this.held.push({ text, lineNo });
-      if (confirmsTraceback(this.stripKnown(text))) {
+      const stripped = this.stripKnown(text);
+      if (this.heldLogged) {
+        // A logged runtime error is the panic only when no `panic:` line of the runtime's own follows.
+        const anchor = findAnchor(stripped);
+        if (anchor?.kind === 'panic' || anchor?.kind === 'fatal') this.release(context, false);
+        else if (anchor?.kind === 'goroutine') this.release(context, true);
+        else if (this.held.length > CONFIRM_WITHIN) this.release(context, false);
+      } else if (confirmsTraceback(stripped)) {
         this.release(context, true);
       } else if (this.held.length > CONFIRM_WITHIN) {
         this.release(context, false);
@@ -187,7 +198,14 @@ class PasteRepair implements LineSink {
         text = 'panic: ' + (klog !== null ? (klog[2] ?? value) : value);
       } else {
         const anchor = findAnchor(text);
-        if (anchor !== null && anchor.at > 0) {
+        if (anchor?.kind === 'logged') {
+          if (decided === false) {
+            this.held = [{ text: raw, lineNo }];
+            this.heldLogged = true;
+            return;
+          }
+          if (decided === 'accept') text = 'panic: ' + text.slice(anchor.at);
+        } else if (anchor !== null && anchor.at > 0) {
           const before = text.slice(0, anchor.at);
           const midLine = before.trim().length > 0;
           if (
@@ -197,6 +215,7 @@ class PasteRepair implements LineSink {
             !RUNTIME_TEXT.test(text.slice(anchor.at))
           ) {
             this.held = [{ text: raw, lineNo }];
+            this.heldLogged = false;
             return;
           }
           const nested = anchor.kind === 'panic' && this.inPanicChain && !midLine;
