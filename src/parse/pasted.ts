@@ -13,7 +13,7 @@
 // message that merely quotes a panic is left alone.
 
 import type { LineContext, LineSink } from '../input/lines.js';
-import { parseFileLine, parseFunctionLine, parseGoroutineHeader } from './frame.js';
+import { indentEnd, parseFileLine, parseFunctionLine, parseGoroutineHeader } from './frame.js';
 
 /** Lines (blank ones included) a mid-line `panic:` may wait for its confirmation. */
 const CONFIRM_WITHIN = 6;
@@ -73,6 +73,12 @@ function findAnchor(text: string): { at: number; kind: Anchor } | null {
   return best;
 }
 
+/** A line of a stack or a goroutine header: a blank line after a header is damage too (frames follow it). */
+function isStackLine(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.length > 0 && (isFrameLine(trimmed) || parseGoroutineHeader(trimmed) !== null);
+}
+
 /** An odd number of backticks: one of them opens or closes inline code around the paste. */
 function unbalancedBackticks(text: string): boolean {
   let count = 0;
@@ -120,7 +126,8 @@ class PasteRepair implements LineSink {
   private inPanicChain = false;
   /** Blank lines held until it is known whether they sit between two lines of one stack. */
   private blanks: number[] = [];
-  private lastWasFrame = false;
+  /** The last line that was not blank, as passed on. */
+  private lastLine = '';
   /** Lines held after a mid-line `panic:` until a traceback confirms it. */
   private held: Held[] | null = null;
   /** The held line is a logged runtime error, not a `panic:` line. */
@@ -154,7 +161,7 @@ class PasteRepair implements LineSink {
     this.prefix = null;
     this.indent = '';
     this.inPanicChain = false;
-    this.lastWasFrame = false;
+    this.lastLine = '';
     this.sink.end(context);
   }
 
@@ -171,10 +178,14 @@ class PasteRepair implements LineSink {
   /** Removes a trailing `^M`/CR, the learned prefix and the learned indentation. */
   private stripKnown(raw: string): string {
     let text = raw;
-    if (text.endsWith('^M')) text = text.slice(0, -2);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    // The closing mark of inline code (or a fence) glued to the last line of a paste.
-    if (text.endsWith('`') && unbalancedBackticks(text)) text = text.replace(/`+$/, '');
+    const last = text.charCodeAt(text.length - 1);
+    // One comparison for the common line; `M`, CR and a backtick are the only endings that need work.
+    if (last === 77 /* M */ || last === 13 || last === 96 /* ` */) {
+      if (text.endsWith('^M')) text = text.slice(0, -2);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      // The closing mark of inline code (or a fence) glued to the last line of a paste.
+      if (text.endsWith('`') && unbalancedBackticks(text)) text = text.replace(/`+$/, '');
+    }
     if (this.prefix !== null) {
       const m = this.prefix.exec(text);
       if (m !== null) text = text.slice(m[0].length);
@@ -189,9 +200,18 @@ class PasteRepair implements LineSink {
   private process(raw: string, lineNo: number, context: LineContext, decided: 'accept' | 'reject' | false): void {
     let text = this.stripKnown(raw);
     const first = text.charCodeAt(0);
-    // Go's own file lines start with a tab: no anchor can be in them.
-    if (first !== 9 && text.length > 0) {
-      const recovered = RECOVERED_LINE.exec(text);
+    // Go's own file lines start with a tab, and every anchor holds `: ` or `goroutine `: most lines of a big
+    // dump (function lines) pay two indexOf calls here.
+    if (first === 103 /* g */ && text.startsWith('goroutine ')) {
+      // A goroutine header at the start of a line (the common case in a dump): nothing to learn or strip.
+      if (raw === text) {
+        this.prefix = null;
+        this.indent = '';
+      }
+    } else if (first === 99 /* c */ && text.startsWith('created by ')) {
+      // `created by X in goroutine N`: Go's own text.
+    } else if (first !== 9 && text.length > 0 && (text.indexOf(': ') !== -1 || text.indexOf('goroutine ') !== -1)) {
+      const recovered = text.indexOf('anic') === -1 ? null : RECOVERED_LINE.exec(text);
       if (recovered !== null) {
         const value = recovered[1] ?? '';
         const klog = KLOG_VALUE.exec(value);
@@ -229,29 +249,30 @@ class PasteRepair implements LineSink {
           this.indent = '';
         }
       }
-      if (text.charCodeAt(0) === 32 && text.charCodeAt(1) !== 32) {
-        // A stray space before a function line or `created by` (a paste that lost the line's first byte).
-        const rest = text.slice(1);
-        if (rest.startsWith('created by ') || parseFunctionLine(rest) !== null) text = rest;
-      }
     }
-    if (text.charCodeAt(0) === 62 /* > */ && this.lastWasFrame && /^>(?:\/|[A-Za-z]:[\\/])/.test(text)) {
+    if (text.charCodeAt(0) === 32 && text.charCodeAt(1) !== 32 && text.length > 1) {
+      // A stray space before a function line or `created by` (a paste that lost the line's first byte).
+      const rest = text.slice(1);
+      if (rest.startsWith('created by ') || parseFunctionLine(rest) !== null) text = rest;
+    }
+    if (text.charCodeAt(0) === 62 /* > */ && /^>(?:\/|[A-Za-z]:[\\/])/.test(text) && isStackLine(this.lastLine)) {
       // A copy from a viewer that renders the file line's tab as `>`.
       if (parseFileLine(text.slice(1)) !== null) text = '\t' + text.slice(1);
     }
-    const trimmed = text.trim();
-    if (trimmed.length === 0) {
+    const lead = indentEnd(text);
+    if (lead === text.length) {
       this.blanks.push(lineNo);
       return;
     }
-    this.inPanicChain = trimmed.startsWith('panic: ');
-    const frame = isFrameLine(trimmed);
+    // Blank lines between two lines of one stack are damage (checked only when there are some: they are rare).
     if (this.blanks.length > 0) {
-      if (this.lastWasFrame && frame) this.blanks = [];
-      else this.flushBlanks(context);
+      if (!text.startsWith('goroutine ', lead) && isFrameLine(text.trim()) && isStackLine(this.lastLine)) {
+        this.blanks = [];
+      }
+      if (this.blanks.length > 0) this.flushBlanks(context);
     }
-    // A goroutine header is followed by its frames, so a blank line after it is damage too.
-    this.lastWasFrame = frame || parseGoroutineHeader(trimmed) !== null;
+    this.lastLine = text;
+    this.inPanicChain = text.startsWith('panic: ', lead);
 
     const glued = text.startsWith('panic: ') || text.startsWith('fatal error: ') ? GLUED_HEADER.exec(text) : null;
     if (glued !== null && parseGoroutineHeader(glued[1] ?? '') !== null) {
