@@ -224,6 +224,50 @@ describe('pasted logs: a logger printed the panic value in its own line', () => 
   });
 });
 
+/** The user's file lines of a recorded log in the `file:line (0xPC)` form of gin and macaron. */
+function fileOnlyStack(lines: string[]): string[] {
+  return lines.flatMap((l, i) => {
+    const m = /^\t(\/.*\.go:\d+) \+0x[0-9a-f]+$/.exec(l);
+    return m === null ? [] : [`${m[1]} (0x4${String(i).padStart(5, '0')})`];
+  });
+}
+
+describe("pasted logs: recovered panics in a framework's own stack format", () => {
+  const values = sample.filter(
+    (e) => linesOf(e)[0]?.startsWith('panic: runtime error: ') === true && linesOf(e)[1] === '',
+  );
+  const shapes: Record<string, (value: string, lines: string[]) => string> = {
+    "gin's Recovery (value on the next line)": (value, lines) =>
+      [
+        '[GIN-debug] Listening on :8080',
+        '[Recovery] 2026/11/22 - 10:00:00 panic recovered:',
+        value,
+        ...fileOnlyStack(lines),
+      ].join('\n'),
+    "macaron's PANIC:": (value, lines) =>
+      ['[Macaron] Started GET / for 127.0.0.1', `[Macaron] PANIC: ${value}`, ...fileOnlyStack(lines)].join('\n'),
+    "klog's Recovered from panic:": (value, lines) =>
+      [
+        `E1122 10:00:00.123456    2596 util.go:82] Recovered from panic: ${JSON.stringify(value)} (${value})`,
+        ...fileOnlyStack(lines),
+      ].join('\n'),
+  };
+  for (const [name, shape] of Object.entries(shapes)) {
+    it(`${name}: the kind and the exact value on ${values.length} logs`, async () => {
+      assert.ok(values.length > 5);
+      const wrong: string[] = [];
+      for (const entry of values) {
+        const lines = linesOf(entry);
+        const value = (lines[0] ?? '').slice('panic: '.length);
+        const crash = (await explainText(shape(value, lines))).crashes[0];
+        if (crash?.kind !== entry.kind || crash.message !== value)
+          wrong.push(`${entry.log}: ${crash?.kind} ${crash?.message}`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+  }
+});
+
 describe('pasted logs: the message line is missing', () => {
   // Go prints the runtime's map frames under the throw up to Go 1.23; swiss maps (1.24) throw from inside them.
   const mapFaults = entries.filter(

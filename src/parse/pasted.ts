@@ -24,7 +24,9 @@ const GOROUTINE_IN_LINE = /goroutine \d+ (?:gp=\S+ (?:m=\S+ )?(?:mp=\S+ )?)?\[/;
 const GLUED_HEADER = /\s+(goroutine \d+ \[[^\]]*\]:)$/;
 /** Frameworks that recover a panic and print it with the stack: the value is what the runtime would print. */
 const RECOVERED_LINE =
-  /(?:^|\s)(?:http: panic serving \S+: |test panicked: |Observed a panic: |Recovered from panic: )(.*)$/;
+  /(?:^|\s)(?:http: panic serving \S+: |test panicked: |Observed a panic: |Recovered from panic: |PANIC: )(.*)$/;
+/** gin's Recovery middleware puts the value on the line after `panic recovered:`. */
+const VALUE_ON_NEXT_LINE = /(?:^|\s)panic recovered:$/;
 /** klog quotes the value and repeats the error in parentheses: `"msg" (runtime error: msg)`. */
 const KLOG_VALUE = /^"(.*)" \((.*)\)$/;
 
@@ -126,6 +128,8 @@ class PasteRepair implements LineSink {
   private inPanicChain = false;
   /** Blank lines held until it is known whether they sit between two lines of one stack. */
   private blanks: number[] = [];
+  /** The last line ended in gin's `panic recovered:`: this one is the value. */
+  private valueNext = false;
   /** The last line that was not blank, as passed on. */
   private lastLine = '';
   /** Lines held after a mid-line `panic:` until a traceback confirms it. */
@@ -162,6 +166,7 @@ class PasteRepair implements LineSink {
     this.indent = '';
     this.inPanicChain = false;
     this.lastLine = '';
+    this.valueNext = false;
     this.sink.end(context);
   }
 
@@ -202,6 +207,16 @@ class PasteRepair implements LineSink {
     const first = text.charCodeAt(0);
     // Go's own file lines start with a tab, and every anchor holds `: ` or `goroutine `: most lines of a big
     // dump (function lines) pay two indexOf calls here.
+    if (this.valueNext && text.length > 0) {
+      this.valueNext = false;
+      this.frameworkPanic('panic: ' + text.trim(), lineNo, context);
+      return;
+    }
+    if (text.endsWith('panic recovered:') && VALUE_ON_NEXT_LINE.test(text)) {
+      this.valueNext = true;
+      this.sink.line(text, lineNo, context);
+      return;
+    }
     if (first === 103 /* g */ && text.startsWith('goroutine ')) {
       // A goroutine header at the start of a line (the common case in a dump): nothing to learn or strip.
       if (raw === text) {
@@ -211,11 +226,12 @@ class PasteRepair implements LineSink {
     } else if (first === 99 /* c */ && text.startsWith('created by ')) {
       // `created by X in goroutine N`: Go's own text.
     } else if (first !== 9 && text.length > 0 && (text.indexOf(': ') !== -1 || text.indexOf('goroutine ') !== -1)) {
-      const recovered = text.indexOf('anic') === -1 ? null : RECOVERED_LINE.exec(text);
+      const recovered = text.indexOf('ANIC') === -1 && text.indexOf('anic') === -1 ? null : RECOVERED_LINE.exec(text);
       if (recovered !== null) {
         const value = recovered[1] ?? '';
         const klog = KLOG_VALUE.exec(value);
-        text = 'panic: ' + (klog !== null ? (klog[2] ?? value) : value);
+        this.frameworkPanic('panic: ' + (klog !== null ? (klog[2] ?? value) : value), lineNo, context);
+        return;
       } else {
         const anchor = findAnchor(text);
         if (anchor?.kind === 'logged') {
@@ -281,6 +297,18 @@ class PasteRepair implements LineSink {
       return;
     }
     this.sink.line(text, lineNo, context);
+  }
+
+  /**
+   * A panic a framework recovered, as the runtime would have printed its first line. The framework's own stack
+   * format (when it is not Go's) follows; the blank line ends the value there, as Go's own blank line does.
+   */
+  private frameworkPanic(line: string, lineNo: number, context: LineContext): void {
+    this.flushBlanks(context);
+    this.sink.line(line, lineNo, context);
+    this.sink.line('', lineNo, context);
+    this.lastLine = line;
+    this.inPanicChain = true;
   }
 
   private learn(before: string): void {

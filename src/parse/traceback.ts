@@ -133,7 +133,15 @@ export class TracebackParser implements LineSink {
   end(_context: LineContext): void {
     const tb = this.tb;
     if (tb !== null) {
-      if (this.mode === PANIC_VALUE) this.finishPanic();
+      if (this.mode === PANIC_VALUE) {
+        if (tb.goroutineCount === 0 && this.g === null) {
+          // No goroutine followed (a framework's own stack format, a cut paste): the value ends at its first
+          // blank line, as it does before Go's goroutine header; the lines after it are not the value.
+          const blank = this.panicLines.indexOf('');
+          if (blank > 0) this.panicLines.length = blank;
+        }
+        this.finishPanic();
+      }
       const g = this.g;
       if (
         g !== null &&
