@@ -3,7 +3,15 @@
 import type { CrashKind, Frame, Goroutine, Location, Traceback } from '../model.js';
 import { Bucketer } from './buckets.js';
 import { fatalPanic } from './classify.js';
-import { firstUserFrame, isRuntimeFrame, isStdlibFrame, learnGoroots, type StdHints, toLocation } from './stdlib.js';
+import {
+  firstUserFrame,
+  isRuntimeFrame,
+  isStdlibFrame,
+  learnGoroots,
+  type StdHints,
+  stdDirOfFile,
+  toLocation,
+} from './stdlib.js';
 
 export interface CulpritResult {
   goroutine: number | null;
@@ -264,8 +272,29 @@ export function findCulprit(tb: Traceback, kind: CrashKind, hints?: StdHints): C
  * goroutine section was not pasted) is still where the program was.
  */
 function runtimeStackCulprit(tb: Traceback, hints: StdHints, otherwise: CulpritResult): CulpritResult {
+  const logged = loggedStackCulprit(tb);
+  if (logged !== null) return { goroutine: otherwise.goroutine, culprit: logged, fromCreatedBy: false };
   const frame = firstUserFrame(tb.runtimeStack, hints);
   return frame === null
     ? otherwise
     : { goroutine: otherwise.goroutine, culprit: toLocation(frame), fromCreatedBy: false };
+}
+
+/**
+ * A framework's own stack (no function names): the frames above the runtime's panic machinery are the
+ * recovering handler, so the culprit is the first file below the last runtime frame that is not the standard
+ * library's.
+ */
+function loggedStackCulprit(tb: Traceback): Location | null {
+  const frames = tb.loggedStack ?? [];
+  let from = 0;
+  frames.forEach((f, i) => {
+    const dir = stdDirOfFile(f.file);
+    if (dir !== undefined && (dir === 'runtime' || dir.startsWith('runtime/'))) from = i + 1;
+  });
+  for (let i = from; i < frames.length; i++) {
+    const f = frames[i];
+    if (f !== undefined && stdDirOfFile(f.file) === undefined) return toLocation(f);
+  }
+  return null;
 }
