@@ -134,6 +134,15 @@ describe('pasted logs: damage from terminals, editors and Markdown', () => {
     });
   });
 
+  it('a framework-style panic line with no stack after it is not taken for a crash', async () => {
+    const result = await explainText(
+      ['[Macaron] PANIC: template not found', 'INFO request done', 'Recovered from panic: nothing to see', 'bye'].join(
+        '\n',
+      ),
+    );
+    assert.deepEqual(result.crashes, []);
+  });
+
   it('a log message that quotes a panic is not taken for a crash', async () => {
     const result = await explainText(
       ['2026/11/22 10:00:00 retrying: panic: connection reset by peer', 'next request ok', 'done'].join('\n'),

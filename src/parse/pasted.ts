@@ -25,6 +25,8 @@ const GLUED_HEADER = /\s+(goroutine \d+ \[[^\]]*\]:)$/;
 /** Frameworks that recover a panic and print it with the stack: the value is what the runtime would print. */
 const RECOVERED_LINE =
   /(?:^|\s)(?:http: panic serving \S+: |test panicked: |Observed a panic: |Recovered from panic: |PANIC: )(.*)$/;
+/** A line of a stack in Go's form or a framework's: `file.go:12 +0x1d`, `file.go:12 (0x4a1b2c)`, `file.go:12`. */
+const STACK_LINE = /\.(?:go|c|s):\d+(?: \+0x[0-9a-f]+| \(0x[0-9a-f]+\))?(?: fp=.*)?$/;
 /** gin's Recovery middleware puts the value on the line after `panic recovered:`. */
 const VALUE_ON_NEXT_LINE = /(?:^|\s)panic recovered:$/;
 /** klog quotes the value and repeats the error in parentheses: `"msg" (runtime error: msg)`. */
@@ -134,8 +136,11 @@ class PasteRepair implements LineSink {
   private lastLine = '';
   /** Lines held after a mid-line `panic:` until a traceback confirms it. */
   private held: Held[] | null = null;
-  /** The held line is a logged runtime error, not a `panic:` line. */
-  private heldLogged = false;
+  /**
+   * What the held line is: a mid-line `panic:`, a logged runtime error, or a framework's recovered-panic line;
+   * each is a crash only if a stack follows.
+   */
+  private heldKind: 'panic' | 'logged' | 'framework' = 'panic';
 
   constructor(private readonly sink: LineSink) {}
 
@@ -143,11 +148,14 @@ class PasteRepair implements LineSink {
     if (this.held !== null) {
       this.held.push({ text, lineNo });
       const stripped = this.stripKnown(text);
-      if (this.heldLogged) {
+      if (this.heldKind === 'logged') {
         // A logged runtime error is the panic only when no `panic:` line of the runtime's own follows.
         const anchor = findAnchor(stripped);
         if (anchor?.kind === 'panic' || anchor?.kind === 'fatal') this.release(context, false);
         else if (anchor?.kind === 'goroutine') this.release(context, true);
+        else if (this.held.length > CONFIRM_WITHIN) this.release(context, false);
+      } else if (this.heldKind === 'framework') {
+        if (findAnchor(stripped)?.kind === 'goroutine' || STACK_LINE.test(stripped.trim())) this.release(context, true);
         else if (this.held.length > CONFIRM_WITHIN) this.release(context, false);
       } else if (confirmsTraceback(stripped)) {
         this.release(context, true);
@@ -227,7 +235,12 @@ class PasteRepair implements LineSink {
       // `created by X in goroutine N`: Go's own text.
     } else if (first !== 9 && text.length > 0 && (text.indexOf(': ') !== -1 || text.indexOf('goroutine ') !== -1)) {
       const recovered = text.indexOf('ANIC') === -1 && text.indexOf('anic') === -1 ? null : RECOVERED_LINE.exec(text);
-      if (recovered !== null) {
+      if (recovered !== null && decided === false) {
+        this.held = [{ text: raw, lineNo }];
+        this.heldKind = 'framework';
+        return;
+      }
+      if (recovered !== null && decided === 'accept') {
         const value = recovered[1] ?? '';
         const klog = KLOG_VALUE.exec(value);
         this.frameworkPanic('panic: ' + (klog !== null ? (klog[2] ?? value) : value), lineNo, context);
@@ -237,7 +250,7 @@ class PasteRepair implements LineSink {
         if (anchor?.kind === 'logged') {
           if (decided === false) {
             this.held = [{ text: raw, lineNo }];
-            this.heldLogged = true;
+            this.heldKind = 'logged';
             return;
           }
           if (decided === 'accept') text = 'panic: ' + text.slice(anchor.at);
@@ -251,7 +264,7 @@ class PasteRepair implements LineSink {
             !RUNTIME_TEXT.test(text.slice(anchor.at))
           ) {
             this.held = [{ text: raw, lineNo }];
-            this.heldLogged = false;
+            this.heldKind = 'panic';
             return;
           }
           const nested = anchor.kind === 'panic' && this.inPanicChain && !midLine;
