@@ -290,6 +290,13 @@ describe('pasted logs: the message line is missing', () => {
     assert.ok(mapFaults.length > 20);
     await assertTransform(mapFaults, (lines) => lines.filter((l) => !l.startsWith('fatal error: ')).join('\n'));
   });
+  const outOfMemory = entries.filter((e) => e.kind === 'out_of_memory' && e.gotraceback === 'all');
+  it(`a throw over the allocator names the out-of-memory crash: ${outOfMemory.length} logs`, async () => {
+    assert.ok(outOfMemory.length >= 10);
+    await assertTransform(outOfMemory, (lines) =>
+      lines.filter((l) => !l.startsWith('fatal error: ') && !l.startsWith('runtime: out of memory')).join('\n'),
+    );
+  });
   it('the first lines cut off too: the stack starts at runtime.throw', async () => {
     const cut = mapFaults.filter((e) => e.goVersion === '1.21.13');
     assert.ok(cut.length > 3);

@@ -168,6 +168,13 @@ export function classify(tb: Traceback): Classification {
   };
 }
 
+/**
+ * Runtime functions whose throw is `out of memory` / `runtime: out of memory`: (*mcache).allocLarge
+ * (runtime/mcache.go; largeAlloc in malloc.go before Go 1.16), sysMap/sysMapOS (mem_*.go) and sysUsedOS
+ * (mem_windows.go).
+ */
+const OOM_THROWERS: ReadonlySet<string> = new Set(['allocLarge', 'largeAlloc', 'sysMap', 'sysMapOS', 'sysUsedOS']);
+
 /** runtime.throw and the names it has had: `runtime.fatal` (Go >= 1.21 for user errors), linknamed copies. */
 function isThrow(fn: string): boolean {
   return (
@@ -183,8 +190,8 @@ function isThrow(fn: string): boolean {
 /**
  * The kind when the message line is missing (cut off in a paste, or a crash file written by
  * debug.SetCrashOutput without its `fatal error:` line, golang/go#76859): a throw directly over the runtime's
- * map code is one of the map faults, a throw over sysMap is the out-of-memory throw, and a log.Panic frame at
- * the top of the running goroutine is a panic raised by the log package.
+ * map code is one of the map faults, a throw over one of OOM_THROWERS is the out-of-memory throw, and a
+ * log.Panic frame at the top of the running goroutine is a panic raised by the log package.
  */
 function frameKind(tb: Traceback): Classification | undefined {
   const running = tb.goroutines.find((g) => g.state.startsWith('running') && g.frames.length > 0);
@@ -202,7 +209,7 @@ function frameKind(tb: Traceback): Classification | undefined {
           ? 'concurrent_map_iteration_write'
           : name.startsWith('mapclone')
             ? 'concurrent_map_clone_write'
-            : name === 'sysMap' || name === 'sysUsedOS'
+            : OOM_THROWERS.has(name)
               ? 'out_of_memory'
               : undefined;
     if (kind !== undefined) return { kind, message: `${below} threw (the fatal error line is missing)` };
