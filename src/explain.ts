@@ -17,6 +17,7 @@ import { readInputs } from './input/read.js';
 import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, CrashSource, ExplainResult, Goroutine, Race, Traceback, ToolReport } from './model.js';
+import { createPasteRepair } from './parse/pasted.js';
 import { TracebackParser } from './parse/traceback.js';
 import { RaceCollector } from './analyse/race-groups.js';
 import { diagnoseToolReport } from './analyse/tool-findings.js';
@@ -76,6 +77,11 @@ export class Explainer implements LineSink {
   private readonly raceCollector: RaceCollector | undefined;
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
+  /**
+   * Undoes pasting and logging damage before the parsers see a line; one per interleaved stream, so that lines of
+   * another pod never take part in repairing this one's.
+   */
+  private readonly repairs = new Map<string, LineSink>();
   private readonly toolReports = new ToolReportParser();
   private readonly labelFilter: Record<string, string> | undefined;
   private readonly groupByLabel: string | undefined;
@@ -89,12 +95,36 @@ export class Explainer implements LineSink {
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
+    const key = `${context.source}\u0000${context.package ?? ''}\u0000${context.stream ?? ''}`;
+    let repair = this.repairs.get(key);
+    if (repair === undefined) {
+      repair = createPasteRepair({
+        line: (t, n, c) => this.parseLine(t, n, c),
+        end: () => undefined, // the parsers end once per input, in end()
+      });
+      this.repairs.set(key, repair);
+    }
+    repair.line(text, lineNo, context);
+  }
+
+  end(context: LineContext): void {
+    const prefix = `${context.source}\u0000`;
+    for (const [key, repair] of this.repairs) {
+      if (!key.startsWith(prefix)) continue;
+      repair.end(context);
+      this.repairs.delete(key);
+    }
+    this.parseEnd(context);
+  }
+
+  /** A line after paste repair: to its stream's crash parser, the race collector and the tool-report parser. */
+  private parseLine(text: string, lineNo: number, context: LineContext): void {
     this.streamParser(context).parser.line(text, lineNo, context);
     this.raceCollector?.line(text, lineNo, context);
     this.toolReports.line(text, lineNo, context);
   }
 
-  end(context: LineContext): void {
+  private parseEnd(context: LineContext): void {
     const prefix = `${context.source}\u0000`;
     for (const [key, stream] of this.streams) {
       if (!key.startsWith(prefix)) continue;

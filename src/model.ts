@@ -106,6 +106,11 @@ export interface Traceback {
   runtimeMessages: string[];
   /** Frames under `runtime stack:` (the system stack, printed for runtime throws). */
   runtimeStack: Frame[];
+  /**
+   * Frames a framework printed in its own `file:line` form after a panic it recovered (gin, macaron, old klog),
+   * with no goroutine header and no function names (`function` is '').
+   */
+  loggedStack?: Frame[];
   goroutines: Goroutine[];
   /** Goroutines seen in this traceback, including those not kept in `goroutines` (see retainGoroutines). */
   goroutineCount: number;

@@ -78,6 +78,12 @@ export function fatalPanic(panics: readonly PanicValue[]): PanicValue | undefine
 function panicKind(message: string): CrashKind {
   const exact = PANIC_KINDS.get(message);
   if (exact !== undefined) return exact;
+  // Go <= 1.4 raised channel errors through runtime.panicstring, so they carry the `runtime error: ` prefix
+  // (seen in logs of Go 1.2 and 1.3 pasted into public issues; Go 1.5 printed them without it).
+  if (message.startsWith('runtime error: ')) {
+    const old = PANIC_KINDS.get(message.slice(15));
+    if (old === 'send_on_closed_channel' || old === 'close_closed_channel' || old === 'close_nil_channel') return old;
+  }
   // Go >= 1.13 adds details: `index out of range [5] with length 3`; older ones print just the phrase.
   if (message.startsWith('runtime error: index out of range')) return 'index_out_of_range';
   if (message.startsWith('runtime error: slice bounds out of range')) return 'slice_bounds_out_of_range';
@@ -146,6 +152,9 @@ export function classify(tb: Traceback): Classification {
   const fromMessages = runtimeMessageKind(tb.runtimeMessages);
   if (fromMessages !== undefined) return { kind: fromMessages, message: tb.runtimeMessages[0] ?? '' };
 
+  const fromFrames = frameKind(tb);
+  if (fromFrames !== undefined) return fromFrames;
+
   if (tb.unexpectedFaultAddress !== undefined) {
     return { kind: 'unexpected_signal', message: `unexpected fault address ${tb.unexpectedFaultAddress}` };
   }
@@ -159,4 +168,62 @@ export function classify(tb: Traceback): Classification {
     kind: 'goroutine_dump',
     message: signal === undefined ? 'goroutine dump' : `goroutine dump (${signal.name})`,
   };
+}
+
+/**
+ * Runtime functions whose throw is `out of memory` / `runtime: out of memory`: (*mcache).allocLarge
+ * (runtime/mcache.go; largeAlloc in malloc.go before Go 1.16), sysMap/sysMapOS (mem_*.go) and sysUsedOS
+ * (mem_windows.go).
+ */
+const OOM_THROWERS: ReadonlySet<string> = new Set(['allocLarge', 'largeAlloc', 'sysMap', 'sysMapOS', 'sysUsedOS']);
+
+/** runtime.throw and the names it has had: `runtime.fatal` (Go >= 1.21 for user errors), linknamed copies. */
+function isThrow(fn: string): boolean {
+  return (
+    fn === 'runtime.throw' ||
+    fn === 'runtime.fatal' ||
+    fn === 'runtime.fatalthrow' ||
+    fn === 'internal/runtime/maps.fatal' ||
+    fn === 'sync.throw' ||
+    fn === 'sync.fatal'
+  );
+}
+
+/**
+ * The kind when the message line is missing (cut off in a paste, or a crash file written by
+ * debug.SetCrashOutput without its `fatal error:` line, golang/go#76859): a throw directly over the runtime's
+ * map code is one of the map faults, a throw over one of OOM_THROWERS is the out-of-memory throw, and a
+ * log.Panic frame at the top of the running goroutine is a panic raised by the log package.
+ */
+function frameKind(tb: Traceback): Classification | undefined {
+  const running = tb.goroutines.find((g) => g.state.startsWith('running') && g.frames.length > 0);
+  const stacks = [tb.runtimeStack, running?.frames ?? []];
+  for (const frames of stacks) {
+    const top = frames.findIndex((f) => isThrow(f.function));
+    if (top < 0) continue;
+    const below = frames[top + 1]?.function ?? '';
+    const name = below.slice(below.lastIndexOf('.') + 1);
+    const kind: CrashKind | undefined = name.startsWith('mapassign')
+      ? 'concurrent_map_writes'
+      : name.startsWith('mapaccess')
+        ? 'concurrent_map_read_write'
+        : name.startsWith('mapiter')
+          ? 'concurrent_map_iteration_write'
+          : name.startsWith('mapclone')
+            ? 'concurrent_map_clone_write'
+            : OOM_THROWERS.has(name)
+              ? 'out_of_memory'
+              : undefined;
+    if (kind !== undefined) return { kind, message: `${below} threw (the fatal error line is missing)` };
+  }
+  const first = running?.frames[0]?.function;
+  if (
+    first === 'log.Panic' ||
+    first === 'log.Panicf' ||
+    first === 'log.Panicln' ||
+    first?.startsWith('log.(*Logger).Panic')
+  ) {
+    return { kind: 'user_panic', message: `${first} (the panic line is missing)` };
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@ import {
   isStdlibFrame,
   learnGoroots,
   type StdHints,
+  stdDirOfFile,
   toLocation,
 } from '../knowledge/std-frames.js';
 
@@ -23,7 +24,8 @@ const NONE: CulpritResult = { goroutine: null, culprit: null, fromCreatedBy: fal
 
 function isPanicFrame(frame: Frame): boolean {
   // Go >= 1.17 prints runtime.gopanic as `panic(...)`; older releases print `panic(0x..., 0x...)` too.
-  return frame.function === 'panic' || frame.function === 'runtime.gopanic';
+  // Go <= 1.4 printed it as `runtime.panic(0x.., 0x..)` from panic.c.
+  return frame.function === 'panic' || frame.function === 'runtime.gopanic' || frame.function === 'runtime.panic';
 }
 
 /**
@@ -120,6 +122,11 @@ function runsTest(fn: string, name: string): boolean {
   return fn.includes('.' + top + '.func');
 }
 
+/** `pkg.TestXxx` or one of its function literals, but not TestMain. */
+function isTestFunction(fn: string): boolean {
+  return /\.Test(?!Main\b)[^./]*(?:\.func[\d.]+)?$/.test(fn);
+}
+
 function isAlarm(g: Goroutine): boolean {
   // testing.(*M).startAlarm.func1 (testing.startAlarm.func1 before Go 1.10) raises the timeout panic; it is
   // the messenger, not the culprit.
@@ -147,7 +154,10 @@ function timeoutCulprit(tb: Traceback, hints: StdHints): CulpritResult {
   const names = (tb.testTimeout?.runningTests.map((t) => t.name) ?? []).sort(
     (a, b) => b.split('/').length - a.split('/').length,
   );
-  const candidates = tb.goroutines.filter((g) => !isAlarm(g));
+  // Goroutine 1 runs TestMain/m.Run and waits for the tests: it is never the one that hangs.
+  const candidates = tb.goroutines.filter(
+    (g) => !isAlarm(g) && !g.frames.some((f) => f.function === 'testing.(*M).Run'),
+  );
   for (const name of names) {
     for (const g of candidates) {
       if (waitsForSubtest(g, hints)) continue;
@@ -157,14 +167,11 @@ function timeoutCulprit(tb: Traceback, hints: StdHints): CulpritResult {
   for (const pass of [true, false]) {
     for (const g of candidates) {
       if (pass && waitsForSubtest(g, hints)) continue;
-      if (!g.frames.some((f) => f.function === 'testing.tRunner')) continue;
+      // The tRunner frame may be cut off in a paste; a TestXxx frame says the same.
+      if (!g.frames.some((f) => f.function === 'testing.tRunner' || isTestFunction(f.function))) continue;
       const r = result(g, hints);
       if (r.culprit !== null && !r.fromCreatedBy) return r;
     }
-  }
-  for (const g of candidates) {
-    const r = result(g, hints);
-    if (r.culprit !== null) return r;
   }
   return NONE;
 }
@@ -175,7 +182,7 @@ function timeoutCulprit(tb: Traceback, hints: StdHints): CulpritResult {
  */
 function stackOverflowCulprit(tb: Traceback, hints: StdHints): CulpritResult {
   const g = crashingGoroutine(tb);
-  if (g === undefined) return NONE;
+  if (g === undefined) return runtimeStackCulprit(tb, hints, NONE);
   const r = result(g, hints);
   if (r.culprit === null || r.fromCreatedBy) return r;
   const at = g.frames.findIndex((f) => f.function === r.culprit?.function && f.line === r.culprit.line);
@@ -257,8 +264,40 @@ export function findCulprit(tb: Traceback, kind: CrashKind, hints?: StdHints): C
       return stackOverflowCulprit(tb, effective);
     default: {
       const g = crashingGoroutine(tb);
-      if (g === undefined) return NONE;
-      return result(g, effective, isRepanic(tb));
+      const found = g === undefined ? NONE : result(g, effective, isRepanic(tb) || tb.panics.length === 1);
+      return found.culprit === null ? runtimeStackCulprit(tb, effective, found) : found;
     }
   }
+}
+
+/**
+ * A user frame printed only under `runtime stack:` (a throw on the system stack, e.g. a stack overflow whose
+ * goroutine section was not pasted) is still where the program was.
+ */
+function runtimeStackCulprit(tb: Traceback, hints: StdHints, otherwise: CulpritResult): CulpritResult {
+  const logged = loggedStackCulprit(tb);
+  if (logged !== null) return { goroutine: otherwise.goroutine, culprit: logged, fromCreatedBy: false };
+  const frame = firstUserFrame(tb.runtimeStack, hints);
+  return frame === null
+    ? otherwise
+    : { goroutine: otherwise.goroutine, culprit: toLocation(frame), fromCreatedBy: false };
+}
+
+/**
+ * A framework's own stack (no function names): the frames above the runtime's panic machinery are the
+ * recovering handler, so the culprit is the first file below the last runtime frame that is not the standard
+ * library's.
+ */
+function loggedStackCulprit(tb: Traceback): Location | null {
+  const frames = tb.loggedStack ?? [];
+  let from = 0;
+  frames.forEach((f, i) => {
+    const dir = stdDirOfFile(f.file);
+    if (dir !== undefined && (dir === 'runtime' || dir.startsWith('runtime/'))) from = i + 1;
+  });
+  for (let i = from; i < frames.length; i++) {
+    const f = frames[i];
+    if (f !== undefined && stdDirOfFile(f.file) === undefined) return toLocation(f);
+  }
+  return null;
 }

@@ -67,12 +67,15 @@ const WARNING = 'WARNING: DATA RACE';
 const RACE_IN_TEST = ': race detected during execution of test';
 const RACE_OUTSIDE_TEST = 'testing: race detected outside of test execution';
 
-/** `Read at 0x.. by goroutine 7:`, `Previous write at 0x.. by main goroutine:`. */
+/**
+ * `Read at 0x.. by goroutine 7:`, `Previous write at 0x.. by main goroutine:`; Go <= 1.4 printed no address
+ * (`Read by goroutine 13:`, `Previous write by goroutine 8:`).
+ */
 export function parseAccessHeader(
   s: string,
 ): { previous: boolean; op: 'read' | 'write'; atomic: boolean; address: string; goroutine: number | null } | null {
   const m =
-    /^(Previous )?(atomic |Atomic )?(read|write|Read|Write) at (0x[0-9a-fA-F]+|\S+) by (main goroutine|goroutine (\d+)):$/.exec(
+    /^(Previous )?(atomic |Atomic )?(read|write|Read|Write)(?: at (0x[0-9a-fA-F]+|\S+))? by (main goroutine|goroutine (\d+)):$/.exec(
       s,
     );
   if (m === null) return null;
@@ -196,11 +199,14 @@ export class RaceParser implements LineSink {
       state.sawSeparator = true;
       return;
     }
-    if (state.sawSeparator && text === WARNING) {
+    // The `==================` line is often lost or glued to other output in a paste; the warning alone is
+    // distinctive enough.
+    if (text === WARNING || (text.charCodeAt(0) === 32 && text.trim() === WARNING)) {
+      const startLine = state.sawSeparator ? Math.max(1, lineNo - 1) : lineNo;
       state.sawSeparator = false;
       state.report = {
         source: context.source,
-        startLine: Math.max(1, lineNo - 1),
+        startLine,
         endLine: lineNo,
         current: {
           op: 'read',
@@ -309,7 +315,18 @@ export class RaceParser implements LineSink {
     const first = text.charCodeAt(0);
     // Race stacks are indented with spaces; tab-indented lines belong to a traceback printed at the same time.
     if (first === 32 /* space */) {
-      this.frameLine(state, text.trim());
+      const trimmed = text.trim();
+      // A section header indented by a paste; frame lines never start with these capitals.
+      const head = trimmed.charCodeAt(0);
+      if (head !== 80 /* P */ && head !== 82 /* R */ && head !== 87 /* W */ && head !== 71 /* G */) {
+        this.frameLine(state, trimmed);
+        return;
+      }
+      if (parseAccessHeader(trimmed) === null && parseCreationHeader(trimmed) === null) {
+        this.frameLine(state, trimmed);
+        return;
+      }
+      this.reportLine(state, trimmed, lineNo, context);
       return;
     }
     if (first === 9 /* tab */) return;
