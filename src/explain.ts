@@ -15,6 +15,8 @@ import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, ExplainResult, Goroutine, Race, Traceback } from './model.js';
 import { TracebackParser } from './parse/traceback.js';
+import { RunningTest } from './parse/running-test.js';
+import { attributeCrash } from './analyse/attribution.js';
 import { RaceCollector } from './analyse/races.js';
 import type { FindingsCache } from './analyse/lint/at.js';
 
@@ -41,6 +43,7 @@ export class Explainer implements LineSink {
   private readonly crashes: Crash[] = [];
   private readonly tracebackParser: TracebackParser;
   private readonly raceCollector: RaceCollector | undefined;
+  private readonly runningTest = new RunningTest();
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
   /**
@@ -63,12 +66,14 @@ export class Explainer implements LineSink {
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
+    this.runningTest.line(text, lineNo, context);
     this.tracebackParser.line(text, lineNo, context);
     this.raceCollector?.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
     this.tracebackParser.end(context);
+    this.runningTest.end(context);
     this.raceCollector?.end(context);
   }
 
@@ -97,12 +102,17 @@ export class Explainer implements LineSink {
   private onTraceback(tb: Traceback): void {
     const { bucketer, bucketOf } = this.bucketsFor(tb);
     this.current = undefined;
-    this.crashes.push(diagnose(tb, bucketer, bucketOf));
+    this.crashes.push(diagnose(tb, bucketer, bucketOf, this.runningTest.at(tb.source, tb.startLine)));
   }
 }
 
 /** Turns one parsed traceback and its buckets into a diagnosis. */
-export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyMap<number, BucketDetail>): Crash {
+export function diagnose(
+  tb: Traceback,
+  bucketer: Bucketer,
+  bucketOf?: ReadonlyMap<number, BucketDetail>,
+  runningTest?: string,
+): Crash {
   const { kind, message } = classify(tb);
   const { goroutine, culprit } = findCulprit(tb, kind);
   // The named goroutine's group leads the list, except in a plain dump, where no goroutine failed.
@@ -116,7 +126,7 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
   // form alone (`unlock of unlocked mutex` was a panic in Go 1.7 and 1.9, a fatal error since).
   const printedAsPanic = tb.fatalError === undefined && tb.panics.length > 0;
   const recoverable = printedAsPanic && entry.recoverable !== false;
-  return {
+  const crash: Crash = {
     kind,
     title: entry.title,
     message,
@@ -137,6 +147,12 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
     skipped: tb.skipped,
     truncated: tb.truncated,
   };
+  // A dump or a test timeout is not a goroutine's failure: there is no goroutine whose test to blame.
+  if (kind !== 'goroutine_dump' && kind !== 'test_timeout') {
+    const test = attributeCrash(tb, goroutine, runningTest);
+    if (test !== undefined) crash.test = test;
+  }
+  return crash;
 }
 
 /** Adds source lines around each culprit, where the printed path maps onto a local file. */

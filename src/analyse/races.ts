@@ -4,6 +4,7 @@
 
 import type { AccessSide, Frame, Location, Race, SourceContext } from '../model.js';
 import { raceKind, type RaceObjectKind } from '../knowledge/races.js';
+import { attributeRace } from './attribution.js';
 import type { LineContext, LineSink } from '../input/lines.js';
 import { RaceParser, type RaceAccessReport, type RaceGoroutineCreation, type RaceReport } from '../parse/race.js';
 import { firstUserFrame, gorootOfFrame, isMapFrame, toLocation, type StdHints } from './stdlib.js';
@@ -240,9 +241,16 @@ export function groupRaces(reports: readonly RaceReport[], options: RaceAnalysis
       group.isMap = true;
       group.report = report;
     }
-    if (report.test !== undefined && !group.tests.has(report.test)) {
-      group.tests.add(report.test);
-      group.race.tests.push(report.test);
+    const attribution = attributeRace(report);
+    for (const test of attribution?.responsible ?? []) {
+      if (group.tests.has(test)) continue;
+      group.tests.add(test);
+      group.race.tests.push(test);
+    }
+    const bystander = attribution?.bystander;
+    if (bystander !== undefined) {
+      const bystanders = (group.race.bystanders ??= []);
+      if (!bystanders.includes(bystander)) bystanders.push(bystander);
     }
   }
   // A line that raced on a map's internals also writes the map's element slots (the race detector reports those

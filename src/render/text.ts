@@ -2,6 +2,7 @@
 import type { Bucket, Crash, ExplainResult, Location } from '../model.js';
 import { racesToText } from './races.js';
 import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './style.js';
+import { blameSentence } from './blame.js';
 
 export interface TextOptions {
   color: boolean;
@@ -61,6 +62,8 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
       `  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`,
     );
   }
+  if (crash.test !== undefined)
+    out.push(wrap(`${s.bold('Test')}: ${blameSentence(crash.test, sanitize)}`, width, '  ', '    '));
   // A dump is not a failure (a pprof debug=2 dump leaves the program running), so recover() has nothing to say.
   if (crash.kind !== 'goroutine_dump') {
     out.push(
