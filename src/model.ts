@@ -290,6 +290,11 @@ export interface Race {
   /** `Heap block` / `Global var` location lines, as printed. */
   location?: string;
   occurrences: number;
+  /**
+   * The operation pairs reported for these lines, sorted: ["read/write"], ["write/write"] or both (`c.total++`
+   * reads and writes, so one unguarded counter gives both).
+   */
+  accessPairs: string[];
   /** The responsible tests (see TestAttribution), over all its reports. */
   tests: string[];
   /** Tests that were running when it was reported but did not start the racing goroutines. */

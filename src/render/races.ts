@@ -36,7 +36,7 @@ function framesText(frames: Location[], culprit: Location | null, s: Style, inde
 }
 
 function raceHeadline(race: Race): string {
-  const ops = race.current.op === 'write' && race.previous.op === 'write' ? 'write/write' : 'read/write';
+  const ops = race.accessPairs.join(', ');
   return `Data race on ${race.object === 'unknown' ? 'shared memory' : `a ${race.object}`} (${ops})`;
 }
 
