@@ -6,6 +6,7 @@ import { codeBlock, inlineCode } from './md.js';
 import { racesToMarkdown, racesToText } from './races.js';
 import { sanitize, style } from './style.js';
 import { explainToText } from './text.js';
+import { flakeHuntingLines } from './flakes.js';
 
 function percent(failures: number, runs: number): string {
   return runs === 0 ? '0%' : `${Math.round((failures / runs) * 100)}%`;
@@ -39,6 +40,8 @@ export function stressToText(result: StressResult, options: { color: boolean }):
       );
     }
   }
+  const flakes = flakeHuntingLines(result);
+  if (flakes.length > 0) out.push('', ...flakes.map((line) => `  ${sanitize(line)}`));
   const sections: string[] = [];
   result.races.forEach((race, i) => {
     const seen = s.dim(`  first seen in run ${race.firstRun}; in ${race.runs} of ${result.runs} run(s)`);
@@ -90,6 +93,8 @@ export function stressToMarkdown(result: StressResult): string {
       );
     }
   }
+  const flakes = flakeHuntingLines(result, inlineCode);
+  if (flakes.length > 0) out.push('', ...flakes.map((line) => (line.startsWith('  ') ? `- ${line.trim()}` : line)));
   if (result.races.length > 0) {
     out.push('');
     for (const race of result.races) {

@@ -11,10 +11,14 @@ import { stressToJson, stressToMarkdown, stressToText } from '../render/stress.j
 import { formatElapsed, parseDuration } from './duration.js';
 import { renderHtml } from '../render/html.js';
 import { writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { perturbation } from './perturb.js';
 import type { ProcessSpec } from './process.js';
 import { runStress, stressFoundProblems, type CrashSink, type StressProgress } from './stress.js';
 
-export interface SessionOptions {
+export interface SessionOptions extends FlakeHuntingOptions {
   count?: string;
   duration?: string;
   parallel?: string;
@@ -22,6 +26,84 @@ export interface SessionOptions {
   output?: string;
   color?: boolean;
 }
+
+// ---- flake hunting (issue 12, item 3): kept in one block; the option declarations may move with issue 8 ----
+export interface FlakeHuntingOptions {
+  timeout?: string;
+  keepHung?: boolean;
+  failure?: string;
+  ignore?: string;
+  outputDir?: string;
+  perturb?: boolean;
+  retryRaced?: boolean;
+}
+
+/** Adds the flake-hunting options (`test` and `stress`). */
+export function addFlakeHuntingOptions(command: Command): Command {
+  return command
+    .option('--timeout <time>', 'per-run timeout: a run past it gets SIGQUIT and its goroutine dump is explained')
+    .option('--keep-hung', 'leave a run that passed --timeout running for a debugger (its pid is printed)')
+    .option('--failure <regexp>', 'count a failed run only if a line of its output matches')
+    .option('--ignore <regexp>', 'ignore a failed run if a line of its output matches')
+    .option('--output-dir <dir>', "where each failing run's output is kept (default: a new temporary directory)")
+    .option('--perturb', 'vary GOMAXPROCS, GORACE (and go test -cpu, -shuffle) across runs; report what fails');
+}
+
+function regexpOption(text: string | undefined, flag: string): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw new UsageError(`${flag} is not a valid regular expression: ${(error as Error).message}`, {
+      hint: `for example ${flag} 'DATA RACE|panic:'`,
+    });
+  }
+}
+
+/** What runStress needs for the flake-hunting options. */
+function flakeHunting(
+  options: FlakeHuntingOptions,
+  session: SessionExtras,
+): Pick<
+  Parameters<typeof runStress>[0],
+  'limits' | 'failure' | 'ignore' | 'outputDir' | 'perturb' | 'skipRaced' | 'untilStopped'
+> {
+  const result: ReturnType<typeof flakeHunting> = {};
+  if (options.timeout !== undefined) {
+    const ms = parseDuration(options.timeout);
+    if (ms === null || ms <= 0)
+      throw new UsageError(`--timeout must look like 30s, 5m or 1h, not "${options.timeout}"`);
+    result.limits = { timeoutMs: ms, keepHung: options.keepHung === true };
+  } else if (options.keepHung === true) {
+    throw new UsageError('--keep-hung needs --timeout', { hint: 'goroscope stress --timeout 1m --keep-hung -- ./app' });
+  }
+  const failure = regexpOption(options.failure, '--failure');
+  if (failure !== undefined) result.failure = failure;
+  const ignore = regexpOption(options.ignore, '--ignore');
+  if (ignore !== undefined) result.ignore = ignore;
+  result.outputDir = options.outputDir ?? join(tmpdir(), `goroscope-stress-${process.pid}-${Date.now().toString(36)}`);
+  if (options.perturb === true) {
+    const goTest = session.goTest === true;
+    result.perturb = (run) => perturbation(run, goTest);
+  }
+  if (session.skipRaced !== undefined && options.retryRaced !== true) result.skipRaced = session.skipRaced;
+  if (session.untilStopped === true) result.untilStopped = true;
+  return result;
+}
+
+/** What differs between `test` and `stress`. */
+export interface SessionExtras {
+  /** The command is `go test` (perturbation may add -cpu and -shuffle). */
+  goTest?: boolean;
+  /** Arguments that skip tests in later runs once they raced. */
+  skipRaced?: (tests: readonly string[]) => string[];
+  /** Without --count or --duration, run until stopped. */
+  untilStopped?: boolean;
+}
+
+/** Seconds between progress lines when standard output is not a terminal. */
+const PLAIN_PROGRESS_EVERY_MS = 5000;
+// ---- end of flake hunting ----
 
 /** Adds the options both commands share. */
 export function addSessionOptions(command: Command): Command {
@@ -66,15 +148,7 @@ function explainerSink(): CrashSink {
 function progressText(p: StressProgress, tty: boolean): string {
   const runs = p.total === undefined ? `${p.runsDone} run(s)` : `${p.runsDone}/${p.total} run(s)`;
   const tail = `${p.races} race(s), ${p.crashes} crash(es), ${p.failingTests} failing test(s), ${formatElapsed(p.elapsedMs)}`;
-  if (!tty) {
-    const last = p.lastRun;
-    if (last === undefined) return '';
-    const what = [`exit ${last.exitCode ?? last.signal ?? '?'}`];
-    if (last.raceReports > 0) what.push(`${last.raceReports} race report(s)`);
-    if (last.crashes > 0) what.push(`${last.crashes} crash(es)`);
-    if (last.failedTests > 0) what.push(`${last.failedTests} failed test(s)`);
-    return `run ${last.run} done: ${what.join(', ')}; ${runs}, ${tail}\n`;
-  }
+  if (!tty) return `${runs} done, ${p.runsStarted - p.runsDone} running; ${tail}\n`;
   const width = 24;
   const filled = p.total === undefined ? 0 : Math.round((p.runsDone / p.total) * width);
   const bar = p.total === undefined ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] `;
@@ -82,7 +156,12 @@ function progressText(p: StressProgress, tty: boolean): string {
 }
 
 /** Runs the session and prints the report; sets context.exitCode (0 clean, 1 problems). */
-export async function runSession(spec: ProcessSpec, options: SessionOptions, context: CliContext): Promise<void> {
+export async function runSession(
+  spec: ProcessSpec,
+  options: SessionOptions,
+  context: CliContext,
+  extras: SessionExtras = {},
+): Promise<void> {
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'markdown' && format !== 'html') {
     throw new UsageError(`unknown --format "${format}"`, { hint: 'use text, json, markdown or html' });
@@ -97,21 +176,30 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
   const parallel = positiveInt(options.parallel ?? '1', '--parallel');
   // The progress display goes to standard error so that the report on standard output stays clean.
   const tty = context.stdoutIsTTY;
+  const hunting = flakeHunting(options, extras);
   let lastProgress: StressProgress | undefined;
   const showProgress = (p: StressProgress): void => {
     lastProgress = p;
-    const text = progressText(p, tty);
-    if (text !== '') context.stderr.write(text);
+    const last = p.lastRun;
+    if (last?.leftRunning !== undefined) {
+      context.stderr.write(
+        `${tty ? '\r\u001b[K' : ''}run ${last.run} hung past --timeout; left running for a debugger: ${describeGroup(last.leftRunning.pid)}\n`,
+      );
+    }
+    // Off a terminal a line every few seconds (below), not one per run.
+    if (tty) context.stderr.write(progressText(p, tty));
   };
   const started = Date.now();
-  // On a terminal the elapsed time keeps moving between runs.
-  const ticker = tty
-    ? setInterval(() => {
-        if (lastProgress === undefined) return;
-        const { lastRun: _lastRun, ...rest } = lastProgress;
-        showProgress({ ...rest, elapsedMs: Date.now() - started });
-      }, 1000)
-    : undefined;
+  // On a terminal the elapsed time keeps moving between runs; elsewhere a plain line every few seconds.
+  const ticker = setInterval(
+    () => {
+      if (lastProgress === undefined) return;
+      const { lastRun: _lastRun, ...rest } = lastProgress;
+      const p = { ...rest, elapsedMs: Date.now() - started };
+      context.stderr.write(progressText(p, tty));
+    },
+    tty ? 1000 : PLAIN_PROGRESS_EVERY_MS,
+  );
   const tree = openSourceTree(undefined, spec.cwd);
   let result;
   try {
@@ -122,12 +210,13 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
       crashSink: explainerSink,
       onProgress: showProgress,
       analysis: tree === undefined ? {} : { sourceContext: (file, line) => sourceContext(tree, file, line) },
+      ...hunting,
     };
     if (count !== undefined) stressOptions.count = count;
     if (durationMs !== undefined) stressOptions.durationMs = durationMs;
     result = await runStress(stressOptions);
   } finally {
-    if (ticker !== undefined) clearInterval(ticker);
+    clearInterval(ticker);
     if (tty) context.stderr.write('\r\u001b[K');
   }
   const color = options.output === undefined && wantsColor(context, options.color);
@@ -145,5 +234,33 @@ export async function runSession(spec: ProcessSpec, options: SessionOptions, con
           : stressToText(result, { color });
   if (options.output !== undefined) await writeFile(options.output, text);
   else await write(context.stdout, text);
+  if (result.outputDir !== undefined) {
+    const kept = result.runResults.filter((r) => r.outputFile !== undefined).length;
+    context.stderr.write(`Output of the ${kept} failing run(s) kept in ${result.outputDir}\n`);
+  }
   context.exitCode = stressFoundProblems(result) ? 1 : 0;
+}
+
+/** `pid 123 (go), 130 (pkg.test)`: the hung command and the rest of its process group, read from /proc (Linux). */
+function describeGroup(pid: number): string {
+  const members: string[] = [];
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses, so split after the last ')'.
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      if (Number(fields[2]) !== pid) continue;
+      members.push(`${entry} (${stat.slice(stat.indexOf('(') + 1, close)})`);
+    }
+  } catch {
+    // No /proc: only the pid is known.
+  }
+  return members.length === 0 ? `pid ${pid}` : `process group ${pid}: ${members.join(', ')}`;
 }

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { addSessionOptions, argsAfterDashDash, runSession, type SessionOptions } from '../../run/session.js';
+import {
+  addFlakeHuntingOptions,
+  addSessionOptions,
+  argsAfterDashDash,
+  runSession,
+  type SessionOptions,
+} from '../../run/session.js';
 import type { CliContext } from '../context.js';
 import type { CommandModule } from './index.js';
 
@@ -10,10 +16,12 @@ export const stressCommand: CommandModule = {
       .command('stress')
       .description('run any command repeatedly and explain the races and crashes in its output')
       .argument('[command...]', 'the command to repeat, after --');
-    addSessionOptions(command)
+    addSessionOptions(command);
+    // Flake hunting (issue 12): per-run timeout, --failure/--ignore, kept output, --perturb.
+    addFlakeHuntingOptions(command)
       .addHelpText(
         'after',
-        '\nExamples:\n  goroscope stress --count 50 -- ./server.test -test.run TestCache\n  goroscope stress --duration 5m --parallel 8 -- go run -race ./cmd/worker',
+        '\nWithout --count or --duration it runs until stopped (Ctrl-C).\n\nExamples:\n  goroscope stress --count 50 -- ./server.test -test.run TestCache\n  goroscope stress --duration 5m --parallel 8 -- go run -race ./cmd/worker\n  goroscope stress --timeout 30s --perturb -- ./server.test -test.run TestFlaky',
       )
       .action(async (_words: string[], options: SessionOptions, cmd: Command) => {
         const afterDashes = argsAfterDashDash(cmd);
@@ -24,7 +32,10 @@ export const stressCommand: CommandModule = {
             hint: 'goroscope stress --count 10 -- go test -race ./pkg',
           });
         }
-        await runSession({ command: name, args, cwd: context.cwd, env: context.env }, options, context);
+        await runSession({ command: name, args, cwd: context.cwd, env: context.env }, options, context, {
+          untilStopped: true,
+          goTest: name === 'go' && args[0] === 'test',
+        });
       });
   },
 };

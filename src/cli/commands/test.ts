@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { findModuleRoot } from '../../analyse/source-context.js';
 import { UsageError } from '../../errors.js';
-import { addSessionOptions, argsAfterDashDash, runSession, type SessionOptions } from '../../run/session.js';
+import {
+  addFlakeHuntingOptions,
+  addSessionOptions,
+  argsAfterDashDash,
+  runSession,
+  type SessionOptions,
+} from '../../run/session.js';
+import { execFileSync } from 'node:child_process';
 import type { CliContext } from '../context.js';
 import type { CommandModule } from './index.js';
 
@@ -24,7 +31,10 @@ export const testCommand: CommandModule = {
       .description('run go test -race repeatedly and explain every race, crash and flaky test')
       .argument('[packages...]', 'packages to test (default ./...); go test flags go after --')
       .option('--no-race', 'run without the race detector');
-    addSessionOptions(command)
+    addSessionOptions(command);
+    // Flake hunting (issue 12): per-run timeout, --failure/--ignore, kept output, --perturb, raced tests skipped.
+    addFlakeHuntingOptions(command)
+      .option('--retry-raced', 'keep running a test in later runs after it raced (by default it is skipped)')
       .addHelpText(
         'after',
         '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run TestCache',
@@ -43,7 +53,28 @@ export const testCommand: CommandModule = {
           cwd: context.cwd,
           env: context.env,
         };
-        await runSession(spec, options, context);
+        const extras: Parameters<typeof runSession>[3] = { goTest: true };
+        if (goMinorVersion(context.cwd, context.env) >= 20) extras.skipRaced = skipArgs;
+        await runSession(spec, options, context, extras);
       });
   },
 };
+
+/** `go test -skip` (Go 1.20+) for tests that raced: a later run where the race does not happen would hide it. */
+export function skipArgs(tests: readonly string[]): string[] {
+  const top = [...new Set(tests.map((t) => t.split('/')[0] ?? t))];
+  // -skip splits its pattern at slashes like -run, so only top-level names are given.
+  const names = top.map((t) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+  return ['-skip', `^(${names.join('|')})$`];
+}
+
+/** The minor version of the `go` that will run (go1.22.3 -> 22), or 0 when it cannot be told. */
+function goMinorVersion(cwd: string, env: NodeJS.ProcessEnv): number {
+  try {
+    const version = execFileSync('go', ['env', 'GOVERSION'], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+    const m = /^go1\.(\d+)/.exec(version.trim());
+    return m === null ? 0 : Number(m[1]);
+  } catch {
+    return 0;
+  }
+}
