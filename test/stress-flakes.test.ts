@@ -129,6 +129,23 @@ describe('stress hunts a hang', { skip: hasGo() ? false : 'go is not installed' 
     );
   });
 
+  it('under go test, the test binary (not the go command) gets SIGQUIT, and its dump is explained', async () => {
+    const dir = join(repoRoot, 'testdata', 'crashes', 'test_timeout', 'chan_recv');
+    const culprit = readFileSync(join(dir, 'main_test.go'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('// culprit'));
+    const { stdout } = await goroscope(
+      ['stress', '--count', '1', '--timeout', '4s', '--format', 'json', '--', 'go', 'test', '-count=1', '.'],
+      { cwd: dir, env: { ...goEnv, GO111MODULE: 'off' } },
+    );
+    const report = parse(stdout);
+    assert.equal(report.runResults[0]?.timedOut, true);
+    assert.deepEqual(
+      report.crashes.map((c) => [c.kind, c.hang, c.culprit?.line]),
+      [['goroutine_dump', true, culprit + 1]],
+    );
+  });
+
   it('--keep-hung leaves the hung process for a debugger and prints its pid', async () => {
     const { code, stdout, stderr } = await goroscope([
       'stress',

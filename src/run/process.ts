@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { LineSplitter } from '../input/split.js';
 import { ToolError } from '../errors.js';
 
@@ -46,6 +47,46 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function isGoCommand(command: string): boolean {
+  const slash = Math.max(command.lastIndexOf('/'), command.lastIndexOf('\\'));
+  const name = command.slice(slash + 1);
+  return name === 'go' || name === 'go.exe';
+}
+
+/** The processes of a process group, from /proc (Linux); empty where /proc cannot be read. */
+export function groupMembers(pgid: number): { pid: number; name: string }[] {
+  const members: { pid: number; name: string }[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return members;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses, so split after the last ')'.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    if (Number(fields[2]) !== pgid) continue;
+    members.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, close) });
+  }
+  return members;
 }
 
 /**
@@ -113,9 +154,13 @@ export function runProcess(
         });
         return;
       }
-      // A Go program answers SIGQUIT with a dump of every goroutine and exits; `go test` itself ignores it
-      // (cmd/go/internal/base/signal_unix.go) and reports the test binary's failure.
-      killGroup(child.pid, 'SIGQUIT');
+      // A Go program answers SIGQUIT with a dump of every goroutine and exits. The go command (`go test`,
+      // `go run`) catches SIGQUIT (cmd/go/internal/base/signal_unix.go) and then stops its child and drops its
+      // buffered output, so under `go` only the processes it started get the signal and go prints their dump.
+      const others = isGoCommand(spec.command) ? groupMembers(child.pid).filter((m) => m.pid !== child.pid) : [];
+      if (others.length > 0) {
+        for (const member of others) signalProcess(member.pid, 'SIGQUIT');
+      } else killGroup(child.pid, 'SIGQUIT');
       killTimer = setTimeout(() => {
         if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
       }, DUMP_GRACE_MS);

@@ -11,11 +11,10 @@ import { stressToJson, stressToMarkdown, stressToText } from '../render/stress.j
 import { formatElapsed, parseDuration } from './duration.js';
 import { renderHtml } from '../render/html.js';
 import { writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { perturbation } from './perturb.js';
-import type { ProcessSpec } from './process.js';
+import { groupMembers, type ProcessSpec } from './process.js';
 import { runStress, stressFoundProblems, type CrashSink, type StressProgress } from './stress.js';
 
 export interface SessionOptions extends FlakeHuntingOptions {
@@ -241,26 +240,8 @@ export async function runSession(
   context.exitCode = stressFoundProblems(result) ? 1 : 0;
 }
 
-/** `pid 123 (go), 130 (pkg.test)`: the hung command and the rest of its process group, read from /proc (Linux). */
+/** `process group 123: 123 (go), 130 (pkg.test)`: the hung command and the rest of its process group. */
 function describeGroup(pid: number): string {
-  const members: string[] = [];
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses, so split after the last ')'.
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
-      if (Number(fields[2]) !== pid) continue;
-      members.push(`${entry} (${stat.slice(stat.indexOf('(') + 1, close)})`);
-    }
-  } catch {
-    // No /proc: only the pid is known.
-  }
+  const members = groupMembers(pid).map((m) => `${m.pid} (${m.name})`);
   return members.length === 0 ? `pid ${pid}` : `process group ${pid}: ${members.join(', ')}`;
 }
