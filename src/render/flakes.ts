@@ -47,5 +47,26 @@ export function flakeHuntingLines(result: StressResult, code: (text: string) => 
     );
   }
   if (result.outputDir !== undefined) out.push(`Output of each failing run: ${code(result.outputDir)}`);
+  out.push(...leakLines(result, code));
+  return out;
+}
+
+const VERDICT = {
+  unreachable: "blocked on something no goroutine can reach (the runtime's goroutineleak verdict): it can never wake",
+  'still-running': 'still running after the tests ended (no goroutineleak profile in this Go: every leftover counts)',
+};
+
+function leakLines(result: StressResult, code: (text: string) => string): string[] {
+  if (result.leaks === undefined) return [];
+  const checked = result.leakCheckedPackages ?? [];
+  if (result.leaks.length === 0) return [`--leaks: no goroutine left behind in ${checked.length} package(s).`];
+  const out = [`--leaks: goroutines left behind by tests (${checked.length} package(s) checked):`];
+  for (const leak of result.leaks) {
+    const at = leak.culprit === null ? '?' : `${leak.culprit.function} ${leak.culprit.file}:${leak.culprit.line}`;
+    const who =
+      leak.test === undefined ? 'started by an unknown test' : `started by ${code(leak.test)} (${leak.via ?? 'stack'})`;
+    out.push(`  ${leak.count} goroutine(s) [${leak.state}] at ${code(at)} in ${code(leak.package)}, ${who}`);
+    out.push(`    ${VERDICT[leak.verdict]}; in ${leak.runs} of ${result.runs} run(s)`);
+  }
   return out;
 }

@@ -69,7 +69,7 @@ export function stressToText(result: StressResult, options: { color: boolean }):
     out.push('');
     out.push(section);
   }
-  if (sections.length === 0 && failing.length === 0) {
+  if (sections.length === 0 && failing.length === 0 && (result.leaks?.length ?? 0) === 0) {
     out.push('');
     out.push(s.green(`All ${result.runs} run(s) clean.`));
   }

@@ -65,7 +65,7 @@ function flakeHunting(
   session: SessionExtras,
 ): Pick<
   Parameters<typeof runStress>[0],
-  'limits' | 'failure' | 'ignore' | 'outputDir' | 'perturb' | 'skipRaced' | 'untilStopped'
+  'limits' | 'failure' | 'ignore' | 'outputDir' | 'perturb' | 'skipRaced' | 'untilStopped' | 'leaks'
 > {
   const result: ReturnType<typeof flakeHunting> = {};
   if (options.timeout !== undefined) {
@@ -87,6 +87,7 @@ function flakeHunting(
   }
   if (session.skipRaced !== undefined && options.retryRaced !== true) result.skipRaced = session.skipRaced;
   if (session.untilStopped === true) result.untilStopped = true;
+  if (session.leaks === true) result.leaks = true;
   return result;
 }
 
@@ -98,6 +99,8 @@ export interface SessionExtras {
   skipRaced?: (tests: readonly string[]) => string[];
   /** Without --count or --duration, run until stopped. */
   untilStopped?: boolean;
+  /** `test --leaks`: read the generated TestMain's leak dumps. */
+  leaks?: boolean;
 }
 
 /** Seconds between progress lines when standard output is not a terminal. */

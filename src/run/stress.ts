@@ -14,6 +14,7 @@ import { attributeRace } from '../analyse/attribution.js';
 import { createWriteStream, mkdirSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Perturbation } from './perturb.js';
+import { LeakCollector, withLeaks, type TestLeak } from './leaks.js';
 import { TestResults } from './tests.js';
 
 /** The crash side of one run: a sink that sees the run's output and the crashes it found. */
@@ -49,6 +50,8 @@ export interface StressOptions {
   perturb?: (run: number) => Perturbation;
   /** Extra arguments for later runs once these tests raced (`go test -skip`), so a passing retry cannot hide it. */
   skipRaced?: (tests: readonly string[]) => string[];
+  /** `test --leaks`: read the leak dumps the generated TestMain prints (see leaks.ts). */
+  leaks?: boolean;
 }
 
 export interface StressProgress {
@@ -135,6 +138,16 @@ export interface StressResult {
   settings?: SettingStat[];
   /** Tests skipped in later runs because they raced. */
   skippedAfterRace?: string[];
+  /** `test --leaks`: goroutines left after the tests of a package, over all runs. */
+  leaks?: StressLeak[];
+  /** `test --leaks`: packages whose goroutines were checked. */
+  leakCheckedPackages?: string[];
+}
+
+export interface StressLeak extends TestLeak {
+  firstRun: number;
+  /** Runs in which it was found. */
+  runs: number;
 }
 
 const TAIL_LINES = 20;
@@ -187,6 +200,8 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   const settingStats = new Map<string, SettingStat>();
   const racedTests: string[] = [];
   let outputDirMade = false;
+  const leaks = new Map<string, StressLeak>();
+  const leakChecked = new Set<string>();
   let runsStarted = 0;
   let failure: Error | undefined;
   const stop = new AbortController();
@@ -265,7 +280,9 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
       stdout: { source: `run ${run}` },
       stderr: { source: `run ${run} (stderr)` },
     };
-    const streams = { stdout: createDeprefixer(fanOut(sinks)), stderr: createDeprefixer(fanOut(sinks)) };
+    const leakCollector = options.leaks === true ? new LeakCollector() : undefined;
+    const all = leakCollector === undefined ? fanOut(sinks) : withLeaks(leakCollector, fanOut(sinks));
+    const streams = { stdout: createDeprefixer(all), stderr: createDeprefixer(all) };
     let outcome: ProcessOutcome;
     try {
       outcome = await runProcess(
@@ -280,6 +297,20 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
       if (state.output !== undefined) await closeStream(state.output);
     }
     const record = collect(state, outcome);
+    if (leakCollector !== undefined) {
+      for (const pkg of leakCollector.checked) leakChecked.add(pkg);
+      for (const leak of leakCollector.leaks) {
+        const c = leak.culprit;
+        const key = `${leak.package} ${c === null ? '' : `${c.file}:${c.line}`} ${leak.state} ${leak.test ?? ''}`;
+        const known = leaks.get(key);
+        if (known === undefined) leaks.set(key, { ...leak, firstRun: run, runs: 1 });
+        else {
+          known.runs++;
+          known.count = Math.max(known.count, leak.count);
+          known.firstRun = Math.min(known.firstRun, run);
+        }
+      }
+    }
     if (state.outputFile !== undefined) {
       if (record.failed) record.outputFile = state.outputFile;
       else rmSync(state.outputFile, { force: true });
@@ -445,8 +476,15 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     ...flakeHunting(),
   };
 
-  function flakeHunting(): Pick<StressResult, 'outputDir' | 'settings' | 'skippedAfterRace'> {
-    const extra: Pick<StressResult, 'outputDir' | 'settings' | 'skippedAfterRace'> = {};
+  function flakeHunting(): Pick<
+    StressResult,
+    'outputDir' | 'settings' | 'skippedAfterRace' | 'leaks' | 'leakCheckedPackages'
+  > {
+    const extra: ReturnType<typeof flakeHunting> = {};
+    if (options.leaks === true) {
+      extra.leaks = [...leaks.values()].sort((a, b) => a.firstRun - b.firstRun || b.count - a.count);
+      extra.leakCheckedPackages = [...leakChecked].sort();
+    }
     if (options.outputDir !== undefined && runResults.some((r) => r.outputFile !== undefined)) {
       extra.outputDir = options.outputDir;
     } else if (outputDirMade && options.outputDir !== undefined) {
@@ -479,6 +517,7 @@ export function stressFoundProblems(result: StressResult): boolean {
     result.races.length > 0 ||
     result.crashes.length > 0 ||
     result.tests.some((t) => t.failures > 0) ||
+    (result.leaks?.length ?? 0) > 0 ||
     result.unexplainedFailures.length > 0
   );
 }

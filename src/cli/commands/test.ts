@@ -9,11 +9,13 @@ import {
   type SessionOptions,
 } from '../../run/session.js';
 import { execFileSync } from 'node:child_process';
+import { prepareLeakOverlay } from '../../run/leaks.js';
 import type { CliContext } from '../context.js';
 import type { CommandModule } from './index.js';
 
 interface TestOptions extends SessionOptions {
   race: boolean;
+  leaks?: boolean;
 }
 
 /** `go test` arguments for one run: JSON events, no test cache (every run must really run), -race by default. */
@@ -35,6 +37,7 @@ export const testCommand: CommandModule = {
     // Flake hunting (issue 12): per-run timeout, --failure/--ignore, kept output, --perturb, raced tests skipped.
     addFlakeHuntingOptions(command)
       .option('--retry-raced', 'keep running a test in later runs after it raced (by default it is skipped)')
+      .option('--leaks', 'after each package, report goroutines its tests left behind and the test that started them')
       .addHelpText(
         'after',
         '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run TestCache',
@@ -55,7 +58,22 @@ export const testCommand: CommandModule = {
         };
         const extras: Parameters<typeof runSession>[3] = { goTest: true };
         if (goMinorVersion(context.cwd, context.env) >= 20) extras.skipRaced = skipArgs;
-        await runSession(spec, options, context, extras);
+        if (options.leaks !== true) {
+          await runSession(spec, options, context, extras);
+          return;
+        }
+        // The generated TestMain goes in through -overlay; the user's files stay as they are.
+        const setup = await prepareLeakOverlay(packages, context.cwd, context.env);
+        try {
+          spec.args.splice(1, 0, ...setup.args);
+          spec.env = { ...spec.env, GODEBUG: setup.godebug };
+          for (const skipped of setup.notChecked) {
+            context.stderr.write(`--leaks: ${skipped.package} not checked: ${skipped.reason}\n`);
+          }
+          await runSession(spec, options, context, { ...extras, leaks: true });
+        } finally {
+          setup.cleanup();
+        }
       });
   },
 };
