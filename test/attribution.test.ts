@@ -13,6 +13,7 @@ import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext, LineSink } from '../src/input/lines.js';
 import type { Location } from '../src/model.js';
 import { RaceParser, type RaceReport } from '../src/parse/race.js';
+import { RunningTest } from '../src/parse/running-test.js';
 import { repoRoot } from './helpers.js';
 
 const MODULE = join(repoRoot, 'testdata', 'attribution');
@@ -153,5 +154,25 @@ describe('test names from function names', () => {
       outermostTest([frame('m/pkg.TestA.func1', '/m/pkg/a_test.go'), frame('m/pkg.TestB', '/m/pkg/b_test.go')]),
       'TestB',
     );
+  });
+});
+
+describe('the running test by line', () => {
+  it('follows === RUN/CONT/NAME and -json events, ends at the package result, and answers by line', () => {
+    const running = new RunningTest();
+    const context: LineContext = { source: 'log' };
+    const lines = ['=== RUN   TestA', 'x', '=== RUN   TestB', 'panic: boom', 'ok  \texample.com/p\t0.1s', 'y'];
+    lines.forEach((text, i) => running.line(text, i + 1, context));
+    assert.equal(running.at('log', 2), 'TestA');
+    assert.equal(running.at('log', 4), 'TestB');
+    assert.equal(running.at('log', 6), undefined);
+    running.line('output', 7, { source: 'json', test: 'TestC' });
+    assert.equal(running.at('json', 7), 'TestC');
+  });
+  it('keeps memory bounded on a log of many tests', () => {
+    const running = new RunningTest();
+    const context: LineContext = { source: 'log' };
+    for (let i = 1; i <= 100_000; i++) running.line(`=== RUN   Test${i}`, i, context);
+    assert.equal(running.at('log', 100_000), 'Test100000');
   });
 });

@@ -8,6 +8,11 @@ import type { LineContext, LineSink } from '../input/lines.js';
 
 const MARKER = /^=== (RUN|CONT|NAME)\s+(\S.*)$/;
 const PACKAGE_RESULT = /^(?:FAIL|ok {2})\t\S+/;
+/**
+ * Changes kept per source. A traceback's lines are contiguous, so the change that matters is one of the last few
+ * before it starts; the cap bounds memory on logs of millions of tests with no traceback to ask.
+ */
+const MAX_CHANGES = 1024;
 
 interface Change {
   /** First line at which `test` runs. */
@@ -37,6 +42,7 @@ export class RunningTest implements LineSink {
     }
     const last = list[list.length - 1];
     if (last !== undefined && last.test === test) return;
+    if (list.length >= MAX_CHANGES) list.splice(0, list.length - MAX_CHANGES / 2);
     list.push({ line: lineNo, test });
   }
 

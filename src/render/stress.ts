@@ -23,6 +23,17 @@ function summaryLine(result: StressResult): string {
   return parts.join(', ') + (result.interrupted ? ' (interrupted)' : '');
 }
 
+/** The responsible tests of the races `test` was a bystander of (it was running when they were reported). */
+function bystanderOf(result: StressResult, test: string): string[] {
+  const blamed = new Set<string>();
+  for (const race of result.races) {
+    if (race.bystanders?.includes(test) === true && !race.tests.includes(test)) {
+      for (const responsible of race.tests) blamed.add(sanitize(responsible));
+    }
+  }
+  return [...blamed];
+}
+
 /** Terminal report of a `test`/`stress` session: summary, flaky tests, races, crashes, unexplained failures. */
 export function stressToText(result: StressResult, options: { color: boolean }): string {
   const s = style(options.color);
@@ -35,8 +46,10 @@ export function stressToText(result: StressResult, options: { color: boolean }):
     out.push(s.bold('Failing tests'));
     for (const t of failing) {
       const first = t.firstFailedRun === undefined ? '' : s.dim(`  first failed in run ${t.firstFailedRun}`);
+      const blamed = bystanderOf(result, t.name);
+      const note = blamed.length === 0 ? '' : s.dim(`  (bystander: failed for a race caused by ${blamed.join(', ')})`);
       out.push(
-        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}`,
+        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}${note}`,
       );
     }
   }

@@ -199,6 +199,8 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   const raceKeys = new Set<string>();
   const settingStats = new Map<string, SettingStat>();
   const racedTests: string[] = [];
+  /** Raced tests that a later run really skipped. */
+  const skippedTests = new Set<string>();
   let outputDirMade = false;
   const leaks = new Map<string, StressLeak>();
   const leakChecked = new Set<string>();
@@ -240,6 +242,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     let spec = options.spec;
     const perturbation = options.perturb?.(run);
     const skip = racedTests.length > 0 && options.skipRaced !== undefined ? options.skipRaced(racedTests) : [];
+    if (skip.length > 0) for (const test of racedTests) skippedTests.add(test);
     if (perturbation !== undefined || skip.length > 0) {
       const env = { ...spec.env, ...perturbation?.env };
       // Keep the user's own GORACE options next to ours.
@@ -500,7 +503,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
         (a, b) => b.failedRuns / b.runs - a.failedRuns / a.runs || a.setting.localeCompare(b.setting),
       );
     }
-    if (options.skipRaced !== undefined && racedTests.length > 0) extra.skippedAfterRace = [...racedTests];
+    if (skippedTests.size > 0) extra.skippedAfterRace = [...skippedTests];
     return extra;
   }
 }
