@@ -11,6 +11,9 @@ import { describe, it } from 'node:test';
 import { run } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import type { StressLeak } from '../src/run/stress.js';
+import { LeakCollector, withLeaks, type TestLeak } from '../src/run/leaks.js';
+import { createDeprefixer } from '../src/input/deprefix.js';
+import type { LineContext } from '../src/input/lines.js';
 import { repoRoot } from './helpers.js';
 
 const MODULE = join(repoRoot, 'testdata', 'leaks');
@@ -69,7 +72,7 @@ function marks(): Map<string, { test: string; unreachable: boolean }> {
   return out;
 }
 
-const where = (leak: StressLeak): string =>
+const where = (leak: TestLeak): string =>
   leak.culprit === null ? '?' : `${basename(leak.culprit.file)}:${leak.culprit.line}`;
 
 describe('test --leaks', () => {
@@ -111,4 +114,44 @@ describe('test --leaks', () => {
     const status = execFileSync('git', ['status', '--porcelain', '--ignored', MODULE], { encoding: 'utf8' });
     assert.equal(status, '');
   });
+});
+
+describe('test --leaks on runs recorded with several Go versions (scripts/record-leaks.sh)', () => {
+  const expected = marks();
+  const LOGS = join(repoRoot, 'testdata', 'leak-logs');
+  const versions = readdirSync(LOGS).sort();
+
+  it('has recordings from Go 1.21 to 1.27', () => {
+    for (const minor of [21, 23, 25, 26, 27])
+      assert.ok(
+        versions.some((v) => v.startsWith(`go1.${minor}.`)),
+        `go1.${minor}`,
+      );
+  });
+
+  for (const version of versions) {
+    for (const log of readdirSync(join(LOGS, version))) {
+      it(`${version}/${log}: every leftover goroutine at its marked line, attributed to its test`, () => {
+        const collector = new LeakCollector();
+        const rest = { line: () => {}, end: () => {} };
+        const sink = createDeprefixer(withLeaks(collector, rest));
+        const context: LineContext = { source: log };
+        readFileSync(join(LOGS, version, log), 'utf8')
+          .split('\n')
+          .forEach((line, i) => sink.line(line, i + 1, context));
+        sink.end(context);
+        assert.deepEqual(collector.checked.sort(), ['example.com/leaks/clean', 'example.com/leaks/worker']);
+        const runtimeVerdict = collector.leaks.some((l) => l.verdict === 'unreachable');
+        // The runtime's verdict exists from Go 1.27, and in Go 1.26 built with GOEXPERIMENT=goroutineleakprofile.
+        assert.equal(runtimeVerdict, version.startsWith('go1.27.') || log === 'goroutineleak-experiment.log');
+        const want = [...expected].filter(([, m]) => m.unreachable || !runtimeVerdict).map(([at]) => at);
+        assert.deepEqual(collector.leaks.map(where).sort(), want.sort());
+        for (const leak of collector.leaks) {
+          assert.equal(leak.test, expected.get(where(leak))?.test, where(leak));
+          assert.equal(leak.via, 'ancestors');
+          assert.equal(leak.package, 'example.com/leaks/worker');
+        }
+      });
+    }
+  }
 });
