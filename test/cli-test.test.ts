@@ -3,13 +3,20 @@
 // the module's source, expected tests from its `// race-test: <id>` marks.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { run } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import { repoRoot } from './helpers.js';
+
+// Failing runs keep their output in a new directory under the temporary directory: keep those in one scratch
+// directory that is removed afterwards.
+const scratch = mkdtempSync(join(tmpdir(), 'goroscope-test-'));
+process.env.TMPDIR = scratch;
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const ROOT = repoRoot;
 const MODULE = join(ROOT, 'testdata', 'races', 'module');

@@ -23,6 +23,12 @@ class Collect extends Writable {
   }
 }
 
+// Failing runs keep their output in a new directory under the temporary directory: keep those in one scratch
+// directory that is removed afterwards.
+const scratch = mkdtempSync(join(tmpdir(), 'goroscope-test-'));
+process.env.TMPDIR = scratch;
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
 const goEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local' };
 
 async function goroscope(
