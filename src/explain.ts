@@ -19,9 +19,11 @@ import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, CrashSource, ExplainResult, Goroutine, Race, Traceback, ToolReport } from './model.js';
 import { createPasteRepair } from './parse/pasted.js';
 import { TracebackParser } from './parse/traceback.js';
-import { RaceCollector } from './analyse/race-groups.js';
 import { diagnoseToolReport } from './analyse/tool-findings.js';
 import { ToolReportParser } from './parse/tool-report.js';
+import { RunningTest } from './parse/running-test.js';
+import { attributeCrash } from './analyse/attribution.js';
+import { RaceCollector } from './analyse/race-groups.js';
 import type { FindingsCache } from './lint/findings-at.js';
 
 export interface ExplainOptions {
@@ -77,6 +79,8 @@ export class Explainer implements LineSink {
   private readonly raceCollector: RaceCollector | undefined;
   private readonly grouping: BucketLevel;
   private readonly retainGoroutines: number;
+  /** Which test was running at each line (`=== RUN`, `go test -json`), for blaming crashes on tests. */
+  private readonly runningTest = new RunningTest();
   /**
    * Undoes pasting and logging damage before the parsers see a line; one per interleaved stream, so that lines of
    * another pod never take part in repairing this one's.
@@ -119,6 +123,7 @@ export class Explainer implements LineSink {
 
   /** A line after paste repair: to its stream's crash parser, the race collector and the tool-report parser. */
   private parseLine(text: string, lineNo: number, context: LineContext): void {
+    this.runningTest.line(text, lineNo, context);
     this.streamParser(context).parser.line(text, lineNo, context);
     this.raceCollector?.line(text, lineNo, context);
     this.toolReports.line(text, lineNo, context);
@@ -132,6 +137,7 @@ export class Explainer implements LineSink {
       this.streams.delete(key);
     }
     this.last = undefined;
+    this.runningTest.end(context);
     this.raceCollector?.end(context);
     this.toolReports.end(context);
   }
@@ -198,12 +204,17 @@ export class Explainer implements LineSink {
   private onTraceback(stream: StreamParser, tb: Traceback): void {
     const { bucketer, bucketOf } = this.bucketsFor(stream, tb);
     stream.current = undefined;
-    this.folder.add(diagnose(tb, bucketer, bucketOf));
+    this.folder.add(diagnose(tb, bucketer, bucketOf, this.runningTest.at(tb.source, tb.startLine)));
   }
 }
 
 /** Turns one parsed traceback and its buckets into a diagnosis. */
-export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyMap<number, BucketDetail>): Crash {
+export function diagnose(
+  tb: Traceback,
+  bucketer: Bucketer,
+  bucketOf?: ReadonlyMap<number, BucketDetail>,
+  runningTest?: string,
+): Crash {
   const { kind, message } = classify(tb);
   const { goroutine, culprit } = findCulprit(tb, kind);
   // The named goroutine's group leads the list, except in a plain dump, where no goroutine failed.
@@ -217,7 +228,7 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
   // form alone (`unlock of unlocked mutex` was a panic in Go 1.7 and 1.9, a fatal error since).
   const printedAsPanic = tb.fatalError === undefined && tb.panics.length > 0;
   const recoverable = printedAsPanic && entry.recoverable !== false;
-  return {
+  const crash: Crash = {
     kind,
     fingerprint: crashFingerprint({ kind, buckets, goroutine, culprit }),
     title: entry.title,
@@ -240,6 +251,12 @@ export function diagnose(tb: Traceback, bucketer: Bucketer, bucketOf?: ReadonlyM
     skipped: tb.skipped,
     truncated: tb.truncated,
   };
+  // A dump or a test timeout is not a goroutine's failure: there is no goroutine whose test to blame.
+  if (kind !== 'goroutine_dump' && kind !== 'test_timeout') {
+    const test = attributeCrash(tb, goroutine, runningTest);
+    if (test !== undefined) crash.test = test;
+  }
+  return crash;
 }
 
 function crashSource(tb: Traceback): CrashSource {

@@ -283,6 +283,8 @@ export interface Crash {
   lastSource?: CrashSource;
   skipped: Skipped[];
   truncated: boolean;
+  /** The test that started the failing goroutine, for crashes in `go test` output. */
+  test?: TestAttribution;
 }
 
 /** A crash's place in the input. */
@@ -304,6 +306,24 @@ export interface AccessSide {
   goroutineState?: 'running' | 'finished';
 }
 
+/**
+ * Which test caused a race, crash or leak: the test that started the goroutine (found on its stack, its
+ * creation stack or its ancestors), and the test that was running when it was reported, when that is another.
+ */
+export interface TestAttribution {
+  /** Top-level names (`TestSpawn`), or the running test's full name when the frames agree with it. */
+  responsible: string[];
+  /** The test running when the report was printed, when it is not responsible (the testing package fails it). */
+  bystander?: string;
+  /**
+   * How the responsible test was found: 'stack' (the goroutine runs the test's code), 'created-at' (the race
+   * report's creation stack), 'created-by' (a traceback's `created by` line or a parent goroutine),
+   * 'ancestors' (GODEBUG=tracebackancestors), 'running' (the goroutines name no test: only the running test is
+   * known, which may be a bystander).
+   */
+  via: 'stack' | 'created-at' | 'created-by' | 'ancestors' | 'running';
+}
+
 export interface Race {
   current: AccessSide;
   previous: AccessSide;
@@ -312,7 +332,15 @@ export interface Race {
   /** `Heap block` / `Global var` location lines, as printed. */
   location?: string;
   occurrences: number;
+  /**
+   * The operation pairs reported for these lines, sorted: ["read/write"], ["write/write"] or both (`c.total++`
+   * reads and writes, so one unguarded counter gives both).
+   */
+  accessPairs: string[];
+  /** The responsible tests (see TestAttribution), over all its reports. */
   tests: string[];
+  /** Tests that were running when it was reported but did not start the racing goroutines. */
+  bystanders?: string[];
   explanation: string;
   fixes: CodeFix[];
   links: DocLink[];

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { RACE_KINDS, raceKind } from '../src/knowledge/race-advice.js';
+import { RACE_KINDS, raceKind, counterFix } from '../src/knowledge/race-advice.js';
 import { repoRoot } from './helpers.js';
 
 const ROOT = repoRoot;
@@ -47,6 +47,12 @@ describe('race catalogue', () => {
         assert.ok(holder !== undefined, `${entry.kind}: "${fix.title}" is in none of ${programs.join(', ')}`);
       }
     }
+  });
+
+  it('shows the counter fix verbatim in its fixed program, named as proof by the kinds that use it', () => {
+    const program = 'testdata/races/fixed/counter-atomic';
+    assert.ok(readFileSync(join(ROOT, program, 'main.go'), 'utf8').includes(counterFix.code));
+    assert.ok(raceKind('struct field').proof.includes(program));
   });
 
   it('runs every fixed program clean under -race', async (t) => {

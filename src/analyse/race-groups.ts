@@ -3,7 +3,8 @@
 // from run to run and are ignored. One pass over the reports with a map keyed by that pair: O(n).
 
 import type { AccessSide, Frame, Location, Race, SourceContext } from '../model.js';
-import { raceKind, type RaceObjectKind } from '../knowledge/race-advice.js';
+import { raceKind, type RaceObjectKind, COUNTER_EXPLANATION, counterFix } from '../knowledge/race-advice.js';
+import { attributeRace } from './attribution.js';
 import type { LineContext, LineSink } from '../input/lines.js';
 import { RaceParser, type RaceAccessReport, type RaceGoroutineCreation, type RaceReport } from '../parse/race.js';
 import { firstUserFrame, gorootOfFrame, isMapFrame, toLocation, type StdHints } from '../knowledge/std-frames.js';
@@ -25,17 +26,26 @@ function culpritOf(frames: readonly Frame[], hints: StdHints | undefined): Frame
   return firstUserFrame(frames, hints);
 }
 
-function sideKey(side: RaceAccessReport, culprit: Frame | null): string {
-  if (culprit === null) return `${side.op} ?`;
-  return `${side.op} ${culprit.function} ${culprit.file}:${culprit.line}`;
+function sideKey(culprit: Frame | null): string {
+  return culprit === null ? '?' : `${culprit.function} ${culprit.file}:${culprit.line}`;
 }
 
-/** The normalised, order-insensitive pair of accesses of a report. */
+/**
+ * The normalised, order-insensitive pair of racing lines of a report. The operations are left out on purpose:
+ * `c.total++` reads and writes, so the race detector reports a read/write and a write/write race on the same
+ * line; they are one bug and fold into one race that lists the operation pairs seen.
+ */
 export function raceKey(report: RaceReport, hints?: StdHints): string {
-  const a = sideKey(report.current, culpritOf(report.current.frames, hints));
+  const a = sideKey(culpritOf(report.current.frames, hints));
   const previous = report.previous;
-  const b = previous === null ? '' : sideKey(previous, culpritOf(previous.frames, hints));
+  const b = previous === null ? '' : sideKey(culpritOf(previous.frames, hints));
   return a <= b ? `${a} | ${b}` : `${b} | ${a}`;
+}
+
+/** `read/write` or `write/write` (a read/read pair is no race). */
+function accessPair(report: RaceReport): string {
+  const previousOp = report.previous?.op ?? 'write';
+  return report.current.op === 'write' && previousOp === 'write' ? 'write/write' : 'read/write';
 }
 
 function creationOf(
@@ -106,6 +116,20 @@ interface ObjectGuess {
   kind: RaceObjectKind;
   /** The expression that raced, as written in the source, when known. */
   expression?: string;
+  /** `x++`, `x--`, `x += n`, `x -= n` with no sign of a string or a float: a plain counter. */
+  counter?: boolean;
+}
+
+/**
+ * A plain counter update. The line alone does not give the type: `++` is taken as an integer counter (it is
+ * legal on floats, but rare there), `+=`/`-=` only when the right-hand side holds no string or float literal.
+ */
+function isCounterUpdate(code: string): boolean {
+  if (/^[^=]*(\+\+|--)\s*;?$/.test(code)) return true;
+  const m = /^[^=]*[^=!<>:+\-*/%&|^][+-]=(?!=)(.*)$/.exec(code);
+  if (m === null) return false;
+  const rhs = m[1] ?? '';
+  return !/["'`]/.test(rhs) && !/\d\.\d|\d[eE][+-]?\d|\bfloat(32|64)\b/.test(rhs);
 }
 
 /** What raced, from the stacks (map and append/copy helpers) and else from the written source line. */
@@ -130,7 +154,10 @@ function objectOf(report: RaceReport, write: AccessSide | undefined, options: Ra
   const lhs = assignedExpression(code);
   if (lhs === null) return { kind: 'unknown' };
   const kind = kindOfExpression(lhs);
-  return kind === null ? { kind: 'unknown' } : { kind, expression: lhs.trim() };
+  if (kind === null) return { kind: 'unknown' };
+  const guess: ObjectGuess = { kind, expression: lhs.trim() };
+  if ((kind === 'variable' || kind === 'struct field') && isCounterUpdate(code)) guess.counter = true;
+  return guess;
 }
 
 function lineFromContext(
@@ -163,8 +190,14 @@ function explain(race: Race, guess: ObjectGuess): string {
         ? 'shared memory'
         : `a ${race.object}`;
   const first = `${cap(verb(previous.op))} of ${what} by ${who(previous)} at ${where(previous.culprit)} races with the ${noun(current.op)} by ${who(current)} at ${where(current.culprit)}.`;
-  const body = current.op === 'write' && previous.op === 'write' ? entry.writeWrite : entry.readWrite;
-  return `${first} ${body}`;
+  const pairs = race.accessPairs;
+  const folded =
+    pairs.length > 1
+      ? ` The race detector reported it as ${pairs.join(' and ')} races on the same line(s): one bug, shown once.`
+      : '';
+  if (guess.counter === true) return `${first}${folded} ${COUNTER_EXPLANATION}`;
+  const body = pairs.includes('write/write') ? entry.writeWrite : entry.readWrite;
+  return `${first}${folded} ${body}`;
 }
 
 function verb(op: 'read' | 'write'): string {
@@ -224,6 +257,7 @@ export function groupRaces(reports: readonly RaceReport[], options: RaceAnalysis
         previous,
         object: 'unknown',
         occurrences: 0,
+        accessPairs: [],
         tests: [],
         explanation: '',
         fixes: [],
@@ -235,14 +269,26 @@ export function groupRaces(reports: readonly RaceReport[], options: RaceAnalysis
       groups.set(key, group);
     }
     group.race.occurrences++;
+    const pair = accessPair(report);
+    if (!group.race.accessPairs.includes(pair)) {
+      group.race.accessPairs.push(pair);
+      group.race.accessPairs.sort();
+    }
     if (isMap && !group.isMap) {
       // A report of the same pair with the map's own frames says more about what raced than an element access.
       group.isMap = true;
       group.report = report;
     }
-    if (report.test !== undefined && !group.tests.has(report.test)) {
-      group.tests.add(report.test);
-      group.race.tests.push(report.test);
+    const attribution = attributeRace(report);
+    for (const test of attribution?.responsible ?? []) {
+      if (group.tests.has(test)) continue;
+      group.tests.add(test);
+      group.race.tests.push(test);
+    }
+    const bystander = attribution?.bystander;
+    if (bystander !== undefined) {
+      const bystanders = (group.race.bystanders ??= []);
+      if (!bystanders.includes(bystander)) bystanders.push(bystander);
     }
   }
   // A line that raced on a map's internals also writes the map's element slots (the race detector reports those
@@ -263,7 +309,9 @@ export function groupRaces(reports: readonly RaceReport[], options: RaceAnalysis
     const entry = raceKind(guess.kind);
     race.object = guess.kind;
     race.explanation = explain(race, guess);
-    race.fixes = entry.fixes;
+    // A counter's first fix is an atomic integer; the kind's own fixes follow (without a second atomic one).
+    race.fixes =
+      guess.counter === true ? [counterFix, ...entry.fixes.filter((f) => !f.code.includes('atomic.'))] : entry.fixes;
     race.links = entry.links;
     for (const side of [race.current, race.previous]) {
       const c = side.culprit;

@@ -6,24 +6,109 @@ import { sourceContext } from '../source/source-tree.js';
 import { Explainer, openSourceTree } from '../explain.js';
 import { addOutputOptions, duration, wholeNumber, type OutputFlags } from './options.js';
 import { checkOutput, writeOutput } from './output.js';
-import { formatElapsed } from '../run/duration.js';
-import type { CliContext } from './context.js';
-import { wantsColor, write } from './context.js';
-import { stressToJson, stressToMarkdown, stressToText } from '../render/stress-report.js';
+import { formatElapsed, parseDuration } from '../run/duration.js';
 import { renderAnnotations, stressToAnnotations } from '../render/github-annotations.js';
 import { stressToJunit } from '../render/stress-junit.js';
 import { noSummaryOption, summaryOption, workspacePath, writeJobSummary, type SummaryFlag } from './github-actions.js';
+import type { CliContext } from './context.js';
+import { wantsColor, write } from './context.js';
+import { stressToJson, stressToMarkdown, stressToText } from '../render/stress-report.js';
 import { renderHtml } from '../render/html-report.js';
-import type { ProcessSpec } from '../run/process.js';
+import { UsageError } from '../errors.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { perturbation } from '../run/perturb.js';
+import { groupMembers, type ProcessSpec } from '../run/process.js';
 import { runStress, stressFoundProblems, type CrashSink, type StressProgress } from '../run/stress-loop.js';
 
-export interface SessionOptions extends OutputFlags {
+export interface SessionOptions extends OutputFlags, FlakeHuntingOptions {
   count?: number;
   /** Milliseconds. */
   duration?: number;
   parallel: number;
   summary?: SummaryFlag;
 }
+
+// ---- flake hunting (issue 12, item 3): kept in one block; the option declarations may move with issue 8 ----
+export interface FlakeHuntingOptions {
+  timeout?: string;
+  keepHung?: boolean;
+  failure?: string;
+  ignore?: string;
+  outputDir?: string;
+  perturb?: boolean;
+  retryRaced?: boolean;
+}
+
+/** Adds the flake-hunting options (`test` and `stress`). */
+export function addFlakeHuntingOptions(command: Command): Command {
+  return command
+    .option('--timeout <time>', 'per-run timeout: a run past it gets SIGQUIT and its goroutine dump is explained')
+    .option('--keep-hung', 'leave a run that passed --timeout running for a debugger (its pid is printed)')
+    .option('--failure <regexp>', 'count a failed run only if a line of its output matches')
+    .option('--ignore <regexp>', 'ignore a failed run if a line of its output matches')
+    .option('--output-dir <dir>', "where each failing run's output is kept (default: a new temporary directory)")
+    .option('--perturb', 'vary GOMAXPROCS, GORACE (and go test -cpu, -shuffle) across runs; report what fails');
+}
+
+function regexpOption(text: string | undefined, flag: string): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw new UsageError(`${flag} is not a valid regular expression: ${(error as Error).message}`, {
+      hint: `for example ${flag} 'DATA RACE|panic:'`,
+    });
+  }
+}
+
+/** What runStress needs for the flake-hunting options. */
+function flakeHunting(
+  options: FlakeHuntingOptions,
+  session: SessionExtras,
+): Pick<
+  Parameters<typeof runStress>[0],
+  'limits' | 'failure' | 'ignore' | 'outputDir' | 'perturb' | 'skipRaced' | 'untilStopped' | 'leaks'
+> {
+  const result: ReturnType<typeof flakeHunting> = {};
+  if (options.timeout !== undefined) {
+    const ms = parseDuration(options.timeout);
+    if (ms === null || ms <= 0)
+      throw new UsageError(`--timeout must look like 30s, 5m or 1h, not "${options.timeout}"`);
+    result.limits = { timeoutMs: ms, keepHung: options.keepHung === true };
+  } else if (options.keepHung === true) {
+    throw new UsageError('--keep-hung needs --timeout', { hint: 'goroscope stress --timeout 1m --keep-hung -- ./app' });
+  }
+  const failure = regexpOption(options.failure, '--failure');
+  if (failure !== undefined) result.failure = failure;
+  const ignore = regexpOption(options.ignore, '--ignore');
+  if (ignore !== undefined) result.ignore = ignore;
+  result.outputDir = options.outputDir ?? join(tmpdir(), `goroscope-stress-${process.pid}-${Date.now().toString(36)}`);
+  if (options.perturb === true) {
+    const goTest = session.goTest === true;
+    result.perturb = (run) => perturbation(run, goTest);
+  }
+  if (session.skipRaced !== undefined && options.retryRaced !== true) result.skipRaced = session.skipRaced;
+  if (session.untilStopped === true) result.untilStopped = true;
+  if (session.leaks === true) result.leaks = true;
+  return result;
+}
+
+/** What differs between `test` and `stress`. */
+export interface SessionExtras {
+  /** The command is `go test` (perturbation may add -cpu and -shuffle). */
+  goTest?: boolean;
+  /** Arguments that skip tests in later runs once they raced. */
+  skipRaced?: (tests: readonly string[]) => string[];
+  /** Without --count or --duration, run until stopped. */
+  untilStopped?: boolean;
+  /** `test --leaks`: read the generated TestMain's leak dumps. */
+  leaks?: boolean;
+}
+
+/** Seconds between progress lines when standard output is not a terminal. */
+const PLAIN_PROGRESS_EVERY_MS = 5000;
+// ---- end of flake hunting ----
 
 /** Adds the options both commands share; every value is checked while the command line is parsed. */
 export function addSessionOptions(command: Command): Command {
@@ -53,15 +138,7 @@ function explainerSink(): CrashSink {
 function progressText(p: StressProgress, tty: boolean): string {
   const runs = p.total === undefined ? `${p.runsDone} run(s)` : `${p.runsDone}/${p.total} run(s)`;
   const tail = `${p.races} race(s), ${p.crashes} crash(es), ${p.failingTests} failing test(s), ${formatElapsed(p.elapsedMs)}`;
-  if (!tty) {
-    const last = p.lastRun;
-    if (last === undefined) return '';
-    const what = [`exit ${last.exitCode ?? last.signal ?? '?'}`];
-    if (last.raceReports > 0) what.push(`${last.raceReports} race report(s)`);
-    if (last.crashes > 0) what.push(`${last.crashes} crash(es)`);
-    if (last.failedTests > 0) what.push(`${last.failedTests} failed test(s)`);
-    return `run ${last.run} done: ${what.join(', ')}; ${runs}, ${tail}\n`;
-  }
+  if (!tty) return `${runs} done, ${p.runsStarted - p.runsDone} running; ${tail}\n`;
   const width = 24;
   const filled = p.total === undefined ? 0 : Math.round((p.runsDone / p.total) * width);
   const bar = p.total === undefined ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] `;
@@ -77,6 +154,7 @@ export async function runSession(
   options: SessionOptions,
   context: CliContext,
   inputs: readonly string[] = [],
+  extras: SessionExtras = {},
 ): Promise<void> {
   const format = options.format;
   const target = options.output === undefined ? undefined : checkOutput(options.output, inputs, context.cwd);
@@ -85,22 +163,31 @@ export async function runSession(
   const parallel = options.parallel;
   // The progress display goes to standard error so that the report on standard output stays clean.
   const tty = context.stdoutIsTTY;
+  const hunting = flakeHunting(options, extras);
   let lastProgress: StressProgress | undefined;
   const showProgress = (p: StressProgress): void => {
     lastProgress = p;
-    const text = progressText(p, tty);
-    if (text !== '') context.stderr.write(text);
+    const last = p.lastRun;
+    if (last?.leftRunning !== undefined) {
+      context.stderr.write(
+        `${tty ? '\r\u001b[K' : ''}run ${last.run} hung past --timeout; left running for a debugger: ${describeGroup(last.leftRunning.pid)}\n`,
+      );
+    }
+    // Off a terminal a line every few seconds (below), not one per run.
+    if (tty) context.stderr.write(progressText(p, tty));
   };
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  // On a terminal the elapsed time keeps moving between runs.
-  const ticker = tty
-    ? setInterval(() => {
-        if (lastProgress === undefined) return;
-        const { lastRun: _lastRun, ...rest } = lastProgress;
-        showProgress({ ...rest, elapsedMs: Date.now() - started });
-      }, 1000)
-    : undefined;
+  // On a terminal the elapsed time keeps moving between runs; elsewhere a plain line every few seconds.
+  const ticker = setInterval(
+    () => {
+      if (lastProgress === undefined) return;
+      const { lastRun: _lastRun, ...rest } = lastProgress;
+      const p = { ...rest, elapsedMs: Date.now() - started };
+      context.stderr.write(progressText(p, tty));
+    },
+    tty ? 1000 : PLAIN_PROGRESS_EVERY_MS,
+  );
   const tree = openSourceTree(undefined, spec.cwd);
   let result;
   try {
@@ -111,12 +198,13 @@ export async function runSession(
       crashSink: explainerSink,
       onProgress: showProgress,
       analysis: tree === undefined ? {} : { sourceContext: (file, line) => sourceContext(tree, file, line) },
+      ...hunting,
     };
     if (count !== undefined) stressOptions.count = count;
     if (durationMs !== undefined) stressOptions.durationMs = durationMs;
     result = await runStress(stressOptions);
   } finally {
-    if (ticker !== undefined) clearInterval(ticker);
+    clearInterval(ticker);
     if (tty) context.stderr.write('\r\u001b[K');
   }
   const color = options.output === undefined && wantsColor(context, options.color);
@@ -138,7 +226,17 @@ export async function runSession(
               : stressToText(result, { color });
   if (target !== undefined) await writeOutput(target, text);
   else await write(context.stdout, text);
+  if (result.outputDir !== undefined) {
+    const kept = result.runResults.filter((r) => r.outputFile !== undefined).length;
+    context.stderr.write(`Output of the ${kept} failing run(s) kept in ${result.outputDir}\n`);
+  }
   await writeJobSummary(options.summary, context, () => stressToMarkdown(result));
   // Interrupted takes precedence: what was found so far is in the report, but the runs did not all happen.
   context.exitCode = result.interrupted ? 130 : stressFoundProblems(result) ? 1 : 0;
+}
+
+/** `process group 123: 123 (go), 130 (pkg.test)`: the hung command and the rest of its process group. */
+function describeGroup(pid: number): string {
+  const members = groupMembers(pid).map((m) => `${m.pid} (${m.name})`);
+  return members.length === 0 ? `pid ${pid}` : `process group ${pid}: ${members.join(', ')}`;
 }

@@ -139,6 +139,30 @@ func report() int64 {
 }`,
 };
 
+/** First fix for a plain counter (`x++`, `x += n`) whatever holds it; shown in testdata/races/fixed/counter-atomic. */
+export const counterFix: CodeFix = {
+  title: 'Make the counter an atomic.Int64 (Go 1.19+)',
+  code: goCode`
+type Stats struct {
+  total atomic.Int64 // was: total int, updated with s.total++ outside the lock
+}
+
+func (s *Stats) Add(n int64) { s.total.Add(n) } // instead of s.total += n
+
+func (s *Stats) Total() int64 { return s.total.Load() }`,
+};
+
+/**
+ * Why a racy counter is a bug. `x++` compiles to a load, an add and a store; under the Go memory model
+ * (https://go.dev/ref/mem) a racing read may observe an older write, so two goroutines can both add to the same
+ * old value and one update disappears.
+ */
+export const COUNTER_EXPLANATION =
+  'The update is a read, an add and a write, not one step, and nothing orders the goroutines doing it: two ' +
+  'of them can read the same old value and both write it back plus one, so an update is lost, and a reader ' +
+  'may see a stale value. An atomic.Int64 makes each update one indivisible step; a mutex works too, if ' +
+  'every read and write of the counter holds it.';
+
 const mutexVariable: CodeFix = {
   title: 'Guard the variable with a mutex on every read and write',
   code: goCode`
@@ -218,7 +242,7 @@ func publish(batch []int, out chan<- []int) {
 
 const PROOF = {
   mapRace: ['testdata/races/map-read-write', 'testdata/races/map-write-write', 'testdata/races/map-fatal'],
-  fieldRace: ['testdata/races/field', 'testdata/races/heap'],
+  fieldRace: ['testdata/races/field', 'testdata/races/heap', 'testdata/races/counter'],
   variableRace: ['testdata/races/global', 'testdata/races/adjacent', 'testdata/races/lost-stack'],
   sliceRace: ['testdata/races/slice'],
 };
@@ -252,7 +276,12 @@ export const RACE_KINDS: readonly RaceKindEntry[] = [
       'timing; a read-modify-write such as `s.n++` also loses updates.',
     fixes: [lockBothSidesField, atomicField],
     links: [L.raceDetector, L.memoryModel, L.syncMutex, L.atomic],
-    proof: [...PROOF.fieldRace, 'testdata/races/fixed/field-mutex', 'testdata/races/fixed/field-atomic'],
+    proof: [
+      ...PROOF.fieldRace,
+      'testdata/races/fixed/field-mutex',
+      'testdata/races/fixed/field-atomic',
+      'testdata/races/fixed/counter-atomic',
+    ],
   },
   {
     kind: 'variable',
@@ -267,6 +296,7 @@ export const RACE_KINDS: readonly RaceKindEntry[] = [
     fixes: [atomicVariable, mutexVariable, handOff],
     links: [L.raceDetector, L.memoryModel, L.atomic],
     proof: [
+      'testdata/races/fixed/counter-atomic',
       ...PROOF.variableRace,
       'testdata/races/fixed/variable-atomic',
       'testdata/races/fixed/variable-mutex',

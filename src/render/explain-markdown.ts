@@ -4,6 +4,7 @@ import { toolReportToMarkdown } from './tool-reports.js';
 import type { Crash, ExplainResult, Location } from '../model.js';
 import { codeBlock, escapeMarkdown, inlineCode } from './markdown-syntax.js';
 import { racesToMarkdown } from './race-report.js';
+import { blameSentence } from './blame.js';
 
 function where(location: Location): string {
   return `${inlineCode(location.function)} at ${inlineCode(`${location.file}:${location.line}`)}`;
@@ -39,6 +40,7 @@ function crashToMarkdown(crash: Crash): string {
     }
     out.push('');
   }
+  if (crash.test !== undefined) out.push(`**Test:** ${blameSentence(crash.test, inlineCode)}.`, '');
   if (crash.kind !== 'goroutine_dump') {
     out.push(
       `**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`,

@@ -4,6 +4,7 @@ import { distinctCrashesToText, shownDistinctCrashes } from './distinct-crashes.
 import { toolReportToText } from './tool-reports.js';
 import { racesToText } from './race-report.js';
 import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './text-style.js';
+import { blameSentence } from './blame.js';
 
 export interface TextOptions {
   color: boolean;
@@ -84,6 +85,8 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
       `  ${s.bold('Where')}: goroutine ${crash.goroutine} (no frame outside the Go runtime and standard library)`,
     );
   }
+  if (crash.test !== undefined)
+    out.push(wrap(`${s.bold('Test')}: ${blameSentence(crash.test, sanitize)}`, width, '  ', '    '));
   // A dump is not a failure (a pprof debug=2 dump leaves the program running), so recover() has nothing to say.
   if (crash.kind !== 'goroutine_dump') {
     out.push(

@@ -3,6 +3,7 @@
 import type { AccessSide, Location, Race } from '../model.js';
 import { codeBlock, escapeMarkdown, inlineCode } from './markdown-syntax.js';
 import { codeFrame, indentLines, sanitize, style, wrap, type Style } from './text-style.js';
+import { raceBlame } from './blame.js';
 
 const MAX_FRAMES = 8;
 
@@ -35,7 +36,7 @@ function framesText(frames: Location[], culprit: Location | null, s: Style, inde
 }
 
 function raceHeadline(race: Race): string {
-  const ops = race.current.op === 'write' && race.previous.op === 'write' ? 'write/write' : 'read/write';
+  const ops = race.accessPairs.join(', ');
   return `Data race on ${race.object === 'unknown' ? 'shared memory' : `a ${race.object}`} (${ops})`;
 }
 
@@ -61,8 +62,8 @@ export function racesToText(races: Race[], options: { color: boolean }): string 
     const heading = races.length > 1 ? `Race ${i + 1} of ${races.length}: ` : '';
     out.push(s.bold(s.red(`${heading}${raceHeadline(race)}`)));
     const seen = race.occurrences === 1 ? 'reported once' : `reported ${race.occurrences} times`;
-    const tests = race.tests.length === 0 ? '' : ` in ${race.tests.map(sanitize).join(', ')}`;
-    out.push(`  ${seen}${tests}`);
+    const blame = raceBlame(race.tests, race.bystanders, sanitize);
+    out.push(`  ${seen}${blame === '' ? '' : `, ${blame}`}`);
     if (race.location !== undefined) out.push(s.dim(`  ${sanitize(race.location)}`));
     out.push('');
     out.push(...sideText(race.current, false, s));
@@ -128,8 +129,8 @@ export function racesToMarkdown(races: Race[]): string {
     out.push(`## ${escapeMarkdown(raceHeadline(race))}`);
     out.push('');
     const seen = race.occurrences === 1 ? 'Reported once' : `Reported ${race.occurrences} times`;
-    const tests = race.tests.length === 0 ? '' : ` in ${race.tests.map(inlineCode).join(', ')}`;
-    out.push(`${seen}${tests}.`);
+    const blame = raceBlame(race.tests, race.bystanders, inlineCode);
+    out.push(`${seen}${blame === '' ? '' : `, ${blame}`}.`);
     out.push('');
     out.push(...mdSide(race.current, false));
     out.push(...mdSide(race.previous, true));

@@ -6,6 +6,7 @@ import { codeBlock, inlineCode } from './markdown-syntax.js';
 import { racesToMarkdown, racesToText } from './race-report.js';
 import { sanitize, style } from './text-style.js';
 import { explainToText } from './explain-text.js';
+import { flakeHuntingLines } from './flakes.js';
 
 function percent(failures: number, runs: number): string {
   return runs === 0 ? '0%' : `${Math.round((failures / runs) * 100)}%`;
@@ -29,6 +30,17 @@ function summaryLine(result: StressResult): string {
   );
 }
 
+/** The responsible tests of the races `test` was a bystander of (it was running when they were reported). */
+function bystanderOf(result: StressResult, test: string): string[] {
+  const blamed = new Set<string>();
+  for (const race of result.races) {
+    if (race.bystanders?.includes(test) === true && !race.tests.includes(test)) {
+      for (const responsible of race.tests) blamed.add(sanitize(responsible));
+    }
+  }
+  return [...blamed];
+}
+
 /** Terminal report of a `test`/`stress` session: summary, flaky tests, races, crashes, unexplained failures. */
 export function stressToText(result: StressResult, options: { color: boolean }): string {
   const s = style(options.color);
@@ -41,11 +53,15 @@ export function stressToText(result: StressResult, options: { color: boolean }):
     out.push(s.bold('Failing tests'));
     for (const t of failing) {
       const first = t.firstFailedRun === undefined ? '' : s.dim(`  first failed in run ${t.firstFailedRun}`);
+      const blamed = bystanderOf(result, t.name);
+      const note = blamed.length === 0 ? '' : s.dim(`  (bystander: failed for a race caused by ${blamed.join(', ')})`);
       out.push(
-        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}`,
+        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}${note}`,
       );
     }
   }
+  const flakes = flakeHuntingLines(result);
+  if (flakes.length > 0) out.push('', ...flakes.map((line) => `  ${sanitize(line)}`));
   const sections: string[] = [];
   result.races.forEach((race, i) => {
     const seen = s.dim(`  first seen in run ${race.firstRun}; in ${race.runs} of ${result.runs} run(s)`);
@@ -73,7 +89,7 @@ export function stressToText(result: StressResult, options: { color: boolean }):
     out.push('');
     out.push(section);
   }
-  if (sections.length === 0 && failing.length === 0) {
+  if (sections.length === 0 && failing.length === 0 && (result.leaks?.length ?? 0) === 0) {
     out.push('');
     // An interrupted session proves nothing clean: say how far it got.
     out.push(
@@ -102,6 +118,8 @@ export function stressToMarkdown(result: StressResult): string {
       );
     }
   }
+  const flakes = flakeHuntingLines(result, inlineCode);
+  if (flakes.length > 0) out.push('', ...flakes.map((line) => (line.startsWith('  ') ? `- ${line.trim()}` : line)));
   if (result.races.length > 0) {
     out.push('');
     for (const race of result.races) {

@@ -9,7 +9,12 @@ import type { LineContext, LineSink } from '../input/lines.js';
 import type { Crash, Race } from '../model.js';
 import { groupRaces, learnRaceGoroots, raceKey, type RaceAnalysisOptions } from '../analyse/race-groups.js';
 import { RaceParser, type RaceReport } from '../parse/race.js';
-import { runProcess, type ProcessOutcome, type ProcessSpec } from './process.js';
+import { runProcess, type ProcessOutcome, type ProcessSpec, type RunLimits } from './process.js';
+import { attributeRace } from '../analyse/attribution.js';
+import { createWriteStream, mkdirSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Perturbation } from './perturb.js';
+import { LeakCollector, withLeaks, type TestLeak } from './leaks.js';
 import { TestResults } from '../parse/go-test-output.js';
 
 /** The crash side of one run: a sink that sees the run's output and the crashes it found. */
@@ -30,6 +35,23 @@ export interface StressOptions {
   crashSink?: (run: number) => CrashSink;
   analysis?: RaceAnalysisOptions;
   onProgress?: (progress: StressProgress) => void;
+  // ---- flake hunting (issue 12, item 3) ----
+  /** With neither count nor durationMs: run until stopped (Ctrl-C) instead of once. */
+  untilStopped?: boolean;
+  /** Per-run timeout; a timed-out run gets SIGQUIT (its goroutine dump is explained) or is left running. */
+  limits?: RunLimits;
+  /** A failed run counts only when one of its output lines matches (x/tools stress -failure). */
+  failure?: RegExp;
+  /** A failed run with an output line matching this is ignored, its findings dropped (x/tools stress -ignore). */
+  ignore?: RegExp;
+  /** Each failing run's output is kept in this directory as run-N.log (created when needed). */
+  outputDir?: string;
+  /** Settings that vary from run to run (`--perturb`). */
+  perturb?: (run: number) => Perturbation;
+  /** Extra arguments for later runs once these tests raced (`go test -skip`), so a passing retry cannot hide it. */
+  skipRaced?: (tests: readonly string[]) => string[];
+  /** `test --leaks`: read the leak dumps the generated TestMain prints (see leaks.ts). */
+  leaks?: boolean;
 }
 
 export interface StressProgress {
@@ -55,6 +77,25 @@ export interface RunRecord {
   raceReports: number;
   crashes: number;
   failedTests: number;
+  /** Counted as a failing run (after --failure and --ignore). */
+  failed: boolean;
+  /** Failed, but its output matched --ignore: its findings were dropped. */
+  ignored?: boolean;
+  /** Ran past --timeout. */
+  timedOut?: boolean;
+  /** --keep-hung: the hung process group left running (pid of the command, which leads its group). */
+  leftRunning?: { pid: number };
+  /** Where its output was kept (failing runs, with an output directory). */
+  outputFile?: string;
+  /** --perturb: the settings it ran with. */
+  settings?: string[];
+}
+
+/** --perturb: how often the runs with one setting failed. */
+export interface SettingStat {
+  setting: string;
+  runs: number;
+  failedRuns: number;
 }
 
 export interface StressRace extends Race {
@@ -67,6 +108,8 @@ export interface StressRace extends Race {
 export interface StressCrash extends Crash {
   firstRun: number;
   occurrences: number;
+  /** The goroutine dump of a run that hung past --timeout (asked for with SIGQUIT). */
+  hang?: boolean;
 }
 
 export interface TestStat {
@@ -89,6 +132,22 @@ export interface StressResult {
   crashes: StressCrash[];
   /** Runs that failed (non-zero exit) without a race, crash or failing test to show for it. */
   unexplainedFailures: { run: number; exitCode: number | null; lastLines: string[] }[];
+  /** Directory holding the output of each failing run, when any was kept. */
+  outputDir?: string;
+  /** --perturb: failure rate per setting, most reproducing first. */
+  settings?: SettingStat[];
+  /** Tests skipped in later runs because they raced. */
+  skippedAfterRace?: string[];
+  /** `test --leaks`: goroutines left after the tests of a package, over all runs. */
+  leaks?: StressLeak[];
+  /** `test --leaks`: packages whose goroutines were checked. */
+  leakCheckedPackages?: string[];
+}
+
+export interface StressLeak extends TestLeak {
+  firstRun: number;
+  /** Runs in which it was found. */
+  runs: number;
 }
 
 const TAIL_LINES = 20;
@@ -99,6 +158,15 @@ interface RunState {
   tests: TestResults;
   crash: CrashSink | undefined;
   tail: string[];
+  matchedFailure: boolean;
+  matchedIgnore: boolean;
+  output: WriteStream | undefined;
+  outputFile: string | undefined;
+  settings: string[] | undefined;
+}
+
+function closeStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.end(() => resolve()));
 }
 
 function fanOut(sinks: LineSink[]): LineSink {
@@ -120,7 +188,7 @@ function crashKey(crash: Crash): string {
 /** Runs the command as planned and returns everything found. Rejects only when the command cannot start. */
 export async function runStress(options: StressOptions): Promise<StressResult> {
   const started = Date.now();
-  const count = options.count ?? (options.durationMs === undefined ? 1 : undefined);
+  const count = options.count ?? (options.durationMs === undefined && options.untilStopped !== true ? 1 : undefined);
   const parallel = Math.max(1, options.parallel);
   const signal = options.signal;
   const allReports: { run: number; report: RaceReport }[] = [];
@@ -129,6 +197,13 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
   const runResults: RunRecord[] = [];
   const unexplained: StressResult['unexplainedFailures'] = [];
   const raceKeys = new Set<string>();
+  const settingStats = new Map<string, SettingStat>();
+  const racedTests: string[] = [];
+  /** Raced tests that a later run really skipped. */
+  const skippedTests = new Set<string>();
+  let outputDirMade = false;
+  const leaks = new Map<string, StressLeak>();
+  const leakChecked = new Set<string>();
   let runsStarted = 0;
   let failure: Error | undefined;
   const stop = new AbortController();
@@ -158,12 +233,47 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
       tests: new TestResults(),
       crash: options.crashSink?.(run),
       tail: [],
+      matchedFailure: false,
+      matchedIgnore: false,
+      output: undefined,
+      outputFile: undefined,
+      settings: undefined,
     };
+    let spec = options.spec;
+    const perturbation = options.perturb?.(run);
+    const skip = racedTests.length > 0 && options.skipRaced !== undefined ? options.skipRaced(racedTests) : [];
+    if (skip.length > 0) for (const test of racedTests) skippedTests.add(test);
+    if (perturbation !== undefined || skip.length > 0) {
+      const env = { ...spec.env, ...perturbation?.env };
+      // Keep the user's own GORACE options next to ours.
+      const userGorace = spec.env.GORACE;
+      if (perturbation?.env.GORACE !== undefined && userGorace !== undefined && userGorace !== '') {
+        env.GORACE = `${userGorace} ${perturbation.env.GORACE}`;
+      }
+      // Flags go right after `test` in `go test ...`, before any `-args`.
+      const [first, ...rest] = spec.args;
+      const extra = [...(perturbation?.goTestFlags ?? []), ...skip];
+      const args = first === undefined ? extra : [first, ...extra, ...rest];
+      spec = { ...spec, env, args };
+      if (perturbation !== undefined) state.settings = perturbation.labels;
+    }
+    if (options.outputDir !== undefined) {
+      if (!outputDirMade) {
+        mkdirSync(options.outputDir, { recursive: true });
+        outputDirMade = true;
+      }
+      state.outputFile = join(options.outputDir, `run-${run}.log`);
+      state.output = createWriteStream(state.outputFile);
+    }
     const parser = new RaceParser((report) => state.reports.push(report));
+    const { failure: failureRe, ignore: ignoreRe } = options;
     const tailSink: LineSink = {
       line(text) {
         state.tail.push(text);
         if (state.tail.length > TAIL_LINES) state.tail.shift();
+        state.output?.write(text + '\n');
+        if (failureRe !== undefined && !state.matchedFailure && failureRe.test(text)) state.matchedFailure = true;
+        if (ignoreRe !== undefined && !state.matchedIgnore && ignoreRe.test(text)) state.matchedIgnore = true;
       },
       end() {},
     };
@@ -173,31 +283,78 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
       stdout: { source: `run ${run}` },
       stderr: { source: `run ${run} (stderr)` },
     };
-    const streams = { stdout: createDeprefixer(fanOut(sinks)), stderr: createDeprefixer(fanOut(sinks)) };
+    const leakCollector = options.leaks === true ? new LeakCollector() : undefined;
+    const all = leakCollector === undefined ? fanOut(sinks) : withLeaks(leakCollector, fanOut(sinks));
+    const streams = { stdout: createDeprefixer(all), stderr: createDeprefixer(all) };
     let outcome: ProcessOutcome;
     try {
       outcome = await runProcess(
-        options.spec,
+        spec,
         (stream, text, lineNo) => streams[stream].line(text, lineNo, contexts[stream]),
         stop.signal,
+        options.limits,
       );
     } finally {
       streams.stdout.end(contexts.stdout);
       streams.stderr.end(contexts.stderr);
+      if (state.output !== undefined) await closeStream(state.output);
     }
-    collect(state, outcome);
+    const record = collect(state, outcome);
+    if (leakCollector !== undefined) {
+      for (const pkg of leakCollector.checked) leakChecked.add(pkg);
+      for (const leak of leakCollector.leaks) {
+        const c = leak.culprit;
+        const key = `${leak.package} ${c === null ? '' : `${c.file}:${c.line}`} ${leak.state} ${leak.test ?? ''}`;
+        const known = leaks.get(key);
+        if (known === undefined) leaks.set(key, { ...leak, firstRun: run, runs: 1 });
+        else {
+          known.runs++;
+          known.count = Math.max(known.count, leak.count);
+          known.firstRun = Math.min(known.firstRun, run);
+        }
+      }
+    }
+    if (state.outputFile !== undefined) {
+      if (record.failed) record.outputFile = state.outputFile;
+      else rmSync(state.outputFile, { force: true });
+    }
+    progress(record);
   };
 
-  const collect = (state: RunState, outcome: ProcessOutcome): void => {
+  const collect = (state: RunState, outcome: ProcessOutcome): RunRecord => {
     const { run } = state;
-    for (const report of state.reports) allReports.push({ run, report });
+    const runCrashesAll = state.crash?.crashes() ?? [];
+    const anyFailedTest = state.tests.outcomes.some((t) => t.failed);
+    let failed =
+      !outcome.interrupted &&
+      (outcome.exitCode !== 0 ||
+        outcome.timedOut === true ||
+        state.reports.length > 0 ||
+        runCrashesAll.length > 0 ||
+        anyFailedTest);
+    if (failed && options.failure !== undefined && !state.matchedFailure) failed = false;
+    const ignored = failed && state.matchedIgnore;
+    if (ignored || (options.failure !== undefined && !failed)) {
+      // Not a failure by --failure/--ignore: the run counts, its findings do not.
+      state.reports = [];
+      state.tests = new TestResults();
+    }
+    for (const report of state.reports) {
+      allReports.push({ run, report });
+      for (const test of attributeRace(report)?.responsible ?? []) {
+        if (!racedTests.includes(test)) racedTests.push(test);
+      }
+    }
     for (const report of state.reports) raceKeys.add(raceKey(report));
-    const runCrashes = state.crash?.crashes() ?? [];
+    const runCrashes = ignored || (options.failure !== undefined && !failed) ? [] : runCrashesAll;
     for (const crash of runCrashes) {
       const key = crashKey(crash);
       const known = crashes.get(key);
-      if (known === undefined) crashes.set(key, { ...crash, firstRun: run, occurrences: 1 });
-      else {
+      if (known === undefined) {
+        const entry: StressCrash = { ...crash, firstRun: run, occurrences: 1 };
+        if (outcome.timedOut === true) entry.hang = true;
+        crashes.set(key, entry);
+      } else {
         known.occurrences++;
         // Parallel runs finish out of order.
         known.firstRun = Math.min(known.firstRun, run);
@@ -227,13 +384,28 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
       raceReports: state.reports.length,
       crashes: runCrashes.length,
       failedTests,
+      failed: failed && !ignored,
     };
+    if (ignored) record.ignored = true;
+    if (outcome.timedOut === true) record.timedOut = true;
+    if (outcome.leftRunning !== undefined) record.leftRunning = outcome.leftRunning;
+    if (state.settings !== undefined) {
+      record.settings = state.settings;
+      for (const setting of state.settings) {
+        let stat = settingStats.get(setting);
+        if (stat === undefined) {
+          stat = { setting, runs: 0, failedRuns: 0 };
+          settingStats.set(setting, stat);
+        }
+        stat.runs++;
+        if (record.failed) stat.failedRuns++;
+      }
+    }
     runResults.push(record);
-    const failed = outcome.exitCode !== 0 && !outcome.interrupted;
-    if (failed && state.reports.length === 0 && runCrashes.length === 0 && failedTests === 0) {
+    if (record.failed && state.reports.length === 0 && runCrashes.length === 0 && failedTests === 0) {
       unexplained.push({ run, exitCode: outcome.exitCode, lastLines: state.tail });
     }
-    progress(record);
+    return record;
   };
 
   const more = (): boolean => {
@@ -304,7 +476,36 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     races: stressRaces,
     crashes: [...crashes.values()].sort((a, b) => a.firstRun - b.firstRun),
     unexplainedFailures: unexplained,
+    ...flakeHunting(),
   };
+
+  function flakeHunting(): Pick<
+    StressResult,
+    'outputDir' | 'settings' | 'skippedAfterRace' | 'leaks' | 'leakCheckedPackages'
+  > {
+    const extra: ReturnType<typeof flakeHunting> = {};
+    if (options.leaks === true) {
+      extra.leaks = [...leaks.values()].sort((a, b) => a.firstRun - b.firstRun || b.count - a.count);
+      extra.leakCheckedPackages = [...leakChecked].sort();
+    }
+    if (options.outputDir !== undefined && runResults.some((r) => r.outputFile !== undefined)) {
+      extra.outputDir = options.outputDir;
+    } else if (outputDirMade && options.outputDir !== undefined) {
+      // Nothing was kept: remove the directory if it is empty (never anything the user put there).
+      try {
+        rmdirSync(options.outputDir);
+      } catch {
+        // Not empty or already gone.
+      }
+    }
+    if (settingStats.size > 0) {
+      extra.settings = [...settingStats.values()].sort(
+        (a, b) => b.failedRuns / b.runs - a.failedRuns / a.runs || a.setting.localeCompare(b.setting),
+      );
+    }
+    if (skippedTests.size > 0) extra.skippedAfterRace = [...skippedTests];
+    return extra;
+  }
 }
 
 function failingTestsCount(tests: Map<string, TestStat>): number {
@@ -319,6 +520,7 @@ export function stressFoundProblems(result: StressResult): boolean {
     result.races.length > 0 ||
     result.crashes.length > 0 ||
     result.tests.some((t) => t.failures > 0) ||
+    (result.leaks?.length ?? 0) > 0 ||
     result.unexplainedFailures.length > 0
   );
 }
