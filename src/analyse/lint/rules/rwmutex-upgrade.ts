@@ -3,6 +3,7 @@
 // is waiting in between (a waiting writer stops new readers).
 import { dominates, reassignedBetween } from '../ast.js';
 import type { Rule, RuleContext } from '../types.js';
+import { nestedLocks } from '../facts/lock-summary.js';
 import { lockCalls, mutexKind } from './unlock-misuse.js';
 
 export const rwmutexUpgrade: Rule = {
@@ -57,6 +58,27 @@ export const rwmutexUpgrade: Rule = {
           }
         }
       }
+    }
+    for (const nested of nestedLocks(context.pkg)) {
+      const { held, again } = nested;
+      if (held.method !== 'RLock') continue;
+      const callee = again.path.map((fn) => fn.name);
+      const where = `${again.site.mutex}.${again.site.method}() at line ${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
+      const line = held.call.startPosition.row + 1;
+      context.report(nested.file, {
+        node: nested.call,
+        message:
+          again.site.method === 'Lock'
+            ? `this call reaches ${where} while this goroutine holds the read lock from line ${line}: Lock waits for all readers, including this one, so it blocks forever`
+            : `this call reaches ${where}, a second read lock while this goroutine holds the read lock from line ${line}: if a writer calls Lock in between, both wait for each other forever`,
+        related: [
+          { node: held.call, message: 'read lock taken here' },
+          { node: again.site.call, message: 'locked again here', file: again.site.file },
+        ],
+        fix: {
+          description: `release the read lock before the call, or pass the fact that it is held to the inner code (a *Locked helper)`,
+        },
+      });
     }
   },
 };

@@ -6,6 +6,8 @@ import { dominates, enclosingFunction, methodCall, reassignedBetween, statements
 import { qualifiedType } from '../facts.js';
 import type { FileFacts, PackageFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
+import { nestedLocks } from '../facts/lock-summary.js';
+import type { NestedLock } from '../facts/lock-summary.js';
 
 export interface LockCall {
   call: Node;
@@ -147,6 +149,19 @@ function returnsIn(scope: Node, from: number, to: number): Node[] {
   return out;
 }
 
+/** Whether `node` is or contains the call `text` (a call node, not a comment that mentions it). */
+function callsIn(node: Node, text: string): boolean {
+  if (node.type === 'comment') return false;
+  if (node.type === 'call_expression') return node.text === text;
+  let found = false;
+  walk(node, (inner) => {
+    if (found || inner.type === 'comment') return false;
+    if (inner.type === 'call_expression' && inner.text === text) found = true;
+    return undefined;
+  });
+  return found;
+}
+
 /** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
 function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
   let current: Node | null = ret;
@@ -156,7 +171,7 @@ function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
     for (const sibling of parent.namedChildren) {
       if (sibling === null || sibling.startIndex >= current.startIndex) break;
       if (sibling.startIndex < lock.statement.endIndex) continue;
-      if (sibling.text.includes(`${lock.mutex}.${unlock}()`)) return true;
+      if (callsIn(sibling, `${lock.mutex}.${unlock}()`)) return true;
     }
     if (list !== null && parent.id === list.id) return false;
     current = parent;
@@ -318,5 +333,22 @@ export const unlockMisuse: Rule = {
         }
       }
     }
+    for (const nested of nestedLocks(context.pkg)) if (nested.held.method === 'Lock') reportNested(context, nested);
   },
 };
+
+/** A call made while holding a lock that takes the same lock again further down. */
+function reportNested(context: RuleContext, nested: NestedLock): void {
+  const { held, again } = nested;
+  const callee = again.path.map((fn) => fn.name);
+  const where = `${again.site.mutex}.${again.site.method}() at line ${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
+  context.report(nested.file, {
+    node: nested.call,
+    message: `this call reaches ${where} while this goroutine holds ${held.mutex} (locked at line ${held.call.startPosition.row + 1}); the lock is not reentrant, so it blocks forever`,
+    related: [
+      { node: held.call, message: 'lock held here' },
+      { node: again.site.call, message: 'locked again here', file: again.site.file },
+    ],
+    fix: { description: `release ${held.mutex} before the call, or call a variant that expects the lock to be held` },
+  });
+}
