@@ -64,7 +64,7 @@ type gate struct {
 	open bool
 }
 
-func (g *gate) close() error {
+func (g *gate) shut() error {
 	g.Lock() // want "unlock-misuse"
 	if !g.open {
 		// forgot g.Unlock() here: a comment that names the call is not the call
@@ -77,8 +77,8 @@ func (g *gate) close() error {
 
 func PosReturnWithCommentMentioningUnlock() {
 	g := &gate{}
-	g.close()
-	g.close()
+	g.shut()
+	g.shut()
 }
 
 // node locks its own mutex and then a child's: another instance of the same field (hand-over-hand).

@@ -8,6 +8,9 @@ import type { FileFacts, PackageFacts } from '../facts.js';
 import type { Rule, RuleContext } from '../types.js';
 import { nestedLocks } from '../facts/lock-summary.js';
 import type { NestedLock } from '../facts/lock-summary.js';
+import { lockFacts } from '../facts/lock-summary.js';
+import { packageModel } from '../model/package-model.js';
+import { callersOf, handsUnlockToCaller, lockFlow } from '../facts/lock-flow.js';
 
 export interface LockCall {
   call: Node;
@@ -126,6 +129,16 @@ export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): M
   if (receiver.type === 'selector_expression') {
     const field = receiver.childForFieldName('field')?.text;
     if (field === undefined) return null;
+    // The owner's type when declarations say it; otherwise every struct with a field of that name must agree.
+    const operand = receiver.childForFieldName('operand');
+    const model = packageModel(pkg);
+    const owner = operand === null ? null : model.typeOf(operand, file);
+    const declared = owner === null ? null : model.fieldType(owner, field);
+    if (declared !== null) {
+      const info = pkg.structs.get(owner ?? '');
+      const f = info?.fields.find((x) => x.name === field);
+      return kindOfType(declared.type, declared.file, pkg, f?.embedded ?? false);
+    }
     const kinds = new Set<MutexKind | null>();
     for (const info of pkg.structs.values()) {
       for (const f of info.fields)
@@ -138,15 +151,36 @@ export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): M
 
 const unlockOf = { Lock: 'Unlock', RLock: 'RUnlock', Unlock: 'Lock', RUnlock: 'RLock' } as const;
 
-/** Returns under `scope` after `from`, not in nested function literals. */
+/** Returns under `scope` after `from`, not in nested function literals nor in dead `if false { ... }` code. */
 function returnsIn(scope: Node, from: number, to: number): Node[] {
   const out: Node[] = [];
   walk(scope, (node) => {
     if (node.endIndex <= from || node.startIndex >= to) return false;
+    if (node.type === 'block' && node.parent?.type === 'if_statement') {
+      const condition = node.parent.childForFieldName('condition');
+      const dead = condition?.type === 'false' && node.parent.childForFieldName('consequence')?.id === node.id;
+      if (dead) return false;
+    }
     if (node.type === 'return_statement') out.push(node);
     return undefined;
   });
   return out;
+}
+
+/** `return mu.Unlock, true`: the return hands the unlock to the caller as a method value. */
+function handsUnlock(ret: Node, mutex: string, unlock: string): boolean {
+  const text = `${mutex}.${unlock}`;
+  let hands = false;
+  walk(
+    ret,
+    (node) => {
+      if (node.type === 'selector_expression' && node.text === text && node.parent?.type !== 'call_expression')
+        hands = true;
+      return undefined;
+    },
+    false,
+  );
+  return hands;
 }
 
 /** Whether `node` is or contains the call `text` (a call node, not a comment that mentions it). */
@@ -307,7 +341,12 @@ export const unlockMisuse: Rule = {
           );
           if (release === undefined) continue;
           // `for { mu.Lock(); if ok { return }; mu.Unlock() }`: returning with the lock held is the point.
-          if (siblings[siblings.length - 1]?.id === release.id && list.parent?.parent?.type === 'for_statement')
+          // ... unless the package's callers of this function show they never release it.
+          if (
+            siblings[siblings.length - 1]?.id === release.id &&
+            list.parent?.parent?.type === 'for_statement' &&
+            callersOf(context.pkg, fn, lock.mutex.slice(lock.mutex.lastIndexOf('.') + 1)) !== 'keep'
+          )
             continue;
           if (calls.some((other) => other.deferred && other.mutex === lock.mutex && other.method === unlock)) continue;
           if (
@@ -316,10 +355,10 @@ export const unlockMisuse: Rule = {
           )
             continue;
           for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
-            if (unlockedBefore(lock, ret, unlock)) continue;
+            if (unlockedBefore(lock, ret, unlock) || handsUnlock(ret, lock.mutex, unlock)) continue;
             context.report(file, {
               node: lock.call,
-              message: `${lock.mutex}.${lock.method}() is not released on the return at line ${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), so the next ${lock.method} blocks forever`,
+              message: `${lock.mutex}.${lock.method}() is not released on the return at line ${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), ${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
               related: [
                 { node: ret, message: `returns with ${lock.mutex} locked` },
                 { node: release, message: 'the unlock that is skipped' },
@@ -334,6 +373,37 @@ export const unlockMisuse: Rule = {
       }
     }
     for (const nested of nestedLocks(context.pkg)) if (nested.held.method === 'Lock') reportNested(context, nested);
+    // Paths through break and continue: a lock left held when the loop is left, or taken again next iteration.
+    for (const sites of lockFacts(context.pkg).sitesByFunction.values()) {
+      const first = sites[0];
+      if (first === undefined) continue;
+      for (const issue of lockFlow(first.fn, sites)) {
+        const { lock, via } = issue;
+        const viaLine = via.startPosition.row + 1;
+        const jump = via.type === 'break_statement' ? 'break' : 'continue';
+        if (issue.kind === 'relock') {
+          context.report(lock.file, {
+            node: lock.call,
+            message: `${lock.mutex}.${lock.method}() runs again on the next iteration with the lock still held: the ${jump} at line ${viaLine} skips the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}, so this blocks forever`,
+            related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
+            fix: {
+              description: `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ${jump}`,
+            },
+          });
+          continue;
+        }
+        if (handsUnlockToCaller(first.fn, lock.mutex)) continue;
+        if (callersOf(context.pkg, first.fn, lock.mutex.slice(lock.mutex.lastIndexOf('.') + 1)) === 'unlock') continue;
+        context.report(lock.file, {
+          node: lock.call,
+          message: `${lock.mutex}.${lock.method}() is still held when the function returns through the ${jump} at line ${viaLine} (the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'} is skipped on that path), ${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
+          related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
+          fix: {
+            description: `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ${jump}, or use defer right after the lock`,
+          },
+        });
+      }
+    }
   },
 };
 
