@@ -207,7 +207,8 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
       }
     }
     visiting.delete(fn.node.id);
-    if (depth === 0 || visiting.size === 0) memo.set(fn.node.id, out);
+    // Memoised even inside a cycle: a summary cut short at a recursive call only misses locks behind it.
+    memo.set(fn.node.id, out);
     return out;
   };
 

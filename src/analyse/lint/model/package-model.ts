@@ -106,7 +106,7 @@ export function packageModel(pkg: PackageFacts): PackageModel {
         const arg = v.childForFieldName('arguments')?.namedChild(0) ?? null;
         return localTypeName(arg);
       }
-      const target = callee(v, file);
+      const target = callee(v, file, depth + 1);
       if (target !== null) {
         const result = target.node.childForFieldName('result');
         if (result !== null && result.type !== 'parameter_list') return localTypeName(result);
@@ -118,44 +118,57 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     return typeOf(v, file, depth + 1);
   };
 
+  /** Per function: each name's first declaration (receiver, parameter, var, short declaration, range). */
+  const declarations = new Map<number, Map<string, Node>>();
+  const declarationsOf = (fn: Node): Map<string, Node> => {
+    const known = declarations.get(fn.id);
+    if (known !== undefined) return known;
+    const names = new Map<string, Node>();
+    const add = (name: Node | null | undefined, decl: Node): void => {
+      if (name !== null && name !== undefined && !names.has(name.text)) names.set(name.text, decl);
+    };
+    const visit = (inner: Node): boolean | void => {
+      if (inner.type === 'func_literal') return false;
+      if (inner.type === 'parameter_declaration' || inner.type === 'var_spec')
+        for (const name of inner.childrenForFieldName('name')) add(name, inner);
+      else if (inner.type === 'short_var_declaration' || inner.type === 'range_clause')
+        for (const name of inner.childForFieldName('left')?.namedChildren ?? []) add(name, inner);
+      return undefined;
+    };
+    for (const field of ['receiver', 'parameters', 'body']) {
+      const part = fn.childForFieldName(field);
+      if (part !== null) walk(part, visit);
+    }
+    declarations.set(fn.id, names);
+    return names;
+  };
+
   /** Declared type of identifier `name` seen from `at`: enclosing functions' receivers, parameters and locals. */
   const identifierType = (name: string, at: Node, file: FileFacts, depth: number): string | null => {
+    if (depth > 6) return null;
     for (let fn = enclosingFunction(at); fn !== null; fn = enclosingFunction(fn)) {
-      let found: string | null | undefined;
-      const visit = (inner: Node): boolean | void => {
-        if (inner.type === 'func_literal' || inner.startIndex > at.startIndex) return false;
-        if (inner.type === 'parameter_declaration' || inner.type === 'var_spec') {
-          if (inner.childrenForFieldName('name').some((n) => n?.text === name)) {
-            const type = inner.childForFieldName('type');
-            const value = inner.childForFieldName('value')?.namedChild(0) ?? null;
-            found = type !== null ? localTypeName(type) : value !== null ? typeOfValue(value, file, depth) : null;
-          }
-        } else if (inner.type === 'short_var_declaration') {
-          const left = inner.childForFieldName('left')?.namedChildren ?? [];
-          const right = inner.childForFieldName('right')?.namedChildren ?? [];
-          const index = left.findIndex((n) => n?.text === name);
-          if (index >= 0) {
-            const value = left.length === right.length ? right[index] : null;
-            found = value === null || value === undefined ? null : typeOfValue(value, file, depth);
-          }
-        } else if (inner.type === 'range_clause') {
-          const left = inner.childForFieldName('left');
-          if (left?.namedChildren.some((n) => n?.text === name)) found = null;
-        }
-        return undefined;
-      };
-      for (const field of ['receiver', 'parameters', 'body']) {
-        const part = fn.childForFieldName(field);
-        if (part !== null) walk(part, visit);
+      const decl = declarationsOf(fn).get(name);
+      if (decl === undefined) continue;
+      if (decl.type === 'parameter_declaration' || decl.type === 'var_spec') {
+        const type = decl.childForFieldName('type');
+        const value = decl.childForFieldName('value')?.namedChild(0) ?? null;
+        return type !== null ? localTypeName(type) : value !== null ? typeOfValue(value, file, depth + 1) : null;
       }
-      if (found !== undefined) return found;
+      if (decl.type === 'short_var_declaration') {
+        const left = decl.childForFieldName('left')?.namedChildren ?? [];
+        const right = decl.childForFieldName('right')?.namedChildren ?? [];
+        const index = left.findIndex((n) => n?.text === name);
+        const value = left.length === right.length ? right[index] : null;
+        return value === null || value === undefined ? null : typeOfValue(value, file, depth + 1);
+      }
+      return null;
     }
     const global = packageVars.get(name);
     if (global === undefined) return null;
     const type = global.spec.childForFieldName('type');
     if (type !== null) return localTypeName(type);
     const value = global.spec.childForFieldName('value')?.namedChild(0) ?? null;
-    return value === null ? null : typeOfValue(value, global.file, depth);
+    return value === null ? null : typeOfValue(value, global.file, depth + 1);
   };
 
   const typeOf = (expr: Node, file: FileFacts, depth = 0): string | null => {
@@ -178,7 +191,8 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     return null;
   };
 
-  const callee = (call: Node, file: FileFacts): FunctionInfo | null => {
+  const callee = (call: Node, file: FileFacts, depth = 0): FunctionInfo | null => {
+    if (depth > 6) return null;
     const fn = call.childForFieldName('function');
     if (fn === null) return null;
     const target = unparen(fn);
@@ -191,10 +205,10 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     if (
       operand.type === 'identifier' &&
       file.imports.has(operand.text) &&
-      identifierType(operand.text, operand, file, 0) === null
+      identifierType(operand.text, operand, file, depth + 1) === null
     )
       return null;
-    const type = typeOf(operand, file);
+    const type = typeOf(operand, file, depth + 1);
     if (type === null) return null;
     const direct = methods.get(`${type}.${name}`);
     if (direct !== undefined) return direct;
@@ -209,13 +223,20 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     return null;
   };
 
+  const typeCache = new Map<number, string | null>();
   const model: PackageModel = {
     pkg,
     functions,
     methods,
     infoOf: (fn) => byNode.get(fn.id),
-    typeOf: (expr, file) => typeOf(expr, file),
-    callee,
+    typeOf: (expr, file) => {
+      const known = typeCache.get(expr.id);
+      if (known !== undefined) return known;
+      const type = typeOf(expr, file);
+      typeCache.set(expr.id, type);
+      return type;
+    },
+    callee: (call, file) => callee(call, file),
     fieldType: (typeName, field) => fieldType(typeName, field),
   };
   models.set(pkg, model);

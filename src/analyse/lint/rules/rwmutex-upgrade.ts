@@ -16,7 +16,9 @@ export const rwmutexUpgrade: Rule = {
       'sync.RWMutex has no upgrade. `Lock` waits until every reader has called `RUnlock`, so calling it while the ' +
       'same goroutine still holds `RLock` blocks forever. Taking `RLock` a second time is not safe either: once a ' +
       'writer is blocked in `Lock`, new readers wait for it, and the writer waits for the first read lock, which is ' +
-      'never released (the sync documentation forbids recursive read locking for this reason).',
+      'never released (the sync documentation forbids recursive read locking for this reason). goroscope also ' +
+      'follows calls within the package, including the `String` method `fmt` calls on a printed value: a call made ' +
+      'while holding the read lock that reaches `Lock` or `RLock` on the same field of the same type is reported.',
     fix: 'Release the read lock before taking the write lock, then re-check the condition:\n\n```go\nmu.RLock()\nv, ok := cache[k]\nmu.RUnlock()\nif !ok {\n\tmu.Lock()\n\tif v, ok = cache[k]; !ok {\n\t\tv = load(k)\n\t\tcache[k] = v\n\t}\n\tmu.Unlock()\n}\n```',
     runtimeEffect: 'block',
   },

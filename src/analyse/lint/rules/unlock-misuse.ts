@@ -224,7 +224,13 @@ export const unlockMisuse: Rule = {
       'sync.Mutex is not reentrant. Unlocking an unlocked mutex is a fatal error (`fatal error: sync: unlock of ' +
       'unlocked mutex`) that recover cannot stop; locking a mutex the same goroutine already holds blocks forever; ' +
       '`defer mu.Lock()` (a typo for Unlock) blocks at return; and a `return` between `Lock` and `Unlock` leaves the ' +
-      'mutex locked, so the next `Lock` blocks forever.',
+      'mutex locked, so the next `Lock` blocks forever. goroscope follows the lock along `break`, `continue` and ' +
+      'loop back-edges (a `continue` that skips the Unlock locks again on the next iteration), and through calls ' +
+      'within the package: a call made while holding a lock that reaches a method taking the same lock (the same ' +
+      'field of the same type, as in `s.mu` and `r.store.mu`) blocks forever. A method called on another value of ' +
+      "the caller's own type (a child node) is another instance and is not judged; neither is a return that hands " +
+      '`mu.Unlock` to the caller, nor a retry loop that returns with the lock held when a caller in the package ' +
+      'releases it.',
     fix: 'Pair every Lock with exactly one Unlock, preferably right away with defer:\n\n```go\nmu.Lock()\ndefer mu.Unlock()\n```',
     runtimeEffect: 'block',
   },
