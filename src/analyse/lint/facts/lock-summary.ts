@@ -3,7 +3,16 @@
 // are the same field of the same type, per-function summaries of the locks a call can take (following
 // calls within the package), and the locks a goroutine already holds when it makes a call that takes them again.
 import type { Node } from '../../../parse/gosource/treesitter.js';
-import { FUNCTION_TYPES, callArguments, dominates, methodCall, statementOf, unparen, walk } from '../ast.js';
+import {
+  FUNCTION_TYPES,
+  callArguments,
+  dominates,
+  methodCall,
+  rootIdentifier,
+  statementOf,
+  unparen,
+  walk,
+} from '../ast.js';
 import type { FileFacts, PackageFacts } from '../facts.js';
 import { packageModel } from '../model/package-model.js';
 import type { FunctionInfo, PackageModel } from '../model/package-model.js';
@@ -24,6 +33,8 @@ export interface LockSite {
   deferred: boolean;
   /** `T.mu` (field mu of local type T), `T.Mutex` (embedded), `var.mu` (package variable), or null when unknown. */
   identity: string | null;
+  /** The value whose field the lock is (`s` of `s.mu`, `y.r` of `y.r.mu`). */
+  owner: Node | null;
 }
 
 const METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock']);
@@ -42,12 +53,14 @@ export interface Acquisition {
   site: LockSite;
   /** The calls from the summarised function down to the lock, outermost first. */
   path: FunctionInfo[];
+  /** Every call on the way hands down the caller's receiver or a parameter: the lock can be the caller's own. */
+  flows: boolean;
 }
 
 const facts = new WeakMap<PackageFacts, LockFacts>();
 
 /** Identity of a lock expression by its owner's local type and the field path from there. */
-function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): string | null {
+function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): { identity: string; owner: Node } | null {
   const path: string[] = [];
   let current = unparen(receiver);
   while (current.type === 'selector_expression') {
@@ -56,7 +69,7 @@ function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): str
     if (field === undefined || operand === null) return null;
     path.unshift(field);
     const owner = model.typeOf(operand, file);
-    if (owner !== null) return `${owner}.${path.join('.')}`;
+    if (owner !== null) return { identity: `${owner}.${path.join('.')}`, owner: operand };
     current = unparen(operand);
   }
   if (current.type !== 'identifier') return null;
@@ -65,14 +78,14 @@ function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): str
     // A struct that embeds the mutex: `s.Lock()`.
     const info = model.pkg.structs.get(own);
     const embedded = info?.fields.find((f) => f.embedded && !f.pointer && (f.name === 'Mutex' || f.name === 'RWMutex'));
-    return embedded === undefined ? null : `${own}.${embedded.name}`;
+    return embedded === undefined ? null : { identity: `${own}.${embedded.name}`, owner: current };
   }
   // A package-level lock variable (and fields of a package-level struct variable without a local type).
   for (const pkgFile of model.pkg.files)
     for (const spec of pkgFile.nodes('var_spec'))
       if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
         if (spec.childrenForFieldName('name').some((n) => n?.text === current.text))
-          return ['var', current.text, ...path].join('.');
+          return { identity: ['var', current.text, ...path].join('.'), owner: current };
   return null;
 }
 
@@ -102,6 +115,7 @@ function collectSites(file: FileFacts, model: PackageModel, into: Map<number, Lo
       if (outer === null) continue;
       fn = outer;
     }
+    const identity = lockIdentity(method.receiver, file, model);
     const site: LockSite = {
       call,
       file,
@@ -111,7 +125,8 @@ function collectSites(file: FileFacts, model: PackageModel, into: Map<number, Lo
       mutex: method.receiver.text,
       method: method.method as LockMethod,
       deferred,
-      identity: lockIdentity(method.receiver, file, model),
+      identity: identity?.identity ?? null,
+      owner: identity?.owner ?? null,
     };
     const list = into.get(fn.id) ?? [];
     list.push(site);
@@ -173,6 +188,37 @@ function otherInstance(caller: FunctionInfo, callee: FunctionInfo, receiver: Nod
   );
 }
 
+/** A method locking the same field of another value of its own type (`y.r.mu` in a method of y's type). */
+function othersLock(fn: FunctionInfo, site: LockSite): boolean {
+  const ownerType = site.identity?.split('.')[0];
+  return (
+    fn.receiverType !== undefined &&
+    ownerType === fn.receiverType &&
+    site.owner !== null &&
+    unparen(site.owner).text !== fn.receiverName
+  );
+}
+
+/** The receiver and parameter names of a function. */
+function ownNames(fn: Node): Set<string> {
+  const names = new Set<string>();
+  for (const field of ['receiver', 'parameters']) {
+    const list = fn.childForFieldName(field);
+    for (const decl of list?.namedChildren ?? [])
+      for (const name of decl?.childrenForFieldName('name') ?? []) if (name !== null) names.add(name.text);
+  }
+  return names;
+}
+
+/** Whether a call runs on, or is given, a value rooted at one of `names` (`s.f.m()`, `g(s)`, `fmt.Print(s)`). */
+function passes(call: Node, receiver: Node | null, names: Set<string>): boolean {
+  const rooted = (node: Node | null): boolean => {
+    const root = node === null ? null : rootIdentifier(node);
+    return root !== null && names.has(root);
+  };
+  return rooted(receiver) || callArguments(call).some(rooted);
+}
+
 export function lockFacts(pkg: PackageFacts): LockFacts {
   const cached = facts.get(pkg);
   if (cached !== undefined) return cached;
@@ -184,7 +230,7 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
   const acquires = (fn: FunctionInfo, depth = 0, visiting = new Set<number>()): Acquisition[] => {
     const known = memo.get(fn.node.id);
     if (known !== undefined) return known;
-    if (depth > 5 || visiting.has(fn.node.id)) return [];
+    if (depth > 4 || visiting.has(fn.node.id)) return [];
     visiting.add(fn.node.id);
     const out: Acquisition[] = [];
     const sites = sitesByFunction.get(fn.node.id) ?? [];
@@ -196,13 +242,16 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
       );
     for (const site of sites)
       if (!site.deferred && (site.method === 'Lock' || site.method === 'RLock') && site.identity !== null)
-        if (!releasedFirst(site.identity, site.call.startIndex)) out.push({ site, path: [fn] });
+        if (!releasedFirst(site.identity, site.call.startIndex) && !othersLock(fn, site))
+          out.push({ site, path: [fn], flows: true });
+    const own = ownNames(fn.node);
     for (const call of directCalls(fn.node)) {
       for (const { callee, receiver } of calledFunctions(call, fn.file, model)) {
         if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
+        const handsDown = passes(call, receiver, own);
         for (const inner of acquires(callee, depth + 1, visiting)) {
           if (releasedFirst(inner.site.identity ?? '', call.startIndex)) continue;
-          out.push({ site: inner.site, path: [fn, ...inner.path] });
+          out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown });
         }
       }
     }
@@ -262,7 +311,14 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
         if (info !== undefined && (callee.node.id === info.node.id || otherInstance(info, callee, receiver))) continue;
         const acquired = lf.acquires(callee);
         for (const h of held) {
-          const again = acquired.find((a) => a.site.identity === h.identity);
+          // The lock reached must be this one, not the same field of another value: the call hands down the
+          // value that owns the held lock, and every call below hands it on (package variables are one value).
+          const root = rootIdentifier(h.receiver);
+          const global = h.identity?.startsWith('var.') === true;
+          if (!global && (root === null || !passes(call, receiver, new Set([root])))) continue;
+          const again = acquired.find(
+            (a) => a.site.identity === h.identity && a.site.call.id !== h.call.id && (global || a.flows),
+          );
           if (again !== undefined && !out.some((o) => o.call.id === call.id && o.held.identity === h.identity))
             out.push({ call, file: first.file, held: h, again });
         }
