@@ -140,6 +140,21 @@ export const waitgroupMisuse: Rule = {
           false,
         );
         if (unknown) continue;
+        // The spawner Adds to the group again after starting the goroutine (a re-arm after Wait): the count the
+        // goroutine's Dones are matched against is not only the Add before it.
+        const spawner = nearestFunction(goStatement);
+        let reAdded = false;
+        if (spawner !== null)
+          walk(spawner, (node) => {
+            if (reAdded || node.endIndex <= goStatement.endIndex)
+              return node.endIndex > goStatement.startIndex ? undefined : false;
+            if (node.startIndex >= goStatement.endIndex && node.type === 'call_expression') {
+              const m = methodCall(node);
+              if (m !== null && m.method === 'Add' && m.receiver.text === group) reAdded = true;
+            }
+            return undefined;
+          });
+        if (reAdded) continue;
         for (const change of changes) {
           if (change.delta >= 0) continue;
           // The path through this change runs every change whose statement dominates it.
@@ -172,6 +187,13 @@ export const waitgroupMisuse: Rule = {
     }
   },
 };
+
+function nearestFunction(node: Node): Node | null {
+  let current = node.parent;
+  while (current !== null && !['func_literal', 'function_declaration', 'method_declaration'].includes(current.type))
+    current = current.parent;
+  return current;
+}
 
 function nearestLiteral(node: Node): Node | null {
   let current = node.parent;
