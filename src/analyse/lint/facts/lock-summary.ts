@@ -327,3 +327,46 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
   }
   return out;
 }
+
+const everyCaller = new WeakMap<PackageFacts, Map<number, string[]>>();
+
+/**
+ * Field paths of its receiver that every caller of method `fn` in the package holds locked at the call (`mu` when
+ * each caller does `b.mu.Lock(); b.fn()`): the method runs under that lock although it never takes it. Empty when
+ * there is no caller, a caller is another goroutine's start, or the callers disagree.
+ */
+export function lockedByEveryCaller(pkg: PackageFacts, fn: Node): string[] {
+  let memo = everyCaller.get(pkg);
+  if (memo === undefined) {
+    memo = new Map();
+    everyCaller.set(pkg, memo);
+  }
+  const known = memo.get(fn.id);
+  if (known !== undefined) return known;
+  const lf = lockFacts(pkg);
+  let common: string[] | null = null;
+  for (const file of pkg.files)
+    for (const call of file.nodes('call_expression')) {
+      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
+      let caller: Node | null = call.parent;
+      let spawned = false;
+      while (caller !== null && !FUNCTION_TYPES.has(caller.type)) {
+        if (caller.type === 'go_statement' || caller.type === 'defer_statement') spawned = true;
+        caller = caller.parent;
+      }
+      const operand = call.childForFieldName('function')?.childForFieldName('operand');
+      if (caller === null || spawned || operand === null || operand === undefined) {
+        common = [];
+        continue;
+      }
+      const prefix = `${unparen(operand).text}.`;
+      const held = lf
+        .heldAt(call, caller)
+        .filter((h) => h.mutex.startsWith(prefix))
+        .map((h) => h.mutex.slice(prefix.length));
+      common = common === null ? held : common.filter((p) => held.includes(p));
+    }
+  const out = common ?? [];
+  memo.set(fn.id, out);
+  return out;
+}

@@ -22,7 +22,9 @@ import {
   unparen,
   walk,
 } from '../ast.js';
-import type { FileFacts } from '../facts.js';
+import type { FileFacts, PackageFacts } from '../facts.js';
+import { lockedByEveryCaller } from '../facts/lock-summary.js';
+import { packageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../types.js';
 
 type AccessKind = 'write' | 'read' | 'range';
@@ -364,6 +366,7 @@ interface SharedAccess {
 }
 
 interface PackageIndex {
+  pkg: PackageFacts;
   functions: Map<string, { node: Node; file: FileFacts }>;
   methods: Map<string, { node: Node; file: FileFacts; type: string }[]>;
   packageVars: Set<string>;
@@ -495,6 +498,7 @@ function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIn
     }
   }
   return {
+    pkg: context.pkg,
     functions,
     methods,
     packageVars,
@@ -540,6 +544,10 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       const out = new Set(heldIn);
       if (root.callOnly && depth === 0) return out;
       for (const [text, receiver] of locksHeld(node, fn)) out.add(text === '*' ? '*' : (resolve(receiver) ?? '*'));
+      // Locks every caller of this method holds on its receiver at the call (`b.mu.Lock(); b.helper()`).
+      const receiverName = packageModel(index.pkg).infoOf(fn)?.receiverName;
+      const base = receiverName === undefined ? null : scope(receiverName);
+      if (base !== null) for (const path of lockedByEveryCaller(index.pkg, fn)) out.add(`${base}.${path}`);
       if (callsLockingHelper(index, fn, node)) out.add('*');
       return out;
     };
