@@ -680,7 +680,11 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
           ) {
             const receiverType =
               unparen(m.receiver).type === 'identifier' ? types.get(unparen(m.receiver).text) : undefined;
-            const candidates = index.methods.get(m.method) ?? [];
+            // Non-test code never runs a method declared in a _test.go file (a test double behind an interface).
+            const fromTest = file.path.endsWith('_test.go');
+            const candidates = (index.methods.get(m.method) ?? []).filter(
+              (c) => fromTest || !c.file.path.endsWith('_test.go'),
+            );
             target =
               receiverType !== undefined
                 ? candidates.find((c) => c.type === receiverType)
@@ -789,7 +793,18 @@ function localTargets(index: PackageIndex, call: Node): Node[] {
     return fn === undefined ? [] : [fn.node];
   }
   const m = methodCall(call);
-  return m === null ? [] : (index.methods.get(m.method) ?? []).map((c) => c.node);
+  if (m === null) return [];
+  // Non-test code never runs a method declared in a _test.go file (a test double bound to an interface).
+  const fromTest = inTestFile(index, call);
+  return (index.methods.get(m.method) ?? [])
+    .filter((c) => fromTest || !c.file.path.endsWith('_test.go'))
+    .map((c) => c.node);
+}
+
+function inTestFile(index: PackageIndex, node: Node): boolean {
+  let root: Node = node;
+  while (root.parent !== null) root = root.parent;
+  return index.pkg.files.some((file) => file.root.id === root.id && file.path.endsWith('_test.go'));
 }
 
 /**
