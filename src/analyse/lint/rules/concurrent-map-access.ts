@@ -255,6 +255,27 @@ const VARIANT: Record<string, string> = {
   'write/range': 'fatal error: concurrent map iteration and map write',
 };
 
+/**
+ * A handler literal defined in a function that starts an httptest server and starts no goroutine: the function
+ * itself is the only client, one request at a time (a test mock), so the handler never runs twice at once.
+ */
+function sequentialTestServer(outer: Node, file: FileFacts): boolean {
+  const aliases = [...file.imports].filter(([, path]) => path === 'net/http/httptest').map(([alias]) => alias);
+  if (!aliases.some((alias) => new RegExp(`\\b${alias}\\.New(TLS)?Server\\(`).test(outer.text))) return false;
+  let concurrent = false;
+  walk(
+    outer,
+    (node) => {
+      if (node.type === 'go_statement') concurrent = true;
+      const m = node.type === 'call_expression' ? methodCall(node) : null;
+      if (m !== null && (m.method === 'Go' || m.method === 'Parallel')) concurrent = true;
+      return concurrent ? false : undefined;
+    },
+    false,
+  );
+  return !concurrent;
+}
+
 /** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
 function isHandler(fn: Node, file: FileFacts): boolean {
   const params = fn.childForFieldName('parameters');
@@ -306,6 +327,9 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
       const shadowed = new Set<string>();
       const local = new Set<string>();
       declaredMaps(fn, local, shadowed);
+      // A handler literal also sees its enclosing functions' locals, which shadow package-level maps.
+      for (let outer = enclosingFunction(fn); outer !== null; outer = enclosingFunction(outer))
+        declaredMaps(outer, local, shadowed);
       const visible = new Set([...maps].filter((name) => !shadowed.has(name) && !local.has(name)));
       const write = accessesIn(fn, visible, () => false).find((a) => a.kind === 'write' && !guarded(a.node, fn));
       if (write === undefined || reported.has(write.node.id)) continue;
@@ -982,6 +1006,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     if (body === null) continue;
     const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
     const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
+    if (outer !== null && sequentialTestServer(outer, file)) continue;
     const outerNames = outer === null ? new Set<string>() : declaredNames(outer, file, index);
     const locals = declaredNames(fn, file, index);
     const scope: Scope = (name) => {
