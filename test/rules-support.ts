@@ -21,6 +21,8 @@ export interface Want {
   file: string;
   line: number;
   rule: string;
+  /** From `// want "rule: regexp"`: the finding's message must match. */
+  message?: RegExp;
 }
 
 export interface Case {
@@ -49,7 +51,18 @@ function wantsIn(path: string, source: string): Want[] {
     const match = WANT.exec(text);
     if (!match?.[1]) return;
     for (const quoted of match[1].matchAll(/"([^"]+)"/g))
-      if (quoted[1]) out.push({ file: path, line: index + 1, rule: quoted[1] });
+      if (quoted[1]) {
+        // `// want "rule: message regexp"` also checks the message text.
+        const colon = quoted[1].indexOf(': ');
+        if (colon < 0) out.push({ file: path, line: index + 1, rule: quoted[1] });
+        else
+          out.push({
+            file: path,
+            line: index + 1,
+            rule: quoted[1].slice(0, colon),
+            message: new RegExp(quoted[1].slice(colon + 2)),
+          });
+      }
   });
   return out;
 }
@@ -166,9 +179,17 @@ export async function checkRule(rule: string, dir: string): Promise<{ problems: 
     if (!expected.has(key(finding.file, finding.line, finding.rule)))
       problems.push(`unexpected finding ${key(finding.file, finding.line, finding.rule)}: ${finding.message}`);
   }
-  for (const want of allWants)
+  for (const want of allWants) {
     if (!actual.has(key(want.file, want.line, want.rule)))
       problems.push(`missing finding ${key(want.file, want.line, want.rule)}`);
+    else if (
+      want.message !== undefined &&
+      !findings.some(
+        (f) => key(f.file, f.line, f.rule) === key(want.file, want.line, want.rule) && want.message?.test(f.message),
+      )
+    )
+      problems.push(`finding ${key(want.file, want.line, want.rule)} does not match /${want.message.source}/`);
+  }
   return { problems, findings };
 }
 

@@ -1,6 +1,7 @@
 // Every lint rule, in documentation order. The meta-test checks this list against rules/ and docs/rules/.
 import type { Rule } from '../framework/rule.js';
 import { concurrentMapAccess } from '../rules/concurrent-map-access.js';
+import { condNeverSignalled } from '../rules/cond-never-signalled.js';
 import { copiedLock } from '../rules/copied-lock.js';
 import { doubleClose } from '../rules/double-close.js';
 import { goroutineLeak } from '../rules/goroutine-leak.js';
@@ -38,6 +39,7 @@ export const rules: Rule[] = [
   waitgroupMisuse,
   mixedAtomicAccess,
   timeTickLeak,
+  condNeverSignalled,
 ];
 
 export function ruleByName(name: string): Rule | undefined {

@@ -22,7 +22,9 @@ import {
   unparen,
   walk,
 } from '../framework/syntax.js';
-import type { FileFacts } from '../facts/package-facts.js';
+import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
+import { lockedByEveryCaller } from '../facts/lock-summary.js';
+import { packageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 type AccessKind = 'write' | 'read' | 'range';
@@ -253,6 +255,27 @@ const VARIANT: Record<string, string> = {
   'write/range': 'fatal error: concurrent map iteration and map write',
 };
 
+/**
+ * A handler literal defined in a function that starts an httptest server and starts no goroutine: the function
+ * itself is the only client, one request at a time (a test mock), so the handler never runs twice at once.
+ */
+function sequentialTestServer(outer: Node, file: FileFacts): boolean {
+  const aliases = [...file.imports].filter(([, path]) => path === 'net/http/httptest').map(([alias]) => alias);
+  if (!aliases.some((alias) => new RegExp(`\\b${alias}\\.New(TLS)?Server\\(`).test(outer.text))) return false;
+  let concurrent = false;
+  walk(
+    outer,
+    (node) => {
+      if (node.type === 'go_statement') concurrent = true;
+      const m = node.type === 'call_expression' ? methodCall(node) : null;
+      if (m !== null && (m.method === 'Go' || m.method === 'Parallel')) concurrent = true;
+      return concurrent ? false : undefined;
+    },
+    false,
+  );
+  return !concurrent;
+}
+
 /** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
 function isHandler(fn: Node, file: FileFacts): boolean {
   const params = fn.childForFieldName('parameters');
@@ -304,6 +327,9 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
       const shadowed = new Set<string>();
       const local = new Set<string>();
       declaredMaps(fn, local, shadowed);
+      // A handler literal also sees its enclosing functions' locals, which shadow package-level maps.
+      for (let outer = enclosingFunction(fn); outer !== null; outer = enclosingFunction(outer))
+        declaredMaps(outer, local, shadowed);
       const visible = new Set([...maps].filter((name) => !shadowed.has(name) && !local.has(name)));
       const write = accessesIn(fn, visible, () => false).find((a) => a.kind === 'write' && !guarded(a.node, fn));
       if (write === undefined || reported.has(write.node.id)) continue;
@@ -364,6 +390,7 @@ interface SharedAccess {
 }
 
 interface PackageIndex {
+  pkg: PackageFacts;
   functions: Map<string, { node: Node; file: FileFacts }>;
   methods: Map<string, { node: Node; file: FileFacts; type: string }[]>;
   packageVars: Set<string>;
@@ -495,6 +522,7 @@ function indexPackage(context: RuleContext, packageMaps: Set<string>): PackageIn
     }
   }
   return {
+    pkg: context.pkg,
     functions,
     methods,
     packageVars,
@@ -540,6 +568,10 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       const out = new Set(heldIn);
       if (root.callOnly && depth === 0) return out;
       for (const [text, receiver] of locksHeld(node, fn)) out.add(text === '*' ? '*' : (resolve(receiver) ?? '*'));
+      // Locks every caller of this method holds on its receiver at the call (`b.mu.Lock(); b.helper()`).
+      const receiverName = packageModel(index.pkg).infoOf(fn)?.receiverName;
+      const base = receiverName === undefined ? null : scope(receiverName);
+      if (base !== null) for (const path of lockedByEveryCaller(index.pkg, fn)) out.add(`${base}.${path}`);
       if (callsLockingHelper(index, fn, node)) out.add('*');
       return out;
     };
@@ -672,7 +704,11 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
           ) {
             const receiverType =
               unparen(m.receiver).type === 'identifier' ? types.get(unparen(m.receiver).text) : undefined;
-            const candidates = index.methods.get(m.method) ?? [];
+            // Non-test code never runs a method declared in a _test.go file (a test double behind an interface).
+            const fromTest = file.path.endsWith('_test.go');
+            const candidates = (index.methods.get(m.method) ?? []).filter(
+              (c) => fromTest || !c.file.path.endsWith('_test.go'),
+            );
             target =
               receiverType !== undefined
                 ? candidates.find((c) => c.type === receiverType)
@@ -781,7 +817,18 @@ function localTargets(index: PackageIndex, call: Node): Node[] {
     return fn === undefined ? [] : [fn.node];
   }
   const m = methodCall(call);
-  return m === null ? [] : (index.methods.get(m.method) ?? []).map((c) => c.node);
+  if (m === null) return [];
+  // Non-test code never runs a method declared in a _test.go file (a test double bound to an interface).
+  const fromTest = inTestFile(index, call);
+  return (index.methods.get(m.method) ?? [])
+    .filter((c) => fromTest || !c.file.path.endsWith('_test.go'))
+    .map((c) => c.node);
+}
+
+function inTestFile(index: PackageIndex, node: Node): boolean {
+  let root: Node = node;
+  while (root.parent !== null) root = root.parent;
+  return index.pkg.files.some((file) => file.root.id === root.id && file.path.endsWith('_test.go'));
 }
 
 /**
@@ -959,6 +1006,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     if (body === null) continue;
     const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
     const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
+    if (outer !== null && sequentialTestServer(outer, file)) continue;
     const outerNames = outer === null ? new Set<string>() : declaredNames(outer, file, index);
     const locals = declaredNames(fn, file, index);
     const scope: Scope = (name) => {

@@ -1,8 +1,8 @@
 // Before Go 1.22 a `for` loop has one variable for the whole loop, not one per iteration. A goroutine started
 // in the loop that uses the variable reads it while the loop keeps writing it: a data race, and usually every
 // goroutine sees the last value. Reported only for modules whose go.mod says go 1.21 or older.
+import { walk, statementsOf, unparen } from '../framework/syntax.js';
 import type { Node } from '../load/tree-sitter-go.js';
-import { walk } from '../framework/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 function loopVariables(loop: Node): Node[] {
@@ -95,6 +95,7 @@ export const loopVarCapture: Rule = {
             );
             if (use === null) continue;
             const useNode: Node = use;
+            if (readBeforeHandshake(literal, goStatement, name)) continue;
             context.report(file, {
               node: useNode,
               message: `${name} is the loop's single variable (go.mod is before go 1.22): the goroutine started at line ${goStatement.startPosition.row + 1} reads it while the loop at line ${loop.startPosition.row + 1} writes the next value`,
@@ -109,3 +110,47 @@ export const loopVarCapture: Rule = {
     }
   },
 };
+
+/**
+ * The goroutine reads the variable only before it sends on a channel that the loop receives from right after
+ * the go statement, in the same iteration: the loop cannot move to the next value until the read is done.
+ */
+function readBeforeHandshake(literal: Node, goStatement: Node, name: string): boolean {
+  const statements = statementsOf(literal.childForFieldName('body'));
+  const sendIndex = statements.findIndex((st) => st.type === 'send_statement');
+  const send = statements[sendIndex];
+  if (send === undefined) return false;
+  const channel = send.childForFieldName('channel')?.text;
+  // Every mention of the variable comes before the send.
+  let lateUse = false;
+  walk(
+    literal,
+    (node) => {
+      if (lateUse) return false;
+      if (node.type === 'identifier' && node.text === name && node.startIndex > send.startIndex) lateUse = true;
+      return undefined;
+    },
+    false,
+  );
+  if (lateUse || channel === undefined) return false;
+  // The loop body receives on that channel after the go statement, at its own level, every iteration.
+  let next = goStatement.nextNamedSibling;
+  while (next !== null) {
+    const value =
+      next.type === 'expression_statement'
+        ? next.namedChild(0)
+        : next.type === 'short_var_declaration' || next.type === 'assignment_statement'
+          ? (next.childForFieldName('right')?.namedChild(0) ?? null)
+          : null;
+    const receive = value === null ? null : unparen(value);
+    if (
+      receive !== null &&
+      receive.type === 'unary_expression' &&
+      receive.text.startsWith('<-') &&
+      receive.childForFieldName('operand')?.text === channel
+    )
+      return true;
+    next = next.nextNamedSibling;
+  }
+  return false;
+}

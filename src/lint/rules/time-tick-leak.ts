@@ -1,8 +1,8 @@
 // time.Tick in a function that can return, in a module whose go.mod says go 1.22 or older: the ticker can
 // never be stopped, and before Go 1.23 semantics (asynctimerchan=1) it is never garbage collected either.
+import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Node } from '../load/tree-sitter-go.js';
 import { enclosingFunction, FUNCTION_TYPES, insideLoop, statementOf, unparen } from '../framework/syntax.js';
-import type { FileFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 /** `time.Tick(...)` with package time under any import name. */
@@ -119,6 +119,8 @@ export const timeTickLeak: Rule = {
         if (fn === null) continue;
         const name = fn.type === 'function_declaration' ? fn.childForFieldName('name')?.text : undefined;
         if (name === 'init' || (name === 'main' && file.packageName === 'main')) continue;
+        // A function that main calls once, outside any loop: its ticker lives as long as the process does.
+        if (name !== undefined && file.packageName === 'main' && calledOnceFromMain(name, context.pkg)) continue;
         const statement = statementOf(call);
         if (statement === null) continue;
         // `for range time.Tick(d)` is the statement itself; `c := time.Tick(d)` is followed by the loop.
@@ -139,3 +141,19 @@ export const timeTickLeak: Rule = {
     }
   },
 };
+
+/** Whether the only uses of function `name` in the package are calls made once by main (not in a loop or literal). */
+function calledOnceFromMain(name: string, pkg: PackageFacts): boolean {
+  let calls = 0;
+  for (const file of pkg.files)
+    for (const id of file.nodes('identifier')) {
+      if (id.text !== name || id.parent?.type === 'function_declaration') continue;
+      const call = id.parent;
+      if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== id.id) return false;
+      const fn = enclosingFunction(call);
+      if (fn?.type !== 'function_declaration' || fn.childForFieldName('name')?.text !== 'main') return false;
+      if (insideLoop(call, fn)) return false;
+      calls++;
+    }
+  return calls === 1;
+}

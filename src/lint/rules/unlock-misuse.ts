@@ -1,7 +1,6 @@
 // Mutex call sequences that crash or hang in one goroutine: `defer mu.Lock()` after Lock (meant Unlock), a
 // second Unlock with no Lock between (fatal error: sync: unlock of unlocked mutex), a second Lock with no
 // Unlock between (deadlock), and a return between Lock and its Unlock that skips the Unlock.
-import type { Node } from '../load/tree-sitter-go.js';
 import {
   dominates,
   enclosingFunction,
@@ -10,9 +9,14 @@ import {
   statementsOf,
   walk,
 } from '../framework/syntax.js';
+import type { Node } from '../load/tree-sitter-go.js';
 import { qualifiedType } from '../facts/package-facts.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
+import { nestedLocks, lockFacts } from '../facts/lock-summary.js';
+import type { NestedLock } from '../facts/lock-summary.js';
+import { packageModel } from '../model/package-model.js';
+import { callersOf, handsUnlockToCaller, lockFlow } from '../facts/lock-flow.js';
 
 export interface LockCall {
   call: Node;
@@ -162,6 +166,16 @@ export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): M
   if (receiver.type === 'selector_expression') {
     const field = receiver.childForFieldName('field')?.text;
     if (field === undefined) return null;
+    // The owner's type when declarations say it; otherwise every struct with a field of that name must agree.
+    const operand = receiver.childForFieldName('operand');
+    const model = packageModel(pkg);
+    const owner = operand === null ? null : model.typeOf(operand, file);
+    const declared = owner === null ? null : model.fieldType(owner, field);
+    if (declared !== null) {
+      const info = pkg.structs.get(owner ?? '');
+      const f = info?.fields.find((x) => x.name === field);
+      return kindOfType(declared.type, declared.file, pkg, f?.embedded ?? false);
+    }
     const kinds = fieldKinds(pkg).get(field);
     return kinds !== undefined && kinds.size === 1 ? ([...kinds][0] ?? null) : null;
   }
@@ -170,15 +184,49 @@ export function mutexKind(receiver: Node, file: FileFacts, pkg: PackageFacts): M
 
 const unlockOf = { Lock: 'Unlock', RLock: 'RUnlock', Unlock: 'Lock', RUnlock: 'RLock' } as const;
 
-/** Returns under `scope` after `from`, not in nested function literals. */
+/** Returns under `scope` after `from`, not in nested function literals nor in dead `if false { ... }` code. */
 function returnsIn(scope: Node, from: number, to: number): Node[] {
   const out: Node[] = [];
   walk(scope, (node) => {
     if (node.endIndex <= from || node.startIndex >= to) return false;
+    if (node.type === 'block' && node.parent?.type === 'if_statement') {
+      const condition = node.parent.childForFieldName('condition');
+      const dead = condition?.type === 'false' && node.parent.childForFieldName('consequence')?.id === node.id;
+      if (dead) return false;
+    }
     if (node.type === 'return_statement') out.push(node);
     return undefined;
   });
   return out;
+}
+
+/** `return mu.Unlock, true`: the return hands the unlock to the caller as a method value. */
+function handsUnlock(ret: Node, mutex: string, unlock: string): boolean {
+  const text = `${mutex}.${unlock}`;
+  let hands = false;
+  walk(
+    ret,
+    (node) => {
+      if (node.type === 'selector_expression' && node.text === text && node.parent?.type !== 'call_expression')
+        hands = true;
+      return undefined;
+    },
+    false,
+  );
+  return hands;
+}
+
+/** Whether `node` is or contains the call `text` (a call node, not a comment that mentions it). */
+function callsIn(node: Node, text: string): boolean {
+  if (node.type === 'comment') return false;
+  if (node.type === 'call_expression') return node.text === text;
+  let found = false;
+  walk(node, (inner) => {
+    if (found || inner.type === 'comment') return false;
+    if (inner.type === 'call_expression' && inner.text === text) found = true;
+    return undefined;
+  });
+  return found;
 }
 
 /** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
@@ -190,7 +238,7 @@ function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
     for (const sibling of parent.namedChildren) {
       if (sibling === null || sibling.startIndex >= current.startIndex) break;
       if (sibling.startIndex < lock.statement.endIndex) continue;
-      if (sibling.text.includes(`${lock.mutex}.${unlock}()`)) return true;
+      if (callsIn(sibling, `${lock.mutex}.${unlock}()`)) return true;
     }
     if (list !== null && parent.id === list.id) return false;
     current = parent;
@@ -209,7 +257,13 @@ export const unlockMisuse: Rule = {
       'sync.Mutex is not reentrant. Unlocking an unlocked mutex is a fatal error (`fatal error: sync: unlock of ' +
       'unlocked mutex`) that recover cannot stop; locking a mutex the same goroutine already holds blocks forever; ' +
       '`defer mu.Lock()` (a typo for Unlock) blocks at return; and a `return` between `Lock` and `Unlock` leaves the ' +
-      'mutex locked, so the next `Lock` blocks forever.',
+      'mutex locked, so the next `Lock` blocks forever. goroscope follows the lock along `break`, `continue` and ' +
+      'loop back-edges (a `continue` that skips the Unlock locks again on the next iteration), and through calls ' +
+      'within the package: a call made while holding a lock that reaches a method taking the same lock (the same ' +
+      'field of the same type, as in `s.mu` and `r.store.mu`) blocks forever. A method called on another value of ' +
+      "the caller's own type (a child node) is another instance and is not judged; neither is a return that hands " +
+      '`mu.Unlock` to the caller, nor a retry loop that returns with the lock held when a caller in the package ' +
+      'releases it.',
     fix: 'Pair every Lock with exactly one Unlock, preferably right away with defer:\n\n```go\nmu.Lock()\ndefer mu.Unlock()\n```',
     runtimeEffect: 'block',
   },
@@ -326,7 +380,12 @@ export const unlockMisuse: Rule = {
           );
           if (release === undefined) continue;
           // `for { mu.Lock(); if ok { return }; mu.Unlock() }`: returning with the lock held is the point.
-          if (siblings[siblings.length - 1]?.id === release.id && list.parent?.parent?.type === 'for_statement')
+          // ... unless the package's callers of this function show they never release it.
+          if (
+            siblings[siblings.length - 1]?.id === release.id &&
+            list.parent?.parent?.type === 'for_statement' &&
+            callersOf(context.pkg, fn, lock.mutex.slice(lock.mutex.lastIndexOf('.') + 1)) !== 'keep'
+          )
             continue;
           if (calls.some((other) => other.deferred && other.mutex === lock.mutex && other.method === unlock)) continue;
           if (
@@ -335,10 +394,10 @@ export const unlockMisuse: Rule = {
           )
             continue;
           for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
-            if (unlockedBefore(lock, ret, unlock)) continue;
+            if (unlockedBefore(lock, ret, unlock) || handsUnlock(ret, lock.mutex, unlock)) continue;
             context.report(file, {
               node: lock.call,
-              message: `${lock.mutex}.${lock.method}() is not released on the return at line ${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), so the next ${lock.method} blocks forever`,
+              message: `${lock.mutex}.${lock.method}() is not released on the return at line ${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), ${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
               related: [
                 { node: ret, message: `returns with ${lock.mutex} locked` },
                 { node: release, message: 'the unlock that is skipped' },
@@ -352,5 +411,53 @@ export const unlockMisuse: Rule = {
         }
       }
     }
+    for (const nested of nestedLocks(context.pkg)) if (nested.held.method === 'Lock') reportNested(context, nested);
+    // Paths through break and continue: a lock left held when the loop is left, or taken again next iteration.
+    for (const sites of lockFacts(context.pkg).sitesByFunction.values()) {
+      const first = sites[0];
+      if (first === undefined) continue;
+      for (const issue of lockFlow(first.fn, sites)) {
+        const { lock, via } = issue;
+        const viaLine = via.startPosition.row + 1;
+        const jump = via.type === 'break_statement' ? 'break' : 'continue';
+        if (issue.kind === 'relock') {
+          context.report(lock.file, {
+            node: lock.call,
+            message: `${lock.mutex}.${lock.method}() runs again on the next iteration with the lock still held: the ${jump} at line ${viaLine} skips the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}, so this blocks forever`,
+            related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
+            fix: {
+              description: `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ${jump}`,
+            },
+          });
+          continue;
+        }
+        if (handsUnlockToCaller(first.fn, lock.mutex)) continue;
+        if (callersOf(context.pkg, first.fn, lock.mutex.slice(lock.mutex.lastIndexOf('.') + 1)) === 'unlock') continue;
+        context.report(lock.file, {
+          node: lock.call,
+          message: `${lock.mutex}.${lock.method}() is still held when the function returns through the ${jump} at line ${viaLine} (the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'} is skipped on that path), ${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
+          related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
+          fix: {
+            description: `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ${jump}, or use defer right after the lock`,
+          },
+        });
+      }
+    }
   },
 };
+
+/** A call made while holding a lock that takes the same lock again further down. */
+function reportNested(context: RuleContext, nested: NestedLock): void {
+  const { held, again } = nested;
+  const callee = again.path.map((fn) => fn.name);
+  const where = `${again.site.mutex}.${again.site.method}() at line ${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
+  context.report(nested.file, {
+    node: nested.call,
+    message: `this call reaches ${where} while this goroutine holds ${held.mutex} (locked at line ${held.call.startPosition.row + 1}); the lock is not reentrant, so it blocks forever`,
+    related: [
+      { node: held.call, message: 'lock held here' },
+      { node: again.site.call, message: 'locked again here', file: again.site.file },
+    ],
+    fix: { description: `release ${held.mutex} before the call, or call a variant that expects the lock to be held` },
+  });
+}

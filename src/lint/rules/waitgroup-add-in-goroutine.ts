@@ -37,6 +37,20 @@ export const waitgroupAddInGoroutine: Rule = {
           const add = m;
           const group = add.receiver.text;
           if (counted.has(group)) continue;
+          // The goroutine is itself counted (`wg.Add(1); go func() { wg.Add(1); ...; wg.Done() }()`): its own
+          // count keeps the counter above zero until its Done, which comes after this Add.
+          let before = goStatement.previousNamedSibling;
+          while (before !== null && before.type === 'comment') before = before.previousNamedSibling;
+          const beforeCall = before?.type === 'expression_statement' ? before.namedChild(0) : null;
+          const beforeAdd = beforeCall?.type === 'call_expression' ? methodCall(beforeCall) : null;
+          const laterDone = statementsOf(literal.childForFieldName('body')).some((later) => {
+            if (later.startIndex <= statement.startIndex) return false;
+            const c = later.namedChild(0);
+            const lm = c !== null && c.type === 'call_expression' ? methodCall(c) : null;
+            return lm !== null && lm.method === 'Done' && lm.receiver.text === group;
+          });
+          if (beforeAdd !== null && beforeAdd.method === 'Add' && beforeAdd.receiver.text === group && laterDone)
+            continue;
           // The spawning function waits on the same group after starting the goroutine.
           let wait: Node | null = null;
           walk(spawner, (node) => {

@@ -70,7 +70,10 @@ export const waitgroupMisuse: Rule = {
       '`Wait`, the loop runs once (`i < 1`, `range 1`) or is left with `break`, `return` or `goto` after the Wait, ' +
       'the WaitGroup is declared inside the loop body (a fresh group per iteration says the wait is per iteration), ' +
       'the goroutine calls `recover` (it exists to contain a panic or `runtime.Goexit`), or the Wait is in a ' +
-      'function literal of its own. It is reported as a warning: the code is correct, only slow.',
+      'function literal of its own. It is reported as a warning: the code is correct, only slow.\n\n' +
+      'The opposite shape deadlocks: `wg.Add(len(items))` before the loop and `wg.Wait()` inside it. The first ' +
+      "Wait waits for every goroutine the Add counted, but only the first iteration's has started, so with two or " +
+      'more iterations it never returns. That is reported as an error.',
     fix:
       "Call Done exactly once per counted goroutine, preferably deferred as the goroutine's first statement, and " +
       'remove the explicit calls:\n\n```go\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tif err := step(); err != nil {\n\t\treturn // the deferred Done runs\n\t}\n\tmore()\n}()\n```\n\n' +
@@ -79,7 +82,8 @@ export const waitgroupMisuse: Rule = {
     runtimeNote:
       'A `Wait` inside the loop that `Add`s does not crash: each goroutine finishes before the next starts, so the ' +
       'work runs one at a time (proved by running `testdata/rules/waitgroup-misuse/serial`: the positives peak at ' +
-      'one running worker, the fixed negatives at more).',
+      'one running worker, the fixed negatives at more). The Add-before-the-loop shape blocks forever at its ' +
+      'Wait (proved by running `testdata/rules/waitgroup-misuse/waitloop`).',
   },
   check(context: RuleContext): void {
     for (const file of context.pkg.files) {
@@ -98,6 +102,20 @@ export const waitgroupMisuse: Rule = {
             severity: 'warning',
           });
         }
+      }
+      for (const goStatement of file.nodes('go_statement')) {
+        const early = waitBeforeAllStarted(goStatement);
+        if (early === null) continue;
+        const { wait, add, group } = early;
+        context.report(file, {
+          node: wait,
+          message: `${wait.text} inside the loop waits for everything ${add.text} before the loop counted, but only this iteration's goroutine has started: when the loop runs twice or more, the first Wait never returns (deadlock)`,
+          related: [
+            { node: add, message: `${group}.Add before the loop counts every iteration's goroutine` },
+            { node: goStatement, message: 'the only goroutine started before the Wait' },
+          ],
+          fix: { description: `move ${wait.text} after the loop (or Add(1) inside the loop before each go statement)` },
+        });
       }
       for (const goStatement of file.nodes('go_statement')) {
         const call = goStatement.namedChild(0);
@@ -140,6 +158,21 @@ export const waitgroupMisuse: Rule = {
           false,
         );
         if (unknown) continue;
+        // The spawner Adds to the group again after starting the goroutine (a re-arm after Wait): the count the
+        // goroutine's Dones are matched against is not only the Add before it.
+        const spawner = nearestFunction(goStatement);
+        let reAdded = false;
+        if (spawner !== null)
+          walk(spawner, (node) => {
+            if (reAdded || node.endIndex <= goStatement.endIndex)
+              return node.endIndex > goStatement.startIndex ? undefined : false;
+            if (node.startIndex >= goStatement.endIndex && node.type === 'call_expression') {
+              const m = methodCall(node);
+              if (m !== null && m.method === 'Add' && m.receiver.text === group) reAdded = true;
+            }
+            return undefined;
+          });
+        if (reAdded) continue;
         for (const change of changes) {
           if (change.delta >= 0) continue;
           // The path through this change runs every change whose statement dominates it.
@@ -172,6 +205,13 @@ export const waitgroupMisuse: Rule = {
     }
   },
 };
+
+function nearestFunction(node: Node): Node | null {
+  let current = node.parent;
+  while (current !== null && !['func_literal', 'function_declaration', 'method_declaration'].includes(current.type))
+    current = current.parent;
+  return current;
+}
 
 function nearestLiteral(node: Node): Node | null {
   let current = node.parent;
@@ -356,4 +396,56 @@ function recovers(goStatement: Node): boolean {
     false,
   );
   return found;
+}
+
+/**
+ * `wg.Add(n)` before a loop (n not the constant 1) whose body starts one goroutine that calls `wg.Done()` and then
+ * calls `wg.Wait()`, with no Add in the loop: the first Wait waits for goroutines later iterations would start.
+ */
+function waitBeforeAllStarted(goStatement: Node): { wait: Node; add: Node; group: string } | null {
+  const loop = innermostLoop(goStatement);
+  const body = loop?.childForFieldName('body');
+  if (loop === null || body === null || body === undefined || runsOnce(loop)) return null;
+  const list = goStatement.parent;
+  if (list === null || (list.id !== body.id && list.parent?.id !== body.id)) return null;
+  let wait: Node | null = null;
+  for (let next = nextStatement(goStatement); next !== null && wait === null; next = nextStatement(next)) {
+    const call = next.type === 'expression_statement' ? statementCall(next) : null;
+    const m = call === null ? null : methodCall(call);
+    if (call !== null && m !== null && m.method === 'Wait' && callArguments(call).length === 0) wait = call;
+  }
+  if (wait === null) return null;
+  const group = receiverOf(wait).text;
+  let goroutines = 0;
+  let addInLoop = false;
+  let leaves = false;
+  let done = false;
+  walk(
+    body,
+    (node) => {
+      if (node.type === 'go_statement') goroutines++;
+      if (node.type === 'return_statement' || node.type === 'goto_statement' || node.type === 'break_statement')
+        leaves = true;
+      if (node.type !== 'call_expression') return undefined;
+      const m = methodCall(node);
+      if (m === null || m.receiver.text !== group) return undefined;
+      if (m.method === 'Add') addInLoop = true;
+      if (m.method === 'Done' && node.startIndex > goStatement.startIndex && node.endIndex <= goStatement.endIndex)
+        done = true;
+      return undefined;
+    },
+    false,
+  );
+  if (goroutines !== 1 || addInLoop || leaves || !done) return null;
+  // The Add is a statement before the loop in the same list, with a count other than the constant 1.
+  let add: Node | null = null;
+  for (let before = loop.previousNamedSibling; before !== null && add === null; before = before.previousNamedSibling) {
+    const call = before.type === 'expression_statement' ? statementCall(before) : null;
+    const m = call === null ? null : methodCall(call);
+    if (call !== null && m !== null && m.method === 'Add' && m.receiver.text === group) add = call;
+  }
+  if (add === null) return null;
+  const count = callArguments(add)[0];
+  if (count === undefined || count.text === '1' || count.text === '0') return null;
+  return { wait, add, group };
 }

@@ -1,0 +1,248 @@
+// Lock state along the control flow of one function: which locks are held on each path through `if`, `for`,
+// `switch`, `select`, `break`, `continue` (labelled or not), loop back-edges, `return` and falling off the end.
+// It finds the paths that the block-local checks cannot see: a `break` that leaves a loop with the lock held, and
+// a `continue` that skips the Unlock so the next iteration locks again. Constant conditions (`if false`) are
+// followed as the compiler does. Functions with `goto` are not judged.
+import type { Node } from '../load/tree-sitter-go.js';
+import { statementsOf, unparen, walk } from '../framework/syntax.js';
+import type { PackageFacts } from './package-facts.js';
+import { lockFacts } from './lock-summary.js';
+import type { LockSite } from './lock-summary.js';
+
+interface Held {
+  site: LockSite;
+  /** The break or continue this path took since the lock was taken; null on a straight path. */
+  via: Node | null;
+}
+
+type State = Map<string, Held>;
+
+export interface LockFlowIssue {
+  kind: 'held-at-exit' | 'relock';
+  /** The lock left held (held-at-exit) or the lock taken again (relock). */
+  lock: LockSite;
+  /** For relock: the earlier lock still held from the previous iteration. */
+  previous: LockSite | undefined;
+  via: Node;
+}
+
+interface Target {
+  label: string | undefined;
+  loop: boolean;
+  breaks: State[];
+  continues: State[];
+}
+
+function join(states: State[]): State | null {
+  if (states.length === 0) return null;
+  const out: State = new Map();
+  for (const state of states)
+    for (const [mutex, held] of state) {
+      const known = out.get(mutex);
+      if (known === undefined || (known.via === null && held.via !== null)) out.set(mutex, held);
+    }
+  return out;
+}
+
+/** Marks every lock held on a path that takes `jump` (entries already marked keep their first jump). */
+function through(state: State, jump: Node): State {
+  const out: State = new Map();
+  for (const [mutex, held] of state) out.set(mutex, held.via === null ? { site: held.site, via: jump } : held);
+  return out;
+}
+
+function constantCondition(condition: Node | null): boolean | null {
+  if (condition === null) return null;
+  const c = unparen(condition);
+  return c.type === 'true' ? true : c.type === 'false' ? false : null;
+}
+
+const NO_RETURN = /^(panic|os\.Exit|log\.Fatal\w*|log\.Panic\w*|\w+\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow))\(/;
+
+/** The statements of a case clause (its statement_list), without the case value. */
+function caseStatements(clause: Node): Node[] {
+  const list = clause.namedChildren.find((c) => c?.type === 'statement_list');
+  const out: Node[] = [];
+  for (const statement of list?.namedChildren ?? [])
+    if (statement !== null && statement.type !== 'comment') out.push(statement);
+  return out;
+}
+
+export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
+  const body = fn.childForFieldName('body');
+  if (body === null) return [];
+  let hasGoto = false;
+  walk(body, (node) => {
+    if (node.type === 'goto_statement') hasGoto = true;
+    return undefined;
+  });
+  if (hasGoto) return [];
+  // Only locks this function also releases itself, and never through defer: a defer releases on every path.
+  const deferred = new Set(sites.filter((s) => s.deferred).map((s) => s.mutex));
+  const released = new Set(
+    sites.filter((s) => !s.deferred && (s.method === 'Unlock' || s.method === 'RUnlock')).map((s) => s.mutex),
+  );
+  const tracked = (mutex: string): boolean => released.has(mutex) && !deferred.has(mutex);
+  const siteOf = new Map<number, LockSite>();
+  for (const site of sites) if (!site.deferred) siteOf.set(site.statement.id, site);
+
+  const issues = new Map<number, LockFlowIssue>();
+  const exits: State[] = [];
+  const targets: Target[] = [];
+
+  const target = (label: string | undefined, forContinue: boolean): Target | undefined => {
+    for (let i = targets.length - 1; i >= 0; i--) {
+      const t = targets[i];
+      if (t === undefined || (forContinue && !t.loop)) continue;
+      if (label === undefined || t.label === label) return t;
+    }
+    return undefined;
+  };
+
+  const sequence = (statements: Node[], state: State | null): State | null => {
+    let current = state;
+    for (const statement of statements) {
+      if (current === null) return null;
+      current = exec(statement, current, undefined);
+    }
+    return current;
+  };
+
+  const exec = (node: Node, state: State, label: string | undefined): State | null => {
+    switch (node.type) {
+      case 'block':
+        return sequence(statementsOf(node), state);
+      case 'labeled_statement': {
+        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'label_name') ?? null;
+        const name = node.namedChildren.find((c) => c?.type === 'label_name')?.text;
+        return inner === null ? state : exec(inner, state, name);
+      }
+      case 'expression_statement': {
+        const site = siteOf.get(node.id);
+        if (site === undefined) return NO_RETURN.test(node.text) ? null : state;
+        if (!tracked(site.mutex)) return state;
+        const next: State = new Map(state);
+        if (site.method === 'Lock' || site.method === 'RLock') {
+          const before = state.get(site.mutex);
+          if (before !== undefined && before.via !== null && before.via.type === 'continue_statement')
+            issues.set(site.call.id, { kind: 'relock', lock: site, previous: before.site, via: before.via });
+          next.set(site.mutex, { site, via: null });
+        } else next.delete(site.mutex);
+        return next;
+      }
+      case 'if_statement': {
+        const initializer = node.childForFieldName('initializer');
+        const start = initializer === null ? state : exec(initializer, state, undefined);
+        if (start === null) return null;
+        const constant = constantCondition(node.childForFieldName('condition'));
+        const consequence = node.childForFieldName('consequence');
+        const alternative = node.childForFieldName('alternative');
+        const then = constant === false || consequence === null ? null : exec(consequence, start, undefined);
+        const otherwise = constant === true ? null : alternative === null ? start : exec(alternative, start, undefined);
+        return join([then, otherwise].filter((s): s is State => s !== null));
+      }
+      case 'for_statement': {
+        const clause = node.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause') ?? null;
+        const condition = node.namedChildren.find(
+          (c) => c !== null && c.type !== 'block' && c.type !== 'for_clause' && c.type !== 'range_clause',
+        );
+        const forClauseCondition =
+          clause !== null && clause.type === 'for_clause' ? clause.childForFieldName('condition') : null;
+        const infinite =
+          clause === null ? condition === undefined : clause.type === 'for_clause' && forClauseCondition === null;
+        const loopBody = node.childForFieldName('body');
+        let head: State = state;
+        let t: Target = { label, loop: true, breaks: [], continues: [] };
+        // Two passes reach the fixed point: the second sees what comes back along the back-edge.
+        for (let pass = 0; pass < 2; pass++) {
+          t = { label, loop: true, breaks: [], continues: [] };
+          targets.push(t);
+          const out = loopBody === null ? head : exec(loopBody, new Map(head), undefined);
+          targets.pop();
+          head = join([state, ...(out === null ? [] : [out]), ...t.continues]) ?? state;
+        }
+        return join([...(infinite ? [] : [head]), ...t.breaks]);
+      }
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+      case 'select_statement': {
+        const t: Target = { label, loop: false, breaks: [], continues: [] };
+        targets.push(t);
+        const outs: State[] = [];
+        let hasDefault = false;
+        for (const clause of node.namedChildren) {
+          if (clause === null) continue;
+          if (!/_case$/.test(clause.type)) continue;
+          if (clause.type === 'default_case') hasDefault = true;
+          const out = sequence(caseStatements(clause), new Map(state));
+          if (out !== null) outs.push(out);
+        }
+        targets.pop();
+        if (!hasDefault && node.type !== 'select_statement') outs.push(state);
+        return join([...outs, ...t.breaks]);
+      }
+      case 'break_statement':
+      case 'continue_statement': {
+        const name = node.namedChildren.find((c) => c?.type === 'label_name')?.text;
+        const to = target(name, node.type === 'continue_statement');
+        if (to !== undefined) (node.type === 'break_statement' ? to.breaks : to.continues).push(through(state, node));
+        return null;
+      }
+      case 'return_statement':
+        exits.push(state);
+        return null;
+      default:
+        return state;
+    }
+  };
+
+  const end = sequence(statementsOf(body), new Map());
+  if (end !== null) exits.push(end);
+  for (const exit of exits)
+    for (const held of exit.values())
+      if (held.via !== null && !issues.has(held.site.call.id))
+        issues.set(held.site.call.id, { kind: 'held-at-exit', lock: held.site, previous: undefined, via: held.via });
+  return [...issues.values()];
+}
+
+/** Whether `fn` hands `mutex` to its caller: a return of `mutex.Unlock` or of a function that calls it. */
+export function handsUnlockToCaller(fn: Node, mutex: string): boolean {
+  let hands = false;
+  const body = fn.childForFieldName('body');
+  if (body === null) return false;
+  walk(body, (node) => {
+    if (
+      node.type === 'return_statement' &&
+      new RegExp(`\\b${mutex.replace(/\./g, '\\.')}\\.R?Unlock\\b`).test(node.text)
+    )
+      hands = true;
+    return undefined;
+  });
+  return hands;
+}
+
+/**
+ * How the package's callers of `fn` treat a lock it returns holding: `none` when no caller is in the package,
+ * `unlock` when some caller releases a lock with the same field name after the call, `keep` otherwise.
+ */
+export function callersOf(pkg: PackageFacts, fn: Node, field: string): 'none' | 'unlock' | 'keep' {
+  const lf = lockFacts(pkg);
+  let callers = 0;
+  for (const file of pkg.files)
+    for (const call of file.nodes('call_expression')) {
+      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
+      callers++;
+      let outer: Node | null = call.parent;
+      while (outer !== null && !['function_declaration', 'method_declaration', 'func_literal'].includes(outer.type))
+        outer = outer.parent;
+      if (outer === null) continue;
+      // The first use of a lock with that field name after the call (or a deferred release) decides.
+      const same = (lf.sitesByFunction.get(outer.id) ?? []).filter(
+        (s) => s.mutex === field || s.mutex.endsWith(`.${field}`),
+      );
+      const release = (s: { method: string }): boolean => s.method === 'Unlock' || s.method === 'RUnlock';
+      const next = same.filter((s) => !s.deferred && s.call.startIndex > call.endIndex)[0];
+      if (same.some((s) => s.deferred && release(s)) || (next !== undefined && release(next))) return 'unlock';
+    }
+  return callers === 0 ? 'none' : 'keep';
+}

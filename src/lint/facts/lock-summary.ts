@@ -1,0 +1,372 @@
+// Lock facts shared by the lock rules: every Lock/Unlock/RLock/RUnlock call as an AST node, the identity of
+// the lock it works on by (owner type, field path) so that `s.mu` in one method and `r.store.mu` in another
+// are the same field of the same type, per-function summaries of the locks a call can take (following
+// calls within the package), and the locks a goroutine already holds when it makes a call that takes them again.
+import type { Node } from '../load/tree-sitter-go.js';
+import {
+  FUNCTION_TYPES,
+  callArguments,
+  dominates,
+  methodCall,
+  rootIdentifier,
+  statementOf,
+  unparen,
+  walk,
+} from '../framework/syntax.js';
+import type { FileFacts, PackageFacts } from './package-facts.js';
+import { packageModel } from '../model/package-model.js';
+import type { FunctionInfo, PackageModel } from '../model/package-model.js';
+
+export type LockMethod = 'Lock' | 'Unlock' | 'RLock' | 'RUnlock';
+
+export interface LockSite {
+  call: Node;
+  file: FileFacts;
+  /** The function (declaration, method or literal) the call is written in. */
+  fn: Node;
+  /** The statement the call is (an expression or defer statement). */
+  statement: Node;
+  receiver: Node;
+  /** The lock expression as written: `mu`, `s.mu`, `s` (embedded). */
+  mutex: string;
+  method: LockMethod;
+  deferred: boolean;
+  /** `T.mu` (field mu of local type T), `T.Mutex` (embedded), `var.mu` (package variable), or null when unknown. */
+  identity: string | null;
+  /** The value whose field the lock is (`s` of `s.mu`, `y.r` of `y.r.mu`). */
+  owner: Node | null;
+}
+
+const METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock']);
+
+export interface LockFacts {
+  model: PackageModel;
+  /** Lock calls per function node id. */
+  sitesByFunction: Map<number, LockSite[]>;
+  /** Locks `fn` can take, directly or through calls in the package (one goroutine, not deferred). */
+  acquires(fn: FunctionInfo): Acquisition[];
+  /** Locks held (taken earlier in the same function and not released) when `node` runs. */
+  heldAt(node: Node, fn: Node): LockSite[];
+}
+
+export interface Acquisition {
+  site: LockSite;
+  /** The calls from the summarised function down to the lock, outermost first. */
+  path: FunctionInfo[];
+  /** Every call on the way hands down the caller's receiver or a parameter: the lock can be the caller's own. */
+  flows: boolean;
+}
+
+const facts = new WeakMap<PackageFacts, LockFacts>();
+
+/** Identity of a lock expression by its owner's local type and the field path from there. */
+function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): { identity: string; owner: Node } | null {
+  const path: string[] = [];
+  let current = unparen(receiver);
+  while (current.type === 'selector_expression') {
+    const field = current.childForFieldName('field')?.text;
+    const operand = current.childForFieldName('operand');
+    if (field === undefined || operand === null) return null;
+    path.unshift(field);
+    const owner = model.typeOf(operand, file);
+    if (owner !== null) return { identity: `${owner}.${path.join('.')}`, owner: operand };
+    current = unparen(operand);
+  }
+  if (current.type !== 'identifier') return null;
+  const own = model.typeOf(current, file);
+  if (own !== null && path.length === 0) {
+    // A struct that embeds the mutex: `s.Lock()`.
+    const info = model.pkg.structs.get(own);
+    const embedded = info?.fields.find((f) => f.embedded && !f.pointer && (f.name === 'Mutex' || f.name === 'RWMutex'));
+    return embedded === undefined ? null : { identity: `${own}.${embedded.name}`, owner: current };
+  }
+  // A package-level lock variable (and fields of a package-level struct variable without a local type).
+  for (const pkgFile of model.pkg.files)
+    for (const spec of pkgFile.nodes('var_spec'))
+      if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
+        if (spec.childrenForFieldName('name').some((n) => n?.text === current.text))
+          return { identity: ['var', current.text, ...path].join('.'), owner: current };
+  return null;
+}
+
+function collectSites(file: FileFacts, model: PackageModel, into: Map<number, LockSite[]>): void {
+  for (const call of file.nodes('call_expression')) {
+    const method = methodCall(call);
+    if (method === null || !METHODS.has(method.method)) continue;
+    if ((call.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0) continue;
+    const parent = call.parent;
+    if (parent === null) continue;
+    let statement: Node = parent;
+    let deferred = parent.type === 'defer_statement';
+    if (parent.type !== 'expression_statement' && !deferred) continue;
+    let fn: Node | null = parent.parent;
+    while (fn !== null && !FUNCTION_TYPES.has(fn.type)) fn = fn.parent;
+    if (fn === null) continue;
+    // `defer func() { mu.Unlock() }()`: the literal's unlock runs at the outer function's return.
+    if (
+      fn.type === 'func_literal' &&
+      fn.parent?.type === 'call_expression' &&
+      fn.parent.parent?.type === 'defer_statement'
+    ) {
+      statement = fn.parent.parent;
+      deferred = true;
+      let outer: Node | null = statement.parent;
+      while (outer !== null && !FUNCTION_TYPES.has(outer.type)) outer = outer.parent;
+      if (outer === null) continue;
+      fn = outer;
+    }
+    const identity = lockIdentity(method.receiver, file, model);
+    const site: LockSite = {
+      call,
+      file,
+      fn,
+      statement,
+      receiver: method.receiver,
+      mutex: method.receiver.text,
+      method: method.method as LockMethod,
+      deferred,
+      identity: identity?.identity ?? null,
+      owner: identity?.owner ?? null,
+    };
+    const list = into.get(fn.id) ?? [];
+    list.push(site);
+    into.set(fn.id, list);
+  }
+}
+
+/** Calls in `fn` made by the goroutine running it: not in function literals, go or defer statements. */
+export function directCalls(fn: Node): Node[] {
+  const body = fn.childForFieldName('body');
+  const out: Node[] = [];
+  if (body === null) return out;
+  walk(body, (node) => {
+    if (node.type === 'go_statement' || node.type === 'defer_statement') return false;
+    if (node.type === 'call_expression') out.push(node);
+    return undefined;
+  });
+  return out;
+}
+
+const PRINTERS = /^(Print|Printf|Println|Sprint|Sprintf|Sprintln|Fprint|Fprintf|Fprintln|Errorf)$/;
+
+export interface CallEdge {
+  callee: FunctionInfo;
+  /** The value the method runs on (`x` in `x.m()`, the printed operand for fmt), or null for functions. */
+  receiver: Node | null;
+}
+
+/** Functions a call runs in this goroutine: the callee, and String/Error methods fmt calls on its operands. */
+export function calledFunctions(call: Node, file: FileFacts, model: PackageModel): CallEdge[] {
+  const target = model.callee(call, file);
+  if (target !== null)
+    return [{ callee: target, receiver: call.childForFieldName('function')?.childForFieldName('operand') ?? null }];
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return [];
+  const pkg = fn.childForFieldName('operand');
+  const name = fn.childForFieldName('field')?.text ?? '';
+  if (pkg?.type !== 'identifier' || file.imports.get(pkg.text) !== 'fmt' || !PRINTERS.test(name)) return [];
+  const out: CallEdge[] = [];
+  for (const arg of callArguments(call)) {
+    const type = model.typeOf(arg, file);
+    const method =
+      type === null ? undefined : (model.methods.get(`${type}.String`) ?? model.methods.get(`${type}.Error`));
+    if (method !== undefined) out.push({ callee: method, receiver: arg });
+  }
+  return out;
+}
+
+/**
+ * A method called on another value of the caller's own receiver type (a child node, a peer): its locks are
+ * other instances of the same field, as in hand-over-hand locking.
+ */
+function otherInstance(caller: FunctionInfo, callee: FunctionInfo, receiver: Node | null): boolean {
+  return (
+    caller.receiverType !== undefined &&
+    callee.receiverType === caller.receiverType &&
+    receiver !== null &&
+    unparen(receiver).text !== caller.receiverName
+  );
+}
+
+/** A method locking the same field of another value of its own type (`y.r.mu` in a method of y's type). */
+function othersLock(fn: FunctionInfo, site: LockSite): boolean {
+  const ownerType = site.identity?.split('.')[0];
+  return (
+    fn.receiverType !== undefined &&
+    ownerType === fn.receiverType &&
+    site.owner !== null &&
+    unparen(site.owner).text !== fn.receiverName
+  );
+}
+
+/** The receiver and parameter names of a function. */
+function ownNames(fn: Node): Set<string> {
+  const names = new Set<string>();
+  for (const field of ['receiver', 'parameters']) {
+    const list = fn.childForFieldName(field);
+    for (const decl of list?.namedChildren ?? [])
+      for (const name of decl?.childrenForFieldName('name') ?? []) if (name !== null) names.add(name.text);
+  }
+  return names;
+}
+
+/** Whether a call runs on, or is given, a value rooted at one of `names` (`s.f.m()`, `g(s)`, `fmt.Print(s)`). */
+function passes(call: Node, receiver: Node | null, names: Set<string>): boolean {
+  const rooted = (node: Node | null): boolean => {
+    const root = node === null ? null : rootIdentifier(node);
+    return root !== null && names.has(root);
+  };
+  return rooted(receiver) || callArguments(call).some(rooted);
+}
+
+export function lockFacts(pkg: PackageFacts): LockFacts {
+  const cached = facts.get(pkg);
+  if (cached !== undefined) return cached;
+  const model = packageModel(pkg);
+  const sitesByFunction = new Map<number, LockSite[]>();
+  for (const file of pkg.files) collectSites(file, model, sitesByFunction);
+
+  const memo = new Map<number, Acquisition[]>();
+  const acquires = (fn: FunctionInfo, depth = 0, visiting = new Set<number>()): Acquisition[] => {
+    const known = memo.get(fn.node.id);
+    if (known !== undefined) return known;
+    if (depth > 4 || visiting.has(fn.node.id)) return [];
+    visiting.add(fn.node.id);
+    const out: Acquisition[] = [];
+    const sites = sitesByFunction.get(fn.node.id) ?? [];
+    // A lock the function first releases (`mu.Unlock(); ...; mu.Lock()`) is one its caller holds: not a new one.
+    const releasedFirst = (identity: string, before: number): boolean =>
+      sites.some(
+        (s) =>
+          s.identity === identity && (s.method === 'Unlock' || s.method === 'RUnlock') && s.call.startIndex < before,
+      );
+    for (const site of sites)
+      if (!site.deferred && (site.method === 'Lock' || site.method === 'RLock') && site.identity !== null)
+        if (!releasedFirst(site.identity, site.call.startIndex) && !othersLock(fn, site))
+          out.push({ site, path: [fn], flows: true });
+    const own = ownNames(fn.node);
+    for (const call of directCalls(fn.node)) {
+      for (const { callee, receiver } of calledFunctions(call, fn.file, model)) {
+        if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
+        const handsDown = passes(call, receiver, own);
+        for (const inner of acquires(callee, depth + 1, visiting)) {
+          if (releasedFirst(inner.site.identity ?? '', call.startIndex)) continue;
+          out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown });
+        }
+      }
+    }
+    visiting.delete(fn.node.id);
+    // Memoised even inside a cycle: a summary cut short at a recursive call only misses locks behind it.
+    memo.set(fn.node.id, out);
+    return out;
+  };
+
+  const heldAt = (node: Node, fn: Node): LockSite[] => {
+    const sites = sitesByFunction.get(fn.id) ?? [];
+    const statement = statementOf(node) ?? node;
+    const held: LockSite[] = [];
+    for (const lock of sites) {
+      if (lock.deferred || (lock.method !== 'Lock' && lock.method !== 'RLock')) continue;
+      if (lock.statement.id === statement.id || !dominates(lock.statement, statement)) continue;
+      const released = sites.some(
+        (other) =>
+          other.mutex === lock.mutex &&
+          !other.deferred &&
+          (other.method === 'Unlock' || other.method === 'RUnlock') &&
+          other.call.startIndex > lock.call.startIndex &&
+          other.call.startIndex < node.startIndex,
+      );
+      if (!released) held.push(lock);
+    }
+    return held;
+  };
+
+  const result: LockFacts = { model, sitesByFunction, acquires: (fn) => acquires(fn), heldAt };
+  facts.set(pkg, result);
+  return result;
+}
+
+export interface NestedLock {
+  /** The call that, directly or further down, takes the lock again. */
+  call: Node;
+  file: FileFacts;
+  held: LockSite;
+  again: Acquisition;
+}
+
+/** Calls made while a lock is held that take the same lock (by identity) again in the same goroutine. */
+export function nestedLocks(pkg: PackageFacts): NestedLock[] {
+  const lf = lockFacts(pkg);
+  const out: NestedLock[] = [];
+  for (const [fnId, sites] of lf.sitesByFunction) {
+    const first = sites[0];
+    if (first === undefined) continue;
+    const fn = first.fn;
+    if (fn.id !== fnId || !sites.some((s) => !s.deferred && (s.method === 'Lock' || s.method === 'RLock'))) continue;
+    const info = lf.model.infoOf(fn);
+    for (const call of directCalls(fn)) {
+      const held = lf.heldAt(call, fn).filter((h) => h.identity !== null);
+      if (held.length === 0) continue;
+      for (const { callee, receiver } of calledFunctions(call, first.file, lf.model)) {
+        if (info !== undefined && (callee.node.id === info.node.id || otherInstance(info, callee, receiver))) continue;
+        const acquired = lf.acquires(callee);
+        for (const h of held) {
+          // The lock reached must be this one, not the same field of another value: the call hands down the
+          // value that owns the held lock, and every call below hands it on (package variables are one value).
+          const root = rootIdentifier(h.receiver);
+          const global = h.identity?.startsWith('var.') === true;
+          if (!global && (root === null || !passes(call, receiver, new Set([root])))) continue;
+          const again = acquired.find(
+            (a) => a.site.identity === h.identity && a.site.call.id !== h.call.id && (global || a.flows),
+          );
+          if (again !== undefined && !out.some((o) => o.call.id === call.id && o.held.identity === h.identity))
+            out.push({ call, file: first.file, held: h, again });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const everyCaller = new WeakMap<PackageFacts, Map<number, string[]>>();
+
+/**
+ * Field paths of its receiver that every caller of method `fn` in the package holds locked at the call (`mu` when
+ * each caller does `b.mu.Lock(); b.fn()`): the method runs under that lock although it never takes it. Empty when
+ * there is no caller, a caller is another goroutine's start, or the callers disagree.
+ */
+export function lockedByEveryCaller(pkg: PackageFacts, fn: Node): string[] {
+  let memo = everyCaller.get(pkg);
+  if (memo === undefined) {
+    memo = new Map();
+    everyCaller.set(pkg, memo);
+  }
+  const known = memo.get(fn.id);
+  if (known !== undefined) return known;
+  const lf = lockFacts(pkg);
+  let common: string[] | null = null;
+  for (const file of pkg.files)
+    for (const call of file.nodes('call_expression')) {
+      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
+      let caller: Node | null = call.parent;
+      let spawned = false;
+      while (caller !== null && !FUNCTION_TYPES.has(caller.type)) {
+        if (caller.type === 'go_statement' || caller.type === 'defer_statement') spawned = true;
+        caller = caller.parent;
+      }
+      const operand = call.childForFieldName('function')?.childForFieldName('operand');
+      if (caller === null || spawned || operand === null || operand === undefined) {
+        common = [];
+        continue;
+      }
+      const prefix = `${unparen(operand).text}.`;
+      const held = lf
+        .heldAt(call, caller)
+        .filter((h) => h.mutex.startsWith(prefix))
+        .map((h) => h.mutex.slice(prefix.length));
+      common = common === null ? held : common.filter((p) => held.includes(p));
+    }
+  const out = common ?? [];
+  memo.set(fn.id, out);
+  return out;
+}

@@ -1,0 +1,55 @@
+// Execution proof for rule cases kept in a subfolder of a rule's testdata (a shape whose run-time failure differs
+// from the rest of the rule's cases): the findings equal the // want markers, every Pos* fails at run time with
+// the marked line in its output, and every Neg* runs clean under -race.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { RULES_TESTDATA, checkRule, readCases, runProgram } from './rules-support.js';
+
+const SUBDIRS: { rule: string; dir: string }[] = [{ rule: 'waitgroup-misuse', dir: 'waitgroup-misuse/waitloop' }];
+
+for (const { rule, dir } of SUBDIRS) {
+  test(`${dir}: ${rule} findings match, positives fail at the marked line, negatives run clean`, async () => {
+    const path = join(RULES_TESTDATA, dir);
+    const { problems } = await checkRule(rule, path);
+    assert.deepEqual(problems, []);
+    const { cases } = await readCases(path);
+    const work = mkdtempSync(join(tmpdir(), 'goroscope-subdir-'));
+    let packageName = 'main';
+    for (const name of readdirSync(path).filter((entry) => entry.endsWith('.go'))) {
+      copyFileSync(join(path, name), join(work, name));
+      packageName = /^package\s+(\w+)/m.exec(readFileSync(join(path, name), 'utf8'))?.[1] ?? packageName;
+    }
+    writeFileSync(
+      join(work, 'go.mod'),
+      readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'),
+    );
+    const table = cases.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
+    writeFileSync(
+      join(work, 'zz_exec_test.go'),
+      `package ${packageName}\n\nimport "testing"\n\nfunc TestExec(t *testing.T) {\n\tfor _, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { c.fn() })\n\t}\n}\n`,
+    );
+    const build = await runProgram('go', ['test', '-c', '-race', '-o', 'cases.test', '.'], work);
+    assert.equal(build.code, 0, build.output);
+    for (const c of cases) {
+      const run = await runProgram(
+        join(work, 'cases.test'),
+        ['-test.run', `^TestExec$/^${c.name}$`, '-test.timeout', c.positive ? '3s' : '20s'],
+        work,
+      );
+      if (!c.positive) {
+        assert.equal(run.code, 0, run.output);
+        assert.doesNotMatch(run.output, /DATA RACE/);
+        continue;
+      }
+      assert.notEqual(run.code, 0, `${c.name} should fail at run time:\n${run.output}`);
+      const marks = [...c.wants, ...c.fires].map((want) => `${basename(want.file)}:${want.line}`);
+      assert.ok(
+        marks.some((mark) => run.output.includes(`${mark} `) || run.output.includes(`${mark}\n`)),
+        `${c.name}: run-time report does not point at ${marks.join(' or ')}:\n${run.output.slice(0, 3000)}`,
+      );
+    }
+  });
+}

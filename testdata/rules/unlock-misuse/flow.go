@@ -1,0 +1,149 @@
+package unlockmisuse
+
+import (
+	"errors"
+	"sync"
+)
+
+// Lock state along break, continue, loop back-edges and returns.
+
+type pool struct {
+	mu     sync.Mutex
+	closed bool
+	items  []int
+}
+
+func (p *pool) drain() {
+	for {
+		p.mu.Lock() // want "unlock-misuse: still held when the function returns through the break at line \d+"
+		if p.closed {
+			break
+		}
+		p.items = nil
+		p.mu.Unlock()
+		break
+	}
+}
+
+func PosBreakLeavesLockHeld() {
+	p := &pool{closed: true}
+	p.drain()
+	p.drain()
+}
+
+func (p *pool) fill(n int) {
+	for i := 0; i < n; i++ {
+		p.mu.Lock() // want "unlock-misuse: runs again on the next iteration with the lock still held: the continue"
+		if i%2 == 0 {
+			continue
+		}
+		p.items = append(p.items, i)
+		p.mu.Unlock()
+	}
+}
+
+func PosContinueSkipsUnlock() {
+	p := &pool{}
+	p.fill(2)
+}
+
+var errClosed = errors.New("closed")
+
+type conn struct {
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (c *conn) acquireRead() error {
+	for i := 0; i < 3; i++ {
+		c.mu.RLock() // want "unlock-misuse: not released on the return"
+		if c.closed {
+			return errClosed
+		}
+		c.mu.RUnlock()
+	}
+	return nil
+}
+
+
+func PosReturnInLoopThatNoCallerReleases() {
+	c := &conn{closed: true}
+	_ = c.acquireRead()
+	c.mu.Lock() // fires: the writer waits for the read lock acquire kept
+	c.mu.Unlock()
+}
+
+func (p *pool) take() int {
+	for {
+		p.mu.Lock()
+		if len(p.items) > 0 {
+			break
+		}
+		p.mu.Unlock()
+	}
+	v := p.items[0]
+	p.items = p.items[1:]
+	p.mu.Unlock()
+	return v
+}
+
+func NegBreakThenUnlockAfterTheLoop() {
+	p := &pool{items: []int{1}}
+	_ = p.take()
+}
+
+func (p *pool) lockWhenOpen() {
+	for {
+		p.mu.Lock()
+		if !p.closed {
+			return // the caller releases the lock
+		}
+		p.mu.Unlock()
+	}
+}
+
+func NegReturnInLoopReleasedByCaller() {
+	p := &pool{}
+	p.lockWhenOpen()
+	p.items = nil
+	p.mu.Unlock()
+}
+
+func deadReturn(mu *sync.Mutex) {
+	mu.Lock()
+	if false {
+		return // dead code: never runs
+	}
+	mu.Unlock()
+}
+
+func NegReturnInDeadCode() {
+	var mu sync.Mutex
+	deadReturn(&mu)
+	deadReturn(&mu)
+}
+
+type network struct {
+	mu    sync.Mutex
+	alive bool
+}
+
+// lockIfAlive returns with n.mu held when it succeeds and hands the Unlock to the caller.
+func lockIfAlive(n *network) (unlock func(), ok bool) {
+	n.mu.Lock()
+	if n.alive {
+		return n.mu.Unlock, true
+	}
+	n.mu.Unlock()
+	return nil, false
+}
+
+func NegUnlockHandedToCaller() {
+	n := &network{alive: true}
+	if unlock, ok := lockIfAlive(n); ok {
+		unlock()
+	}
+	if unlock, ok := lockIfAlive(n); ok {
+		unlock()
+	}
+}

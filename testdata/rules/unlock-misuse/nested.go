@@ -1,0 +1,149 @@
+package unlockmisuse
+
+import (
+	"sync"
+	"time"
+)
+
+// Locks taken again further down a call chain while the caller holds them.
+
+type ledger struct {
+	mu      sync.Mutex
+	entries []int
+	audit   *auditor
+}
+
+func (l *ledger) add(v int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, v)
+	l.flush() // want "unlock-misuse: this call reaches l.mu.Lock\(\) at line \d+ \(in flush\)"
+}
+
+func (l *ledger) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = l.entries[:0]
+}
+
+func PosLockAgainThroughMethod() {
+	l := &ledger{}
+	l.add(1)
+}
+
+// auditor reaches the ledger's lock through a field of another type.
+type auditor struct {
+	owner *ledger
+}
+
+func (a *auditor) check() {
+	count(a.owner)
+}
+
+func count(l *ledger) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.entries)
+}
+
+func (l *ledger) addChecked(v int) {
+	l.mu.Lock()
+	l.entries = append(l.entries, v)
+	l.audit.check() // want "unlock-misuse: .*\(in check -> count\)"
+	l.mu.Unlock()
+}
+
+func PosLockAgainThroughAnotherType() {
+	l := &ledger{}
+	l.audit = &auditor{owner: l}
+	l.addChecked(1)
+}
+
+type gate struct {
+	sync.Mutex
+	open bool
+}
+
+func (g *gate) shut() error {
+	g.Lock() // want "unlock-misuse"
+	if !g.open {
+		// forgot g.Unlock() here: a comment that names the call is not the call
+		return nil
+	}
+	g.open = false
+	g.Unlock()
+	return nil
+}
+
+func PosReturnWithCommentMentioningUnlock() {
+	g := &gate{}
+	g.shut()
+	g.shut()
+}
+
+// node locks its own mutex and then a child's: another instance of the same field (hand-over-hand).
+type node struct {
+	mu    sync.Mutex
+	child *node
+	value int
+}
+
+func (n *node) sum() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	total := n.value
+	if n.child != nil {
+		total += n.child.sum()
+	}
+	return total
+}
+
+func NegHandOverHandOnAnotherInstance() {
+	n := &node{value: 1, child: &node{value: 2}}
+	_ = n.sum()
+}
+
+func (l *ledger) addThenFlush(v int) {
+	l.mu.Lock()
+	l.entries = append(l.entries, v)
+	l.mu.Unlock()
+	l.flush()
+}
+
+func NegUnlockedBeforeTheCall() {
+	l := &ledger{}
+	l.addThenFlush(1)
+}
+
+func (l *ledger) addAsync(v int, wg *sync.WaitGroup) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, v)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		l.flush() // another goroutine: it waits for the unlock, then runs
+	}()
+}
+
+func NegCallInAnotherGoroutine() {
+	var wg sync.WaitGroup
+	l := &ledger{}
+	l.addAsync(1, &wg)
+	wg.Wait()
+}
+
+// slowFlushLocked is called with l.mu held; it drops the lock around the slow part and takes it back.
+func (l *ledger) slowFlushLocked() {
+	l.mu.Unlock()
+	time.Sleep(time.Millisecond)
+	l.mu.Lock()
+	l.entries = nil
+}
+
+func NegCalleeReleasesFirst() {
+	l := &ledger{}
+	l.mu.Lock()
+	l.slowFlushLocked()
+	l.mu.Unlock()
+}
