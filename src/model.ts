@@ -539,3 +539,101 @@ export interface LintResult {
   /** Files passed over (generated, over the size or time budget, unreadable); they are not in `files`. */
   skipped: LintSkip[];
 }
+
+// ---- test and stress sessions: what renderers show of repeated runs ----
+
+export type LeakVerdict = 'unreachable' | 'still-running';
+
+export interface TestLeak {
+  package: string;
+  verdict: LeakVerdict;
+  state: string;
+  count: number;
+  /** First frame in user code (or the `created by` line), or null. */
+  culprit: Location | null;
+  /** The test that started them (top-level name), when their stacks or ancestry say. */
+  test?: string;
+  via?: TestAttribution['via'];
+}
+
+export interface RunRecord {
+  run: number;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  interrupted: boolean;
+  raceReports: number;
+  crashes: number;
+  failedTests: number;
+  /** Counted as a failing run (after --failure and --ignore). */
+  failed: boolean;
+  /** Failed, but its output matched --ignore: its findings were dropped. */
+  ignored?: boolean;
+  /** Ran past --timeout. */
+  timedOut?: boolean;
+  /** --keep-hung: the hung process group left running (pid of the command, which leads its group). */
+  leftRunning?: { pid: number };
+  /** Where its output was kept (failing runs, with an output directory). */
+  outputFile?: string;
+  /** --perturb: the settings it ran with. */
+  settings?: string[];
+}
+
+/** --perturb: how often the runs with one setting failed. */
+export interface SettingStat {
+  setting: string;
+  runs: number;
+  failedRuns: number;
+}
+
+export interface StressRace extends Race {
+  /** 1-based run in which the race was first reported. */
+  firstRun: number;
+  /** Runs in which it was reported. */
+  runs: number;
+}
+
+export interface StressCrash extends Crash {
+  firstRun: number;
+  occurrences: number;
+  /** The goroutine dump of a run that hung past --timeout (asked for with SIGQUIT). */
+  hang?: boolean;
+}
+
+export interface TestStat {
+  package: string;
+  name: string;
+  runs: number;
+  failures: number;
+  firstFailedRun?: number;
+}
+
+export interface StressResult {
+  command: string[];
+  /** Runs that ended (including one stopped by Ctrl-C). */
+  runs: number;
+  interrupted: boolean;
+  elapsedMs: number;
+  runResults: RunRecord[];
+  tests: TestStat[];
+  races: StressRace[];
+  crashes: StressCrash[];
+  /** Runs that failed (non-zero exit) without a race, crash or failing test to show for it. */
+  unexplainedFailures: { run: number; exitCode: number | null; lastLines: string[] }[];
+  /** Directory holding the output of each failing run, when any was kept. */
+  outputDir?: string;
+  /** --perturb: failure rate per setting, most reproducing first. */
+  settings?: SettingStat[];
+  /** Tests skipped in later runs because they raced. */
+  skippedAfterRace?: string[];
+  /** `test --leaks`: goroutines left after the tests of a package, over all runs. */
+  leaks?: StressLeak[];
+  /** `test --leaks`: packages whose goroutines were checked. */
+  leakCheckedPackages?: string[];
+}
+
+export interface StressLeak extends TestLeak {
+  firstRun: number;
+  /** Runs in which it was found. */
+  runs: number;
+}

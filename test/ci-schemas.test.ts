@@ -105,6 +105,8 @@ describe('test and stress --format json', () => {
   it('the schema rejects a race without firstRun', async () => {
     const run = await runCli([
       'stress',
+      '--count',
+      '1',
       '--format',
       'json',
       '--',

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
-import type { RunRecord, SettingStat, StressCrash } from '../src/run/stress-loop.js';
+import type { RunRecord, SettingStat, StressCrash } from '../src/model.js';
 import { skipArgs } from '../src/cli/commands/test-command.js';
 import { repoRoot } from './helpers.js';
 

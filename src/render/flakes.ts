@@ -1,7 +1,7 @@
 // The flake-hunting part of a `test`/`stress` report: runs that hung past --timeout (and where their goroutines
 // were stuck), runs left running for a debugger, runs ignored by --ignore, the failure rate under each
 // --perturb setting, and tests skipped after they raced. Text and Markdown share these lines.
-import type { StressResult } from '../run/stress-loop.js';
+import type { StressResult } from '../model.js';
 
 /** Plain-text lines (no colour); empty when the session used none of it. */
 export function flakeHuntingLines(result: StressResult, code: (text: string) => string = (t) => t): string[] {

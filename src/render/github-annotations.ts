@@ -1,8 +1,7 @@
 // `--format github`: GitHub Actions workflow commands (`::error file=F,line=L,title=T::message`) that the runner
 // turns into annotations on the pull request's diff. Escaping follows the runner's rules: in the message `%`,
 // `\r` and `\n` are percent-encoded; in a property also `:` and `,`, which otherwise end the property.
-import type { LintResult, Severity, Crash, ExplainResult, Race, SourceContext } from '../model.js';
-import type { StressResult } from '../run/stress-loop.js';
+import type { LintResult, Severity, Crash, ExplainResult, Race, SourceContext, StressResult } from '../model.js';
 import { crashTest } from './responsible-tests.js';
 
 export type AnnotationLevel = 'error' | 'warning' | 'notice';

@@ -3,8 +3,7 @@
 // failed in some runs only is a failure of type "flaky" whose message gives its failure rate; a race or crash
 // is a failure of the test it is attributed to. Races and crashes no test can be named for, and failed runs
 // nothing explains, become testcases of a "goroscope" suite, so nothing found is missing from the report.
-import type { Race } from '../model.js';
-import type { StressCrash, StressRace, StressResult, TestStat } from '../run/stress-loop.js';
+import type { Race, StressCrash, StressRace, StressResult, TestStat } from '../model.js';
 import { crashTest } from './responsible-tests.js';
 import { racesToText } from './race-report.js';
 import { explainToText } from './explain-text.js';

@@ -1,6 +1,6 @@
 // The report of a `goroscope test` / `goroscope stress` session: runs, per-test failure rates, each distinct race
 // and crash once with the run it first appeared in, and failures nothing explains.
-import type { StressResult } from '../run/stress-loop.js';
+import type { StressResult } from '../model.js';
 import { explainToMarkdown } from './explain-markdown.js';
 import { codeBlock, inlineCode } from './markdown-syntax.js';
 import { racesToMarkdown, racesToText } from './race-report.js';

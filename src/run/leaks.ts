@@ -23,7 +23,7 @@ import { goroutineTest } from '../analyse/attribution.js';
 import { goroutineCulprit } from '../analyse/culprit.js';
 import { learnGoroots } from '../knowledge/std-frames.js';
 import type { LineContext, LineSink } from '../input/lines.js';
-import type { Goroutine, Location, TestAttribution, Traceback } from '../model.js';
+import type { Goroutine, LeakVerdict, TestLeak, Traceback } from '../model.js';
 import { TracebackParser } from '../parse/traceback.js';
 import { ToolError } from '../errors.js';
 
@@ -33,21 +33,7 @@ const BEGIN = 'goroscope-leaks: begin ';
 const END = 'goroscope-leaks: end';
 const GENERATED_FILE = 'zz_goroscope_leaks_test.go';
 
-export type LeakVerdict = 'unreachable' | 'still-running';
-
 /** Goroutines with the same culprit and state still there after a package's tests. */
-export interface TestLeak {
-  package: string;
-  verdict: LeakVerdict;
-  state: string;
-  count: number;
-  /** First frame in user code (or the `created by` line), or null. */
-  culprit: Location | null;
-  /** The test that started them (top-level name), when their stacks or ancestry say. */
-  test?: string;
-  via?: TestAttribution['via'];
-}
-
 export interface LeakSetup {
   /** Extra `go test` arguments (`-overlay FILE`). */
   args: string[];

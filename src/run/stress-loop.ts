@@ -6,7 +6,17 @@
 
 import { createDeprefixer } from '../input/deprefix.js';
 import type { LineContext, LineSink } from '../input/lines.js';
-import type { Crash, Race } from '../model.js';
+import type {
+  Crash,
+  Race,
+  RunRecord,
+  SettingStat,
+  StressCrash,
+  StressLeak,
+  StressRace,
+  StressResult,
+  TestStat,
+} from '../model.js';
 import { groupRaces, learnRaceGoroots, raceKey, type RaceAnalysisOptions } from '../analyse/race-groups.js';
 import { RaceParser, type RaceReport } from '../parse/race.js';
 import { runProcess, type ProcessOutcome, type ProcessSpec, type RunLimits } from './process.js';
@@ -14,7 +24,8 @@ import { attributeRace } from '../analyse/attribution.js';
 import { createWriteStream, mkdirSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Perturbation } from './perturb.js';
-import { LeakCollector, withLeaks, type TestLeak } from './leaks.js';
+import { LeakCollector, withLeaks } from './leaks.js';
+import { type TestLeak } from '../model.js';
 import { TestResults } from '../parse/go-test-output.js';
 
 /** The crash side of one run: a sink that sees the run's output and the crashes it found. */
@@ -66,88 +77,6 @@ export interface StressProgress {
   elapsedMs: number;
   /** The run that just ended, if any. */
   lastRun?: RunRecord;
-}
-
-export interface RunRecord {
-  run: number;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  interrupted: boolean;
-  raceReports: number;
-  crashes: number;
-  failedTests: number;
-  /** Counted as a failing run (after --failure and --ignore). */
-  failed: boolean;
-  /** Failed, but its output matched --ignore: its findings were dropped. */
-  ignored?: boolean;
-  /** Ran past --timeout. */
-  timedOut?: boolean;
-  /** --keep-hung: the hung process group left running (pid of the command, which leads its group). */
-  leftRunning?: { pid: number };
-  /** Where its output was kept (failing runs, with an output directory). */
-  outputFile?: string;
-  /** --perturb: the settings it ran with. */
-  settings?: string[];
-}
-
-/** --perturb: how often the runs with one setting failed. */
-export interface SettingStat {
-  setting: string;
-  runs: number;
-  failedRuns: number;
-}
-
-export interface StressRace extends Race {
-  /** 1-based run in which the race was first reported. */
-  firstRun: number;
-  /** Runs in which it was reported. */
-  runs: number;
-}
-
-export interface StressCrash extends Crash {
-  firstRun: number;
-  occurrences: number;
-  /** The goroutine dump of a run that hung past --timeout (asked for with SIGQUIT). */
-  hang?: boolean;
-}
-
-export interface TestStat {
-  package: string;
-  name: string;
-  runs: number;
-  failures: number;
-  firstFailedRun?: number;
-}
-
-export interface StressResult {
-  command: string[];
-  /** Runs that ended (including one stopped by Ctrl-C). */
-  runs: number;
-  interrupted: boolean;
-  elapsedMs: number;
-  runResults: RunRecord[];
-  tests: TestStat[];
-  races: StressRace[];
-  crashes: StressCrash[];
-  /** Runs that failed (non-zero exit) without a race, crash or failing test to show for it. */
-  unexplainedFailures: { run: number; exitCode: number | null; lastLines: string[] }[];
-  /** Directory holding the output of each failing run, when any was kept. */
-  outputDir?: string;
-  /** --perturb: failure rate per setting, most reproducing first. */
-  settings?: SettingStat[];
-  /** Tests skipped in later runs because they raced. */
-  skippedAfterRace?: string[];
-  /** `test --leaks`: goroutines left after the tests of a package, over all runs. */
-  leaks?: StressLeak[];
-  /** `test --leaks`: packages whose goroutines were checked. */
-  leakCheckedPackages?: string[];
-}
-
-export interface StressLeak extends TestLeak {
-  firstRun: number;
-  /** Runs in which it was found. */
-  runs: number;
 }
 
 const TAIL_LINES = 20;
