@@ -8,7 +8,6 @@ import { createDeprefixer } from '../input/deprefix.js';
 import type { LineContext, LineSink } from '../input/lines.js';
 import type {
   Crash,
-  Race,
   RunRecord,
   SettingStat,
   StressCrash,
@@ -25,7 +24,6 @@ import { createWriteStream, mkdirSync, rmdirSync, rmSync, type WriteStream } fro
 import { join } from 'node:path';
 import type { Perturbation } from './perturb.js';
 import { LeakCollector, withLeaks } from './leaks.js';
-import { type TestLeak } from '../model.js';
 import { TestResults } from '../parse/go-test-output.js';
 
 /** The crash side of one run: a sink that sees the run's output and the crashes it found. */
