@@ -2,7 +2,7 @@
 // outside a select (or a range over it) blocks forever.
 import type { Node } from '../load/tree-sitter-go.js';
 import { callArguments, calleeName, enclosingFunction, unparen, walk } from '../framework/syntax.js';
-import { identifierEscapes } from './nil-map-write.js';
+import { identifierEscapes } from '../facts/escapes.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 

@@ -4,14 +4,7 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { assignedTargets, enclosingFunction, unparen } from '../framework/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
-
-const ASSIGNING = new Set([
-  'assignment_statement',
-  'short_var_declaration',
-  'inc_statement',
-  'dec_statement',
-  'receive_statement',
-]);
+import { identifierEscapes } from '../facts/escapes.js';
 
 /** Index writes `x[k] = v`, `x[k] += v`, `x[k]++` within [scope.start, scope.end) whose map operand satisfies `matches`. */
 function indexWrites(file: FileFacts, scope: Node, matches: (operand: Node) => boolean, out: Node[]): void {
@@ -27,40 +20,6 @@ function indexWrites(file: FileFacts, scope: Node, matches: (operand: Node) => b
     }
   }
   out.sort((a, b) => a.startIndex - b.startIndex);
-}
-
-const NAMED = ['var_spec', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration'];
-
-/**
- * Whether an identifier named `name` is assigned, declared again, or has its address taken under `scope`.
- * Uses the file's per-type node lists (compiled queries) rather than walking the tree from JavaScript.
- */
-export function identifierEscapes(file: FileFacts, scope: Node, name: string, declaration: Node): boolean {
-  const within = (node: Node): boolean => node.startIndex >= scope.startIndex && node.endIndex <= scope.endIndex;
-  for (const type of ASSIGNING) {
-    for (const node of file.nodes(type)) {
-      if (!within(node)) continue;
-      for (const target of assignedTargets(node))
-        if (unparen(target).type === 'identifier' && unparen(target).text === name) return true;
-    }
-  }
-  for (const node of file.nodes('range_clause')) {
-    if (!within(node)) continue;
-    const left = node.childForFieldName('left');
-    if (left !== null && left.namedChildren.some((child) => child !== null && child.text === name)) return true;
-  }
-  for (const node of file.nodes('unary_expression')) {
-    if (!within(node) || !node.text.startsWith('&')) continue;
-    const operand = node.childForFieldName('operand');
-    if (operand !== null && unparen(operand).text === name) return true;
-  }
-  for (const type of NAMED) {
-    for (const node of file.nodes(type)) {
-      if (!within(node) || node.id === declaration.id) continue;
-      if (node.childrenForFieldName('name').some((child) => child !== null && child.text === name)) return true;
-    }
-  }
-  return false;
 }
 
 function mapTypeText(spec: Node): string | null {

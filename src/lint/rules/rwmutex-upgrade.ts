@@ -4,7 +4,7 @@
 import { dominates, reassignedBetween } from '../framework/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { nestedLocks } from '../facts/lock-summary.js';
-import { lockCalls, mutexKind } from './unlock-misuse.js';
+import { lockCalls, mutexKind } from '../facts/lock-calls.js';
 
 export const rwmutexUpgrade: Rule = {
   meta: {
