@@ -89,13 +89,13 @@ function verify(tool, stdoutFile, expected) {
   if (tool === 'goroscope') {
     const result = JSON.parse(readFileSync(stdoutFile, 'utf8'));
     const goroutines = result.crashes.reduce((n, c) => n + c.goroutineCount, 0);
-    const buckets = result.crashes.reduce((n, c) => n + c.buckets.length, 0);
+    const groups = result.crashes.reduce((n, c) => n + c.groups.length, 0);
     const ok = goroutines === expected;
-    return { ok, note: `${goroutines} goroutines, ${buckets} groups${ok ? '' : ` (WRONG: the dump has ${expected})`}` };
+    return { ok, note: `${goroutines} goroutines, ${groups} groups${ok ? '' : ` (WRONG: the dump has ${expected})`}` };
   }
   if (tool === 'gostackparse') {
     const text = readFileSync(stdoutFile, 'utf8');
-    const m = /goroutines (\d+) frames (\d+) buckets (\d+) errors (\d+)/.exec(text);
+    const m = /goroutines (\d+) frames (\d+) groups (\d+) errors (\d+)/.exec(text);
     if (m === null) return { ok: false, note: `unexpected output: ${text.slice(0, 80)}` };
     const goroutines = Number(m[1]);
     const ok = goroutines === expected;

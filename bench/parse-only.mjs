@@ -4,7 +4,7 @@
 //   read     fs read and counting "\n" bytes: the I/O floor, no goroscope code
 //   input    readInputs() into a sink that counts lines (split, de-prefix)
 //   parse    + TracebackParser (goroutines counted by a listener, not retained)
-//   bucket   + Bucketer('ignore-wait').add() for every goroutine
+//   group   + Grouper('ignore-wait').add() for every goroutine
 //   explain  + everything else Explainer does (classify, culprit, leaks, races), no rendering
 //   json     explain() + explainToJson(): what `explain --format json` does minus process start and stdout
 // Stages whose modules are not built yet are reported as unavailable.
@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DUMPS, median, readMeta, root } from './lib.mjs';
 
-const STAGES = ['read', 'input', 'parse', 'bucket', 'explain', 'json'];
+const STAGES = ['read', 'input', 'parse', 'group', 'explain', 'json'];
 
 async function load(dist, rel) {
   const path = join(dist, rel);
@@ -50,12 +50,12 @@ async function runStage(stage, file, dist) {
     });
     return { lines, chars };
   }
-  if (stage === 'parse' || stage === 'bucket') {
+  if (stage === 'parse' || stage === 'group') {
     const { TracebackParser } = await load(dist, 'src/parse/traceback.js');
-    let bucketer;
-    if (stage === 'bucket') {
-      const { Bucketer } = await load(dist, 'src/analyse/goroutine-groups.js');
-      bucketer = new Bucketer('ignore-wait');
+    let grouper;
+    if (stage === 'group') {
+      const { Grouper } = await load(dist, 'src/analyse/goroutine-groups.js');
+      grouper = new Grouper('ignore-wait');
     }
     let goroutines = 0;
     let tracebacks = 0;
@@ -63,7 +63,7 @@ async function runStage(stage, file, dist) {
       {
         goroutine(g) {
           goroutines++;
-          if (bucketer !== undefined) bucketer.add(g);
+          if (grouper !== undefined) grouper.add(g);
         },
         traceback() {
           tracebacks++;
@@ -72,7 +72,7 @@ async function runStage(stage, file, dist) {
       { retainGoroutines: 1 },
     );
     await readInputs([file], parser);
-    return { tracebacks, goroutines, ...(bucketer === undefined ? {} : { buckets: bucketer.size }) };
+    return { tracebacks, goroutines, ...(grouper === undefined ? {} : { groups: grouper.size }) };
   }
   if (stage === 'explain') {
     const { Explainer } = await load(dist, 'src/explain.js');

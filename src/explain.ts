@@ -1,7 +1,7 @@
 // The explain pipeline: input -> parse -> analyse -> knowledge, returning one plain ExplainResult that every
 // renderer reads. The CLI's `explain` command and the `test`/`stress` runners both go through here.
 
-import { Bucketer, type BucketDetail, type BucketLevel } from './analyse/goroutine-groups.js';
+import { Grouper, type GroupDetail, type GroupLevel } from './analyse/goroutine-groups.js';
 import { classify } from './analyse/classify.js';
 import { CrashFolder } from './analyse/fold.js';
 import { findCulprit } from './analyse/culprit.js';
@@ -28,13 +28,13 @@ import type { FindingsCache } from './lint/findings-at.js';
 
 export interface ExplainOptions {
   /** Group goroutines by identical stacks at this level (default: ignore-wait). */
-  grouping?: BucketLevel;
+  grouping?: GroupLevel;
   /** Directory of the local source for source context; false for none. Default: the module around cwd. */
   srcDir?: string | false;
   cwd?: string;
   /** What `-` reads (default: process.stdin). */
   stdin?: AsyncIterable<Uint8Array | string>;
-  /** Goroutines kept per crash for culprit search; the rest are only bucketed (bounded memory). */
+  /** Goroutines kept per crash for culprit search; the rest are only grouped (bounded memory). */
   retainGoroutines?: number;
   /** Parse race reports too (default true); false when the caller collects races itself (test, stress). */
   races?: boolean;
@@ -51,18 +51,18 @@ function hasLabels(g: Goroutine, filter: Record<string, string>): boolean {
 }
 
 // Whole goroutines are kept only for the culprit search (the failing goroutine, main, the test's goroutine all
-// come first in a dump); everything else is bucketed as it streams by. Keeping more costs GC time: 10,000 kept
+// come first in a dump); everything else is grouped as it streams by. Keeping more costs GC time: 10,000 kept
 // goroutines made a 200,000-goroutine dump 1.5x slower to explain.
 const DEFAULT_RETAINED_GOROUTINES = 1_000;
 
-/** The crash parser of one stream of lines, and the goroutine buckets of the traceback it is in. */
+/** The crash parser of one stream of lines, and the goroutine groups of the traceback it is in. */
 interface StreamParser {
   parser: TracebackParser;
   /**
-   * The current traceback's buckets, and the bucket of each goroutine the parser keeps (the ones the culprit
-   * search sees), so the bucket of the goroutine the diagnosis names can be marked afterwards.
+   * The current traceback's groups, and the group of each goroutine the parser keeps (the ones the culprit
+   * search sees), so the group of the goroutine the diagnosis names can be marked afterwards.
    */
-  current: { traceback: Traceback; bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } | undefined;
+  current: { traceback: Traceback; grouper: Grouper; groupOf: Map<number, GroupDetail> } | undefined;
 }
 
 /**
@@ -77,7 +77,7 @@ export class Explainer implements LineSink {
   private last:
     { source: string; package: string | undefined; stream: string | undefined; parser: StreamParser } | undefined;
   private readonly raceCollector: RaceCollector | undefined;
-  private readonly grouping: BucketLevel;
+  private readonly grouping: GroupLevel;
   private readonly retainGoroutines: number;
   /** Which test was running at each line (`=== RUN`, `go test -json`), for blaming crashes on tests. */
   private readonly runningTest = new RunningTest();
@@ -186,41 +186,41 @@ export class Explainer implements LineSink {
     return stream;
   }
 
-  private bucketsFor(stream: StreamParser, tb: Traceback): { bucketer: Bucketer; bucketOf: Map<number, BucketDetail> } {
+  private groupsFor(stream: StreamParser, tb: Traceback): { grouper: Grouper; groupOf: Map<number, GroupDetail> } {
     if (stream.current?.traceback !== tb) {
-      const bucketer = new Bucketer(this.grouping, undefined, this.groupByLabel);
-      stream.current = { traceback: tb, bucketer, bucketOf: new Map() };
+      const grouper = new Grouper(this.grouping, undefined, this.groupByLabel);
+      stream.current = { traceback: tb, grouper, groupOf: new Map() };
     }
     return stream.current;
   }
 
   private onGoroutine(stream: StreamParser, g: Goroutine, tb: Traceback): void {
-    const state = this.bucketsFor(stream, tb);
+    const state = this.groupsFor(stream, tb);
     if (this.labelFilter !== undefined && !hasLabels(g, this.labelFilter)) return;
-    const bucket = state.bucketer.add(g);
-    if (state.bucketOf.size < this.retainGoroutines) state.bucketOf.set(g.id, bucket);
+    const group = state.grouper.add(g);
+    if (state.groupOf.size < this.retainGoroutines) state.groupOf.set(g.id, group);
   }
 
   private onTraceback(stream: StreamParser, tb: Traceback): void {
-    const { bucketer, bucketOf } = this.bucketsFor(stream, tb);
+    const { grouper, groupOf } = this.groupsFor(stream, tb);
     stream.current = undefined;
-    this.folder.add(diagnose(tb, bucketer, bucketOf, this.runningTest.at(tb.source, tb.startLine)));
+    this.folder.add(diagnose(tb, grouper, groupOf, this.runningTest.at(tb.source, tb.startLine)));
   }
 }
 
-/** Turns one parsed traceback and its buckets into a diagnosis. */
+/** Turns one parsed traceback and its groups into a diagnosis. */
 export function diagnose(
   tb: Traceback,
-  bucketer: Bucketer,
-  bucketOf?: ReadonlyMap<number, BucketDetail>,
+  grouper: Grouper,
+  groupOf?: ReadonlyMap<number, GroupDetail>,
   runningTest?: string,
 ): Crash {
   const { kind, message } = classify(tb);
   const { goroutine, culprit } = findCulprit(tb, kind);
   // The named goroutine's group leads the list, except in a plain dump, where no goroutine failed.
-  const named = goroutine === null || kind === 'goroutine_dump' ? undefined : bucketOf?.get(goroutine);
-  if (named !== undefined && goroutine !== null) bucketer.markCrashing(named, goroutine);
-  const buckets = bucketer.buckets();
+  const named = goroutine === null || kind === 'goroutine_dump' ? undefined : groupOf?.get(goroutine);
+  if (named !== undefined && goroutine !== null) grouper.markCrashing(named, goroutine);
+  const groups = grouper.groups();
   const version = inferGoVersion(tb);
   const entry = kindEntry(kind);
   // A fatal error is never recoverable. A panic is, unless the catalogue says this kind's panic is out of reach
@@ -230,7 +230,7 @@ export function diagnose(
   const recoverable = printedAsPanic && entry.recoverable !== false;
   const crash: Crash = {
     kind,
-    fingerprint: crashFingerprint({ kind, buckets, goroutine, culprit }),
+    fingerprint: crashFingerprint({ kind, groups, goroutine, culprit }),
     title: entry.title,
     message,
     recoverable,
@@ -238,8 +238,8 @@ export function diagnose(
     culprit,
     goVersion: version.range,
     goroutineCount: tb.goroutineCount,
-    buckets,
-    leaks: findLeaks(buckets),
+    groups,
+    leaks: findLeaks(groups),
     waiters: findWaiters(tb, kind),
     otherSide: otherSide(kind, tb, goroutine),
     explanation: entry.explanation,
@@ -314,7 +314,7 @@ export async function explain(inputs: string[], options: ExplainOptions = {}): P
   const toolReports = explainer.toolReportResults();
   const distinctCrashes = countDistinctCrashes(crashes);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     crashes,
     races,
     toolReports,

@@ -15,7 +15,7 @@ export type { GoModule } from './source/go-mod.js';
 export { openSourceTree } from './explain.js';
 export type { SourceTree } from './source/source-tree.js';
 export type { LineContext, LineSink } from './input/lines.js';
-export type { BucketLevel } from './analyse/goroutine-groups.js';
+export type { GroupLevel } from './analyse/goroutine-groups.js';
 export { explainToJson, explainToJsonChunks } from './render/explain-json.js';
 export { explainToMarkdown } from './render/explain-markdown.js';
 export { explainToText, type TextOptions } from './render/explain-text.js';

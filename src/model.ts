@@ -1,5 +1,5 @@
 // The shared vocabulary of the pipeline. Parsers produce the "as printed" shapes (Traceback, Goroutine,
-// Frame, RaceReport); analysers turn them into results (Crash, Bucket, Race); renderers only read results.
+// Frame, RaceReport); analysers turn them into results (Crash, GoroutineGroup, Race); renderers only read results.
 // Everything here is plain data so that one result feeds every output format.
 
 /** A place in Go source, as the Go runtime printed it (path not rewritten). */
@@ -176,16 +176,16 @@ export interface SourceContext {
 }
 
 /** Goroutines with the same stack, grouped. */
-export interface Bucket {
+export interface GoroutineGroup {
   count: number;
   state: string;
-  /** [min, max] of the wait minutes over the goroutines in the bucket. */
+  /** [min, max] of the wait minutes over the goroutines in the group. */
   waitMinutes: [number, number];
   /** The first frame in user code (outside the Go runtime and standard library), or null. */
   culprit: Location | null;
   frames: Location[];
   createdBy?: Location;
-  /** Goroutine ids in the bucket (the first few; `count` is the true size). */
+  /** Goroutine ids in the group (the first few; `count` is the true size). */
   goroutineIds: number[];
   /** Holds the goroutine the diagnosis names (Crash.goroutine); never set for a plain dump, where nothing failed. */
   crashing: boolean;
@@ -200,7 +200,7 @@ export interface Bucket {
   labels?: Record<string, string>;
 }
 
-/** A bucket of goroutines that look stuck: blocked on a channel, select or lock for a long time. */
+/** A group of goroutines that look stuck: blocked on a channel, select or lock for a long time. */
 export interface Leak {
   count: number;
   state: string;
@@ -258,7 +258,7 @@ export interface Crash {
   /** Inferred Go version range from the format, e.g. ">=1.21" or "1.17-1.20". */
   goVersion: string;
   goroutineCount: number;
-  buckets: Bucket[];
+  groups: GoroutineGroup[];
   leaks: Leak[];
   /** For deadlocks: what each stuck goroutine waits on. */
   waiters: Waiter[];
@@ -386,7 +386,8 @@ export interface DistinctCrash {
 }
 
 export interface ExplainResult {
-  schemaVersion: 1;
+  /** 2 since goroutine `buckets` became `groups`. */
+  schemaVersion: 2;
   crashes: Crash[];
   races: Race[];
   /** Reports of goleak, go-deadlock and x/tools/cmd/stress found in the inputs. */

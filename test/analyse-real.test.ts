@@ -113,7 +113,7 @@ describe('classify + findCulprit on real crashes of PROGRAM (go1.9.7 ... go1.26.
       if (c !== 'dump') assert.ok(message.length > 0 && text.includes(message), `${key}: message ${message}`);
       const r = findCulprit(tb, kind);
       if (c === 'dump') {
-        // The largest stuck bucket: the five goroutines parked in blockForever (`ch <- 1`).
+        // The largest stuck group: the five goroutines parked in blockForever (`ch <- 1`).
         assert.equal(r.culprit?.function, 'main.blockForever');
         assert.equal(r.culprit?.line, WAITER.get('send'));
         return;

@@ -77,9 +77,9 @@ describe('explain --format json', () => {
   });
 
   it('the schema rejects a crash without a kind and a field it does not document', () => {
-    assert.ok(errors('explain', { schemaVersion: 1, crashes: [{}], races: [], inputs: [], skipped: [] }).length > 0);
+    assert.ok(errors('explain', { schemaVersion: 2, crashes: [{}], races: [], inputs: [], skipped: [] }).length > 0);
     assert.ok(
-      errors('explain', { schemaVersion: 1, crashes: [], races: [], inputs: [], skipped: [], x: 1 }).length > 0,
+      errors('explain', { schemaVersion: 2, crashes: [], races: [], inputs: [], skipped: [], x: 1 }).length > 0,
     );
   });
 });

@@ -254,7 +254,7 @@ describe('explain: exit codes and messages', () => {
       );
       for (const outcome of runs) assert.equal(outcome.code, 1, outcome.stderr);
       const report = JSON.parse(readFileSync(out, 'utf8')) as { schemaVersion: number; crashes: unknown[] };
-      assert.equal(report.schemaVersion, 1);
+      assert.equal(report.schemaVersion, 2);
       assert.equal(report.crashes.length, 1);
       assert.deepEqual(
         readdirSync(dir).filter((name) => name.endsWith('.tmp')),

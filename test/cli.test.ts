@@ -21,7 +21,7 @@ describe('goroscope explain (CLI)', () => {
     const run = await runCli(['explain', '--format', 'json', example]);
     assert.equal(run.code, 1, run.stderr);
     const result = JSON.parse(run.stdout) as Record<string, unknown> & { crashes: Record<string, unknown>[] };
-    assert.equal(result['schemaVersion'], 1);
+    assert.equal(result['schemaVersion'], 2);
     assert.ok(Array.isArray(result['races']));
     const crash = result.crashes[0];
     assert.ok(crash);
@@ -33,7 +33,7 @@ describe('goroscope explain (CLI)', () => {
       'culprit',
       'goVersion',
       'goroutineCount',
-      'buckets',
+      'groups',
       'leaks',
       'explanation',
       'fixes',
@@ -56,7 +56,7 @@ describe('goroscope explain (CLI)', () => {
     const run = await runCli(['explain', '--format', 'json', '-o', out, example]);
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout, '');
-    assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { schemaVersion: number }).schemaVersion, 1);
+    assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { schemaVersion: number }).schemaVersion, 2);
   });
 
   it('exits 0 and says so when a log holds no crash', async () => {

@@ -48,12 +48,12 @@ function assertDiagnosis(crashes: Crash[], entry: ManifestEntry, label: string, 
     assert.equal(crash.recoverable, true, `${label}: Go 1.9 raised this as an ordinary panic`);
   }
   // The group listed first holds the goroutine the diagnosis names; a plain dump names no failing goroutine.
-  const marked = crash.buckets.filter((b) => b.crashing);
+  const marked = crash.groups.filter((b) => b.crashing);
   if (crash.kind === 'goroutine_dump' || crash.goroutine === null)
     assert.equal(marked.length, 0, `${label}: no group marked`);
   else if (marked.length > 0) {
     assert.equal(marked.length, 1, `${label}: one group marked`);
-    assert.equal(crash.buckets[0], marked[0], `${label}: the marked group comes first`);
+    assert.equal(crash.groups[0], marked[0], `${label}: the marked group comes first`);
     assert.ok(
       marked[0]?.goroutineIds.includes(crash.goroutine),
       `${label}: the marked group holds goroutine ${crash.goroutine}`,

@@ -74,7 +74,7 @@ function fleetShard(base: ExplainResult[], picks: number[], pod: number): Explai
     }
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     crashes,
     races: [],
     toolReports: [],

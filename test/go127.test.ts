@@ -74,7 +74,7 @@ describe('explain: the runtime leak verdict', () => {
     assert.equal(first.culprit?.line, leakLine);
     assert.equal(first.count, leakedInText);
     assert.deepEqual(first.labels, { route: '/api/items?page=2' }, 'labels shared by every leaked goroutine');
-    const parked = crash.buckets.find((b) => b.culprit?.line === parkedLine);
+    const parked = crash.groups.find((b) => b.culprit?.line === parkedLine);
     assert.ok(parked, 'the pool workers are grouped');
     assert.notEqual(parked.leaked, true);
     assert.ok(!crash.leaks.some((l) => l.culprit?.line === parkedLine));
@@ -82,12 +82,12 @@ describe('explain: the runtime leak verdict', () => {
 
   it('groups by a label and filters on labels', async () => {
     const byReplica = await explain([labelled], { srcDir: false, groupByLabel: 'replica' });
-    const senders = byReplica.crashes[0]?.buckets.filter((b) => b.culprit?.line === leakLine) ?? [];
+    const senders = byReplica.crashes[0]?.groups.filter((b) => b.culprit?.line === leakLine) ?? [];
     assert.deepEqual(senders.map((b) => b.labels?.replica).sort(), ['0', '1', '2']);
     const pool = await explain([labelled], { srcDir: false, labelFilter: { pool: 'jobs' } });
-    const buckets = pool.crashes[0]?.buckets ?? [];
+    const groups = pool.crashes[0]?.groups ?? [];
     assert.deepEqual(
-      buckets.map((b) => b.culprit?.line),
+      groups.map((b) => b.culprit?.line),
       [parkedLine],
     );
   });

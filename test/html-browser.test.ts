@@ -87,17 +87,17 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const { page } = opened;
     assert.equal(await page.locator('section.crash').count(), 1);
     assert.match((await page.locator('section.crash h2').first().textContent()) ?? '', /concurrent_map_writes/);
-    const buckets = page.locator('details.bucket');
-    const total = await buckets.count();
+    const groups = page.locator('details.group');
+    const total = await groups.count();
     assert.ok(total >= 2, `several goroutine groups (${total})`);
-    const second = buckets.nth(1);
+    const second = groups.nth(1);
     assert.equal(await second.getAttribute('open'), null);
     await second.locator('summary').click();
     assert.notEqual(await second.getAttribute('open'), null, 'a click expands a group');
     await page.locator('section.crash input[type=search]').first().fill('no-such-function-anywhere');
-    assert.equal(await page.locator('details.bucket:visible').count(), 0, 'filtering hides groups that do not match');
+    assert.equal(await page.locator('details.group:visible').count(), 0, 'filtering hides groups that do not match');
     await page.locator('section.crash input[type=search]').first().fill('');
-    assert.equal(await page.locator('details.bucket:visible').count(), total);
+    assert.equal(await page.locator('details.group:visible').count(), total);
     const canvas = page.locator('.flame canvas').first();
     const box = await canvas.boundingBox();
     assert.ok(box && box.width > 100 && box.height > 10, 'the flame graph is drawn');
@@ -188,12 +188,12 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const base = await explain([join(repoRoot, 'examples', 'store-crash.log')], { srcDir: false });
     const crash = base.crashes[0];
     assert.ok(crash);
-    const buckets = [];
+    const groups = [];
     for (let i = 0; i < 25_000; i++) {
       const frames = [];
       for (let depth = 0; depth < 6; depth++)
         frames.push({ function: `main.f${i}_${depth}`, file: '/app/main.go', line: depth + 1 });
-      buckets.push({
+      groups.push({
         count: 1 + (i % 7),
         state: 'chan receive',
         waitMinutes: [0, 0] as [number, number],
@@ -203,7 +203,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
         crashing: false,
       });
     }
-    const big = { ...base, crashes: [{ ...crash, buckets, goroutineCount: buckets.length }] };
+    const big = { ...base, crashes: [{ ...crash, groups, goroutineCount: groups.length }] };
     const dir = tempDir('goroscope-html-');
     const file = join(dir, 'big.html');
     writeFileSync(file, renderHtml({ title: 'big flame graph', explain: big }));

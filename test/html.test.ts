@@ -72,7 +72,7 @@ describe('HTML report (static)', () => {
 describe('HTML report: frames link to pkg.go.dev at the printed version', () => {
   /** The data block the page renders from. */
   function pageData(html: string): {
-    crashes: { buckets: { frames: { function: string; file: string; href?: string }[] }[] }[];
+    crashes: { groups: { frames: { function: string; file: string; href?: string }[] }[] }[];
   } {
     const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(m?.[1]);
@@ -86,7 +86,7 @@ describe('HTML report: frames link to pkg.go.dev at the printed version', () => 
     ];
     const result = await explain(logs, { srcDir: false });
     const html = renderHtml({ title: 't', explain: result });
-    const frames = pageData(html).crashes.flatMap((c) => c.buckets.flatMap((b) => b.frames));
+    const frames = pageData(html).crashes.flatMap((c) => c.groups.flatMap((b) => b.frames));
     const module = frames.filter((f) => f.file.includes('/pkg/mod/github.com/sasha-s/go-deadlock@v0.3.9/'));
     const std = frames.filter((f) => f.file.includes('/toolchains/go1.27.3/src/'));
     assert.ok(module.length > 0 && std.length > 0);

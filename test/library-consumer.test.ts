@@ -22,7 +22,7 @@ import {
   UsageError,
   ConfigError,
   ToolError,
-  type BucketLevel,
+  type GroupLevel,
   type ExplainOptions,
   type ExplainResult,
   type GoPackageFiles,
@@ -38,7 +38,7 @@ import { ROOT } from './rules-support.js';
 const LOG = join(ROOT, 'examples', 'store-crash.log');
 
 test('a consumer explains, renders, lints and profiles through the package exports', async () => {
-  const grouping: BucketLevel = 'ignore-wait';
+  const grouping: GroupLevel = 'ignore-wait';
   const options: ExplainOptions = { grouping, srcDir: false, cwd: ROOT };
   const result: ExplainResult = await explain([LOG], options);
   assert.equal(result.crashes[0]?.kind, 'concurrent_map_writes');

@@ -35,7 +35,7 @@ const gnuTime = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p));
 
 interface ExplainJson {
   schemaVersion: number;
-  crashes: { kind: string; goroutineCount: number; buckets: { count: number; state: string }[] }[];
+  crashes: { kind: string; goroutineCount: number; groups: { count: number; state: string }[] }[];
   races: unknown[];
 }
 
@@ -194,20 +194,20 @@ test(
       assert.ok(run.generator.bytes >= targetBytes, `only ${run.generator.bytes} bytes were generated`);
 
       const result = JSON.parse(run.stdout) as ExplainJson;
-      assert.equal(result.schemaVersion, 1);
+      assert.equal(result.schemaVersion, 2);
       assert.deepEqual(result.races, []);
       assert.equal(result.crashes.length, 1, 'one SIGQUIT dump is one crash entry');
       const crash = result.crashes[0];
       assert.ok(crash !== undefined);
       assert.equal(crash.kind, 'goroutine_dump');
       assert.equal(crash.goroutineCount, expected);
-      let inBuckets = 0;
-      for (const b of crash.buckets) inBuckets += b.count;
-      assert.equal(inBuckets, expected, 'every goroutine is in exactly one group');
+      let inGroups = 0;
+      for (const b of crash.groups) inGroups += b.count;
+      assert.equal(inGroups, expected, 'every goroutine is in exactly one group');
       // Copies have the same stacks as the template, so the groups must not multiply with the input size.
       assert.ok(
-        crash.buckets.length <= repeated,
-        `${crash.buckets.length} groups for ${repeated} distinct template goroutines`,
+        crash.groups.length <= repeated,
+        `${crash.groups.length} groups for ${repeated} distinct template goroutines`,
       );
 
       const mb = run.generator.bytes / 1e6;

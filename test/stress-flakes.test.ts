@@ -118,7 +118,7 @@ describe('stress hunts a hang', { skip: hasGo() ? false : 'go is not installed' 
     assert.match(dump.message, /SIGQUIT/);
     // The dump is explained: the stuck goroutine is found at the marked line.
     assert.equal(dump.culprit?.line, hangLine + 1);
-    assert.ok(dump.buckets.some((b) => b.state === 'chan receive' && b.culprit?.line === hangLine + 1));
+    assert.ok(dump.groups.some((b) => b.state === 'chan receive' && b.culprit?.line === hangLine + 1));
     // Only the failing run's output is kept.
     assert.equal(report.outputDir, output);
     assert.deepEqual(readdirSync(output), ['run-3.log']);

@@ -1,7 +1,7 @@
 // Which goroutine failed and the first line of the user's code on its stack.
 
 import type { CrashKind, Frame, Goroutine, Location, Traceback } from '../model.js';
-import { Bucketer } from './goroutine-groups.js';
+import { Grouper } from './goroutine-groups.js';
 import { fatalPanic } from './classify.js';
 import {
   firstUserFrame,
@@ -195,19 +195,19 @@ function stackOverflowCulprit(tb: Traceback, hints: StdHints): CulpritResult {
 
 const STUCK_STATE = /^(chan send|chan receive|select|sync\.|semacquire|sleep|IO wait|syscall|sync\.Cond\.Wait)/;
 
-/** A plain dump: the culprit of the largest bucket of stuck goroutines that reaches user code. */
+/** A plain dump: the culprit of the largest group of stuck goroutines that reaches user code. */
 function dumpCulprit(tb: Traceback, hints: StdHints): CulpritResult {
-  const bucketer = new Bucketer('ignore-args', hints);
-  for (const g of tb.goroutines) bucketer.add(g);
+  const grouper = new Grouper('ignore-args', hints);
+  for (const g of tb.goroutines) grouper.add(g);
   let fallback: CulpritResult | undefined;
   // Goroutines the runtime proved leaked (Go >= 1.27) outrank the largest stuck group.
-  const buckets = bucketer.buckets();
-  const ordered = [...buckets.filter((b) => b.leaked === true), ...buckets.filter((b) => b.leaked !== true)];
-  for (const bucket of ordered) {
-    const id = bucket.goroutineIds[0] ?? null;
-    if (bucket.culprit === null) continue;
-    const r: CulpritResult = { goroutine: id, culprit: bucket.culprit, fromCreatedBy: bucket.culpritFromCreatedBy };
-    if (STUCK_STATE.test(bucket.state) && !bucket.culpritFromCreatedBy) return r;
+  const groups = grouper.groups();
+  const ordered = [...groups.filter((b) => b.leaked === true), ...groups.filter((b) => b.leaked !== true)];
+  for (const group of ordered) {
+    const id = group.goroutineIds[0] ?? null;
+    if (group.culprit === null) continue;
+    const r: CulpritResult = { goroutine: id, culprit: group.culprit, fromCreatedBy: group.culpritFromCreatedBy };
+    if (STUCK_STATE.test(group.state) && !group.culpritFromCreatedBy) return r;
     fallback ??= r;
   }
   return fallback ?? NONE;
@@ -216,14 +216,14 @@ function dumpCulprit(tb: Traceback, hints: StdHints): CulpritResult {
 /**
  * Thread exhaustion is usually thrown by the scheduler (sysmon, under `runtime stack:`), not by a user
  * goroutine. The threads are held by goroutines blocked in system calls or locked to their thread, so the
- * largest such bucket that reaches user code is the culprit; a `[running]` goroutine comes second.
+ * largest such group that reaches user code is the culprit; a `[running]` goroutine comes second.
  */
 function threadCulprit(tb: Traceback, hints: StdHints): CulpritResult {
-  const bucketer = new Bucketer('ignore-wait', hints);
-  for (const g of tb.goroutines) if (g.state.startsWith('syscall') || g.lockedToThread) bucketer.add(g);
-  for (const bucket of bucketer.buckets()) {
-    if (bucket.culprit !== null && !bucket.culpritFromCreatedBy) {
-      return { goroutine: bucket.goroutineIds[0] ?? null, culprit: bucket.culprit, fromCreatedBy: false };
+  const grouper = new Grouper('ignore-wait', hints);
+  for (const g of tb.goroutines) if (g.state.startsWith('syscall') || g.lockedToThread) grouper.add(g);
+  for (const group of grouper.groups()) {
+    if (group.culprit !== null && !group.culpritFromCreatedBy) {
+      return { goroutine: group.goroutineIds[0] ?? null, culprit: group.culprit, fromCreatedBy: false };
     }
   }
   const g = crashingGoroutine(tb);

@@ -5,7 +5,7 @@
 // ids, arguments, wait times and file paths (GOPATH vs module cache vs another machine) are left out.
 
 import { createHash } from 'node:crypto';
-import type { Bucket, Crash, Location } from '../model.js';
+import type { GoroutineGroup, Crash, Location } from '../model.js';
 import { isStdlibFrame } from '../knowledge/std-frames.js';
 
 /** How many user frames (after the culprit's) take part: enough to tell two callers of one helper apart. */
@@ -20,14 +20,14 @@ export interface FingerprintBasis {
 }
 
 /** The group holding the goroutine the diagnosis names, or the culprit's group for a dump. */
-function namedBucket(crash: Pick<Crash, 'buckets' | 'goroutine' | 'culprit'>): Bucket | undefined {
+function namedBucket(crash: Pick<Crash, 'groups' | 'goroutine' | 'culprit'>): GoroutineGroup | undefined {
   const { goroutine, culprit } = crash;
   return (
-    crash.buckets.find((b) => b.crashing) ??
-    (goroutine === null ? undefined : crash.buckets.find((b) => b.goroutineIds.includes(goroutine))) ??
+    crash.groups.find((b) => b.crashing) ??
+    (goroutine === null ? undefined : crash.groups.find((b) => b.goroutineIds.includes(goroutine))) ??
     (culprit === null
       ? undefined
-      : crash.buckets.find((b) => b.culprit?.function === culprit.function && b.culprit.line === culprit.line))
+      : crash.groups.find((b) => b.culprit?.function === culprit.function && b.culprit.line === culprit.line))
   );
 }
 
@@ -48,14 +48,14 @@ function userFunctions(frames: readonly Location[], createdBy: string | undefine
   return out.slice(0, USER_FRAMES + 1);
 }
 
-export function fingerprintBasis(crash: Pick<Crash, 'kind' | 'buckets' | 'goroutine' | 'culprit'>): FingerprintBasis {
-  const bucket = namedBucket(crash);
-  const frames = bucket === undefined ? [] : userFunctions(bucket.frames, bucket.createdBy?.function);
+export function fingerprintBasis(crash: Pick<Crash, 'kind' | 'groups' | 'goroutine' | 'culprit'>): FingerprintBasis {
+  const group = namedBucket(crash);
+  const frames = group === undefined ? [] : userFunctions(group.frames, group.createdBy?.function);
   return { kind: crash.kind, culprit: crash.culprit?.function ?? null, frames };
 }
 
 /** 16 hex digits of SHA-256 over the basis: short enough to read aloud, long enough never to collide in a fleet. */
-export function crashFingerprint(crash: Pick<Crash, 'kind' | 'buckets' | 'goroutine' | 'culprit'>): string {
+export function crashFingerprint(crash: Pick<Crash, 'kind' | 'groups' | 'goroutine' | 'culprit'>): string {
   const basis = fingerprintBasis(crash);
   const text = [basis.kind, basis.culprit ?? '-', ...basis.frames].join('\n');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);

@@ -91,7 +91,7 @@ export function mergeResults(left: ExplainResult, right: ExplainResult): Explain
   const inputs = [...a.inputs];
   for (const input of b.inputs) if (!inputs.some((i) => i.file === input.file)) inputs.push(input);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     crashes: [...crashes.values()],
     races: mergeRaces(a.races, b.races),
     toolReports: [...(a.toolReports ?? []), ...(b.toolReports ?? [])],

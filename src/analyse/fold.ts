@@ -24,9 +24,9 @@ function locationKey(location: Location | null | undefined): string {
 export function crashFoldKey(crash: Crash): string {
   const hash = createHash('sha256');
   hash.update(`${crash.kind}\n${normaliseMessage(crash.message)}\n${locationKey(crash.culprit)}\n`);
-  for (const bucket of crash.buckets) {
-    hash.update(`${bucket.count} ${bucket.state} ${bucket.crashing ? 'C' : '-'} ${locationKey(bucket.createdBy)}\n`);
-    for (const frame of bucket.frames) hash.update(`${locationKey(frame)}\n`);
+  for (const group of crash.groups) {
+    hash.update(`${group.count} ${group.state} ${group.crashing ? 'C' : '-'} ${locationKey(group.createdBy)}\n`);
+    for (const frame of group.frames) hash.update(`${locationKey(frame)}\n`);
     hash.update('\n');
   }
   return hash.digest('base64');

@@ -1,27 +1,27 @@
 // Grouping goroutines with the same stack. Streaming: one entry per distinct signature, so memory grows with
-// the number of buckets, not goroutines (a goroutine is not kept after add()).
+// the number of groups, not goroutines (a goroutine is not kept after add()).
 
-import type { Bucket, Goroutine, Location } from '../model.js';
+import type { GoroutineGroup, Goroutine, Location } from '../model.js';
 import { gorootOfFrame, isStdlibFrame, type StdHints, toLocation } from '../knowledge/std-frames.js';
 
 /**
  * exact: same state, wait minutes, frames and arguments.
  * ignore-args: arguments differ (different channels/mutexes, same code) — the usual choice.
- * ignore-wait: also ignores how long they have waited, for one bucket per code path.
+ * ignore-wait: also ignores how long they have waited, for one group per code path.
  */
-export type BucketLevel = 'exact' | 'ignore-args' | 'ignore-wait';
+export type GroupLevel = 'exact' | 'ignore-args' | 'ignore-wait';
 
-/** How many goroutine ids each bucket remembers; `count` stays exact. */
+/** How many goroutine ids each group remembers; `count` stays exact. */
 const MAX_IDS = 5;
 
-export interface BucketDetail extends Bucket {
+export interface GroupDetail extends GoroutineGroup {
   /** The culprit is the `created by` line because no frame of the goroutines is user code. */
   culpritFromCreatedBy: boolean;
 }
 
-/** What a bucket's first goroutine looked like, to confirm that a goroutine with the same hash really matches. */
+/** What a group's first goroutine looked like, to confirm that a goroutine with the same hash really matches. */
 interface Representative {
-  bucket: BucketDetail;
+  group: GroupDetail;
   state: string;
   leaked: boolean;
   /** The value of the grouping label, when grouping by one. */
@@ -37,12 +37,12 @@ interface Representative {
   elided: number;
 }
 
-/** Narrows a bucket's labels to those `labels` shares; drops them when none remain. */
-function keepCommonLabels(bucket: BucketDetail, labels: Record<string, string> | undefined): void {
-  const common = bucket.labels;
+/** Narrows a group's labels to those `labels` shares; drops them when none remain. */
+function keepCommonLabels(group: GroupDetail, labels: Record<string, string> | undefined): void {
+  const common = group.labels;
   if (common === undefined) return;
   if (labels === undefined) {
-    delete bucket.labels;
+    delete group.labels;
     return;
   }
   let left = 0;
@@ -50,13 +50,13 @@ function keepCommonLabels(bucket: BucketDetail, labels: Record<string, string> |
     if (labels[key] === common[key]) left++;
     else delete common[key];
   }
-  if (left === 0) delete bucket.labels;
+  if (left === 0) delete group.labels;
 }
 
 /**
  * Mixes a string into the hash by its length and its last 24 characters only: function names share long
  * package-path prefixes and differ at the end, and `matches` settles any collision exactly, so hashing every
- * character (most of the bucketing time at 200,000 goroutines) buys nothing.
+ * character (most of the grouping time at 200,000 goroutines) buys nothing.
  */
 function fnv(h: number, s: string): number {
   const n = s.length;
@@ -70,19 +70,19 @@ function mixNumber(h: number, n: number): number {
 }
 
 /**
- * Streaming bucketer. A goroutine's signature is hashed in place (no key string is built) and checked against
- * the bucket's representative, so each add costs one pass over the frames' function names and no garbage:
+ * Streaming grouper. A goroutine's signature is hashed in place (no key string is built) and checked against
+ * the group's representative, so each add costs one pass over the frames' function names and no garbage:
  * building and hashing long key strings per goroutine dominated the time at 200,000 goroutines. File paths
  * are compared only at 'exact': within one binary a function name and line fix the file.
  */
-export class Bucketer {
+export class Grouper {
   private readonly byHash = new Map<number, Representative[]>();
   private readonly reps: Representative[] = [];
   private readonly goroots: string[];
 
   /** With `groupByLabel`, goroutines whose value of that pprof label differs are never grouped together. */
   constructor(
-    private readonly level: BucketLevel,
+    private readonly level: GroupLevel,
     hints?: StdHints,
     private readonly groupByLabel?: string,
   ) {
@@ -128,7 +128,7 @@ export class Bucketer {
     return by.function === r.createdBy && by.line === r.createdLine;
   }
 
-  /** Called once per new bucket: learn GOROOTs from this stack, then find its first user frame. */
+  /** Called once per new group: learn GOROOTs from this stack, then find its first user frame. */
   private culpritOf(g: Goroutine): { culprit: Location | null; fromCreatedBy: boolean } {
     for (const f of g.frames) {
       const root = gorootOfFrame(f);
@@ -142,15 +142,15 @@ export class Bucketer {
     return { culprit: null, fromCreatedBy: false };
   }
 
-  /** Counts g in its bucket and returns that bucket. */
-  add(g: Goroutine, crashingGoroutine?: number): BucketDetail {
+  /** Counts g in its group and returns that group. */
+  add(g: Goroutine, crashingGoroutine?: number): GroupDetail {
     const h = this.hash(g);
     const crashing = crashingGoroutine !== undefined && g.id === crashingGoroutine;
     let list = this.byHash.get(h);
     if (list !== undefined) {
       for (const r of list) {
         if (!this.matches(r, g)) continue;
-        const found = r.bucket;
+        const found = r.group;
         found.count++;
         if (g.waitMinutes < found.waitMinutes[0]) found.waitMinutes[0] = g.waitMinutes;
         if (g.waitMinutes > found.waitMinutes[1]) found.waitMinutes[1] = g.waitMinutes;
@@ -177,7 +177,7 @@ export class Bucketer {
       i++;
     }
     const exact = this.level === 'exact';
-    const bucket: BucketDetail = {
+    const group: GroupDetail = {
       count: 1,
       state: g.state,
       waitMinutes: [g.waitMinutes, g.waitMinutes],
@@ -187,12 +187,12 @@ export class Bucketer {
       goroutineIds: [g.id],
       crashing,
     };
-    if (g.createdBy !== undefined) bucket.createdBy = toLocation(g.createdBy);
+    if (g.createdBy !== undefined) group.createdBy = toLocation(g.createdBy);
     const leaked = g.flags.length > 0 && g.flags.includes('leaked');
-    if (leaked) bucket.leaked = true;
-    if (g.labels !== undefined && Object.keys(g.labels).length > 0) bucket.labels = { ...g.labels };
+    if (leaked) group.leaked = true;
+    if (g.labels !== undefined && Object.keys(g.labels).length > 0) group.labels = { ...g.labels };
     const rep: Representative = {
-      bucket,
+      group,
       state: g.state,
       leaked,
       labelValue: this.labelValue(g),
@@ -207,20 +207,20 @@ export class Bucketer {
     };
     list.push(rep);
     this.reps.push(rep);
-    return bucket;
+    return group;
   }
 
-  /** Marks `bucket` as holding the goroutine a diagnosis names, after the fact (it sorts first). */
-  markCrashing(bucket: BucketDetail, goroutineId: number): void {
-    bucket.crashing = true;
-    if (bucket.goroutineIds.includes(goroutineId)) return;
-    if (bucket.goroutineIds.length < MAX_IDS) bucket.goroutineIds.push(goroutineId);
-    else bucket.goroutineIds[MAX_IDS - 1] = goroutineId;
+  /** Marks `group` as holding the goroutine a diagnosis names, after the fact (it sorts first). */
+  markCrashing(group: GroupDetail, goroutineId: number): void {
+    group.crashing = true;
+    if (group.goroutineIds.includes(goroutineId)) return;
+    if (group.goroutineIds.length < MAX_IDS) group.goroutineIds.push(goroutineId);
+    else group.goroutineIds[MAX_IDS - 1] = goroutineId;
   }
 
-  /** The crashing goroutine's bucket first, then the largest; equal counts keep their order in the input. */
-  buckets(): BucketDetail[] {
-    const all = this.reps.map((r) => r.bucket);
+  /** The crashing goroutine's group first, then the largest; equal counts keep their order in the input. */
+  groups(): GroupDetail[] {
+    const all = this.reps.map((r) => r.group);
     // Array.prototype.sort is stable, so equal counts keep their first-seen order.
     all.sort((a, b) => {
       if (a.crashing !== b.crashing) return a.crashing ? -1 : 1;

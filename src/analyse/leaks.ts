@@ -1,13 +1,13 @@
-// Leak suspects: buckets of goroutines parked on a channel, select or lock for long enough, in large enough
+// Leak suspects: groups of goroutines parked on a channel, select or lock for long enough, in large enough
 // numbers, that an on-call engineer would agree they are stuck rather than idle.
 //
 // What a demanding SRE accepts as evidence (and so the defaults):
 // - A goroutine blocked on a nil channel or in `select {}` (no cases) can never wake: always a suspect,
 //   except a single `select {}` in main.main, the idiom for "serve forever".
 // - A healthy server has idle goroutines parked for hours (worker pools on `chan receive`, a few lock
-//   waiters): one idle worker is not a leak. So a bucket must both have waited >= minMinutes (default 1; the
+//   waiters): one idle worker is not a leak. So a group must both have waited >= minMinutes (default 1; the
 //   runtime prints `, N minutes` only from 1 minute on) and hold >= minCount goroutines (default 10).
-// - Without any wait time, a bucket is only claimed when it is huge relative to the dump: at least
+// - Without any wait time, a group is only claimed when it is huge relative to the dump: at least
 //   hugeCount goroutines (default 1000) and at least hugeFraction (default 0.5) of all goroutines.
 // - Go >= 1.27's leak detector (the goroutineleak profile) marks goroutines `(leaked)` when the garbage collector
 //   proves that what they wait on is unreachable from every goroutine that can still run: those are proven
@@ -17,14 +17,14 @@
 // Ranking: proven first, then can-never-wake, then count x minutes (minutes counted as at least 1), then the state
 // (channels and select, then locks, then WaitGroup/Cond).
 
-import type { Bucket, Leak } from '../model.js';
+import type { GoroutineGroup, Leak } from '../model.js';
 
 export interface LeakOptions {
   minMinutes?: number;
   minCount?: number;
   hugeCount?: number;
   hugeFraction?: number;
-  /** All goroutines in the dump; defaults to the sum of the bucket counts. */
+  /** All goroutines in the dump; defaults to the sum of the group counts. */
   totalGoroutines?: number;
 }
 
@@ -54,7 +54,7 @@ function isForever(state: string): boolean {
   return state.includes('(nil chan)') || state.startsWith('select (no cases)');
 }
 
-function where(b: Bucket): string {
+function where(b: GoroutineGroup): string {
   if (b.culprit === null) return 'in runtime or standard library code only';
   const base = b.culprit.file.slice(b.culprit.file.lastIndexOf('/') + 1);
   return `at ${b.culprit.function} (${base}:${b.culprit.line})`;
@@ -70,16 +70,16 @@ function goroutinesText(n: number): string {
   return n === 1 ? '1 goroutine is' : `${n.toLocaleString('en-US')} goroutines are`;
 }
 
-export function findLeaks(buckets: readonly Bucket[], opts: LeakOptions = {}): Leak[] {
+export function findLeaks(groups: readonly GoroutineGroup[], opts: LeakOptions = {}): Leak[] {
   const minMinutes = opts.minMinutes ?? 1;
   const minCount = opts.minCount ?? 10;
   const hugeCount = opts.hugeCount ?? 1000;
   const hugeFraction = opts.hugeFraction ?? 0.5;
   let total = opts.totalGoroutines ?? 0;
-  if (opts.totalGoroutines === undefined) for (const b of buckets) total += b.count;
+  if (opts.totalGoroutines === undefined) for (const b of groups) total += b.count;
 
   const found: { leak: Leak; rank: number; score: number }[] = [];
-  for (const b of buckets) {
+  for (const b of groups) {
     if (b.leaked === true) {
       const how = blockedState(b.state)?.what ?? `blocked (${b.state})`;
       const leak: Leak = {

@@ -216,7 +216,7 @@ export async function runSession(
         : format === 'html'
           ? renderHtml({
               title: `goroscope: ${result.command.join(' ')}`,
-              explain: { schemaVersion: 1, crashes: result.crashes, races: result.races, inputs: [], skipped: [] },
+              explain: { schemaVersion: 2, crashes: result.crashes, races: result.races, inputs: [], skipped: [] },
               test: { runs: result.runs, tests: result.tests },
             })
           : format === 'junit'

@@ -68,10 +68,10 @@ function crashToMarkdown(crash: Crash): string {
   for (const fix of crash.fixes) {
     out.push('', `### Fix: ${escapeMarkdown(fix.title)}`, '', codeBlock(fix.code, 'go'));
   }
-  if (crash.buckets.length > 0) {
-    out.push('', `### Goroutines (${crash.goroutineCount} in ${crash.buckets.length} groups)`, '');
+  if (crash.groups.length > 0) {
+    out.push('', `### Goroutines (${crash.goroutineCount} in ${crash.groups.length} groups)`, '');
     out.push('| count | state | wait (min) | first user frame |', '|---:|---|---|---|');
-    for (const b of crash.buckets.slice(0, 30)) {
+    for (const b of crash.groups.slice(0, 30)) {
       const wait =
         b.waitMinutes[1] === 0
           ? ''
@@ -83,7 +83,7 @@ function crashToMarkdown(crash: Crash): string {
         `| ${b.count} | ${escapeMarkdown(b.state)} | ${wait} | ${b.culprit ? where(b.culprit) : 'runtime only'}${mark} |`,
       );
     }
-    if (crash.buckets.length > 30) out.push('', `… and ${crash.buckets.length - 30} more groups.`);
+    if (crash.groups.length > 30) out.push('', `… and ${crash.groups.length - 30} more groups.`);
   }
   if (crash.leaks.length > 0) {
     out.push('', '### Leak suspects', '');

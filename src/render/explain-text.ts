@@ -1,5 +1,5 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
-import type { Bucket, Crash, ExplainResult, Location, CrashSource } from '../model.js';
+import type { GoroutineGroup, Crash, ExplainResult, Location, CrashSource } from '../model.js';
 import { distinctCrashesToText, shownDistinctCrashes } from './distinct-crashes.js';
 import { toolReportToText } from './tool-reports.js';
 import { racesToText } from './race-report.js';
@@ -9,7 +9,7 @@ import { blameSentence } from './blame.js';
 export interface TextOptions {
   color: boolean;
   /** Show at most this many goroutine groups per crash (the rest are summarised). */
-  maxBuckets?: number;
+  maxGroups?: number;
   width?: number;
 }
 
@@ -32,12 +32,12 @@ function labelsText(labels: Record<string, string> | undefined): string {
   return pairs.length === 0 ? '' : ` {${sanitize(pairs.join(', '))}}`;
 }
 
-function bucketLine(bucket: Bucket, s: Style, named: number | null): string {
-  const count = String(bucket.count).padStart(7);
-  const state = `[${sanitize(bucket.state)}${bucket.leaked === true ? ' (leaked)' : ''}${minutes(bucket.waitMinutes)}]`;
-  const where = bucket.culprit ? locationText(bucket.culprit) : s.dim('(runtime or standard library only)');
-  const mark = bucket.crashing && named !== null ? s.red(` <- goroutine ${named}`) : '';
-  return `  ${count} x ${state.padEnd(28)} ${where}${s.dim(labelsText(bucket.labels))}${mark}`;
+function groupLine(group: GoroutineGroup, s: Style, named: number | null): string {
+  const count = String(group.count).padStart(7);
+  const state = `[${sanitize(group.state)}${group.leaked === true ? ' (leaked)' : ''}${minutes(group.waitMinutes)}]`;
+  const where = group.culprit ? locationText(group.culprit) : s.dim('(runtime or standard library only)');
+  const mark = group.crashing && named !== null ? s.red(` <- goroutine ${named}`) : '';
+  return `  ${count} x ${state.padEnd(28)} ${where}${s.dim(labelsText(group.labels))}${mark}`;
 }
 
 function sourceText(source: CrashSource): string {
@@ -134,17 +134,17 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
     for (const fix of otherFixes) out.push(wrap(`- ${fix.title}`, width, '    ', '      '));
   }
 
-  if (crash.buckets.length > 0) {
-    const max = options.maxBuckets ?? DEFAULT_MAX_BUCKETS;
+  if (crash.groups.length > 0) {
+    const max = options.maxGroups ?? DEFAULT_MAX_BUCKETS;
     out.push('');
     out.push(
-      `  ${s.bold('Goroutines')}: ${crash.goroutineCount} in ${crash.buckets.length} group(s) with the same stack`,
+      `  ${s.bold('Goroutines')}: ${crash.goroutineCount} in ${crash.groups.length} group(s) with the same stack`,
     );
-    for (const bucket of crash.buckets.slice(0, max)) out.push(bucketLine(bucket, s, crash.goroutine));
-    if (crash.buckets.length > max) {
-      const rest = crash.buckets.slice(max).reduce((sum, b) => sum + b.count, 0);
+    for (const group of crash.groups.slice(0, max)) out.push(groupLine(group, s, crash.goroutine));
+    if (crash.groups.length > max) {
+      const rest = crash.groups.slice(max).reduce((sum, b) => sum + b.count, 0);
       out.push(
-        s.dim(`    ... ${crash.buckets.length - max} more group(s), ${rest} goroutine(s) (--format json lists all)`),
+        s.dim(`    ... ${crash.groups.length - max} more group(s), ${rest} goroutine(s) (--format json lists all)`),
       );
     }
   }

@@ -20,11 +20,11 @@ export function flakeHuntingLines(result: StressResult, code: (text: string) => 
     );
     for (const crash of result.crashes) {
       if (crash.hang !== true) continue;
-      const stuck = crash.buckets.filter((b) => b.culprit !== null && b.state !== 'running' && b.state !== 'runnable');
-      for (const bucket of stuck.slice(0, 5)) {
+      const stuck = crash.groups.filter((b) => b.culprit !== null && b.state !== 'running' && b.state !== 'runnable');
+      for (const group of stuck.slice(0, 5)) {
         const at =
-          bucket.culprit === null ? '' : `${bucket.culprit.function} ${bucket.culprit.file}:${bucket.culprit.line}`;
-        out.push(`  stuck: ${bucket.count} goroutine(s) in [${bucket.state}] at ${code(at)}`);
+          group.culprit === null ? '' : `${group.culprit.function} ${group.culprit.file}:${group.culprit.line}`;
+        out.push(`  stuck: ${group.count} goroutine(s) in [${group.state}] at ${code(at)}`);
       }
     }
   }

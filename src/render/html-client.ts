@@ -235,13 +235,13 @@ export const HTML_CLIENT_SCRIPT = `
       });
       card.appendChild(table);
     }
-    if (crash.buckets.length) {
-      card.appendChild(el('h3', { text: 'Goroutines: ' + crash.goroutineCount + ' in ' + crash.buckets.length + ' groups' }));
-      var list = el('div', { className: 'buckets' });
-      var items = crash.buckets.map(function (b, i) {
+    if (crash.groups.length) {
+      card.appendChild(el('h3', { text: 'Goroutines: ' + crash.goroutineCount + ' in ' + crash.groups.length + ' groups' }));
+      var list = el('div', { className: 'groups' });
+      var items = crash.groups.map(function (b, i) {
         var summary = el('summary', {}, [el('span', { className: 'count', text: String(b.count) }), el('span', { className: 'state', text: b.state + (minutes(b.waitMinutes) ? ', ' + minutes(b.waitMinutes) : '') }),
           b.culprit ? b.culprit.function + ' ' + loc(b.culprit) : '(runtime only)', b.crashing && crash.goroutine !== null ? el('strong', { className: 'bad', text: '  goroutine ' + crash.goroutine }) : null]);
-        var details = el('details', { className: 'bucket' }, [summary, framesList(b.frames)]);
+        var details = el('details', { className: 'group' }, [summary, framesList(b.frames)]);
         if (b.crashing || i === 0) details.open = true;
         var haystack = (b.state + ' ' + b.frames.map(function (f) { return f.function + ' ' + loc(f); }).join(' ')).toLowerCase();
         list.appendChild(details);

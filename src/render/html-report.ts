@@ -144,7 +144,7 @@ export function buildFlameGraph(
 function crashForPage(crash: Crash): unknown {
   return {
     ...crash,
-    buckets: crash.buckets.map((b) => ({ ...b, frames: pageFrames(b.frames) })),
+    groups: crash.groups.map((b) => ({ ...b, frames: pageFrames(b.frames) })),
   };
 }
 
@@ -185,13 +185,13 @@ function escapeHtml(text: string): string {
 export function renderHtml(input: HtmlInput): string {
   const flames: FlameGraph[] = [];
   input.explain?.crashes.forEach((crash, i) => {
-    if (crash.buckets.length > 0) {
+    if (crash.groups.length > 0) {
       flames.push(
         buildFlameGraph(
           `crash-${i}`,
           `Goroutines of crash ${i + 1} (${crash.goroutineCount})`,
           'goroutines',
-          crash.buckets.map((b) => ({ frames: b.frames, value: b.count })),
+          crash.groups.map((b) => ({ frames: b.frames, value: b.count })),
         ),
       );
     }

@@ -32,12 +32,12 @@ function firstTest(frames: Location[]): TestRef | undefined {
 
 /** The test a crash happened in: the first test function on the crashing goroutine's stack or its creator. */
 export function crashTest(crash: Crash): TestRef | undefined {
-  const bucket = crash.buckets.find((b) => b.crashing) ?? (crash.buckets.length === 1 ? crash.buckets[0] : undefined);
+  const group = crash.groups.find((b) => b.crashing) ?? (crash.groups.length === 1 ? crash.groups[0] : undefined);
   const frames: Location[] = [];
   if (crash.culprit !== null) frames.push(crash.culprit);
-  if (bucket !== undefined) {
-    frames.push(...bucket.frames);
-    if (bucket.createdBy !== undefined) frames.push(bucket.createdBy);
+  if (group !== undefined) {
+    frames.push(...group.frames);
+    if (group.createdBy !== undefined) frames.push(group.createdBy);
   }
   return firstTest(frames);
 }

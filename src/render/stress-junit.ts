@@ -58,7 +58,7 @@ function crashProblem(crash: StressCrash): Problem {
     fromTestResult: false,
     message: `${crash.title}: ${crash.message}${at}; ${crash.occurrences} time(s), first in run ${crash.firstRun}`,
     details: explainToText(
-      { schemaVersion: 1, crashes: [crash], races: [], inputs: [], skipped: [] },
+      { schemaVersion: 2, crashes: [crash], races: [], inputs: [], skipped: [] },
       { color: false },
     ),
   };

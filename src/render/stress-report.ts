@@ -70,7 +70,7 @@ export function stressToText(result: StressResult, options: { color: boolean }):
   });
   result.crashes.forEach((crash) => {
     const text = explainToText(
-      { schemaVersion: 1, crashes: [crash], races: [], inputs: [], skipped: [] },
+      { schemaVersion: 2, crashes: [crash], races: [], inputs: [], skipped: [] },
       { color: options.color },
     );
     sections.push(
@@ -132,7 +132,7 @@ export function stressToMarkdown(result: StressResult): string {
   if (result.crashes.length > 0) {
     out.push('');
     out.push(
-      explainToMarkdown({ schemaVersion: 1, crashes: result.crashes, races: [], inputs: [], skipped: [] }).trimEnd(),
+      explainToMarkdown({ schemaVersion: 2, crashes: result.crashes, races: [], inputs: [], skipped: [] }).trimEnd(),
     );
   }
   for (const failure of result.unexplainedFailures.slice(0, 3)) {
@@ -155,5 +155,5 @@ export function stressToJson(result: StressResult): string {
     failures: t.failures,
     firstFailedRun: t.firstFailedRun ?? null,
   }));
-  return JSON.stringify({ schemaVersion: 1, ...result, tests }, null, 2) + '\n';
+  return JSON.stringify({ schemaVersion: 2, ...result, tests }, null, 2) + '\n';
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import type { BucketLevel } from '../../analyse/goroutine-groups.js';
+import type { GroupLevel } from '../../analyse/goroutine-groups.js';
 import { InputError, UsageError } from '../../errors.js';
 import { explain } from '../../explain.js';
 import type { ExplainResult } from '../../model.js';
@@ -23,7 +23,7 @@ import { explainToAnnotations, renderAnnotations } from '../../render/github-ann
 import type { CommandModule } from './all-commands.js';
 
 interface ExplainFlags extends OutputFlags, SourceFlags {
-  group: BucketLevel;
+  group: GroupLevel;
   maxGroups: number;
   summary?: SummaryFlag;
   label: string[];
@@ -101,7 +101,7 @@ export function renderExplain(
         explain: result,
       });
     default:
-      return explainToText(result, { color, maxBuckets: flags.maxGroups });
+      return explainToText(result, { color, maxGroups: flags.maxGroups });
   }
 }
 

@@ -22,8 +22,8 @@ async function readResult(path: string): Promise<ExplainResult> {
     });
   }
   const result = parsed as Partial<ExplainResult> | null;
-  if (result === null || result.schemaVersion !== 1 || !Array.isArray(result.crashes) || !Array.isArray(result.races)) {
-    throw new InputError(`${path} is not a goroscope explain result (schemaVersion 1)`, {
+  if (result === null || result.schemaVersion !== 2 || !Array.isArray(result.crashes) || !Array.isArray(result.races)) {
+    throw new InputError(`${path} is not a goroscope explain result (schemaVersion 2)`, {
       hint: 'merge reads the output of goroscope explain --format json',
     });
   }

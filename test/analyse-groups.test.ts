@@ -1,10 +1,10 @@
-// Bucketer and findLeaks on a real SIGQUIT dump. LEAK_PROGRAM (embedded) was run with go1.26.8 for a little
+// Grouper and findLeaks on a real SIGQUIT dump. LEAK_PROGRAM (embedded) was run with go1.26.8 for a little
 // over two minutes, forcing a GC every 5 s (the runtime stamps wait times while a GC scans stacks), then sent
 // SIGQUIT; DUMP is what it printed. Expected places come from the `// LEAK` / `// IDLE` / `// SERVE` markers.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Bucketer } from '../src/analyse/goroutine-groups.js';
+import { Grouper } from '../src/analyse/goroutine-groups.js';
 import { findCulprit } from '../src/analyse/culprit.js';
 import { classify } from '../src/analyse/classify.js';
 import { findLeaks } from '../src/analyse/leaks.js';
@@ -30,16 +30,16 @@ function dump(): Traceback {
   return tb;
 }
 
-describe('Bucketer on a real dump', () => {
+describe('Grouper on a real dump', () => {
   const tb = dump();
 
   it('groups the 20 senders, 12 lock waiters and 3 idle workers', () => {
-    const b = new Bucketer('ignore-args');
+    const b = new Grouper('ignore-args');
     for (const g of tb.goroutines) b.add(g);
-    const buckets = b.buckets();
-    const total = buckets.reduce((n, x) => n + x.count, 0);
+    const groups = b.groups();
+    const total = groups.reduce((n, x) => n + x.count, 0);
     assert.equal(total, tb.goroutines.length);
-    const [first, second] = buckets;
+    const [first, second] = groups;
     assert.equal(first?.count, 20);
     assert.equal(first?.state, 'chan send');
     assert.equal(first?.culprit?.line, marker('LEAK send'));
@@ -48,13 +48,13 @@ describe('Bucketer on a real dump', () => {
     assert.equal(second?.count, 12);
     assert.equal(second?.state, 'sync.Mutex.Lock');
     assert.equal(second?.culprit?.line, marker('LEAK lock'));
-    const idle = buckets.find((x) => x.culprit?.line === marker('IDLE worker'));
+    const idle = groups.find((x) => x.culprit?.line === marker('IDLE worker'));
     assert.equal(idle?.count, 3);
   });
 
-  it('levels: exact >= ignore-args >= ignore-wait buckets', () => {
+  it('levels: exact >= ignore-args >= ignore-wait groups', () => {
     const sizes = (['exact', 'ignore-args', 'ignore-wait'] as const).map((level) => {
-      const b = new Bucketer(level);
+      const b = new Grouper(level);
       for (const g of tb.goroutines) b.add(g);
       return b.size;
     });
@@ -62,17 +62,17 @@ describe('Bucketer on a real dump', () => {
     assert.ok(exact >= args && args >= wait, sizes.join(' '));
   });
 
-  it('the crashing goroutine bucket comes first', () => {
+  it('the crashing goroutine group comes first', () => {
     const nil = tb.goroutines.find((g) => g.state.includes('(nil chan)'));
     assert.ok(nil !== undefined);
-    const b = new Bucketer('ignore-args');
+    const b = new Grouper('ignore-args');
     for (const g of tb.goroutines) b.add(g, nil.id);
-    const first = b.buckets()[0];
+    const first = b.groups()[0];
     assert.equal(first?.crashing, true);
     assert.deepEqual(first?.goroutineIds, [nil.id]);
   });
 
-  it('a plain dump blames the largest stuck bucket', () => {
+  it('a plain dump blames the largest stuck group', () => {
     const { kind } = classify(tb);
     assert.equal(kind, 'goroutine_dump');
     assert.equal(findCulprit(tb, kind).culprit?.line, marker('LEAK send'));
@@ -81,9 +81,9 @@ describe('Bucketer on a real dump', () => {
 
 describe('findLeaks on a real dump', () => {
   const tb = dump();
-  const b = new Bucketer('ignore-args');
+  const b = new Grouper('ignore-args');
   for (const g of tb.goroutines) b.add(g);
-  const leaks = findLeaks(b.buckets());
+  const leaks = findLeaks(b.groups());
 
   it('flags the nil channel first (forever), then senders and lock waiters; not idle workers or select {} in main', () => {
     assert.equal(leaks[0]?.forever, true);
@@ -103,44 +103,44 @@ describe('findLeaks on a real dump', () => {
     const sender = tb.goroutines.find((g) => g.state === 'chan send');
     const worker = tb.goroutines.find((g) => g.frames.some((f) => f.line === marker('IDLE worker')));
     assert.ok(sender !== undefined && worker !== undefined);
-    const small = new Bucketer('ignore-args');
+    const small = new Grouper('ignore-args');
     for (let i = 0; i < 50; i++) small.add(fresh(sender, i));
     for (let i = 0; i < 50; i++) small.add(fresh(worker, 1000 + i));
-    assert.deepEqual(findLeaks(small.buckets()), []);
-    const big = new Bucketer('ignore-args');
+    assert.deepEqual(findLeaks(small.groups()), []);
+    const big = new Grouper('ignore-args');
     for (let i = 0; i < 5000; i++) big.add(fresh(sender, i));
     for (let i = 0; i < 100; i++) big.add(fresh(worker, 10000 + i));
-    const leaks = findLeaks(big.buckets());
+    const leaks = findLeaks(big.groups());
     assert.equal(leaks.length, 1);
     assert.equal(leaks[0]?.count, 5000);
     assert.match(leaks[0]?.reason ?? '', /98% of all goroutines/);
   });
 });
 
-describe('Bucketer throughput', () => {
-  it('200,000 goroutines (real stacks, re-numbered) in well under a few seconds, memory bounded by buckets', (t) => {
+describe('Grouper throughput', () => {
+  it('200,000 goroutines (real stacks, re-numbered) in well under a few seconds, memory bounded by groups', (t) => {
     const tb = dump();
     const base = tb.goroutines;
-    const b = new Bucketer('ignore-args');
+    const b = new Grouper('ignore-args');
     const n = 200_000;
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
       const g = base[i % base.length];
       if (g === undefined) continue;
-      // Vary the wait so that ignore-args keeps several buckets per stack.
+      // Vary the wait so that ignore-args keeps several groups per stack.
       b.add({ ...g, id: i + 1, waitMinutes: i % 7 });
     }
-    const buckets = b.buckets();
+    const groups = b.groups();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     t.diagnostic(
-      `${n} goroutines in ${ms.toFixed(0)} ms = ${Math.round((n / ms) * 1000)} goroutines/s, ${buckets.length} buckets`,
+      `${n} goroutines in ${ms.toFixed(0)} ms = ${Math.round((n / ms) * 1000)} goroutines/s, ${groups.length} groups`,
     );
     assert.equal(
-      buckets.reduce((s, x) => s + x.count, 0),
+      groups.reduce((s, x) => s + x.count, 0),
       n,
     );
-    assert.ok(buckets.length <= base.length * 7);
-    for (const x of buckets) assert.ok(x.goroutineIds.length <= 5);
+    assert.ok(groups.length <= base.length * 7);
+    for (const x of groups) assert.ok(x.goroutineIds.length <= 5);
     assert.ok(ms < 5000, `${ms} ms`);
   });
 });
