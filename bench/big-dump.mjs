@@ -90,7 +90,8 @@ function renderBlock(block, offset) {
  * @param {string} templateText a real goroutine dump
  * @param {number} targetBytes stop adding copies once this many bytes were written
  * @param {import('node:stream').Writable} out
- * @returns {Promise<{ goroutines: number, bytes: number, copies: number, templateGoroutines: number, complete: boolean }>}
+ * @returns {Promise<{ goroutines: number, bytes: number, copies: number, templateGoroutines: number, complete: boolean
+ * }>}
  * (bytes and goroutines count what was handed to `out`; complete is false when it failed before the end)
  */
 export async function writeBigDump(templateText, targetBytes, out) {

@@ -102,7 +102,9 @@ function verify(tool, stdoutFile, expected) {
     const firstError = /first error: (.*)/.exec(text)?.[1];
     return {
       ok,
-      note: `${goroutines} goroutines, ${m[3]} groups, ${m[4]} errors${ok ? '' : ` (WRONG: the dump has ${expected}; ${firstError ?? ''})`}`,
+      note:
+        `${goroutines} goroutines, ${m[3]} groups, ${m[4]} ` +
+        `errors${ok ? '' : ` (WRONG: the dump has ${expected}; ${firstError ?? ''})`}`,
     };
   }
   // pp prints one line "N: state ..." per group (the count is omitted when it is 1).
@@ -240,7 +242,8 @@ async function main() {
         const okStatus = c.tool === 'goroscope' ? r.code === 0 || r.code === 1 : r.code === 0;
         if (!okStatus) {
           log(
-            `bench: ${c.tool} failed (status ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            `bench: ${c.tool} failed (status ${r.code ?? r.signal}): ` +
+              `${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
           );
           st.failed = true;
           st.check = { ok: false, note: `failed with status ${r.code ?? r.signal}` };
@@ -280,7 +283,8 @@ async function main() {
   // The table.
   const lines = [];
   lines.push(
-    `goroscope explain benchmark  ${results.date}  node ${results.node}, ${results.go}, ${results.cpus} CPUs, peak RSS by ${results.rss}`,
+    `goroscope explain benchmark  ${results.date}  node ${results.node}, ${results.go}, ${results.cpus} CPUs, peak ` +
+      `RSS by ${results.rss}`,
   );
   lines.push(
     `peers: gostackparse ${results.versions.gostackparse ?? '?'}, panicparse pp ${results.versions.pp ?? '?'}`,
@@ -289,7 +293,8 @@ async function main() {
     lines.push('');
     lines.push(`${d.file}: ${fmt(d.bytes / 1e6)} MB, ${d.goroutines} goroutines (${d.what})`);
     lines.push(
-      `  ${pad('tool', 13)} ${pad('median s', 9, true)} ${pad('MB/s', 7, true)} ${pad('cpu s', 7, true)} ${pad('peak RSS MB', 12, true)}  ${pad('runs (s)', 24)} result`,
+      `  ${pad('tool', 13)} ${pad('median s', 9, true)} ${pad('MB/s', 7, true)} ${pad('cpu s', 7, true)} ` +
+        `${pad('peak RSS MB', 12, true)}  ${pad('runs (s)', 24)} result`,
     );
     for (const r of d.rows) {
       if (r.skipped !== undefined) {
@@ -297,7 +302,8 @@ async function main() {
         continue;
       }
       lines.push(
-        `  ${pad(r.tool, 13)} ${pad(fmt(r.medianSeconds, 2), 9, true)} ${pad(fmt(r.mbPerSecond), 7, true)} ${pad(fmt(r.medianCpuSeconds, 2), 7, true)} ${pad(fmt(r.peakRssMB, 0), 12, true)}  ` +
+        `  ${pad(r.tool, 13)} ${pad(fmt(r.medianSeconds, 2), 9, true)} ${pad(fmt(r.mbPerSecond), 7, true)} ` +
+          `${pad(fmt(r.medianCpuSeconds, 2), 7, true)} ${pad(fmt(r.peakRssMB, 0), 12, true)}  ` +
           `${pad(r.seconds.map((s) => s.toFixed(2)).join(' '), 24)} ${r.result ?? ''}`,
       );
     }
@@ -318,7 +324,8 @@ async function main() {
       const cpuRatio = g.medianCpuSeconds / p.medianCpuSeconds;
       d[`goroscope/${peer}`] = { wall: ratio, cpu: cpuRatio, rss: g.peakRssMB / p.peakRssMB };
       lines.push(
-        `  goroscope/${peer}: ${ratio.toFixed(2)}x wall time, ${fmt(cpuRatio, 2)}x CPU time, ${(g.peakRssMB / p.peakRssMB).toFixed(2)}x peak RSS (${target}${note})`,
+        `  goroscope/${peer}: ${ratio.toFixed(2)}x wall time, ${fmt(cpuRatio, 2)}x CPU time, ` +
+          `${(g.peakRssMB / p.peakRssMB).toFixed(2)}x peak RSS (${target}${note})`,
       );
     }
   }

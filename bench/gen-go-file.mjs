@@ -22,10 +22,13 @@ export function generateGoFile(targetBytes, { generated = true } = {}) {
   // Message types with getters and a mock-style recorder holding a lock.
   for (let i = 0; size < share; i++) {
     push(
-      `type Message${i} struct {\n\tmu     sync.Mutex\n\tName   string\n\tID     int64\n\tLabels map[string]string\n\tcalls  []string\n}\n\n` +
+      `type Message${i} struct {\n\tmu     sync.Mutex\n\tName   string\n\tID     int64\n\tLabels ` +
+        `map[string]string\n\tcalls  []string\n}\n\n` +
         `func (x *Message${i}) GetName() string {\n\tif x != nil {\n\t\treturn x.Name\n\t}\n\treturn ""\n}\n\n` +
         `func (x *Message${i}) GetID() int64 {\n\tif x != nil {\n\t\treturn x.ID\n\t}\n\treturn 0\n}\n\n` +
-        `func (x *Message${i}) Record(call string) {\n\tx.mu.Lock()\n\tdefer x.mu.Unlock()\n\tx.calls = append(x.calls, call)\n\tif x.Labels == nil {\n\t\tx.Labels = map[string]string{}\n\t}\n\tx.Labels[call] = fmt.Sprint(len(x.calls))\n}\n\n`,
+        `func (x *Message${i}) Record(call string) {\n\tx.mu.Lock()\n\tdefer x.mu.Unlock()\n\tx.calls = ` +
+        `append(x.calls, call)\n\tif x.Labels == nil {\n\t\tx.Labels = map[string]string{}\n\t}\n\tx.Labels[call] ` +
+        `= fmt.Sprint(len(x.calls))\n}\n\n`,
     );
   }
 

@@ -6,7 +6,8 @@
 // The expected answer is bench/gobench-expected.json, written by hand from each kernel's description, comments
 // and upstream fix: per kernel its bug lines and the rules whose mechanism describes the bug. A kernel counts as
 // detected when a finding of one of those rules points at a bug line (+-2) or names one in `related`; for go vet
-// and staticcheck any diagnostic of their concurrency checks at a bug line (+-2) counts. Every other finding in a kernel is printed for
+// and staticcheck any diagnostic of their concurrency checks at a bug line (+-2) counts. Every other finding in a
+// kernel is printed for
 // triage (docs/gobench.md). Writes bench/out/gobench.json.
 //
 // Usage: node bench/gobench.mjs <gobench-checkout> [compiled-dir]

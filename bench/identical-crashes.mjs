@@ -94,13 +94,16 @@ for (const count of options.counts) {
   if (occurrences !== count) throw new Error(`${count} copies reported as ${occurrences} occurrences`);
   rows.push({ count, peakRssMB });
   console.log(
-    `${String(count).padEnd(11)} ${(bytes / 1e6).toFixed(0).padStart(8)}  ${String(report.crashes.length).padStart(8)}  ${String(occurrences).padStart(11)}  ${peakRssMB.toFixed(0).padStart(11)}  ${seconds.toFixed(1).padStart(7)}`,
+    `${String(count).padEnd(11)} ${(bytes / 1e6).toFixed(0).padStart(8)}  ` +
+      `${String(report.crashes.length).padStart(8)}  ${String(occurrences).padStart(11)}  ` +
+      `${peakRssMB.toFixed(0).padStart(11)}  ${seconds.toFixed(1).padStart(7)}`,
   );
 }
 if (rows.length >= 2) {
   const first = rows[0];
   const last = rows[rows.length - 1];
   console.log(
-    `peak RSS ratio ${last.count}/${first.count} copies: ${(last.peakRssMB / first.peakRssMB).toFixed(2)}x for ${(last.count / first.count).toFixed(0)}x the crashes`,
+    `peak RSS ratio ${last.count}/${first.count} copies: ${(last.peakRssMB / first.peakRssMB).toFixed(2)}x for ` +
+      `${(last.count / first.count).toFixed(0)}x the crashes`,
   );
 }

@@ -29,7 +29,8 @@ async function lint(dir, args) {
 
 const row = (label, r, mb) =>
   console.log(
-    `${label.padEnd(44)} ${r.seconds.toFixed(1).padStart(7)} s  ${(r.peakRssMB ?? NaN).toFixed(0).padStart(6)} MB peak RSS` +
+    `${label.padEnd(44)} ${r.seconds.toFixed(1).padStart(7)} s  ${(r.peakRssMB ?? NaN).toFixed(0).padStart(6)} MB ` +
+      `peak RSS` +
       (mb === undefined ? '' : `  ${(mb / r.seconds).toFixed(2)} MB/s`),
   );
 
@@ -48,5 +49,7 @@ const budget = await lint(full, ['--include-generated']);
 row(`${megabytes} MB, --include-generated, default budget`, budget);
 console.log(`  ${budget.stderr.trim().split('\n').join('\n  ')}`);
 console.log(
-  `seconds per MB, ${megabytes} MB / ${megabytes / 4} MB: ${(whole.seconds / megabytes / (small.seconds / (megabytes / 4))).toFixed(2)} (1.0 is linear; startup makes small files look slower)`,
+  `seconds per MB, ${megabytes} MB / ${megabytes / 4} MB: ` +
+    `${(whole.seconds / megabytes / (small.seconds / (megabytes / 4))).toFixed(2)} (1.0 is linear; startup makes ` +
+    `small files look slower)`,
 );

@@ -50,7 +50,9 @@ console.log(
   `loaded ${packages.length} packages, ${files} files, ${(bytes / 1e6).toFixed(1)} MB in ${loadMs.toFixed(0)} ms`,
 );
 console.log(
-  `parse (1 thread): ${(parseMs / 1000).toFixed(1)} s wall, ${parseCpu.toFixed(1)} s CPU -> ${(bytes / 1e6 / (parseMs / 1000)).toFixed(2)} MB/s wall, ${(bytes / 1e6 / parseCpu).toFixed(2)} MB/s per CPU-second`,
+  `parse (1 thread): ${(parseMs / 1000).toFixed(1)} s wall, ${parseCpu.toFixed(1)} s CPU -> ` +
+    `${(bytes / 1e6 / (parseMs / 1000)).toFixed(2)} MB/s wall, ${(bytes / 1e6 / parseCpu).toFixed(2)} MB/s per ` +
+    `CPU-second`,
 );
 
 // 2. The whole lint on all cores.
@@ -60,7 +62,8 @@ const lintMs = performance.now() - t0;
 const counts = {};
 for (const finding of result.findings) counts[finding.rule] = (counts[finding.rule] ?? 0) + 1;
 console.log(
-  `goroscope lint std: ${(lintMs / 1000).toFixed(1)} s wall, ${result.findings.length} findings, ${result.filesWithSyntaxErrors.length} files with syntax errors`,
+  `goroscope lint std: ${(lintMs / 1000).toFixed(1)} s wall, ${result.findings.length} findings, ` +
+    `${result.filesWithSyntaxErrors.length} files with syntax errors`,
 );
 for (const [rule, n] of Object.entries(counts).sort()) console.log(`  ${rule.padEnd(28)} ${n}`);
 if (process.env.BENCH_LIST)
@@ -79,7 +82,8 @@ const vetMs = performance.now() - t0;
 rmSync(cache, { recursive: true, force: true });
 const vetFindings = (vet.stderr.match(/^[^#\s].*\.go:\d+:\d+: /gm) ?? []).length;
 console.log(
-  `go vet -copylocks -lostcancel std (empty GOCACHE): ${(vetMs / 1000).toFixed(1)} s wall, ${vetFindings} findings, exit ${vet.status}`,
+  `go vet -copylocks -lostcancel std (empty GOCACHE): ${(vetMs / 1000).toFixed(1)} s wall, ${vetFindings} findings, ` +
+    `exit ${vet.status}`,
 );
 console.log(`ratio goroscope/vet: ${(lintMs / vetMs).toFixed(2)} (target < 0.25)`);
 console.log(

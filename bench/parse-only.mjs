@@ -125,10 +125,12 @@ async function main(argv) {
   const mb = statSync(file).size / 1e6;
   const meta = readMeta(file);
   process.stdout.write(
-    `${file}: ${mb.toFixed(1)} MB${meta?.headers === undefined ? '' : `, ${meta.headers} goroutines`}; modules from ${dist}\n`,
+    `${file}: ${mb.toFixed(1)} ` +
+      `MB${meta?.headers === undefined ? '' : `, ${meta.headers} goroutines`}; modules from ${dist}\n`,
   );
   process.stdout.write(
-    `  ${'stage'.padEnd(8)} ${'median s'.padStart(9)} ${'MB/s'.padStart(7)} ${'+s vs prev'.padStart(10)} ${'cpu s'.padStart(7)} ${'+cpu'.padStart(6)} ${'peak RSS MB'.padStart(12)}  counts\n`,
+    `  ${'stage'.padEnd(8)} ${'median s'.padStart(9)} ${'MB/s'.padStart(7)} ${'+s vs prev'.padStart(10)} ` +
+      `${'cpu s'.padStart(7)} ${'+cpu'.padStart(6)} ${'peak RSS MB'.padStart(12)}  counts\n`,
   );
   const self = fileURLToPath(import.meta.url);
   let previous;
@@ -167,7 +169,8 @@ async function main(argv) {
     const cpuDelta = previous === undefined ? '' : (c - previous.cpu).toFixed(2);
     previous = { wall: m, cpu: c };
     process.stdout.write(
-      `  ${stage.padEnd(8)} ${m.toFixed(2).padStart(9)} ${(mb / m).toFixed(1).padStart(7)} ${delta.padStart(10)} ${c.toFixed(2).padStart(7)} ${cpuDelta.padStart(6)} ` +
+      `  ${stage.padEnd(8)} ${m.toFixed(2).padStart(9)} ${(mb / m).toFixed(1).padStart(7)} ${delta.padStart(10)} ` +
+        `${c.toFixed(2).padStart(7)} ${cpuDelta.padStart(6)} ` +
         `${last.maxRssMB.toFixed(0).padStart(12)}  ${JSON.stringify(last.counts)}\n`,
     );
   }

@@ -32,7 +32,9 @@ export interface Ancestor {
 
 export interface Goroutine {
   id: number;
-  /** Wait reason or status as printed: "running", "chan send", "chan receive (nil chan)", "select", "sync.Mutex.Lock". */
+  /**
+   * Wait reason or status as printed: "running", "chan send", "chan receive (nil chan)", "select", "sync.Mutex.Lock".
+   */
   state: string;
   /** `, N minutes` in the header; 0 when absent (waiting less than a minute or not waiting). */
   waitMinutes: number;

@@ -16,7 +16,10 @@ export interface ProfileOptions {
   /** Local source tree for the hot spots' lines; false for none. Default: the Go module around cwd. */
   srcDir?: string | false;
   cwd?: string;
-  /** Only samples carrying all of these pprof labels count (protobuf sample labels, debug=1 `# labels:`, debug=2 headers). */
+  /**
+   * Only samples carrying all of these pprof labels count (protobuf sample labels, debug=1 `# labels:`, debug=2
+   * headers).
+   */
   labelFilter?: Record<string, string>;
   /** Receives each profile's full samples (for flame graphs, which need every stack, not only the hot spots). */
   onData?: (data: ProfileData) => void;

@@ -1,6 +1,7 @@
 // classify, findCulprit, findWaiters, inferGoVersion and versionAdvice over real Go output.
 // Every output in testdata/analyse-samples/logs was printed by the Go programs beside it (crash/ is PROGRAM, tt/,
-// tp/, c2/, tt2/, run2/, st24/), run under the toolchain named by the key: `126` = go1.26.8, `go1.X.Y` = that release, `all` = with
+// tp/, c2/, tt2/, run2/, st24/), run under the toolchain named by the key: `126` = go1.26.8, `go1.X.Y` = that release,
+// `all` = with
 // GOTRACEBACK=all, `trim126` = go1.26.8 -trimpath build, `gopath116` = go1.16.15 GOPATH build.
 // Expected culprit lines come from `// culprit: <case>` / `// waiter: <case>` markers in the programs, never from
 // our own output.

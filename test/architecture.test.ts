@@ -1,5 +1,6 @@
 // The folder tree is the architecture: two pipelines, evidence (input -> parse -> analyse -> knowledge -> render)
-// and source (lint/: load -> model -> facts -> framework -> rules -> driver), over one shared model. These tests fail when a
+// and source (lint/: load -> model -> facts -> framework -> rules -> driver), over one shared model. These tests fail
+// when a
 // module imports from a layer it must not know about, or when two files share a name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,8 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 /** Inside lint, each stage depends only on the stages before it; a rule never imports another rule. */
-const LINT_STAGES = ['load', 'model', 'facts', 'framework', 'rules', 'driver'];
+/** Stage ranks: the package model and the facts computed from it share a rank (each reads the other). */
+const LINT_STAGES: Record<string, number> = { load: 0, model: 1, facts: 1, framework: 2, rules: 3, driver: 4 };
 
 function layerOf(file: string): string {
   const rel = relative(SRC, file).split('\\').join('/');
@@ -68,10 +70,10 @@ test('inside lint, stages depend only on earlier stages and rules never import e
   const lintDir = join(SRC, 'lint');
   for (const file of files.filter((f) => f.startsWith(lintDir + '/'))) {
     const stage = relative(lintDir, file).split('/')[0] ?? '';
-    const rank = LINT_STAGES.indexOf(stage);
+    const rank = LINT_STAGES[stage] ?? -1;
     for (const target of importsOf(file).filter((t) => t.startsWith(lintDir + '/'))) {
       const targetStage = relative(lintDir, target).split('/')[0] ?? '';
-      const targetRank = LINT_STAGES.indexOf(targetStage);
+      const targetRank = LINT_STAGES[targetStage] ?? -1;
       const where = `${relative(ROOT, file)} imports ${relative(ROOT, target)}`;
       if (stage === 'rules' && targetStage === 'rules') violations.push(`${where}: a rule imports a rule`);
       else if (rank !== -1 && targetRank > rank) violations.push(`${where}: a later stage`);

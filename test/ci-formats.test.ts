@@ -62,63 +62,69 @@ describe('the test a crash belongs to', () => {
 });
 
 describe('goroscope test on the sample module', { skip: hasGo ? false : 'go is not installed' }, () => {
-  it('--format junit: one testcase per test, the flaky rate, the crash charged to its test; valid against the XSD', async (t) => {
-    const counter = join(scratch.dir, 'junit-counter');
-    const out = join(scratch.dir, 'report.xml');
-    const run = await inModule(['test', '--count', '4', '--format', 'junit', '-o', out], {
-      GOROSCOPE_FLAKY_COUNTER: counter,
-    });
-    assert.equal(run.code, 1, run.stderr);
-    const xml = readFileSync(out, 'utf8');
-    const cases = elements(xml, 'testcase').map((c) => `${c['classname']} ${c['name']}`);
-    assert.deepEqual(cases, [
-      'example.com/ci/crashy TestBackground',
-      'example.com/ci/store TestFlaky',
-      'example.com/ci/store TestStable',
-    ]);
-    const failures = elements(xml, 'failure');
-    assert.equal(failures.length, 2);
-    const [crash, flaky] = failures;
-    assert.equal(crash?.['type'], 'nil_map_write');
-    const culpritAt = (culpritLine ?? '?').split('/').pop() ?? '?';
-    assert.ok(crash?.['message']?.includes(`${culpritAt}); 4 time(s), first in run 1`), crash?.['message']);
-    assert.equal(flaky?.['type'], 'flaky');
-    assert.equal(flaky?.['message'], 'flaky: failed in 2 of 4 run(s) (50%), first in run 2');
-    const [suites] = elements(xml, 'testsuites');
-    assert.equal(suites?.['tests'], '3');
-    assert.equal(suites?.['failures'], '2');
-    if (!hasXmllint) {
-      t.skip('xmllint is not installed (Debian: libxml2-utils); the XSD check did not run');
-      return;
-    }
-    assert.equal(junitSchemaErrors(xml), '');
-  });
+  it(
+    '--format junit: one testcase per test, the flaky rate, the crash charged to its test; valid against the ' + 'XSD',
+    async (t) => {
+      const counter = join(scratch.dir, 'junit-counter');
+      const out = join(scratch.dir, 'report.xml');
+      const run = await inModule(['test', '--count', '4', '--format', 'junit', '-o', out], {
+        GOROSCOPE_FLAKY_COUNTER: counter,
+      });
+      assert.equal(run.code, 1, run.stderr);
+      const xml = readFileSync(out, 'utf8');
+      const cases = elements(xml, 'testcase').map((c) => `${c['classname']} ${c['name']}`);
+      assert.deepEqual(cases, [
+        'example.com/ci/crashy TestBackground',
+        'example.com/ci/store TestFlaky',
+        'example.com/ci/store TestStable',
+      ]);
+      const failures = elements(xml, 'failure');
+      assert.equal(failures.length, 2);
+      const [crash, flaky] = failures;
+      assert.equal(crash?.['type'], 'nil_map_write');
+      const culpritAt = (culpritLine ?? '?').split('/').pop() ?? '?';
+      assert.ok(crash?.['message']?.includes(`${culpritAt}); 4 time(s), first in run 1`), crash?.['message']);
+      assert.equal(flaky?.['type'], 'flaky');
+      assert.equal(flaky?.['message'], 'flaky: failed in 2 of 4 run(s) (50%), first in run 2');
+      const [suites] = elements(xml, 'testsuites');
+      assert.equal(suites?.['tests'], '3');
+      assert.equal(suites?.['failures'], '2');
+      if (!hasXmllint) {
+        t.skip('xmllint is not installed (Debian: libxml2-utils); the XSD check did not run');
+        return;
+      }
+      assert.equal(junitSchemaErrors(xml), '');
+    },
+  );
 
-  it('--format github: an annotation for the flaky test and one on the crash line; --summary appends Markdown', async () => {
-    const counter = join(scratch.dir, 'github-counter');
-    const summary = join(scratch.dir, 'summary.md');
-    writeFileSync(summary, '# earlier step\n\n');
-    const run = await inModule(['test', '--count', '2', '--format', 'github', '--summary', summary], {
-      GOROSCOPE_FLAKY_COUNTER: counter,
-      GITHUB_STEP_SUMMARY: '',
-    });
-    assert.equal(run.code, 1, run.stderr);
-    const lines = run.stdout.trimEnd().split('\n');
-    assert.ok(
-      lines.includes(
-        '::error title=Flaky test%3A TestFlaky::example.com/ci/store TestFlaky failed in 1 of 2 run(s), first in run 2',
-      ),
-      run.stdout,
-    );
-    const [file, line] = (culpritLine ?? '').split(':');
-    const crash = lines.find((l) =>
-      l.startsWith(`::error file=${file ?? '?'},line=${line ?? '?'},title=TestBackground%3A `),
-    );
-    assert.ok(crash, run.stdout);
-    const markdown = readFileSync(summary, 'utf8');
-    assert.ok(markdown.startsWith('# earlier step\n\n# goroscope: '), 'appended after what was there');
-    assert.match(markdown, /\| `example.com\/ci\/store` \| `TestFlaky` \| 1 \| 2 \| 50% \| 2 \|/);
-  });
+  it(
+    '--format github: an annotation for the flaky test and one on the crash line; --summary appends ' + 'Markdown',
+    async () => {
+      const counter = join(scratch.dir, 'github-counter');
+      const summary = join(scratch.dir, 'summary.md');
+      writeFileSync(summary, '# earlier step\n\n');
+      const run = await inModule(['test', '--count', '2', '--format', 'github', '--summary', summary], {
+        GOROSCOPE_FLAKY_COUNTER: counter,
+        GITHUB_STEP_SUMMARY: '',
+      });
+      assert.equal(run.code, 1, run.stderr);
+      const lines = run.stdout.trimEnd().split('\n');
+      assert.ok(
+        lines.includes(
+          '::error title=Flaky test%3A TestFlaky::example.com/ci/store TestFlaky failed in 1 of 2 run(s), first in run 2',
+        ),
+        run.stdout,
+      );
+      const [file, line] = (culpritLine ?? '').split(':');
+      const crash = lines.find((l) =>
+        l.startsWith(`::error file=${file ?? '?'},line=${line ?? '?'},title=TestBackground%3A `),
+      );
+      assert.ok(crash, run.stdout);
+      const markdown = readFileSync(summary, 'utf8');
+      assert.ok(markdown.startsWith('# earlier step\n\n# goroscope: '), 'appended after what was there');
+      assert.match(markdown, /\| `example.com\/ci\/store` \| `TestFlaky` \| 1 \| 2 \| 50% \| 2 \|/);
+    },
+  );
 });
 
 describe('goroscope explain --format github', () => {
@@ -153,20 +159,23 @@ describe('goroscope explain --format github', () => {
 });
 
 describe('goroscope lint in CI formats', () => {
-  it('--format github annotates the marked line with the rule as title; GITHUB_STEP_SUMMARY receives the Markdown', async () => {
-    const summary = join(scratch.dir, 'step-summary.md');
-    const run = await inModule(['lint', '--format', 'github', './...'], { GITHUB_STEP_SUMMARY: summary });
-    assert.equal(run.code, 1, run.stderr);
-    const [file, line] = (wantLine ?? '').split(':');
-    assert.match(
-      run.stdout,
-      new RegExp(
-        `^::error file=${file ?? '?'},line=${line ?? '?'},endLine=${line ?? '?'},col=\\d+,endColumn=\\d+,title=goroscope nil-map-write::assignment to entry in nil map`,
-      ),
-    );
-    assert.equal(run.stdout.trimEnd().split('\n').length, markedLines('want').length);
-    assert.match(readFileSync(summary, 'utf8'), /^# goroscope lint\n\n1 finding in /);
-  });
+  it(
+    '--format github annotates the marked line with the rule as title; GITHUB_STEP_SUMMARY receives the ' + 'Markdown',
+    async () => {
+      const summary = join(scratch.dir, 'step-summary.md');
+      const run = await inModule(['lint', '--format', 'github', './...'], { GITHUB_STEP_SUMMARY: summary });
+      assert.equal(run.code, 1, run.stderr);
+      const [file, line] = (wantLine ?? '').split(':');
+      assert.match(
+        run.stdout,
+        new RegExp(
+          `^::error file=${file ?? '?'},line=${line ?? '?'},endLine=${line ?? '?'},col=\\d+,endColumn=\\d+,title=goroscope nil-map-write::assignment to entry in nil map`,
+        ),
+      );
+      assert.equal(run.stdout.trimEnd().split('\n').length, markedLines('want').length);
+      assert.match(readFileSync(summary, 'utf8'), /^# goroscope lint\n\n1 finding in /);
+    },
+  );
 
   it('--no-summary writes nothing even inside GitHub Actions', async () => {
     const summary = join(scratch.dir, 'untouched.md');

@@ -157,7 +157,8 @@ describe('JUnit XSD', { skip: hasXmllint ? false : 'xmllint is not installed (De
 
   it('rejects a testcase without a name (the check can fail)', () => {
     const xml =
-      '<?xml version="1.0"?><testsuites tests="1" failures="0" errors="0"><testsuite name="p" tests="1" failures="0" errors="0"><testcase classname="p"/></testsuite></testsuites>';
+      '<?xml version="1.0"?><testsuites tests="1" failures="0" errors="0"><testsuite name="p" tests="1" failures="0" ' +
+      'errors="0"><testcase classname="p"/></testsuite></testsuites>';
     assert.match(junitSchemaErrors(xml), /attribute 'name' is required/);
   });
 });

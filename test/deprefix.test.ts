@@ -38,7 +38,8 @@ const GO_TEST_JSON = [
   '{"Time":"2026-11-22T00:09:19.628539986Z","Action":"start","Package":"example.com/tst"}',
   '{"Time":"2026-11-22T00:09:19.631734699Z","Action":"run","Package":"example.com/tst","Test":"TestA"}',
   '{"Time":"2026-11-22T00:09:19.631787828Z","Action":"output","Package":"example.com/tst","Test":"TestA","Output":"=== RUN   TestA\\n"}',
-  '{"Time":"2026-11-22T00:09:19.631887375Z","Action":"output","Package":"example.com/tst","Test":"TestA","Output":"    x_test.go:5: hello from A\\n"}',
+  '{"Time":"2026-11-22T00:09:19.631887375Z","Action":"output","Package":"example.com/tst","Test":"TestA","Output":"  ' +
+    '  x_test.go:5: hello from A\\n"}',
   '{"Time":"2026-11-22T00:09:19.632291624Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"--- FAIL: TestB (0.00s)\\n"}',
   '{"Time":"2026-11-22T00:09:19.634652833Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"panic: assignment to entry in nil map [recovered, repanicked]\\n"}',
   '{"Time":"2026-11-22T00:09:19.6347051Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"\\n"}',

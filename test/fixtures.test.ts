@@ -70,7 +70,8 @@ function assertDiagnosis(crashes: Crash[], entry: ManifestEntry, label: string, 
   );
   assert.ok(
     ok,
-    `${label}: culprit ${crash.culprit.file}:${crash.culprit.line} is not a marked line (${entry.culprits.map((c) => `${c.file}:${c.line}`).join(', ')})`,
+    `${label}: culprit ${crash.culprit.file}:${crash.culprit.line} is not a marked line ` +
+      `(${entry.culprits.map((c) => `${c.file}:${c.line}`).join(', ')})`,
   );
 }
 

@@ -32,29 +32,32 @@ async function crashOf(r: Recording): Promise<Crash | undefined> {
 }
 
 describe('crash fingerprints', () => {
-  it('one program with one marked line: one fingerprint on Go 1.21-1.27 under single and all; programs differ', async () => {
-    const byProgram = new Map<string, Set<string>>();
-    const culpritOf = new Map<string, string>();
-    for (const r of recordings) {
-      if (r.culprits.length !== 1 || minor(r.goVersion) < 21 || !['single', 'all'].includes(r.gotraceback)) continue;
-      if (r.kind === 'goroutine_dump' || r.kind === 'deadlock_all_asleep') continue;
-      const crash = await crashOf(r);
-      assert.ok(crash?.fingerprint, r.log);
-      const key = `${r.kind}/${r.shape}`;
-      const set = byProgram.get(key) ?? new Set<string>();
-      set.add(crash.fingerprint);
-      byProgram.set(key, set);
-      culpritOf.set(crash.fingerprint, `${crash.kind} ${crash.culprit?.function ?? '-'}`);
-    }
-    assert.ok(byProgram.size >= 30, `${byProgram.size} programs`);
-    const unstable = [...byProgram].filter(([, set]) => set.size !== 1).map(([key, set]) => `${key}: ${set.size}`);
-    assert.deepEqual(unstable, []);
-    // Lines are left out on purpose, so two programs share a fingerprint only with the same kind in the same
-    // function (e.g. two bounds errors in main.main); different kinds or culprit functions never do.
-    const kindAndCulprit = new Set([...byProgram.values()].map((set) => culpritOf.get([...set][0] ?? '')));
-    const fingerprints = new Set([...byProgram.values()].map((set) => [...set][0]));
-    assert.equal(fingerprints.size, kindAndCulprit.size);
-  });
+  it(
+    'one program with one marked line: one fingerprint on Go 1.21-1.27 under single and all; programs ' + 'differ',
+    async () => {
+      const byProgram = new Map<string, Set<string>>();
+      const culpritOf = new Map<string, string>();
+      for (const r of recordings) {
+        if (r.culprits.length !== 1 || minor(r.goVersion) < 21 || !['single', 'all'].includes(r.gotraceback)) continue;
+        if (r.kind === 'goroutine_dump' || r.kind === 'deadlock_all_asleep') continue;
+        const crash = await crashOf(r);
+        assert.ok(crash?.fingerprint, r.log);
+        const key = `${r.kind}/${r.shape}`;
+        const set = byProgram.get(key) ?? new Set<string>();
+        set.add(crash.fingerprint);
+        byProgram.set(key, set);
+        culpritOf.set(crash.fingerprint, `${crash.kind} ${crash.culprit?.function ?? '-'}`);
+      }
+      assert.ok(byProgram.size >= 30, `${byProgram.size} programs`);
+      const unstable = [...byProgram].filter(([, set]) => set.size !== 1).map(([key, set]) => `${key}: ${set.size}`);
+      assert.deepEqual(unstable, []);
+      // Lines are left out on purpose, so two programs share a fingerprint only with the same kind in the same
+      // function (e.g. two bounds errors in main.main); different kinds or culprit functions never do.
+      const kindAndCulprit = new Set([...byProgram.values()].map((set) => culpritOf.get([...set][0] ?? '')));
+      const fingerprints = new Set([...byProgram.values()].map((set) => [...set][0]));
+      assert.equal(fingerprints.size, kindAndCulprit.size);
+    },
+  );
 });
 
 /** Real explain results of a few recorded logs, to build fleets from. */

@@ -207,27 +207,30 @@ describe('binary throughout', () => {
 });
 
 describe('endless random bytes', () => {
-  test('an endless stream of random bytes (like /dev/urandom) is given up too, though text fragments occur in it', async () => {
-    function* randomBytes(): Generator<Uint8Array> {
-      let state = 99;
-      for (;;) {
-        const chunk = new Uint8Array(64 * 1024);
-        for (let i = 0; i < chunk.length; i++) {
-          state = (state * 1103515245 + 12345) >>> 0;
-          chunk[i] = state >>> 24;
+  test(
+    'an endless stream of random bytes (like /dev/urandom) is given up too, though text fragments occur in ' + 'it',
+    async () => {
+      function* randomBytes(): Generator<Uint8Array> {
+        let state = 99;
+        for (;;) {
+          const chunk = new Uint8Array(64 * 1024);
+          for (let i = 0; i < chunk.length; i++) {
+            state = (state * 1103515245 + 12345) >>> 0;
+            chunk[i] = state >>> 24;
+          }
+          yield chunk;
         }
-        yield chunk;
       }
-    }
-    const report = await readInputs(
-      ['-'],
-      { line: () => undefined, end: () => undefined },
-      { stdin: Readable.from(randomBytes()), maxBinaryRun: 2 * 1024 * 1024 },
-    );
-    assert.deepEqual(report.inputs, []);
-    assert.equal(report.skipped.length, 1);
-    assert.match(report.skipped[0]?.reason ?? '', /stopped reading/);
-  });
+      const report = await readInputs(
+        ['-'],
+        { line: () => undefined, end: () => undefined },
+        { stdin: Readable.from(randomBytes()), maxBinaryRun: 2 * 1024 * 1024 },
+      );
+      assert.deepEqual(report.inputs, []);
+      assert.equal(report.skipped.length, 1);
+      assert.match(report.skipped[0]?.reason ?? '', /stopped reading/);
+    },
+  );
 });
 
 describe('interleaved pods', () => {
@@ -272,23 +275,26 @@ describe('identical crashes fold', () => {
     assert.equal(crash?.lastSource?.startLine, 1999 * lines + 1);
   });
 
-  test('crashes that differ only in addresses, goroutine ids and numbers in the message fold; others do not', async () => {
-    const text = USER_PANIC.bytes.toString('utf8');
-    const renumbered = text
-      .replace('worker 3: bad input', 'worker 7: bad input')
-      .replaceAll('goroutine 21 ', 'goroutine 35 ')
-      .replace(/0xc[0-9a-f]+/g, '0xc000123456');
-    assert.notEqual(renumbered, text);
-    const otherMessage = text.replace('bad input', 'bad output');
-    const result = await explainBytes(Buffer.from([text, renumbered, otherMessage].join('\n')));
-    assert.deepEqual(
-      result.crashes.map((c) => [c.message, c.occurrences]),
-      [
-        ['worker 3: bad input', 2],
-        ['worker 3: bad output', 1],
-      ],
-    );
-  });
+  test(
+    'crashes that differ only in addresses, goroutine ids and numbers in the message fold; others do ' + 'not',
+    async () => {
+      const text = USER_PANIC.bytes.toString('utf8');
+      const renumbered = text
+        .replace('worker 3: bad input', 'worker 7: bad input')
+        .replaceAll('goroutine 21 ', 'goroutine 35 ')
+        .replace(/0xc[0-9a-f]+/g, '0xc000123456');
+      assert.notEqual(renumbered, text);
+      const otherMessage = text.replace('bad input', 'bad output');
+      const result = await explainBytes(Buffer.from([text, renumbered, otherMessage].join('\n')));
+      assert.deepEqual(
+        result.crashes.map((c) => [c.message, c.occurrences]),
+        [
+          ['worker 3: bad input', 2],
+          ['worker 3: bad output', 1],
+        ],
+      );
+    },
+  );
 });
 
 describe('JSON', () => {

@@ -214,7 +214,8 @@ describe('HTML report in headless Chromium', { skip }, () => {
     assert.ok(box && box.height > 100, 'drawn');
     const drawMs = Number(
       await page.evaluate(
-        "(() => { const t = performance.now(); window.dispatchEvent(new Event('resize')); return performance.now() - t; })()",
+        "(() => { const t = performance.now(); window.dispatchEvent(new Event('resize')); return performance.now() - " +
+          't; })()',
       ),
     );
     await canvas.click({ position: { x: 10, y: 27 } });

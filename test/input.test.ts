@@ -107,7 +107,8 @@ describe('files', () => {
       .join('\n');
     const path = writeScratch(
       '0.log',
-      `2024-05-01T12:00:00Z stderr P ${CRASH_STDERR.slice(0, 11)}\n2024-05-01T12:00:00Z stderr F ${CRASH_STDERR.slice(11, 28)}\n${cri}\n`,
+      `2024-05-01T12:00:00Z stderr P ${CRASH_STDERR.slice(0, 11)}\n2024-05-01T12:00:00Z stderr F ` +
+        `${CRASH_STDERR.slice(11, 28)}\n${cri}\n`,
     );
     const result = await collect([path]);
     assert.deepEqual(textOf(result), EXPECTED);

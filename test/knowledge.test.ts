@@ -155,18 +155,21 @@ describe('docs pages', () => {
     return existsSync(dir) ? readClaimProgram(dir)?.header.claim : undefined;
   };
 
-  it('every kind has a docs page and the pages are up to date (run: npm run build && node scripts/gen-docs.mjs)', () => {
-    const expected = renderKindDocs(claimText);
-    for (const [path, content] of expected) {
-      const full = join(root, path);
-      assert.ok(existsSync(full), `${path} is missing`);
-      assert.equal(readFileSync(full, 'utf8'), content, `${path} is out of date`);
-    }
-    const onDisk = readdirSync(join(root, 'docs', 'kinds'))
-      .map((f) => `docs/kinds/${f}`)
-      .sort();
-    assert.deepEqual(onDisk, expected.map(([p]) => p).sort(), 'docs/kinds has pages for kinds that do not exist');
-  });
+  it(
+    'every kind has a docs page and the pages are up to date (run: npm run build && node ' + 'scripts/gen-docs.mjs)',
+    () => {
+      const expected = renderKindDocs(claimText);
+      for (const [path, content] of expected) {
+        const full = join(root, path);
+        assert.ok(existsSync(full), `${path} is missing`);
+        assert.equal(readFileSync(full, 'utf8'), content, `${path} is out of date`);
+      }
+      const onDisk = readdirSync(join(root, 'docs', 'kinds'))
+        .map((f) => `docs/kinds/${f}`)
+        .sort();
+      assert.deepEqual(onDisk, expected.map(([p]) => p).sort(), 'docs/kinds has pages for kinds that do not exist');
+    },
+  );
 });
 
 // ---- runtime messages against Go sources ----
@@ -258,7 +261,10 @@ function checkMessage(m: KindMessage, tc: Toolchain): string {
       !strictForms({ ...m, fatal: true }, c).some((f) => tc.source.includes(f));
     if (expected && !strict && !loose) return `no ${strictForms(m, c).join(' / ')} in the source`;
     if (!expected && strict)
-      return `found ${strictForms(m, c).find((f) => tc.source.includes(f)) ?? ''} but the catalogue says this version does not print it`;
+      return (
+        `found ${strictForms(m, c).find((f) => tc.source.includes(f)) ?? ''} but the catalogue says this ` +
+        `version does not print it`
+      );
     return '';
   }
   if (!expected) {

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { run } from '../src/cli/main.js';
 import type { CliContext } from '../src/cli/context.js';
 import type { StressLeak } from '../src/model.js';
-import { LeakCollector, withLeaks } from '../src/run/leaks.js';
+import { LeakCollector, withLeaks } from '../src/run/test-leaks.js';
 import { type TestLeak } from '../src/model.js';
 import { createDeprefixer } from '../src/input/deprefix.js';
 import type { LineContext } from '../src/input/lines.js';

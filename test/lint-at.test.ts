@@ -64,13 +64,16 @@ test('a file that is not there, or not Go, gives no findings instead of an error
   assert.deepEqual(await findingsAt(ROOT, 'examples/store-crash.log', 7), []);
 });
 
-test('the local file explain --src attaches to the culprit (SourceContext.localFile) finds the same finding', async () => {
-  const frame = crashFrame(readFileSync(join(ROOT, 'examples', 'store-crash.log'), 'utf8'));
-  const context = sourceContext(indexSourceTree(CRASHES), frame.printed, frame.line);
-  assert.ok(context !== undefined);
-  const findings = await findingsAt(CRASHES, context.localFile, frame.line);
-  assert.deepEqual(
-    findings.filter((f) => f.rule === 'concurrent-map-access').map((f) => f.line),
-    [lineOf(STORE, /\/\/ culprit$/)],
-  );
-});
+test(
+  'the local file explain --src attaches to the culprit (SourceContext.localFile) finds the same ' + 'finding',
+  async () => {
+    const frame = crashFrame(readFileSync(join(ROOT, 'examples', 'store-crash.log'), 'utf8'));
+    const context = sourceContext(indexSourceTree(CRASHES), frame.printed, frame.line);
+    assert.ok(context !== undefined);
+    const findings = await findingsAt(CRASHES, context.localFile, frame.line);
+    assert.deepEqual(
+      findings.filter((f) => f.rule === 'concurrent-map-access').map((f) => f.line),
+      [lineOf(STORE, /\/\/ culprit$/)],
+    );
+  },
+);

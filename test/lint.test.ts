@@ -57,7 +57,7 @@ test('//go:build expressions and old +build lines', () => {
   assert.equal(evalGoBuild('ignore', linux), false);
   assert.equal(headerMatches('// Copyright\n\n//go:build windows\n\npackage p\n', linux), false);
   assert.equal(headerMatches('// +build linux,amd64 darwin\n\npackage p\n', linux), true);
-  assert.equal(headerMatches('package p\n\n//go:build windows\n', linux), true); // after the package clause it is a comment
+  assert.equal(headerMatches('package p\n\n//go:build ' + 'windows\n', linux), true); // after the package clause it is a comment
 });
 
 test('go.mod: module path and go version', () => {
@@ -363,18 +363,21 @@ test('cli: exit 1 with findings, 0 without, 2 for bad usage or input', async () 
 });
 
 const LEAK =
-  'func H() string {\n\tc := make(chan string)\n\tgo func() { c <- "x" }()\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\tdefault:\n\t\treturn ""\n\t}\n}\n';
+  'func H() string {\n\tc := make(chan string)\n\tgo func() { c <- "x" }()\n\tselect {\n\tcase v := <-c:\n\t\treturn ' +
+  'v\n\tdefault:\n\t\treturn ""\n\t}\n}\n';
 
 test('--fix applies the mechanical fixes: nil map make, defer Unlock, leak buffer of 1', async () => {
   const source =
-    'package p\n\nimport "sync"\n\nfunc F() {\n\tvar m map[string]int\n\tm["a"] = 1\n\tm["b"] = 2\n}\n\nfunc G() {\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tdefer mu.Lock()\n}\n\n' +
+    'package p\n\nimport "sync"\n\nfunc F() {\n\tvar m map[string]int\n\tm["a"] = 1\n\tm["b"] = 2\n}\n\nfunc G() ' +
+    '{\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tdefer mu.Lock()\n}\n\n' +
     LEAK;
   const dir = scratch({ 'go.mod': 'module m\n\ngo 1.22\n', 'x.go': source });
   const outcome = await runLint(['--fix', '.'], dir);
   assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
   assert.equal(
     readFileSync(join(dir, 'x.go'), 'utf8'),
-    'package p\n\nimport "sync"\n\nfunc F() {\n\tm := make(map[string]int)\n\tm["a"] = 1\n\tm["b"] = 2\n}\n\nfunc G() {\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tdefer mu.Unlock()\n}\n\n' +
+    'package p\n\nimport "sync"\n\nfunc F() {\n\tm := make(map[string]int)\n\tm["a"] = 1\n\tm["b"] = 2\n}\n\nfunc ' +
+      'G() {\n\tvar mu sync.Mutex\n\tmu.Lock()\n\tdefer mu.Unlock()\n}\n\n' +
       LEAK.replace('make(chan string)', 'make(chan string, 1)'),
   );
   assert.match(outcome.stderr, /applied 3 fixes in 1 file/);

@@ -56,8 +56,10 @@ describe('waitgroup-misuse: a Wait inside the loop that Adds makes the goroutine
       const table = cases.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
       writeFileSync(
         join(work, 'zz_peak_test.go'),
-        `package ${packageName}\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\nfunc TestPeak(t *testing.T) {\n\tfor _, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n` +
-          `\t\trunning.Store(0)\n\t\tpeak.Store(0)\n\t\tc.fn()\n\t\tfmt.Printf("PEAK %s %d\\n", c.name, peak.Load())\n\t}\n}\n`,
+        `package ${packageName}\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\nfunc TestPeak(t *testing.T) {\n\tfor _, c ` +
+          `:= range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n` +
+          `\t\trunning.Store(0)\n\t\tpeak.Store(0)\n\t\tc.fn()\n\t\tfmt.Printf("PEAK %s %d\\n", c.name, ` +
+          `peak.Load())\n\t}\n}\n`,
       );
       const build = await runProgram('go', ['test', '-c', '-race', '-o', 'cases.test', '.'], work);
       assert.equal(build.code, 0, build.output);

@@ -44,7 +44,9 @@ describe(
         const table = positives.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
         writeFileSync(
           join(work, 'zz_msg_test.go'),
-          `package ${packageName}\n\nimport "testing"\n\nfunc TestMsg(t *testing.T) {\n\tfor _, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { c.fn() })\n\t}\n}\n`,
+          `package ${packageName}\n\nimport "testing"\n\nfunc TestMsg(t *testing.T) {\n\tfor _, c := range []struct ` +
+            `{\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { ` +
+            `c.fn() })\n\t}\n}\n`,
         );
         const build = await runProgram('go', ['test', '-c', '-o', 'cases.test', '.'], work);
         assert.equal(build.code, 0, build.output);
@@ -86,8 +88,11 @@ describe(
       assert.ok(positives.length >= 2);
       const table = positives.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
       const harness =
-        `package timetick\n\nimport (\n\t"fmt"\n\t"runtime"\n\t"testing"\n)\n\nfunc TestHeap(t *testing.T) {\n\tfor _, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n` +
-        `\t\tvar before, after runtime.MemStats\n\t\truntime.GC()\n\t\truntime.ReadMemStats(&before)\n\t\tfor i := 0; i < ${CALLS}; i++ {\n\t\t\tc.fn()\n\t\t}\n\t\truntime.GC()\n\t\truntime.GC()\n\t\truntime.ReadMemStats(&after)\n` +
+        `package timetick\n\nimport (\n\t"fmt"\n\t"runtime"\n\t"testing"\n)\n\nfunc TestHeap(t *testing.T) {\n\tfor ` +
+        `_, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n` +
+        `\t\tvar before, after runtime.MemStats\n\t\truntime.GC()\n\t\truntime.ReadMemStats(&before)\n\t\tfor i := ` +
+        `0; i < ${CALLS}; i++ ` +
+        `{\n\t\t\tc.fn()\n\t\t}\n\t\truntime.GC()\n\t\truntime.GC()\n\t\truntime.ReadMemStats(&after)\n` +
         `\t\tfmt.Printf("HEAP %s %d\\n", c.name, (int64(after.HeapAlloc)-int64(before.HeapAlloc))/${CALLS})\n\t}\n}\n`;
       const perCall = async (goLine: string): Promise<Map<string, number>> => {
         const work = tempDir('goroscope-tick-');

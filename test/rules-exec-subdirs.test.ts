@@ -29,7 +29,9 @@ for (const { rule, dir } of SUBDIRS) {
     const table = cases.map((c) => `\t\t{${JSON.stringify(c.name)}, ${c.name}},\n`).join('');
     writeFileSync(
       join(work, 'zz_exec_test.go'),
-      `package ${packageName}\n\nimport "testing"\n\nfunc TestExec(t *testing.T) {\n\tfor _, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { c.fn() })\n\t}\n}\n`,
+      `package ${packageName}\n\nimport "testing"\n\nfunc TestExec(t *testing.T) {\n\tfor _, c := range []struct ` +
+        `{\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { c.fn() ` +
+        `})\n\t}\n}\n`,
     );
     const build = await runProgram('go', ['test', '-c', '-race', '-o', 'cases.test', '.'], work);
     assert.equal(build.code, 0, build.output);

@@ -24,7 +24,9 @@ function prepare(dir: string, names: string[]): string {
   const table = names.map((name) => `\t\t{${JSON.stringify(name)}, ${name}},\n`).join('');
   writeFileSync(
     join(work, 'zz_exec_test.go'),
-    `package ${packageName}\n\nimport "testing"\n\nfunc TestExec(t *testing.T) {\n\tfor _, c := range []struct {\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { c.fn() })\n\t}\n}\n`,
+    `package ${packageName}\n\nimport "testing"\n\nfunc TestExec(t *testing.T) {\n\tfor _, c := range []struct ` +
+      `{\n\t\tname string\n\t\tfn   func()\n\t}{\n${table}\t} {\n\t\tt.Run(c.name, func(t *testing.T) { c.fn() ` +
+      `})\n\t}\n}\n`,
   );
   return work;
 }

@@ -36,7 +36,8 @@ test('tester refuses a positive case without an expectation', async () => {
 
 test('tester refuses duplicate cases', async () => {
   const dir = scratch(
-    'package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc PosB() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc NegA() {}\n',
+    'package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc PosB() {\n\tvar ' +
+      'm map[int]int\n\tm[1] = 1 // want "nil-map-write"\n}\n\nfunc NegA() {}\n',
   );
   const { problems } = await readCases(dir);
   assert.deepEqual(problems, ['PosB: duplicate of case PosA']);
@@ -53,7 +54,8 @@ test('tester refuses a negative case with an expectation and a package without n
 
 test('tester reports a missing and an unexpected finding', async () => {
   const dir = scratch(
-    'package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1\n\t_ = 0 // want "nil-map-write"\n}\n\nfunc NegA() {}\n',
+    'package x\n\nfunc PosA() {\n\tvar m map[int]int\n\tm[1] = 1\n\t_ = 0 // want "nil-map-write"\n}\n\nfunc NegA() ' +
+      '{}\n',
   );
   const { problems } = await checkRule('nil-map-write', dir);
   assert.equal(problems.length, 2);

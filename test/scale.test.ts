@@ -39,7 +39,9 @@ interface ExplainJson {
   races: unknown[];
 }
 
-/** Makes a real SIGQUIT dump of about `n` goroutines with bench/gen-dump; returns its text and the runtime's own count. */
+/**
+ * Makes a real SIGQUIT dump of about `n` goroutines with bench/gen-dump; returns its text and the runtime's own count.
+ */
 function makeTemplate(dir: string, n: number): { text: string; numGoroutine: number } {
   const genDump = join(dir, 'gen-dump');
   const build = spawnSync('go', ['build', '-o', genDump, '.'], {
@@ -213,7 +215,9 @@ test(
       const mb = run.generator.bytes / 1e6;
       const rss = run.peakRssMB === undefined ? 'unknown' : run.peakRssMB.toFixed(0);
       const cpu = run.cpuSeconds === undefined ? 'unknown' : run.cpuSeconds.toFixed(1);
-      const summary = `${mb.toFixed(0)} MB, ${expected} goroutines in ${run.seconds.toFixed(1)} s wall (${(mb / run.seconds).toFixed(1)} MB/s), ${cpu} s CPU, peak RSS ${rss} MB`;
+      const summary =
+        `${mb.toFixed(0)} MB, ${expected} goroutines in ${run.seconds.toFixed(1)} s wall ` +
+        `(${(mb / run.seconds).toFixed(1)} MB/s), ${cpu} s CPU, peak RSS ${rss} MB`;
       console.log(`scale: ${summary}`);
       assert.ok(run.peakRssMB !== undefined, 'peak RSS could not be measured');
       assert.ok(run.peakRssMB < MAX_RSS_MB, `peak RSS ${rss} MB; the limit is ${MAX_RSS_MB} MB`);

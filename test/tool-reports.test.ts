@@ -50,28 +50,31 @@ describe('other tools’ reports are diagnosed', () => {
     });
   }
 
-  it('stress: runs and failures from the status line, one ERROR line per failed run, every crash diagnosed', async () => {
-    const path = join(logs, 'stress-flaky.log');
-    const text = readFileSync(path, 'utf8');
-    const result = await explain([path], { srcDir: false });
-    const [report] = result.toolReports ?? [];
-    assert.equal(report?.tool, 'stress');
-    const status = /(\d+) runs total, (\d+) failures/.exec(text);
-    assert.ok(status);
-    assert.equal(report.runs, Number(status[1]));
-    assert.equal(report.failures, Number(status[2]));
-    assert.equal(report.errors?.length, text.match(/^ERROR: /gm)?.length);
-    // stress keeps 2 KiB of each failure: every complete panic it printed is a crash at the marked line.
-    const complete = text.match(/^main\.main\(\)$/gm)?.length ?? 0;
-    assert.ok(complete > 0);
-    const line = culpritLine('flaky/main.go');
-    const atMarked = result.crashes.filter((c) => c.kind === 'user_panic' && c.culprit?.line === line);
-    // Identical crashes fold into one entry that counts them.
-    assert.equal(
-      atMarked.reduce((n, c) => n + (c.occurrences ?? 1), 0),
-      complete,
-    );
-  });
+  it(
+    'stress: runs and failures from the status line, one ERROR line per failed run, every crash ' + 'diagnosed',
+    async () => {
+      const path = join(logs, 'stress-flaky.log');
+      const text = readFileSync(path, 'utf8');
+      const result = await explain([path], { srcDir: false });
+      const [report] = result.toolReports ?? [];
+      assert.equal(report?.tool, 'stress');
+      const status = /(\d+) runs total, (\d+) failures/.exec(text);
+      assert.ok(status);
+      assert.equal(report.runs, Number(status[1]));
+      assert.equal(report.failures, Number(status[2]));
+      assert.equal(report.errors?.length, text.match(/^ERROR: /gm)?.length);
+      // stress keeps 2 KiB of each failure: every complete panic it printed is a crash at the marked line.
+      const complete = text.match(/^main\.main\(\)$/gm)?.length ?? 0;
+      assert.ok(complete > 0);
+      const line = culpritLine('flaky/main.go');
+      const atMarked = result.crashes.filter((c) => c.kind === 'user_panic' && c.culprit?.line === line);
+      // Identical crashes fold into one entry that counts them.
+      assert.equal(
+        atMarked.reduce((n, c) => n + (c.occurrences ?? 1), 0),
+        complete,
+      );
+    },
+  );
 
   it('a goleak failure is no longer "nothing found, exit 0"', async () => {
     const run = await runCli(['explain', join(logs, 'goleak-verify-none.log')]);

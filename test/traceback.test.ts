@@ -57,7 +57,8 @@ describe('panic headers', () => {
       assert.equal(g.state, 'running');
       assert.equal(frameAt(g, 'main.nested.func1').line, lineOf('panic(errors.New("second'));
       assert.equal(frameAt(g, 'main.nested').line, lineOf('panic("first")'));
-      // Go 1.17 changed argument printing from raw words to `{...}` with `?` for unsure values (traceback.go printArgs).
+      // Go 1.17 changed argument printing from raw words to `{...}` with `?` for unsure values (traceback.go
+      // printArgs).
       const p = frameAt(g, 'panic');
       if (major(v) >= 17) assert.match(p.args, /^\{0x[0-9a-f]+\??, 0x[0-9a-f]+\??\}$/);
       else assert.match(p.args, /^0x[0-9a-f]+, 0x[0-9a-f]+$/);
@@ -128,7 +129,8 @@ describe('panic headers', () => {
       assert.deepEqual(tb.panics, []);
       const f = frameAt(tb.goroutines[0] as Goroutine, 'main.fault');
       assert.equal(f.line, lineOf('fmt.Println(*p)'));
-      // A runtime throw prints fp/sp/pc on the crashing goroutine's frames (traceback2: m.throwing >= throwTypeRuntime).
+      // A runtime throw prints fp/sp/pc on the crashing goroutine's frames (traceback2: m.throwing >=
+      // throwTypeRuntime).
       assert.match(f.pcOffset ?? '', /^\+0x[0-9a-f]+ fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+$/);
     });
 

@@ -9,7 +9,10 @@
 import type { CreatedBy, Goroutine, Location, TestAttribution, Traceback } from '../model.js';
 import type { RaceAccessReport, RaceGoroutineCreation, RaceReport } from '../parse/race.js';
 
-/** `TestX`, `BenchmarkX`, `FuzzX`, `ExampleX`: the prefix, then nothing or a character that is not a lower-case letter (as `go test` requires). */
+/**
+ * `TestX`, `BenchmarkX`, `FuzzX`, `ExampleX`: the prefix, then nothing or a character that is not a lower-case letter
+ * (as `go test` requires).
+ */
 const TEST_NAME = /^(?:Test|Benchmark|Fuzz|Example)(?![a-z])/;
 
 /**

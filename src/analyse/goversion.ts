@@ -36,7 +36,10 @@ function atMost(b: Bounds, minor: number, why: string): void {
 /** Functions whose first argument is a string: printed as two raw words before 1.17, `{...}` since. */
 const STRING_ARG_FUNCS = new Set(['runtime.throw', 'runtime.fatal', 'sync.fatal', 'panic', 'runtime.gopanic']);
 
-/** User-caused fatal errors: Go <= 1.18 threw them with runtime.throw, Go >= 1.19 with fatal(), which hides runtime frames. */
+/**
+ * User-caused fatal errors: Go <= 1.18 threw them with runtime.throw, Go >= 1.19 with fatal(), which hides runtime
+ * frames.
+ */
 const USER_FATALS = /^(concurrent map |sync: (unlock|Unlock|RUnlock) of unlocked)/;
 
 export function inferGoVersion(tb: Traceback): GoVersionGuess {
@@ -174,17 +177,20 @@ export function versionAdvice(kind: CrashKind, tb: Traceback, range: string): st
     // Verified: go1.25.9 prints the other map user too, go1.26.8 only the failing one (runtime1.go:
     // `all = gp.m.throwing > throwTypeUser`, was `>=`).
     advice.push(
-      'Only the failing goroutine was printed (Go >= 1.26 does this for fatal errors); run with GOTRACEBACK=all to also see the goroutine it raced with, or run the tests with -race.',
+      'Only the failing goroutine was printed (Go >= 1.26 does this for fatal errors); run with GOTRACEBACK=all to ' +
+        'also see the goroutine it raced with, or run the tests with -race.',
     );
   }
   if ((MAP_RACE_KINDS.has(kind) || kind === 'unlock_of_unlocked') && hi <= 18) {
     advice.push(
-      'Go <= 1.18 prints runtime frames (runtime.throw, runtime.mapassign...) on top of this error; the culprit is the first frame below them.',
+      'Go <= 1.18 prints runtime frames (runtime.throw, runtime.mapassign...) on top of this error; the culprit is ' +
+        'the first frame below them.',
     );
   }
   if (kind === 'test_timeout' && (tb.testTimeout?.runningTests.length ?? 0) === 0) {
     advice.push(
-      'Go >= 1.20 lists the tests that were running when the timeout fired; upgrade or run the tests one at a time (-run) to find the hung test.',
+      'Go >= 1.20 lists the tests that were running when the timeout fired; upgrade or run the tests one at a time ' +
+        '(-run) to find the hung test.',
     );
   }
   if (kind === 'deadlock_all_asleep' && Math.max(tb.goroutineCount, tb.goroutines.length) === 0) {
@@ -195,12 +201,14 @@ export function versionAdvice(kind: CrashKind, tb: Traceback, range: string): st
   if (kind === 'synctest_deadlock' && !tb.goroutines.some((g) => g.flags.some((f) => f.startsWith('synctest')))) {
     // runtime/panic.go prints the deadlocked bubble's goroutines from Go 1.25 on (source: 1.24.13 vs 1.25.9).
     advice.push(
-      "The bubble's blocked goroutines were not printed (Go <= 1.24 shows only the test goroutine); Go >= 1.25 prints each of them with `synctest bubble N`, or run with GOTRACEBACK=all.",
+      "The bubble's blocked goroutines were not printed (Go <= 1.24 shows only the test goroutine); Go >= 1.25 " +
+        'prints each of them with `synctest bubble N`, or run with GOTRACEBACK=all.',
     );
   }
   if ((kind === 'goroutine_dump' || kind === 'test_timeout') && hi < 21) {
     advice.push(
-      'Go >= 1.21 prints which goroutine created each goroutine (`created by ... in goroutine N`), which helps trace leaks to their origin.',
+      'Go >= 1.21 prints which goroutine created each goroutine (`created by ... in goroutine N`), which helps trace ' +
+        'leaks to their origin.',
     );
   }
   return advice;

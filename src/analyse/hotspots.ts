@@ -104,7 +104,8 @@ export function crossLink(reports: ProfileReport[], evidence: ExplainResult): st
       const percent = (hotspot.share * 100).toFixed(1);
       for (const link of links) {
         conclusions.push(
-          `${hotspot.function} (${percent}% of ${report.type} ${report.type === 'cpu' ? 'time' : report.type === 'heap' ? 'memory' : report.type === 'goroutine' ? 'goroutines' : report.type === 'goroutineleak' ? 'leaked goroutines' : 'delay'}) ` +
+          `${hotspot.function} (${percent}% of ${report.type} ` +
+            `${report.type === 'cpu' ? 'time' : report.type === 'heap' ? 'memory' : report.type === 'goroutine' ? 'goroutines' : report.type === 'goroutineleak' ? 'leaked goroutines' : 'delay'}) ` +
             `runs in the same function as the ${link.what} at ${link.location.file}:${link.location.line}: ` +
             (report.type === 'mutex' || report.type === 'block'
               ? 'if this lock guards the racing data, every access to it must take the lock.'

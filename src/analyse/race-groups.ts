@@ -189,7 +189,9 @@ function explain(race: Race, guess: ObjectGuess): string {
       : guess.kind === 'unknown'
         ? 'shared memory'
         : `a ${race.object}`;
-  const first = `${cap(verb(previous.op))} of ${what} by ${who(previous)} at ${where(previous.culprit)} races with the ${noun(current.op)} by ${who(current)} at ${where(current.culprit)}.`;
+  const first =
+    `${cap(verb(previous.op))} of ${what} by ${who(previous)} at ${where(previous.culprit)} races with ` +
+    `the ${noun(current.op)} by ${who(current)} at ${where(current.culprit)}.`;
   const pairs = race.accessPairs;
   const folded =
     pairs.length > 1

@@ -36,7 +36,8 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     })
     .addHelpText(
       'after',
-      '\nExit status: 0 nothing found, 1 something found, 2 usage or input error, 3 a bug in goroscope, 130 interrupted.',
+      '\nExit status: 0 nothing found, 1 something found, 2 usage or input error, 3 a bug in goroscope, 130 ' +
+        'interrupted.',
     );
   program.showHelpAfterError('hint: run goroscope --help for usage');
   for (const command of commands) command.register(program, context, argv);
@@ -76,7 +77,8 @@ function reportBug(error: unknown, context: CliContext): void {
     context.stderr.write(`${error instanceof Error ? (error.stack ?? message) : message}\n`);
   } else {
     context.stderr.write(
-      'hint: this is a bug in goroscope; please report it with the command you ran (GOROSCOPE_DEBUG=1 prints the stack)\n',
+      'hint: this is a bug in goroscope; please report it with the command you ran (GOROSCOPE_DEBUG=1 prints the ' +
+        'stack)\n',
     );
   }
 }

@@ -137,7 +137,8 @@ function explainerSink(): CrashSink {
 
 function progressText(p: StressProgress, tty: boolean): string {
   const runs = p.total === undefined ? `${p.runsDone} run(s)` : `${p.runsDone}/${p.total} run(s)`;
-  const tail = `${p.races} race(s), ${p.crashes} crash(es), ${p.failingTests} failing test(s), ${formatElapsed(p.elapsedMs)}`;
+  const tail =
+    `${p.races} race(s), ${p.crashes} crash(es), ${p.failingTests} failing test(s), ` + `${formatElapsed(p.elapsedMs)}`;
   if (!tty) return `${runs} done, ${p.runsStarted - p.runsDone} running; ${tail}\n`;
   const width = 24;
   const filled = p.total === undefined ? 0 : Math.round((p.runsDone / p.total) * width);
@@ -170,7 +171,8 @@ export async function runSession(
     const last = p.lastRun;
     if (last?.leftRunning !== undefined) {
       context.stderr.write(
-        `${tty ? '\r\u001b[K' : ''}run ${last.run} hung past --timeout; left running for a debugger: ${describeGroup(last.leftRunning.pid)}\n`,
+        `${tty ? '\r\u001b[K' : ''}run ${last.run} hung past --timeout; left running for a debugger: ` +
+          `${describeGroup(last.leftRunning.pid)}\n`,
       );
     }
     // Off a terminal a line every few seconds (below), not one per run.

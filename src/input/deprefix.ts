@@ -193,7 +193,10 @@ for (let c = 0; c < 128; c++) {
   if (/[A-Za-z0-9._-]/.test(ch)) COMPOSE_NAME[c] = 1;
 }
 
-/** docker compose `service-1  | `: a name, at least one space, `|`, then a space or the end. Returns content start or -1. */
+/**
+ * docker compose `service-1  | `: a name, at least one space, `|`, then a space or the end. Returns content start or
+ * -1.
+ */
 function composePrefixEnd(raw: string): number {
   const length = raw.length;
   let i = 0;

@@ -286,7 +286,9 @@ class Reading {
             settings.report.skipped.push({
               file: name,
               inputLine: lineNo,
-              reason: `joined line longer than ${settings.maxLineBytes} characters: kept the head, skipped ${dropped} characters`,
+              reason:
+                `joined line longer than ${settings.maxLineBytes} characters: kept the head, skipped ` +
+                `${dropped} characters`,
             }),
         })
       : undefined;
@@ -303,7 +305,9 @@ class Reading {
         settings.report.skipped.push({
           file: name,
           inputLine: long.lineNo,
-          reason: `line longer than ${settings.maxLineBytes} bytes: kept the first ${long.keptBytes} bytes, skipped ${long.droppedBytes}`,
+          reason:
+            `line longer than ${settings.maxLineBytes} bytes: kept the first ${long.keptBytes} bytes, skipped ` +
+            `${long.droppedBytes}`,
         }),
       settings.maxLineBytes,
       (skip) => this.onBinary(skip),
@@ -336,14 +340,18 @@ class Reading {
     if (!this.endless) return true;
     const max = this.settings.maxBinaryRun;
     if (this.splitter.binaryRunSize > max) {
-      this.binary = `binary throughout: ${this.splitter.byteCount} bytes read without a line of text (NUL bytes or data that is not UTF-8); stopped reading`;
+      this.binary =
+        `binary throughout: ${this.splitter.byteCount} bytes read without a line of text (NUL bytes or ` +
+        `data that is not UTF-8); stopped reading`;
       return false;
     }
     // Random bytes hold a short run of text now and then, which ends a run: past the bound, give up as well when
     // text is under 1% of what was skipped (`cat /dev/urandom`, or a log followed by endless binary).
     const skipped = this.skippedNul + this.skippedChars;
     if (skipped > max && this.deliveredChars * 100 < skipped) {
-      this.binary = `binary data without end: ${skipped} bytes of NUL bytes or data that is not UTF-8 against ${this.deliveredChars} characters of text; stopped reading after ${this.splitter.byteCount} bytes`;
+      this.binary =
+        `binary data without end: ${skipped} bytes of NUL bytes or data that is not UTF-8 against ` +
+        `${this.deliveredChars} characters of text; stopped reading after ${this.splitter.byteCount} bytes`;
       return false;
     }
     return true;
@@ -393,7 +401,9 @@ class Reading {
       skipped > 0 &&
       (this.deliveredChars === 0 || this.skippedChars > this.deliveredChars)
     ) {
-      this.binary = `looks binary: ${this.skippedNul} NUL byte(s) and ${this.skippedChars} character(s) of data that is not UTF-8 text in ${bytes} bytes; not a text log`;
+      this.binary =
+        `looks binary: ${this.skippedNul} NUL byte(s) and ${this.skippedChars} character(s) of data ` +
+        `that is not UTF-8 text in ${bytes} bytes; not a text log`;
     }
     if (this.binary !== undefined) {
       report.skipped.push({ file: this.name, inputLine: 0, reason: this.binary });
@@ -407,7 +417,9 @@ class Reading {
         report.skipped.push({
           file: this.name,
           inputLine: this.regions[this.regions.length - 1]?.lastLine ?? 0,
-          reason: `${this.moreRegions} more region(s) of binary data skipped after this line (${this.skippedNul} NUL byte(s) and ${this.skippedChars} binary character(s) in the whole input)`,
+          reason:
+            `${this.moreRegions} more region(s) of binary data skipped after this line (${this.skippedNul} ` +
+            `NUL byte(s) and ${this.skippedChars} binary character(s) in the whole input)`,
         });
       }
       const summary: InputSummary = { file: this.name, lines: this.splitter.lineCount, bytes };
@@ -569,7 +581,9 @@ async function gunzipInto(reading: Reading, compressed: AsyncGenerator<Buffer>, 
     settings.report.skipped.push({
       file: reading.name,
       inputLine: Math.max(lines, 1),
-      reason: `gzip data is corrupt after ${reading.splitter.byteCount} bytes of text (${why}); kept ${lines} lines, the last may be cut short`,
+      reason:
+        `gzip data is corrupt after ${reading.splitter.byteCount} bytes of text (${why}); kept ${lines} ` +
+        `lines, the last may be cut short`,
     });
     return;
   } finally {

@@ -115,7 +115,8 @@ func (c *Counts) Get(key string) int {
 
 const fixSyncMap: CodeFix = {
   title:
-    'Use sync.Map when each key is written once and then read many times (a cache that only grows), or when goroutines work on disjoint sets of keys; otherwise prefer a map with a mutex',
+    'Use sync.Map when each key is written once and then read many times (a cache that only grows), or when ' +
+    'goroutines work on disjoint sets of keys; otherwise prefer a map with a mutex',
   code: goCode`
 // Its zero value is ready to use; it must not be copied after first use.
 var templates sync.Map // name -> string
@@ -373,7 +374,8 @@ func fetch(ctx context.Context, results <-chan string) (string, error) {
 
 const fixRecoverInGoroutine: CodeFix = {
   title:
-    'Recover at the top of each goroutine you start and turn the panic into an error (recover only works in the panicking goroutine)',
+    'Recover at the top of each goroutine you start and turn the panic into an error (recover only works in the ' +
+    'panicking goroutine)',
   code: goCode`
 func safeGo(errs chan<- error, f func()) {
   go func() {
@@ -390,17 +392,22 @@ func safeGo(errs chan<- error, f func()) {
 
 // Map races share everything except the message and the operation that lost the race.
 const mapRaceExplanationTail =
-  'It is a fatal error, not a panic: the program stops at once, deferred calls do not run, and recover() cannot catch it. ' +
-  'Detection is best-effort: the runtime only notices when the two operations overlap in time, so most racy programs run ' +
-  'for a while before crashing, and a program that has not crashed is not race-free; the race detector (go test -race) is ' +
-  'the reliable tool. From Go 1.26 the default GOTRACEBACK=single prints only the goroutine that detected the race (Go ' +
+  'It is a fatal error, not a panic: the program stops at once, deferred calls do not run, and recover() cannot ' +
+  'catch it. ' +
+  'Detection is best-effort: the runtime only notices when the two operations overlap in time, so most racy programs ' +
+  'run ' +
+  'for a while before crashing, and a program that has not crashed is not race-free; the race detector (go test ' +
+  '-race) is ' +
+  'the reliable tool. From Go 1.26 the default GOTRACEBACK=single prints only the goroutine that detected the race ' +
+  '(Go ' +
   '1.6-1.25 printed every goroutine): set GOTRACEBACK=all, or run with -race, to see the other side.';
 
 const mapRaceCauses = [
   'A map in a struct or package variable (cache, registry, session table) shared by goroutines without a lock.',
   'HTTP handlers, which each run in their own goroutine, updating a map owned by the server.',
   'A lock that guards some accesses but not all of them, or two different locks used for the same map.',
-  'A struct holding a mutex passed or copied by value, so each copy locks its own mutex (go vet reports this as copylocks).',
+  'A struct holding a mutex passed or copied by value, so each copy locks its own mutex (go vet reports this as ' +
+    'copylocks).',
 ];
 
 const mapRaceLinks = [L.specMaps, L.faqMaps, L.raceDetector, L.syncRWMutex, L.syncMap, L.gotraceback];
@@ -424,8 +431,10 @@ const entries: { [K in CrashKind]: KindEntry & { kind: K } } = {
     messages: [{ text: 'fatal error: concurrent map writes', fatal: true, goVersions: '>=1.6' }],
     recoverable: false,
     explanation:
-      'Go maps are not safe for concurrent use: while one goroutine may write a map, every other access to it must be ' +
-      'synchronised. The runtime caught two goroutines writing (assigning, deleting or clearing) the same map at once. ' +
+      'Go maps are not safe for concurrent use: while one goroutine may write a map, every other access to it must ' +
+      'be ' +
+      'synchronised. The runtime caught two goroutines writing (assigning, deleting or clearing) the same map at ' +
+      'once. ' +
       mapRaceExplanationTail,
     causes: mapRaceCauses,
     fixes: [fixRWMutexMap, fixSyncMap, fixShardedMap, fixOwnerGoroutine],
@@ -439,8 +448,10 @@ const entries: { [K in CrashKind]: KindEntry & { kind: K } } = {
     messages: [{ text: 'fatal error: concurrent map read and map write', fatal: true, goVersions: '>=1.6' }],
     recoverable: false,
     explanation:
-      'Go maps are not safe for concurrent use: readers need synchronisation too when any goroutine may write. The runtime ' +
-      'caught a lookup (m[k], v, ok := m[k]) while another goroutine was writing the same map. Any number of goroutines may ' +
+      'Go maps are not safe for concurrent use: readers need synchronisation too when any goroutine may write. The ' +
+      'runtime ' +
+      'caught a lookup (m[k], v, ok := m[k]) while another goroutine was writing the same map. Any number of ' +
+      'goroutines may ' +
       'read a map at once if nobody writes it. ' +
       mapRaceExplanationTail,
     causes: [
@@ -459,8 +470,10 @@ const entries: { [K in CrashKind]: KindEntry & { kind: K } } = {
     messages: [{ text: 'fatal error: concurrent map iteration and map write', fatal: true, goVersions: '>=1.8' }],
     recoverable: false,
     explanation:
-      'A for-range over a map was running while another goroutine wrote the same map. Changing a map during a range loop is ' +
-      'only allowed from the goroutine doing the loop: the spec defines what deleting or adding entries during iteration ' +
+      'A for-range over a map was running while another goroutine wrote the same map. Changing a map during a range ' +
+      'loop is ' +
+      'only allowed from the goroutine doing the loop: the spec defines what deleting or adding entries during ' +
+      'iteration ' +
       'does, and that is not a race. Marshalling a map (encoding/json, fmt) ranges over it too. ' +
       mapRaceExplanationTail,
     causes: [
@@ -479,7 +492,8 @@ const entries: { [K in CrashKind]: KindEntry & { kind: K } } = {
     messages: [{ text: 'fatal error: concurrent map clone and map write', fatal: true, goVersions: '>=1.21' }],
     recoverable: false,
     explanation:
-      'maps.Clone (Go 1.21) reads the whole map; another goroutine wrote the map during the copy. Cloning is a read and needs ' +
+      'maps.Clone (Go 1.21) reads the whole map; another goroutine wrote the map during the copy. Cloning is a read ' +
+      'and needs ' +
       'the same synchronisation as any other read: clone under the read lock that writers take. ' +
       mapRaceExplanationTail,
     causes: [
@@ -497,9 +511,12 @@ const entries: { [K in CrashKind]: KindEntry & { kind: K } } = {
     messages: [{ text: 'panic: assignment to entry in nil map', fatal: false, goVersions: '>=1.6' }],
     recoverable: true,
     explanation:
-      'The zero value of a map type is nil. A nil map behaves like an empty map for reading, len, range and delete, but ' +
-      'storing into it panics. This is an ordinary run-time panic (a runtime.Error), not a fatal error: a deferred recover() ' +
-      'in the same goroutine catches it, though recovering does not create the map. It has nothing to do with concurrency.',
+      'The zero value of a map type is nil. A nil map behaves like an empty map for reading, len, range and delete, ' +
+      'but ' +
+      'storing into it panics. This is an ordinary run-time panic (a runtime.Error), not a fatal error: a deferred ' +
+      'recover() ' +
+      'in the same goroutine catches it, though recovering does not create the map. It has nothing to do with ' +
+      'concurrency.',
     causes: [
       'A struct with a map field created as a zero value (var s T, new(T), &T{}) instead of through a constructor.',
       'A map declared with var m map[K]V and written before m = make(map[K]V).',
@@ -533,10 +550,14 @@ func (ix *Index) Put(name string, id int) {
     messages: [{ text: 'panic: send on closed channel', fatal: false, goVersions: '>=1.6' }],
     recoverable: true,
     explanation:
-      'Sending on a closed channel is a run-time panic, also when the send is a case of a select. It is an ordinary panic ' +
-      '(a runtime.Error) that a deferred recover() in the sending goroutine catches, but recovering hides a protocol bug: the ' +
-      'channel was closed while a sender could still send. A channel should be closed by its only sender, or after all ' +
-      'senders have finished; receivers never close. To tell senders to stop, use a separate signal (a context or a done ' +
+      'Sending on a closed channel is a run-time panic, also when the send is a case of a select. It is an ordinary ' +
+      'panic ' +
+      '(a runtime.Error) that a deferred recover() in the sending goroutine catches, but recovering hides a protocol ' +
+      'bug: the ' +
+      'channel was closed while a sender could still send. A channel should be closed by its only sender, or after ' +
+      'all ' +
+      'senders have finished; receivers never close. To tell senders to stop, use a separate signal (a context or a ' +
+      'done ' +
       'channel) rather than closing the channel they send on.',
     causes: [
       'A receiver or supervisor closed the data channel to stop producers that were still running.',
@@ -555,8 +576,10 @@ func (ix *Index) Put(name string, id int) {
     recoverable: true,
     explanation:
       'Closing an already closed channel is a run-time panic (a runtime.Error). A deferred recover() in the closing ' +
-      'goroutine catches it, but the real fix is to close exactly once: give the channel a single owner that closes it, or ' +
-      'route every close through sync.Once. Testing "is it closed?" before closing does not work: another goroutine can ' +
+      'goroutine catches it, but the real fix is to close exactly once: give the channel a single owner that closes ' +
+      'it, or ' +
+      'route every close through sync.Once. Testing "is it closed?" before closing does not work: another goroutine ' +
+      'can ' +
       'close it between the check and the close.',
     causes: [
       'Stop/Close methods that can be called twice (by a defer and by an error path, or from two goroutines).',
@@ -573,8 +596,10 @@ func (ix *Index) Put(name string, id int) {
     messages: [{ text: 'panic: close of nil channel', fatal: false, goVersions: '>=1.6' }],
     recoverable: true,
     explanation:
-      'Closing a nil channel is a run-time panic (a runtime.Error) that a deferred recover() catches. It means the channel ' +
-      'was never created with make. The same missing make is worse elsewhere: sending to or receiving from a nil channel ' +
+      'Closing a nil channel is a run-time panic (a runtime.Error) that a deferred recover() catches. It means the ' +
+      'channel ' +
+      'was never created with make. The same missing make is worse elsewhere: sending to or receiving from a nil ' +
+      'channel ' +
       'does not panic, it blocks forever, so other code paths show up as hung goroutines ("chan send (nil chan)", ' +
       '"chan receive (nil chan)") or as "all goroutines are asleep - deadlock!".',
     causes: [
@@ -592,8 +617,10 @@ func (ix *Index) Put(name string, id int) {
     messages: [{ text: 'panic: sync: negative WaitGroup counter', fatal: false, goVersions: '>=1.6' }],
     recoverable: true,
     explanation:
-      'A WaitGroup counts outstanding tasks; Done decrements it. When it goes below zero, WaitGroup.Add panics. This is an ' +
-      'ordinary panic with a string value (not a runtime.Error), raised in the goroutine that called Done, so a deferred ' +
+      'A WaitGroup counts outstanding tasks; Done decrements it. When it goes below zero, WaitGroup.Add panics. This ' +
+      'is an ' +
+      'ordinary panic with a string value (not a runtime.Error), raised in the goroutine that called Done, so a ' +
+      'deferred ' +
       'recover() there catches it; in every Go version checked (1.6 to 1.26) it is a panic, not a fatal error. The ' +
       'counter is left negative, so the WaitGroup should not be used again; the bug is an unmatched Done.',
     causes: [
@@ -614,9 +641,12 @@ func (ix *Index) Put(name string, id int) {
     ],
     recoverable: true,
     explanation:
-      'A WaitGroup may be reused for several independent rounds only if every Add of the new round happens after all Wait ' +
-      'calls of the previous round have returned. Wait checks this when it wakes up and panics (an ordinary panic with a ' +
-      'string value, raised in the waiting goroutine, so recover() there could catch it) when it sees the counter already ' +
+      'A WaitGroup may be reused for several independent rounds only if every Add of the new round happens after all ' +
+      'Wait ' +
+      'calls of the previous round have returned. Wait checks this when it wakes up and panics (an ordinary panic ' +
+      'with a ' +
+      'string value, raised in the waiting goroutine, so recover() there could catch it) when it sees the counter ' +
+      'already ' +
       'raised again. The check is best-effort: a misuse is not always caught.',
     causes: [
       'A loop that calls wg.Add for the next batch while another goroutine is still in wg.Wait for the last batch.',
@@ -654,9 +684,12 @@ func runBatches(batches [][]func()) {
     ],
     recoverable: true,
     explanation:
-      'An Add that raises the counter from zero must happen before Wait; otherwise Wait may already have returned and the ' +
-      'new task is not waited for. Add detects the overlap on a best-effort basis and panics: an ordinary panic with a ' +
-      'string value, raised in the goroutine calling Add, so a deferred recover() there could catch it. Usually the Add ' +
+      'An Add that raises the counter from zero must happen before Wait; otherwise Wait may already have returned ' +
+      'and the ' +
+      'new task is not waited for. Add detects the overlap on a best-effort basis and panics: an ordinary panic with ' +
+      'a ' +
+      'string value, raised in the goroutine calling Add, so a deferred recover() there could catch it. Usually the ' +
+      'Add ' +
       'is inside the goroutine it counts, so it runs too late.',
     causes: [
       'wg.Add(1) called inside the new goroutine instead of before the go statement.',
@@ -681,10 +714,14 @@ func runBatches(batches [][]func()) {
     // Fatal in current Go, a recoverable panic in Go <= 1.7 and 1.9: what the log printed decides.
     recoverable: 'depends',
     explanation:
-      'Unlocking a mutex that is not locked means the lock state is already corrupt, so since Go 1.10 (and in 1.8) it is a ' +
-      'fatal error: the program stops at once, deferred calls do not run and recover() cannot catch it. Go 1.7 and earlier, ' +
-      'and Go 1.9 by a regression, raised an ordinary, recoverable panic instead; RWMutex misuse is fatal from Go 1.8. ' +
-      'A mutex is not tied to a goroutine, so unlocking from another goroutine than the one that locked is allowed; the ' +
+      'Unlocking a mutex that is not locked means the lock state is already corrupt, so since Go 1.10 (and in 1.8) ' +
+      'it is a ' +
+      'fatal error: the program stops at once, deferred calls do not run and recover() cannot catch it. Go 1.7 and ' +
+      'earlier, ' +
+      'and Go 1.9 by a regression, raised an ordinary, recoverable panic instead; RWMutex misuse is fatal from Go ' +
+      '1.8. ' +
+      'A mutex is not tied to a goroutine, so unlocking from another goroutine than the one that locked is allowed; ' +
+      'the ' +
       'error is strictly one Unlock too many. From Go 1.26 the default traceback shows only the failing goroutine.',
     causes: [
       'Unlock called twice: a defer mu.Unlock() plus an explicit mu.Unlock() on some return path.',
@@ -732,15 +769,22 @@ func (c *Config) Lookup(key string) (v string, ok bool) {
     ],
     recoverable: false,
     explanation:
-      'The runtime reports a deadlock only when no goroutine can ever run again: every goroutine is blocked (on a channel, ' +
-      'select, mutex, WaitGroup or nil channel), no timer is pending, and no thread is in a system call or waiting on the ' +
-      'network poller. One sleeping goroutine or pending timer delays the report until it fires, and one goroutine waiting ' +
-      'for network I/O (any server with an open listener) or in a blocking system call prevents it entirely, so most real ' +
-      'deadlocks show up as a hang instead: take a goroutine dump (SIGQUIT, or /debug/pprof/goroutine?debug=2) to find ' +
-      'them. It is a fatal error: recover() cannot catch it. Receiving from or sending to a nil channel blocks forever ' +
+      'The runtime reports a deadlock only when no goroutine can ever run again: every goroutine is blocked (on a ' +
+      'channel, ' +
+      'select, mutex, WaitGroup or nil channel), no timer is pending, and no thread is in a system call or waiting ' +
+      'on the ' +
+      'network poller. One sleeping goroutine or pending timer delays the report until it fires, and one goroutine ' +
+      'waiting ' +
+      'for network I/O (any server with an open listener) or in a blocking system call prevents it entirely, so most ' +
+      'real ' +
+      'deadlocks show up as a hang instead: take a goroutine dump (SIGQUIT, or /debug/pprof/goroutine?debug=2) to ' +
+      'find ' +
+      'them. It is a fatal error: recover() cannot catch it. Receiving from or sending to a nil channel blocks ' +
+      'forever ' +
       'rather than panicking; such goroutines are listed as "chan receive (nil chan)" or "chan send (nil chan)".',
     causes: [
-      'An unbuffered send with no receiver (or a receive with no sender), often after an early return skipped the partner.',
+      'An unbuffered send with no receiver (or a receive with no sender), often after an early return skipped the ' +
+        'partner.',
       'A range over a channel that nobody closes.',
       'wg.Wait() waiting for a Done that never comes.',
       'A channel field that was never made (nil), so sends and receives block forever.',
@@ -774,12 +818,16 @@ func (c *Config) Lookup(key string) (v string, ok bool) {
     ],
     recoverable: 'depends',
     explanation:
-      'Inside synctest.Test (Go 1.25; synctest.Run behind GOEXPERIMENT=synctest in 1.24) time is fake and advances only ' +
-      'when every goroutine in the bubble is durably blocked. When they are all blocked and no fake timer can wake one, ' +
-      'the bubble can never finish, and synctest panics in the goroutine that called synctest.Test. That is an ordinary ' +
+      'Inside synctest.Test (Go 1.25; synctest.Run behind GOEXPERIMENT=synctest in 1.24) time is fake and advances ' +
+      'only ' +
+      'when every goroutine in the bubble is durably blocked. When they are all blocked and no fake timer can wake ' +
+      'one, ' +
+      'the bubble can never finish, and synctest panics in the goroutine that called synctest.Test. That is an ' +
+      'ordinary ' +
       'panic, but inside a test the testing package reports it ("--- FAIL") and re-panics, ending the test binary; a ' +
       "recover() around synctest.Test would leave the bubble's goroutines blocked forever. Only some waits count as " +
-      'durably blocked (channels created in the bubble, sync.Cond.Wait, WaitGroup.Wait, time.Sleep); a goroutine locking ' +
+      'durably blocked (channels created in the bubble, sync.Cond.Wait, WaitGroup.Wait, time.Sleep); a goroutine ' +
+      'locking ' +
       'a sync.Mutex, doing I/O or in a system call is not, so such a bubble hangs instead of panicking.',
     causes: [
       'The code under test waits on a channel that nothing in the bubble will ever send on.',
@@ -830,15 +878,20 @@ func TestWorkerStops(t *testing.T) {
     ],
     recoverable: false,
     explanation:
-      'A channel made inside a synctest bubble (synctest.Test) belongs to that bubble for its whole life, even after the ' +
-      'bubble has ended: the bubble tracks which of its goroutines are durably blocked on it. When a goroutine outside ' +
+      'A channel made inside a synctest bubble (synctest.Test) belongs to that bubble for its whole life, even after ' +
+      'the ' +
+      'bubble has ended: the bubble tracks which of its goroutines are durably blocked on it. When a goroutine ' +
+      'outside ' +
       'the bubble sends, receives, closes or selects on such a channel (or touches a timer the bubble created), the ' +
       'runtime calls fatal: the program stops at once, deferred calls do not run, and recover() cannot catch it. The ' +
-      'traceback shows the outside goroutine at the offending operation; the usual cause is a channel that escapes the ' +
+      'traceback shows the outside goroutine at the offending operation; the usual cause is a channel that escapes ' +
+      'the ' +
       'bubble through a variable of the enclosing test or a channel passed to a goroutine started before the bubble.',
     causes: [
-      'The test function keeps a channel made inside the bubble in an outer variable and uses it after synctest.Test returns.',
-      'A goroutine started outside the bubble (a shared fixture, a package-level worker) receives a channel made inside it.',
+      'The test function keeps a channel made inside the bubble in an outer variable and uses it after synctest.Test ' +
+        'returns.',
+      'A goroutine started outside the bubble (a shared fixture, a package-level worker) receives a channel made ' +
+        'inside it.',
       'A timer or ticker created in the bubble is stopped or reset from outside.',
     ],
     fixes: [
@@ -880,9 +933,12 @@ func TestEvents(t *testing.T) {
     ],
     recoverable: true,
     explanation:
-      'Dereferencing a nil pointer is a run-time panic (a runtime.Error); the runtime turns the hardware fault into a panic, ' +
-      'which is why a [signal SIGSEGV ...] line follows the message. A deferred recover() in the same goroutine catches ' +
-      'it. With concurrency it often means a field was read before another goroutine finished initialising it, or after ' +
+      'Dereferencing a nil pointer is a run-time panic (a runtime.Error); the runtime turns the hardware fault into ' +
+      'a panic, ' +
+      'which is why a [signal SIGSEGV ...] line follows the message. A deferred recover() in the same goroutine ' +
+      'catches ' +
+      'it. With concurrency it often means a field was read before another goroutine finished initialising it, or ' +
+      'after ' +
       'it was reset to nil, without synchronisation.',
     causes: [
       'A function returned (nil, err) and the caller used the value without checking err.',
@@ -934,8 +990,10 @@ func addr() string { return defaultClient().addr }
     ],
     recoverable: true,
     explanation:
-      'Indexing outside the bounds is a run-time panic (a runtime.Error) that a deferred recover() in the same goroutine ' +
-      'catches. Since Go 1.13 the message includes the index and the length. In concurrent code it often comes from a ' +
+      'Indexing outside the bounds is a run-time panic (a runtime.Error) that a deferred recover() in the same ' +
+      'goroutine ' +
+      'catches. Since Go 1.13 the message includes the index and the length. In concurrent code it often comes from ' +
+      'a ' +
       'slice that another goroutine shrinks or replaces between a length check and the index (a data race).',
     causes: [
       'An off-by-one loop bound or an unchecked index from input.',
@@ -978,8 +1036,10 @@ func first(args []string) (string, bool) {
     ],
     recoverable: true,
     explanation:
-      'A slice expression needs 0 <= low <= high <= max <= cap (len for strings). Violating it is a run-time panic (a ' +
-      'runtime.Error) that a deferred recover() in the same goroutine catches. Since Go 1.13 the message shows the bad ' +
+      'A slice expression needs 0 <= low <= high <= max <= cap (len for strings). Violating it is a run-time panic ' +
+      '(a ' +
+      'runtime.Error) that a deferred recover() in the same goroutine catches. Since Go 1.13 the message shows the ' +
+      'bad ' +
       'bounds and the length or capacity they were checked against.',
     causes: [
       'Taking a prefix s[:n] where n comes from input or from a header that is larger than the data.',
@@ -1012,7 +1072,8 @@ func prefix(b []byte, n int) []byte {
     messages: [{ text: 'panic: runtime error: integer divide by zero', fatal: false, goVersions: '>=1.6' }],
     recoverable: true,
     explanation:
-      'Integer division or remainder by zero is a run-time panic (a runtime.Error) that a deferred recover() in the same ' +
+      'Integer division or remainder by zero is a run-time panic (a runtime.Error) that a deferred recover() in the ' +
+      'same ' +
       'goroutine catches. (Floating-point division by zero does not panic; it yields an infinity or NaN.)',
     causes: ['A divisor computed from input or from a count that can be zero (an average over an empty set).'],
     fixes: [
@@ -1058,8 +1119,10 @@ func average(values []int) (int, bool) {
     ],
     recoverable: true,
     explanation:
-      'The one-result form x.(T) panics when x does not hold a T; the panic value is a *runtime.TypeAssertionError (a ' +
-      'runtime.Error), which a deferred recover() catches. The two-result form v, ok := x.(T) never panics. Values taken ' +
+      'The one-result form x.(T) panics when x does not hold a T; the panic value is a *runtime.TypeAssertionError ' +
+      '(a ' +
+      'runtime.Error), which a deferred recover() catches. The two-result form v, ok := x.(T) never panics. Values ' +
+      'taken ' +
       'out of sync.Map, context.Value or atomic.Value are interfaces, and a wrong or missing entry surfaces here.',
     causes: [
       'Asserting on values from sync.Map, context.Context.Value or a map[string]any without the ok form.',
@@ -1092,8 +1155,10 @@ func requestID(ctx context.Context) (string, bool) {
     recoverable: false,
     explanation:
       'Goroutine stacks grow on demand up to a limit (1000000000 bytes on 64-bit systems by default, settable with ' +
-      'runtime/debug.SetMaxStack). Exceeding it is a fatal error: deferred calls do not run and recover() cannot catch ' +
-      'it. The traceback usually shows the same frames repeating; a method that calls itself by mistake (a String method ' +
+      'runtime/debug.SetMaxStack). Exceeding it is a fatal error: deferred calls do not run and recover() cannot ' +
+      'catch ' +
+      'it. The traceback usually shows the same frames repeating; a method that calls itself by mistake (a String ' +
+      'method ' +
       'that formats its own receiver with %v) is a common cause.',
     causes: [
       'Unbounded recursion: a missing or unreachable base case.',
@@ -1127,7 +1192,8 @@ func (c Celsius) String() string {
     recoverable: false,
     explanation:
       "The operating system refused the runtime's request for more memory. It is a fatal error that recover() cannot " +
-      "catch. On Linux the kernel's OOM killer, or a container memory limit, often kills the process first with SIGKILL " +
+      "catch. On Linux the kernel's OOM killer, or a container memory limit, often kills the process first with " +
+      'SIGKILL ' +
       '(shells report exit status 137), and then there is no Go traceback at all. Goroutine leaks (each holding its ' +
       'stack and whatever it references) and unbounded queues or caches are common causes in concurrent programs.',
     causes: [
@@ -1173,7 +1239,8 @@ func handleAll(jobs <-chan []byte, handle func([]byte)) {
     ],
     recoverable: false,
     explanation:
-      'Goroutines are multiplexed onto few OS threads, but a goroutine blocked in a system call or in cgo holds its thread, ' +
+      'Goroutines are multiplexed onto few OS threads, but a goroutine blocked in a system call or in cgo holds its ' +
+      'thread, ' +
       'and the runtime starts another for the rest. When the count passes the limit (10000, settable with ' +
       'runtime/debug.SetMaxThreads) the program stops with a fatal error that recover() cannot catch.',
     causes: [
@@ -1208,10 +1275,13 @@ func readFile(name string) ([]byte, error) {
     recoverable: false,
     explanation:
       'When the -timeout expires, the testing package panics from its own timer goroutine after switching to ' +
-      'GOTRACEBACK=all, so every goroutine is printed. Since Go 1.20 the message is followed by "running tests:" and the ' +
-      'tests still running with their durations (from Go 1.23 these lines are indented by a tab, as the runtime indents ' +
+      'GOTRACEBACK=all, so every goroutine is printed. Since Go 1.20 the message is followed by "running tests:" and ' +
+      'the ' +
+      'tests still running with their durations (from Go 1.23 these lines are indented by a tab, as the runtime ' +
+      'indents ' +
       'every line after the first of a multi-line panic value). A recover() in test code cannot catch it because the ' +
-      'panic is not in a test goroutine. The stuck test is usually blocked on a channel, lock or WaitGroup: look for its ' +
+      'panic is not in a test goroutine. The stuck test is usually blocked on a channel, lock or WaitGroup: look for ' +
+      'its ' +
       'goroutine in the dump.',
     causes: [
       'A test waiting for a goroutine that is blocked or never started (a deadlock that the runtime cannot detect).',
@@ -1252,10 +1322,12 @@ func waitFor(t *testing.T, done <-chan struct{}) {
     ],
     recoverable: false,
     explanation:
-      'A fault in Go code at a nil-ish address becomes a nil-dereference panic, but a fault inside the runtime, in C code ' +
+      'A fault in Go code at a nil-ish address becomes a nil-dereference panic, but a fault inside the runtime, in C ' +
+      'code ' +
       'called through cgo, or at a wild address is a fatal error that recover() cannot catch (except that ' +
       'runtime/debug.SetPanicOnFault turns faults at unexpected addresses in Go code into panics). Causes are memory ' +
-      'corruption: cgo bugs, unsafe pointer arithmetic, a data race on an interface or slice header, or a memory-mapped ' +
+      'corruption: cgo bugs, unsafe pointer arithmetic, a data race on an interface or slice header, or a ' +
+      'memory-mapped ' +
       'file truncated underneath the program (SIGBUS).',
     causes: [
       'A crash inside C code called through cgo ("signal arrived during cgo execution").',
@@ -1303,10 +1375,13 @@ func TestConcurrentUse(t *testing.T) {
     messages: [{ text: 'SIGQUIT: quit', fatal: true, goVersions: '>=1.6' }],
     recoverable: false,
     explanation:
-      'A goroutine dump shows what every goroutine was doing at one moment. SIGQUIT (Ctrl+\\ or kill -QUIT) makes the ' +
-      'runtime print all goroutines and exit with status 2; recover() plays no part, though the program may catch the ' +
+      'A goroutine dump shows what every goroutine was doing at one moment. SIGQUIT (Ctrl+\\ or kill -QUIT) makes ' +
+      'the ' +
+      'runtime print all goroutines and exit with status 2; recover() plays no part, though the program may catch ' +
+      'the ' +
       'signal with os/signal first; /debug/pprof/goroutine?debug=2 and runtime.Stack print the same format without ' +
-      'stopping the program. It is the tool for hangs the runtime cannot detect: look for many goroutines blocked in the same place, ' +
+      'stopping the program. It is the tool for hangs the runtime cannot detect: look for many goroutines blocked in ' +
+      'the same place, ' +
       'and for long wait times ("[chan receive, 12 minutes]").',
     causes: ['A hang investigated with kill -QUIT or Ctrl+\\.', 'A dump collected from net/http/pprof.'],
     fixes: [
@@ -1336,9 +1411,12 @@ func startDebugServer() {
     ],
     recoverable: true,
     explanation:
-      'A panic unwinds the panicking goroutine, running its deferred calls; a deferred function that calls recover() stops ' +
-      'it. recover() only works in the goroutine that panicked: a recover in main, or in the function that started the ' +
-      'goroutine, does not catch a panic in another goroutine, and an unrecovered panic in any goroutine ends the whole ' +
+      'A panic unwinds the panicking goroutine, running its deferred calls; a deferred function that calls recover() ' +
+      'stops ' +
+      'it. recover() only works in the goroutine that panicked: a recover in main, or in the function that started ' +
+      'the ' +
+      'goroutine, does not catch a panic in another goroutine, and an unrecovered panic in any goroutine ends the ' +
+      'whole ' +
       'program. A panic that was recovered and then raised again with the same value is printed once, marked ' +
       '"[recovered, repanicked]" (Go >= 1.25; older versions print it twice, the first marked "[recovered]").',
     causes: [
@@ -1373,7 +1451,10 @@ func validate(name string) error {
 
 for (const e of Object.values(entries)) Object.freeze(e);
 
-/** Every failure kind, keyed by kind. The type makes the compiler reject a missing kind or a key that disagrees with its entry. */
+/**
+ * Every failure kind, keyed by kind. The type makes the compiler reject a missing kind or a key that disagrees with its
+ * entry.
+ */
 export const catalogue: Readonly<Record<CrashKind, KindEntry>> = Object.freeze(entries);
 
 export function kindEntry(kind: CrashKind): KindEntry {

@@ -12,7 +12,10 @@ export interface StdHints {
   goroots?: string[];
 }
 
-/** Toolchains fetched by GOTOOLCHAIN live in the module cache: `.../golang.org/toolchain@v0.0.1-go1.21.13.linux-amd64/src/`. */
+/**
+ * Toolchains fetched by GOTOOLCHAIN live in the module cache:
+ * `.../golang.org/toolchain@v0.0.1-go1.21.13.linux-amd64/src/`.
+ */
 const TOOLCHAIN_SRC = /\/golang\.org\/toolchain@v[^/]+\/src\//;
 
 /** Backslashes to slashes, so Windows paths compare like the forward-slash paths Go usually prints. */

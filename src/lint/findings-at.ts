@@ -47,7 +47,8 @@ function touches(finding: LintFinding, path: string, line: number): boolean {
 /**
  * Lint findings whose reported range covers `line` of `file`, or that name that line as the other side of a
  * pair (a race's read and write), most specific first. `file` is absolute, relative to `srcDir` (as
- * resolvePrintedPath gives it) or relative to the working directory (SourceContext.localFile). A file that cannot be read gives no findings: a
+ * resolvePrintedPath gives it) or relative to the working directory (SourceContext.localFile). A file that cannot be
+ * read gives no findings: a
  * crash report must not fail because a hint is unavailable.
  */
 export async function findingsAt(

@@ -1,6 +1,7 @@
 // Reads pprof profiles: gzipped protobuf (decoded by pprof-format) and the text goroutine profiles that
 // /debug/pprof/goroutine?debug=1 and ?debug=2 serve, and Go 1.27's goroutineleak profile in the same three forms
-// (its debug=2 form is a dump of every goroutine, the leaked ones marked `(leaked)`). Each is reduced to stacks with the one value goroscope
+// (its debug=2 form is a dump of every goroutine, the leaked ones marked `(leaked)`). Each is reduced to stacks with
+// the one value goroscope
 // ranks by, so the analysis does not care which format a profile came in.
 
 import { readFile } from 'node:fs/promises';

@@ -41,7 +41,10 @@ export interface TracebackListener {
 }
 
 export interface TracebackParserOptions {
-  /** keep at most this many goroutines per Traceback in tb.goroutines (default Infinity); the rest are only passed to listener.goroutine. The first goroutine of a traceback is always kept. */
+  /**
+   * keep at most this many goroutines per Traceback in tb.goroutines (default Infinity); the rest are only passed to
+   * listener.goroutine. The first goroutine of a traceback is always kept.
+   */
   retainGoroutines?: number;
 }
 

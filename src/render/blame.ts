@@ -14,7 +14,10 @@ const HOW: Record<TestAttribution['via'], string> = {
 export function blameSentence(a: TestAttribution, name: (test: string) => string = (t) => t): string {
   if (a.via === 'running') {
     const running = a.responsible.map(name).join(', ');
-    return `reported during ${running}; the goroutine's stack names no test, so the one that started it is unknown (GODEBUG=tracebackancestors=10 prints the ancestry)`;
+    return (
+      `reported during ${running}; the goroutine's stack names no test, so the one that started it is unknown ` +
+      `(GODEBUG=tracebackancestors=10 prints the ancestry)`
+    );
   }
   const responsible = a.responsible.map(name).join(' and ');
   const head = `${responsible} started the goroutine (${HOW[a.via]})`;

@@ -42,7 +42,8 @@ export function distinctCrashesToMarkdown(groups: readonly DistinctCrash[]): str
   ];
   for (const g of groups) {
     out.push(
-      `| ${g.count} | ${inlineCode(g.fingerprint)} | ${escapeMarkdown(g.title)} | ${inlineCode(at(g.culprit))} | ${escapeMarkdown(seen(g))} | ${g.inputs.length} |`,
+      `| ${g.count} | ${inlineCode(g.fingerprint)} | ${escapeMarkdown(g.title)} | ${inlineCode(at(g.culprit))} | ` +
+        `${escapeMarkdown(seen(g))} | ${g.inputs.length} |`,
     );
   }
   return out.join('\n');

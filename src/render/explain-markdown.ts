@@ -43,7 +43,8 @@ function crashToMarkdown(crash: Crash): string {
   if (crash.test !== undefined) out.push(`**Test:** ${blameSentence(crash.test, inlineCode)}.`, '');
   if (crash.kind !== 'goroutine_dump') {
     out.push(
-      `**recover():** ${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`,
+      `**recover():** ` +
+        `${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`,
     );
   }
   out.push(
@@ -80,7 +81,8 @@ function crashToMarkdown(crash: Crash): string {
             : `${b.waitMinutes[0]}-${b.waitMinutes[1]}`;
       const mark = b.crashing && crash.goroutine !== null ? ` **(goroutine ${crash.goroutine})**` : '';
       out.push(
-        `| ${b.count} | ${escapeMarkdown(b.state)} | ${wait} | ${b.culprit ? where(b.culprit) : 'runtime only'}${mark} |`,
+        `| ${b.count} | ${escapeMarkdown(b.state)} | ${wait} | ` +
+          `${b.culprit ? where(b.culprit) : 'runtime only'}${mark} |`,
       );
     }
     if (crash.groups.length > 30) out.push('', `… and ${crash.groups.length - 30} more groups.`);
@@ -89,7 +91,8 @@ function crashToMarkdown(crash: Crash): string {
     out.push('', '### Leak suspects', '');
     for (const leak of crash.leaks.slice(0, 10)) {
       out.push(
-        `- **${leak.count}** × ${escapeMarkdown(leak.state)}${leak.proven ? ' (leaked, proven by the Go runtime)' : ''}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
+        `- **${leak.count}** × ` +
+          `${escapeMarkdown(leak.state)}${leak.proven ? ' (leaked, proven by the Go runtime)' : ''}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
       );
     }
   }

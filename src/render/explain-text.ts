@@ -73,7 +73,8 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
     for (const hazard of crash.hazards ?? []) {
       out.push(
         wrap(
-          `${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags this line: ${sanitize(hazard.message)} (docs/rules/${hazard.rule}.md)`,
+          `${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags this line: ${sanitize(hazard.message)} ` +
+            `(docs/rules/${hazard.rule}.md)`,
           width,
           '  ',
           '    ',

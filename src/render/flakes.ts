@@ -16,7 +16,8 @@ export function flakeHuntingLines(result: StressResult, code: (text: string) => 
   const hangs = result.runResults.filter((r) => r.timedOut === true && r.leftRunning === undefined);
   if (hangs.length > 0) {
     out.push(
-      `${hangs.length} run(s) hung past --timeout (${hangs.map((r) => r.run).join(', ')}): each was sent SIGQUIT and its goroutine dump is explained below.`,
+      `${hangs.length} run(s) hung past --timeout (${hangs.map((r) => r.run).join(', ')}): each was sent SIGQUIT ` +
+        `and its goroutine dump is explained below.`,
     );
     for (const crash of result.crashes) {
       if (crash.hang !== true) continue;
@@ -43,7 +44,8 @@ export function flakeHuntingLines(result: StressResult, code: (text: string) => 
   }
   if (result.skippedAfterRace !== undefined && result.skippedAfterRace.length > 0) {
     out.push(
-      `Skipped in later runs after they raced (--retry-raced keeps them): ${result.skippedAfterRace.map(code).join(', ')}.`,
+      `Skipped in later runs after they raced (--retry-raced keeps them): ` +
+        `${result.skippedAfterRace.map(code).join(', ')}.`,
     );
   }
   if (result.outputDir !== undefined) out.push(`Output of each failing run: ${code(result.outputDir)}`);

@@ -144,7 +144,9 @@ export function stressToAnnotations(result: StressResult, options: AnnotationOpt
     out.push({
       level: 'error',
       title: `${flaky ? 'Flaky test' : 'Test failed'}: ${test.name}`,
-      message: `${test.package} ${test.name} failed in ${rate}${test.firstFailedRun === undefined ? '' : `, first in run ${test.firstFailedRun}`}`,
+      message:
+        `${test.package} ${test.name} failed in ` +
+        `${rate}${test.firstFailedRun === undefined ? '' : `, first in run ${test.firstFailedRun}`}`,
     });
   }
   for (const race of result.races)

@@ -15,13 +15,16 @@ export function renderLintMarkdown(result: LintResult, options: LintMarkdownOpti
     return out.join('\n');
   }
   out.push(
-    `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} in ${result.files} files (${result.packages} packages).`,
+    `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} in ${result.files} files ` +
+      `(${result.packages} packages).`,
     '',
   );
   out.push('| Location | Rule | Severity | Message |', '| --- | --- | --- | --- |');
   for (const finding of result.findings) {
     out.push(
-      `| \`${escape(finding.file)}:${finding.line}:${finding.column}\` | ${escape(titles.get(finding.rule) ?? finding.rule)} (\`${finding.rule}\`) | ${finding.severity} | ${escape(finding.message)} |`,
+      `| \`${escape(finding.file)}:${finding.line}:${finding.column}\` | ` +
+        `${escape(titles.get(finding.rule) ?? finding.rule)} (\`${finding.rule}\`) | ${finding.severity} | ` +
+        `${escape(finding.message)} |`,
     );
   }
   out.push('');

@@ -45,9 +45,11 @@ export function renderLintText(result: LintResult, options: LintTextOptions): st
   const generated = result.skipped.filter((skip) => skip.reason === 'generated').length;
   const other = result.skipped.length - generated;
   out.push(
-    `${count === 0 ? 'no findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${result.files} file${result.files === 1 ? '' : 's'} (${result.packages} package${result.packages === 1 ? '' : 's'})` +
+    `${count === 0 ? 'no findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${result.files} ` +
+      `file${result.files === 1 ? '' : 's'} (${result.packages} package${result.packages === 1 ? '' : 's'})` +
       (syntax > 0
-        ? `; ${syntax} file${syntax === 1 ? ' has' : 's have'} syntax the parser did not understand (the rest of ${syntax === 1 ? 'it was' : 'them were'} checked)`
+        ? `; ${syntax} file${syntax === 1 ? ' has' : 's have'} syntax the parser did not understand (the rest of ` +
+          `${syntax === 1 ? 'it was' : 'them were'} checked)`
         : '') +
       (generated > 0 ? `; ${plural(generated, 'generated file')} skipped` : '') +
       (other > 0 ? `; ${plural(other, 'file')} not fully linted (listed on standard error)` : ''),

@@ -37,7 +37,9 @@ function percent(share: number): string {
 function hotspotLines(hotspot: Hotspot, report: ProfileReport, rank: number, color: boolean): string[] {
   const s = style(color);
   const out = [
-    `  ${String(rank).padStart(2)}. ${s.bold(percent(hotspot.share).padStart(6))}  ${formatValue(hotspot.value, report.unit).padEnd(12)} ${s.cyan(sanitize(hotspot.function))}  ${sanitize(hotspot.file)}:${hotspot.line}`,
+    `  ${String(rank).padStart(2)}. ${s.bold(percent(hotspot.share).padStart(6))}  ` +
+      `${formatValue(hotspot.value, report.unit).padEnd(12)} ${s.cyan(sanitize(hotspot.function))}  ` +
+      `${sanitize(hotspot.file)}:${hotspot.line}`,
   ];
   if (hotspot.context) out.push(codeFrame(hotspot.context, s, { indent: '        ' }));
   for (const link of hotspot.linkedTo ?? [])
@@ -89,7 +91,8 @@ export function profileToMarkdown(result: ProfileResult): string {
     out.push('| # | share | value | function | where |', '|---:|---:|---:|---|---|');
     report.hotspots.slice(0, 20).forEach((h, i) => {
       out.push(
-        `| ${i + 1} | ${percent(h.share)} | ${formatValue(h.value, report.unit)} | ${inlineCode(h.function)} | ${inlineCode(`${h.file}:${h.line}`)} |`,
+        `| ${i + 1} | ${percent(h.share)} | ${formatValue(h.value, report.unit)} | ${inlineCode(h.function)} | ` +
+          `${inlineCode(`${h.file}:${h.line}`)} |`,
       );
     });
     const top = report.hotspots[0]?.stacks[0];

@@ -41,11 +41,14 @@ function location(race: Race['current']): string {
 }
 
 function raceProblem(race: StressRace, runs: number): Problem {
-  const ops = `${race.current.op} at ${location(race.current)}, previous ${race.previous.op} at ${location(race.previous)}`;
+  const ops =
+    `${race.current.op} at ${location(race.current)}, previous ${race.previous.op} at ` + `${location(race.previous)}`;
   return {
     type: 'data race',
     fromTestResult: false,
-    message: `data race on ${race.object === 'unknown' ? 'shared memory' : `a ${race.object}`}: ${ops}; in ${race.runs} of ${runs} run(s), first in run ${race.firstRun}`,
+    message:
+      `data race on ${race.object === 'unknown' ? 'shared memory' : `a ${race.object}`}: ${ops}; in ` +
+      `${race.runs} of ${runs} run(s), first in run ${race.firstRun}`,
     details: racesToText([race], { color: false }),
   };
 }
@@ -168,7 +171,9 @@ export function stressToJunit(result: StressResult, options: JunitOptions = {}):
         {
           type: 'failed run',
           fromTestResult: false,
-          message: `run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'}) without a race, crash or failing test`,
+          message:
+            `run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'}) without a race, crash or ` +
+            `failing test`,
           details: failure.lastLines.join('\n'),
         },
       ],
@@ -199,7 +204,8 @@ export function stressToJunit(result: StressResult, options: JunitOptions = {}):
     failed += failures;
     const stamp = options.timestamp === undefined ? '' : ` timestamp="${xmlAttr(options.timestamp)}"`;
     body.push(
-      `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0"${stamp}>`,
+      `  <testsuite name="${xmlAttr(name)}" tests="${cases.length}" failures="${failures}" errors="0" ` +
+        `skipped="0"${stamp}>`,
       '    <properties>',
       `      <property name="goroscope.command" value="${xmlAttr(result.command.join(' '))}"/>`,
       `      <property name="goroscope.runs" value="${result.runs}"/>`,

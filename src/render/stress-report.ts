@@ -56,7 +56,8 @@ export function stressToText(result: StressResult, options: { color: boolean }):
       const blamed = bystanderOf(result, t.name);
       const note = blamed.length === 0 ? '' : s.dim(`  (bystander: failed for a race caused by ${blamed.join(', ')})`);
       out.push(
-        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}${note}`,
+        `  ${`${t.failures}/${t.runs}`.padStart(7)} ${percent(t.failures, t.runs).padStart(4)}  ` +
+          `${sanitize(t.package)} ${s.bold(sanitize(t.name))}${first}${note}`,
       );
     }
   }
@@ -80,7 +81,8 @@ export function stressToText(result: StressResult, options: { color: boolean }):
   for (const failure of result.unexplainedFailures.slice(0, 3)) {
     const lines = failure.lastLines.map((line) => s.dim(`    ${sanitize(line)}`));
     sections.push(
-      `${s.bold(s.yellow(`Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'})`))} without a race, crash or failing test; its last lines:\n${lines.join('\n')}`,
+      `${s.bold(s.yellow(`Run ${failure.run} failed (exit ${failure.exitCode ?? 'signal'})`))} without a race, ` +
+        `crash or failing test; its last lines:\n${lines.join('\n')}`,
     );
   }
   if (result.unexplainedFailures.length > 3)
@@ -114,7 +116,8 @@ export function stressToMarkdown(result: StressResult): string {
     for (const t of result.tests) {
       if (t.failures === 0) continue;
       out.push(
-        `| ${inlineCode(t.package)} | ${inlineCode(t.name)} | ${t.failures} | ${t.runs} | ${percent(t.failures, t.runs)} | ${t.firstFailedRun ?? ''} |`,
+        `| ${inlineCode(t.package)} | ${inlineCode(t.name)} | ${t.failures} | ${t.runs} | ` +
+          `${percent(t.failures, t.runs)} | ${t.firstFailedRun ?? ''} |`,
       );
     }
   }

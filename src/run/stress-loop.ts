@@ -23,7 +23,7 @@ import { attributeRace } from '../analyse/attribution.js';
 import { createWriteStream, mkdirSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Perturbation } from './perturb.js';
-import { LeakCollector, withLeaks } from './leaks.js';
+import { LeakCollector, withLeaks } from './test-leaks.js';
 import { TestResults } from '../parse/go-test-output.js';
 
 /** The crash side of one run: a sink that sees the run's output and the crashes it found. */

@@ -138,7 +138,8 @@ export const explainCommand: CommandModule = {
         'after',
         '\nExit status: 0 nothing found, 1 a crash, dump or race was diagnosed, 2 usage or input error\n' +
           '(also when every input was skipped), 130 interrupted (after reporting what was read).\n' +
-          'Examples:\n  goroscope explain crash.log\n  kubectl logs pod/api-7f9 | goroscope explain\n  goroscope explain --format json ci-logs/',
+          'Examples:\n  goroscope explain crash.log\n  kubectl logs pod/api-7f9 | goroscope explain\n  goroscope ' +
+          'explain --format json ci-logs/',
       )
       .action(async (inputs: string[], flags: ExplainFlags) => {
         let specs = inputs;

@@ -84,7 +84,9 @@ function loadSkip(skip: SkippedGoFile, maxMegabytes: number): LintSkip {
     return {
       file: skip.path,
       reason: 'too-large',
-      message: `not linted: ${((skip.bytes ?? 0) / 1e6).toFixed(1)} MB is over the ${maxMegabytes} MB limit (--max-file-size)`,
+      message:
+        `not linted: ${((skip.bytes ?? 0) / 1e6).toFixed(1)} MB is over the ${maxMegabytes} MB limit ` +
+        `(--max-file-size)`,
     };
   return { file: skip.path, reason: 'unreadable', message: 'not linted: cannot read the file' };
 }
@@ -114,7 +116,8 @@ export const lintCommand: CommandModule = {
     addOutputOptions(command, ['text', 'json', 'sarif', 'markdown', 'html', 'codeclimate', 'github'])
       .addHelpText(
         'after',
-        '\nExit status: 0 no findings, 1 findings, 2 usage or input error (also: a pattern with no Go files), 130 interrupted.',
+        '\nExit status: 0 no findings, 1 findings, 2 usage or input error (also: a pattern with no Go files), 130 ' +
+          'interrupted.',
       )
       .action(async (patterns: string[], options: LintOptions) => {
         // The Go parser and the rules load only when lint runs, so other commands start without them.
@@ -171,7 +174,8 @@ export const lintCommand: CommandModule = {
           for (const [file, text] of outcome.changed) await writeOutput({ path: file }, text);
           if (outcome.applied > 0) {
             context.stderr.write(
-              `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
+              `goroscope: applied ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} in ` +
+                `${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
             );
             // Report what is left after the fixes.
             const reloaded = load();

@@ -30,7 +30,8 @@ export const profileCommand: CommandModule = {
     const command = program
       .command('profile')
       .description(
-        'rank contention and cost in pprof profiles (mutex, block, goroutine, goroutineleak, cpu, heap) by the user code responsible',
+        'rank contention and cost in pprof profiles (mutex, block, goroutine, goroutineleak, cpu, heap) by the user ' +
+          'code responsible',
       )
       .argument('<files...>', 'pprof files (.pb.gz) or goroutine text profiles (debug=1, debug=2)')
       .addOption(
@@ -51,7 +52,8 @@ export const profileCommand: CommandModule = {
       .addHelpText(
         'after',
         '\nExit status: 0 the report was written, 2 usage or input error, 130 interrupted.\n' +
-          'Examples:\n  curl -so mutex.pb.gz http://localhost:6060/debug/pprof/mutex && goroscope profile mutex.pb.gz\n  goroscope profile mutex.pb.gz --explain race.log',
+          'Examples:\n  curl -so mutex.pb.gz http://localhost:6060/debug/pprof/mutex && goroscope profile ' +
+          'mutex.pb.gz\n  goroscope profile mutex.pb.gz --explain race.log',
       )
       .action(async (files: string[], flags: ProfileFlags) => {
         const top = flags.top;

@@ -16,7 +16,9 @@ export const stressCommand: CommandModule = {
     addFlakeHuntingOptions(command)
       .addHelpText(
         'after',
-        '\nWithout --count or --duration it runs until stopped (Ctrl-C).\n\nExamples:\n  goroscope stress --count 50 -- ./server.test -test.run TestCache\n  goroscope stress --duration 5m --parallel 8 -- go run -race ./cmd/worker\n  goroscope stress --timeout 30s --perturb -- ./server.test -test.run TestFlaky',
+        '\nWithout --count or --duration it runs until stopped (Ctrl-C).\n\nExamples:\n  goroscope stress --count 50 ' +
+          '-- ./server.test -test.run TestCache\n  goroscope stress --duration 5m --parallel 8 -- go run -race ' +
+          './cmd/worker\n  goroscope stress --timeout 30s --perturb -- ./server.test -test.run TestFlaky',
       )
       .action(async (_words: string[], options: SessionOptions, cmd: Command) => {
         const afterDashes = wordsAfterDashDash(argv, cmd.args);

@@ -10,7 +10,7 @@ import {
   type SessionOptions,
 } from '../session.js';
 import { execFileSync } from 'node:child_process';
-import { prepareLeakOverlay } from '../../run/leaks.js';
+import { prepareLeakOverlay } from '../../run/test-leaks.js';
 import type { CliContext } from '../context.js';
 import { wordsAfterDashDash } from '../options.js';
 import type { CommandModule } from './all-commands.js';
@@ -42,7 +42,8 @@ export const testCommand: CommandModule = {
       .option('--leaks', 'after each package, report goroutines its tests left behind and the test that started them')
       .addHelpText(
         'after',
-        '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run TestCache',
+        '\nExamples:\n  goroscope test --count 20 ./store/...\n  goroscope test --duration 10m --parallel 4 -- -run ' +
+          'TestCache',
       )
       .action(async (_packages: string[], options: TestOptions, cmd: Command) => {
         const goFlags = wordsAfterDashDash(argv, cmd.args);

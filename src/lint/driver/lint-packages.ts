@@ -115,7 +115,9 @@ export function lintPackage(
           skipped.push({
             file: file.path,
             reason: 'rules-timeout',
-            message: `partly linted: the rules took longer than ${seconds(timeout ?? 0)} per file (--file-timeout); not run: ${notRun.join(', ')}`,
+            message:
+              `partly linted: the rules took longer than ${seconds(timeout ?? 0)} per file (--file-timeout); ` +
+              `not run: ${notRun.join(', ')}`,
           });
         break;
       }

@@ -1,7 +1,7 @@
 // Whether a local variable escapes the code that declared it (passed, returned, stored, captured): then a nil
 // value seen there may be assigned a made map or channel elsewhere, and rules stay quiet.
 import type { Node } from '../load/tree-sitter-go.js';
-import { assignedTargets, unparen } from '../framework/syntax.js';
+import { assignedTargets, unparen } from '../load/syntax.js';
 import type { FileFacts } from './package-facts.js';
 
 /** Statements that assign to their left-hand side. */

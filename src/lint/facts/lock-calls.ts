@@ -1,6 +1,6 @@
 // Lock and Unlock calls as the rules see them: each call with its mutex expression, statement and whether it is
 // deferred, per function; and which kind of mutex (Mutex or RWMutex) a receiver expression names.
-import { enclosingFunction, methodCall, walk } from '../framework/syntax.js';
+import { enclosingFunction, methodCall, walk } from '../load/syntax.js';
 import type { Node } from '../load/tree-sitter-go.js';
 import { qualifiedType } from './package-facts.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
@@ -85,7 +85,10 @@ function kindOfType(type: Node | null, file: FileFacts, pkg: PackageFacts, embed
   return kinds.length === 1 ? (kinds[0] ?? null) : null;
 }
 
-/** The declared type of identifier `name` seen from `node`: parameters and var specs of enclosing functions, then package level. */
+/**
+ * The declared type of identifier `name` seen from `node`: parameters and var specs of enclosing functions, then
+ * package level.
+ */
 function declaredType(name: string, node: Node, file: FileFacts): Node | null | undefined {
   for (let fn = enclosingFunction(node); fn !== null; fn = enclosingFunction(fn)) {
     let found: Node | null | undefined;

@@ -4,7 +4,7 @@
 // a `continue` that skips the Unlock so the next iteration locks again. Constant conditions (`if false`) are
 // followed as the compiler does. Functions with `goto` are not judged.
 import type { Node } from '../load/tree-sitter-go.js';
-import { statementsOf, unparen, walk } from '../framework/syntax.js';
+import { statementsOf, unparen, walk } from '../load/syntax.js';
 import type { PackageFacts } from './package-facts.js';
 import { lockFacts } from './lock-summary.js';
 import type { LockSite } from './lock-summary.js';

@@ -12,7 +12,7 @@ import {
   statementOf,
   unparen,
   walk,
-} from '../framework/syntax.js';
+} from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { packageModel } from '../model/package-model.js';
 import type { FunctionInfo, PackageModel } from '../model/package-model.js';

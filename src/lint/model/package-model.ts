@@ -2,7 +2,7 @@
 // an expression where declarations say it (receivers, parameters, typed vars, `&T{}`, `T{}`, `new(T)`, the
 // declared result of a package function, struct fields). Built once per package and shared by the facts.
 import type { Node } from '../load/tree-sitter-go.js';
-import { enclosingFunction, unparen, walk } from '../framework/syntax.js';
+import { enclosingFunction, unparen, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 
 export interface FunctionInfo {

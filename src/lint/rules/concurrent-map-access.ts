@@ -21,7 +21,7 @@ import {
   statementOf,
   unparen,
   walk,
-} from '../framework/syntax.js';
+} from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import { lockedByEveryCaller } from '../facts/lock-summary.js';
 import { packageModel } from '../model/package-model.js';
@@ -336,7 +336,10 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
       reported.add(write.node.id);
       context.report(file, {
         node: write.node,
-        message: `package-level map ${write.name} is written in an HTTP handler with no lock; net/http runs every request in its own goroutine, so two overlapping requests write it at once: the runtime reports "fatal error: concurrent map writes"`,
+        message:
+          `package-level map ${write.name} is written in an HTTP handler with no lock; net/http runs every ` +
+          `request in its own goroutine, so two overlapping requests write it at once: the runtime reports "fatal ` +
+          `error: concurrent map writes"`,
         fix: { description: `guard ${write.name} with a sync.Mutex held around every access (or use sync.Map)` },
       });
     }
@@ -779,7 +782,9 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
   return out;
 }
 
-/** Whether `helper` takes a lock and leaves it held for its caller (`s.acquire()` followed by `defer s.mu.Unlock()`). */
+/**
+ * Whether `helper` takes a lock and leaves it held for its caller (`s.acquire()` followed by `defer s.mu.Unlock()`).
+ */
 function leavesLocked(helper: Node): boolean {
   let locks = false;
   let unlocks = false;
@@ -1052,14 +1057,18 @@ function checkSharedAccesses(context: RuleContext, packageMaps: Set<string>, rep
         node: write.node,
         message:
           other === null
-            ? `map ${write.text} is written here ${lockWord} by ${where}${via}: two of them write it at once and the runtime reports "${variant}"`
-            : `map ${write.text} is written here by ${root.label}${via} and ${KIND_WORD[other.kind]} at line ${otherLine} by ${where}, ${lockWord}: the runtime reports "${variant}"`,
+            ? `map ${write.text} is written here ${lockWord} by ${where}${via}: two of them write it at once and ` +
+              `the runtime reports "${variant}"`
+            : `map ${write.text} is written here by ${root.label}${via} and ${KIND_WORD[other.kind]} at line ` +
+              `${otherLine} by ${where}, ${lockWord}: the runtime reports "${variant}"`,
         related:
           other === null
             ? []
             : [{ node: other.node, message: `${other.kind} of ${other.text} by ${where}`, file: other.file }],
         fix: {
-          description: `hold the same sync.Mutex around every access to ${write.text} (lock it in the method that touches the map, e.g. s.mu.Lock(); defer s.mu.Unlock()), or use sync.Map`,
+          description:
+            `hold the same sync.Mutex around every access to ${write.text} (lock it in the method that ` +
+            `touches the map, e.g. s.mu.Lock(); defer s.mu.Unlock()), or use sync.Map`,
         },
       });
     };
@@ -1125,7 +1134,8 @@ export const concurrentMapAccess: Rule = {
     title: 'Map used by two goroutines without a lock',
     severity: 'error',
     summary:
-      'A map is written in one goroutine and read, written or ranged in another with no common lock or synchronisation.',
+      'A map is written in one goroutine and read, written or ranged in another with no common lock or ' +
+      'synchronisation.',
     explanation:
       'Go maps are not safe for concurrent use. When one goroutine writes a map while another reads, writes or ' +
       'iterates it, the runtime may detect it and stop the whole program with `fatal error: concurrent map writes`, ' +
@@ -1139,7 +1149,9 @@ export const concurrentMapAccess: Rule = {
       'statement, or after `wg.Wait()` or a channel receive, are ordered and safe; a map filled before the ' +
       'goroutines start and only read by them, a map made by each goroutine, a map handed over through a channel ' +
       'and deleting from a map while ranging over it in one goroutine are all legal.',
-    fix: 'Guard every access with the same mutex, or use sync.Map for a key/value cache:\n\n```go\nvar mu sync.Mutex\ngo func() {\n\tmu.Lock()\n\tm[k] = v\n\tmu.Unlock()\n}()\nmu.Lock()\n_ = m[k]\nmu.Unlock()\n```',
+    fix:
+      'Guard every access with the same mutex, or use sync.Map for a key/value cache:\n\n```go\nvar mu ' +
+      'sync.Mutex\ngo func() {\n\tmu.Lock()\n\tm[k] = v\n\tmu.Unlock()\n}()\nmu.Lock()\n_ = m[k]\nmu.Unlock()\n```',
     runtimeEffect: 'race',
   },
   check(context: RuleContext): void {
@@ -1192,14 +1204,19 @@ export const concurrentMapAccess: Rule = {
             node: write.node,
             message:
               other.node.id === write.node.id
-                ? `map ${write.name} is written here by every goroutine started in the loop at line ${goLine}, with no lock: the runtime reports "${variant}"`
-                : `map ${write.name} is written here in the goroutine started at line ${goLine} and ${other.kind === 'range' ? 'ranged over' : other.kind === 'read' ? 'read' : 'written'} at line ${otherLine} in ${where} with no common lock or synchronisation: the runtime reports "${variant}"`,
+                ? `map ${write.name} is written here by every goroutine started in the loop at line ${goLine}, with ` +
+                  `no lock: the runtime reports "${variant}"`
+                : `map ${write.name} is written here in the goroutine started at line ${goLine} and ` +
+                  `${other.kind === 'range' ? 'ranged over' : other.kind === 'read' ? 'read' : 'written'} at line ` +
+                  `${otherLine} in ${where} with no common lock or synchronisation: the runtime reports "${variant}"`,
             related:
               other.node.id === write.node.id
                 ? []
                 : [{ node: other.node, message: `${other.kind} of ${write.name} in ${where}` }],
             fix: {
-              description: `guard every access to ${write.name} with one sync.Mutex (or use sync.Map), or wait for the goroutine (wg.Wait, channel receive) before touching ${write.name}`,
+              description:
+                `guard every access to ${write.name} with one sync.Mutex (or use sync.Map), or wait for ` +
+                `the goroutine (wg.Wait, channel receive) before touching ${write.name}`,
             },
           });
         };

@@ -1,6 +1,6 @@
 // cond.Wait() on a sync.Cond that nothing in the package ever signals: the waiting goroutine sleeps forever.
 import type { Node } from '../load/tree-sitter-go.js';
-import { callArguments, enclosingFunction, methodCall, unparen } from '../framework/syntax.js';
+import { callArguments, enclosingFunction, methodCall, unparen } from '../load/syntax.js';
 import { qualifiedType } from '../facts/package-facts.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
@@ -75,7 +75,9 @@ export const condNeverSignalled: Rule = {
       'of type sync.Cond when no Signal or Broadcast on a Cond of that name appears anywhere in the package and ' +
       'the Cond is not handed to other code (passed as an argument, stored elsewhere or returned), which could ' +
       'signal it.',
-    fix: 'Signal the Cond wherever the condition it waits for changes, with the lock held:\n\n```go\np.mu.Lock()\np.activated = true\np.cond.Broadcast()\np.mu.Unlock()\n```',
+    fix:
+      'Signal the Cond wherever the condition it waits for changes, with the lock ' +
+      'held:\n\n```go\np.mu.Lock()\np.activated = true\np.cond.Broadcast()\np.mu.Unlock()\n```',
     runtimeEffect: 'block',
   },
   check(context: RuleContext): void {
@@ -120,7 +122,9 @@ export const condNeverSignalled: Rule = {
       if (signalled.has(wait.name) || escaped.has(wait.name)) continue;
       context.report(wait.file, {
         node: wait.call,
-        message: `${wait.call.text} waits on ${wait.name}, but nothing in the package ever calls Signal or Broadcast on it: the goroutine sleeps here forever`,
+        message:
+          `${wait.call.text} waits on ${wait.name}, but nothing in the package ever calls Signal or ` +
+          `Broadcast on it: the goroutine sleeps here forever`,
         fix: { description: `call ${wait.name}.Broadcast() (or Signal) where the awaited condition becomes true` },
       });
     }

@@ -2,7 +2,7 @@
 // struct/array containing one by value) copied: by-value receivers and parameters, assignments, range
 // variables, returns and call arguments. The copy has its own lock state, so it no longer guards anything.
 import type { Node } from '../load/tree-sitter-go.js';
-import { FUNCTION_TYPES, callArguments, unparen, walk } from '../framework/syntax.js';
+import { FUNCTION_TYPES, callArguments, unparen, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -120,7 +120,9 @@ export const copiedLock: Rule = {
       'the original (and copying a locked mutex copies it locked). goroscope reports by-value receivers and ' +
       'parameters, assignments, range variables, returns and call arguments that copy such a value, including ' +
       'structs that contain one.',
-    fix: 'Pass and store a pointer instead:\n\n```go\nfunc (c *Counter) Inc() { c.mu.Lock(); c.n++; c.mu.Unlock() }\n```\n\nRange by index (`for i := range items { it := &items[i] }`).',
+    fix:
+      'Pass and store a pointer instead:\n\n```go\nfunc (c *Counter) Inc() { c.mu.Lock(); c.n++; c.mu.Unlock() ' +
+      '}\n```\n\nRange by index (`for i := range items { it := &items[i] }`).',
     runtimeEffect: 'static',
   },
   check(context: RuleContext): void {
@@ -207,7 +209,9 @@ export const copiedLock: Rule = {
                 node: value,
                 message: `range variable ${value.text} copies each ${describe(element.text, lock)} element`,
                 fix: {
-                  description: `range over the index and take a pointer: for i := range ${right.text} { ${value.text} := &${right.text}[i] }`,
+                  description:
+                    `range over the index and take a pointer: for i := range ${right.text} { ` +
+                    `${value.text} := &${right.text}[i] }`,
                 },
               });
             }

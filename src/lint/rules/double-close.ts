@@ -9,7 +9,7 @@ import {
   isSimpleRef,
   reassignedBetween,
   statementOf,
-} from '../framework/syntax.js';
+} from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 interface Close {
@@ -27,11 +27,13 @@ export const doubleClose: Rule = {
     summary: 'A channel is closed a second time on the same path; the second close panics.',
     explanation:
       'Closing a channel that is already closed panics with `panic: close of closed channel`. goroscope reports a ' +
-      '`close(ch)` that always runs before another `close(ch)` of the same channel in the same function, and an explicit ' +
+      '`close(ch)` that always runs before another `close(ch)` of the same channel in the same function, and an ' +
+      'explicit ' +
       '`close(ch)` in a function that also has `defer close(ch)`: the deferred close runs at return and panics.',
     fix:
       'Close a channel exactly once, in the goroutine that owns (sends on) it. Keep either the deferred close or the ' +
-      'explicit one. When several paths may close it, guard the close with `sync.Once`:\n\n```go\nvar once sync.Once\nstop := func() { once.Do(func() { close(done) }) }\n```',
+      'explicit one. When several paths may close it, guard the close with `sync.Once`:\n\n```go\nvar once ' +
+      'sync.Once\nstop := func() { once.Do(func() { close(done) }) }\n```',
     runtimeEffect: 'crash',
   },
   check(context: RuleContext): void {
@@ -64,8 +66,10 @@ export const doubleClose: Rule = {
             context.report(file, {
               node: second.call,
               message: first.deferred
-                ? `close(${second.channel.text}) here, and the close deferred at line ${line} closes it again when the function returns: close of closed channel panics`
-                : `close(${second.channel.text}) again: it was already closed at line ${line} on this path, so this close panics (close of closed channel)`,
+                ? `close(${second.channel.text}) here, and the close deferred at line ${line} closes it again when ` +
+                  `the function returns: close of closed channel panics`
+                : `close(${second.channel.text}) again: it was already closed at line ${line} on this path, so this ` +
+                  `close panics (close of closed channel)`,
               related: [{ node: first.call, message: first.deferred ? 'deferred close' : 'first close' }],
               fix: {
                 description: first.deferred

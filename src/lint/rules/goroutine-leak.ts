@@ -1,7 +1,7 @@
 // A goroutine that sends its result on an unbuffered channel while the receiver selects between that channel
 // and a timeout or cancellation: when the other case wins, nobody ever receives, and the sender blocks forever.
 import type { Node } from '../load/tree-sitter-go.js';
-import { callArguments, calleeName, insideLoop, unparen, walk } from '../framework/syntax.js';
+import { callArguments, calleeName, insideLoop, unparen, walk } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 /** `make(chan T)` or `make(chan T, 0)`. */
@@ -60,13 +60,16 @@ export const goroutineLeak: Rule = {
     title: 'Goroutine blocked forever on an unbuffered send',
     severity: 'warning',
     summary:
-      'A goroutine sends on an unbuffered channel whose receiver can return first (timeout, cancellation), so the sender blocks forever.',
+      'A goroutine sends on an unbuffered channel whose receiver can return first (timeout, cancellation), so the ' +
+      'sender blocks forever.',
     explanation:
       'A send on an unbuffered channel completes only when another goroutine receives. When the function that ' +
       'started the goroutine waits in a `select` that can also pick a timeout, `ctx.Done()` or another channel, ' +
       'and returns, nobody will ever receive: the goroutine stays blocked in `chan send` for the life of the ' +
       'process, holding everything it references. Each call leaks one goroutine.',
-    fix: 'Give the channel a buffer of 1 so the single send always completes:\n\n```go\nresult := make(chan string, 1)\n```',
+    fix:
+      'Give the channel a buffer of 1 so the single send always completes:\n\n```go\nresult := make(chan string, ' +
+      '1)\n```',
     runtimeEffect: 'block',
   },
   check(context: RuleContext): void {
@@ -178,8 +181,12 @@ export const goroutineLeak: Rule = {
           node: makeCall,
           severity: afterFailure ? 'info' : undefined,
           message: afterFailure
-            ? `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on it at line ${sender.startPosition.row + 1}, and blocks forever if the select takes its other case, which fails the test first: a leak only in a test run that has already failed`
-            : `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on it at line ${sender.startPosition.row + 1}, but the receiving select can take another case (line ${(otherCases[0]?.clause.startPosition.row ?? 0) + 1}) and return, leaving the sender blocked forever`,
+            ? `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on ` +
+              `it at line ${sender.startPosition.row + 1}, and blocks forever if the select takes its other case, ` +
+              `which fails the test first: a leak only in a test run that has already failed`
+            : `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on ` +
+              `it at line ${sender.startPosition.row + 1}, but the receiving select can take another case (line ` +
+              `${(otherCases[0]?.clause.startPosition.row ?? 0) + 1}) and return, leaving the sender blocked forever`,
           related: [{ node: sender, message: 'this send blocks forever when nobody receives' }],
           fix: {
             description: `make(${channelType.text}, 1): a buffer of 1 lets the single send complete`,

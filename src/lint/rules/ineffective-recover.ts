@@ -1,7 +1,7 @@
 // recover() only stops a panic when the deferred function itself calls it. `defer recover()` and a helper
 // that calls recover() from inside a deferred closure both return nil and let the panic through.
 import type { Node } from '../load/tree-sitter-go.js';
-import { calleeName, enclosingFunction, walk } from '../framework/syntax.js';
+import { calleeName, enclosingFunction, walk } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 function isRecoverCall(node: Node): boolean {
@@ -44,7 +44,9 @@ export const ineffectiveRecover: Rule = {
       '`defer recover()` defers recover itself (no deferred function calls it), and a helper such as `handlePanic()` ' +
       'called from inside `defer func() { ... }()` is one call too deep. In both cases the panic is not stopped and ' +
       'the program crashes as if there were no recover at all.',
-    fix: 'Call recover directly in the deferred function, or defer the helper itself:\n\n```go\ndefer func() {\n\tif r := recover(); r != nil {\n\t\tlog.Print(r)\n\t}\n}()\n// or\ndefer handlePanic()\n```',
+    fix:
+      'Call recover directly in the deferred function, or defer the helper itself:\n\n```go\ndefer func() {\n\tif ' +
+      'r := recover(); r != nil {\n\t\tlog.Print(r)\n\t}\n}()\n// or\ndefer handlePanic()\n```',
     runtimeEffect: 'crash',
   },
   check(context: RuleContext): void {
@@ -67,7 +69,8 @@ export const ineffectiveRecover: Rule = {
           context.report(file, {
             node: statement,
             message:
-              'defer recover() does not stop a panic: recover must be called by the deferred function, not deferred itself',
+              'defer recover() does not stop a panic: recover must be called by the deferred function, not deferred ' +
+              'itself',
             fix: {
               description:
                 'defer a function that calls recover: defer func() { if r := recover(); r != nil { /* handle */ } }()',
@@ -88,7 +91,10 @@ export const ineffectiveRecover: Rule = {
           if (inner !== null) {
             context.report(file, {
               node: inner,
-              message: `recover() here runs in a function called by the deferred function (line ${fn.startPosition.row + 1}), not by the deferred function itself, so it returns nil and the panic continues`,
+              message:
+                `recover() here runs in a function called by the deferred function (line ` +
+                `${fn.startPosition.row + 1}), not by the deferred function itself, so it returns nil and the panic ` +
+                `continues`,
               related: [{ node: fn, message: 'the deferred function' }],
               fix: { description: 'move the recover() call into the deferred function body' },
             });
@@ -112,7 +118,9 @@ export const ineffectiveRecover: Rule = {
         );
         context.report(file, {
           node: call,
-          message: `${name}() calls recover() but is called by the deferred function, not deferred itself, so recover returns nil and the panic continues`,
+          message:
+            `${name}() calls recover() but is called by the deferred function, not deferred itself, so ` +
+            `recover returns nil and the panic continues`,
           related: targetFile ? [{ node: target, message: `recover() in ${name}`, file: targetFile }] : [],
           fix: { description: `defer ${name}() directly instead of calling it from a deferred closure` },
         });

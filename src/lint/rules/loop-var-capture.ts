@@ -1,7 +1,7 @@
 // Before Go 1.22 a `for` loop has one variable for the whole loop, not one per iteration. A goroutine started
 // in the loop that uses the variable reads it while the loop keeps writing it: a data race, and usually every
 // goroutine sees the last value. Reported only for modules whose go.mod says go 1.21 or older.
-import { walk, statementsOf, unparen } from '../framework/syntax.js';
+import { walk, statementsOf, unparen } from '../load/syntax.js';
 import type { Node } from '../load/tree-sitter-go.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -29,10 +29,13 @@ export const loopVarCapture: Rule = {
       'A goroutine started in a loop uses the loop variable, which before Go 1.22 is one variable for all iterations.',
     explanation:
       'Until Go 1.22 the variables declared by a `for` statement are created once and updated on every iteration. A ' +
-      'function literal started with `go` inside the loop captures that single variable, so it reads it while the loop ' +
+      'function literal started with `go` inside the loop captures that single variable, so it reads it while the ' +
+      'loop ' +
       'writes the next value: a data race, and in practice many goroutines see the same (often the last) value. The ' +
       'language version comes from the `go` line of go.mod, so the rule only runs for modules at go 1.21 or older.',
-    fix: 'Pass the value as an argument or copy it inside the loop (or move the module to go 1.22+):\n\n```go\nfor i := 0; i < n; i++ {\n\ti := i\n\tgo func() { work(i) }()\n}\n```',
+    fix:
+      'Pass the value as an argument or copy it inside the loop (or move the module to go 1.22+):\n\n```go\nfor i ' +
+      ':= 0; i < n; i++ {\n\ti := i\n\tgo func() { work(i) }()\n}\n```',
     runtimeEffect: 'race',
     onlyBeforeGo: 22,
   },
@@ -98,10 +101,14 @@ export const loopVarCapture: Rule = {
             if (readBeforeHandshake(literal, goStatement, name)) continue;
             context.report(file, {
               node: useNode,
-              message: `${name} is the loop's single variable (go.mod is before go 1.22): the goroutine started at line ${goStatement.startPosition.row + 1} reads it while the loop at line ${loop.startPosition.row + 1} writes the next value`,
+              message:
+                `${name} is the loop's single variable (go.mod is before go 1.22): the goroutine started at ` +
+                `line ${goStatement.startPosition.row + 1} reads it while the loop at line ` +
+                `${loop.startPosition.row + 1} writes the next value`,
               related: [{ node: variable, message: `${name} declared once for the whole loop` }],
               fix: {
-                description: `copy it per iteration (${name} := ${name} before the go statement) or pass it as an argument`,
+                description:
+                  `copy it per iteration (${name} := ${name} before the go statement) or pass it as an ` + `argument`,
               },
             });
           }

@@ -23,7 +23,9 @@ export const lostCancel: Rule = {
       "context.WithCancel, WithTimeout and WithDeadline return a cancel function that releases the context's " +
       'resources (its entry in the parent and, for timeouts, a timer). When it is assigned to `_`, ' +
       'those resources live until the parent context ends, which for `context.Background()` is never.',
-    fix: 'Call cancel when the work is done, usually with defer:\n\n```go\nctx, cancel := context.WithTimeout(ctx, time.Second)\ndefer cancel()\n```',
+    fix:
+      'Call cancel when the work is done, usually with defer:\n\n```go\nctx, cancel := context.WithTimeout(ctx, ' +
+      'time.Second)\ndefer cancel()\n```',
     runtimeEffect: 'static',
   },
   check(context: RuleContext): void {
@@ -58,7 +60,8 @@ export const lostCancel: Rule = {
           if (cancel.text === '_') {
             context.report(file, {
               node: cancel,
-              message: `the cancel function returned by ${pkgName}.${fnName} is discarded; the context is never released`,
+              message:
+                `the cancel function returned by ${pkgName}.${fnName} is discarded; the context is never ` + `released`,
               fix: { description: 'keep it and defer cancel()' },
             });
             continue;

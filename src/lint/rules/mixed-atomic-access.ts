@@ -9,7 +9,7 @@ import {
   rootIdentifier,
   unparen,
   walk,
-} from '../framework/syntax.js';
+} from '../load/syntax.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -141,12 +141,14 @@ export const mixedAtomicAccess: Rule = {
     title: 'Atomic and plain access to the same variable',
     severity: 'error',
     summary:
-      'A variable or field is updated with sync/atomic functions and also read or written plainly while those atomic updates can run.',
+      'A variable or field is updated with sync/atomic functions and also read or written plainly while those atomic ' +
+      'updates can run.',
     explanation:
       'The sync/atomic functions only synchronise with other atomic accesses. A plain read `x` or write `x = 0` / ' +
       '`x++` of a variable that other goroutines update with `atomic.AddInt64(&x, 1)` is a data race: the race ' +
       'detector reports the plain access against the atomic one, and the plain read may see a stale or torn value. ' +
-      'goroscope reports a plain access when it can see that it overlaps the atomic ones: in the function that starts ' +
+      'goroscope reports a plain access when it can see that it overlaps the atomic ones: in the function that ' +
+      'starts ' +
       'the goroutines, after the `go` statement and before any `Wait`, lock, channel operation or `sync.Once`; in ' +
       'another goroutine of that function; or in the same goroutine when its `go` statement runs in a loop. A plain ' +
       'access in another method (`func (s *stats) snapshot() int64 { return s.hits }` next to an atomic `hit`) is ' +
@@ -154,7 +156,8 @@ export const mixedAtomicAccess: Rule = {
       'value exclusively, which the Go standard library does on purpose (internal/poll, internal/sync).',
     fix:
       'Access the variable only through sync/atomic, or better, give it an atomic type so a plain access cannot be ' +
-      'written:\n\n```go\ntype stats struct {\n\thits atomic.Int64\n}\n\nfunc (s *stats) hit()            { s.hits.Add(1) }\nfunc (s *stats) snapshot() int64 { return s.hits.Load() }\n```',
+      'written:\n\n```go\ntype stats struct {\n\thits atomic.Int64\n}\n\nfunc (s *stats) hit()            { ' +
+      's.hits.Add(1) }\nfunc (s *stats) snapshot() int64 { return s.hits.Load() }\n```',
     runtimeEffect: 'race',
   },
   check(context: RuleContext): void {
@@ -182,10 +185,14 @@ export const mixedAtomicAccess: Rule = {
       reported.add(plain.node.id);
       context.report(plain.file, {
         node: plain.node,
-        message: `plain ${plain.write ? 'write to' : 'read of'} ${plain.node.text}, which is updated atomically at line ${atomic.node.startPosition.row + 1}${atomic.file.path === plain.file.path ? '' : ` of ${atomic.file.path.slice(atomic.file.path.lastIndexOf('/') + 1)}`}; ${why}, so this access races with the atomic one`,
+        message:
+          `plain ${plain.write ? 'write to' : 'read of'} ${plain.node.text}, which is updated atomically at ` +
+          `line ${atomic.node.startPosition.row + 1}${atomic.file.path === plain.file.path ? '' : ` of ${atomic.file.path.slice(atomic.file.path.lastIndexOf('/') + 1)}`}; ${why}, so this access races with the atomic one`,
         related: [{ node: atomic.node, message: 'atomic access', file: atomic.file }],
         fix: {
-          description: `use atomic.Load/Store for every access to ${plain.node.text}, or make it an atomic.Int64 (or similar) so plain access cannot compile`,
+          description:
+            `use atomic.Load/Store for every access to ${plain.node.text}, or make it an atomic.Int64 ` +
+            `(or similar) so plain access cannot compile`,
         },
       });
     };
@@ -233,13 +240,15 @@ export const mixedAtomicAccess: Rule = {
               report(
                 plain,
                 atomic,
-                `the goroutines started at lines ${atomicGo.go.startPosition.row + 1} and ${plainGo.go.startPosition.row + 1} run at the same time`,
+                `the goroutines started at lines ${atomicGo.go.startPosition.row + 1} and ` +
+                  `${plainGo.go.startPosition.row + 1} run at the same time`,
               );
             else if (insideLoop(atomicGo.go, home))
               report(
                 plain,
                 atomic,
-                `the go statement at line ${atomicGo.go.startPosition.row + 1} runs in a loop, so several goroutines do both at once`,
+                `the go statement at line ${atomicGo.go.startPosition.row + 1} runs in a loop, so several ` +
+                  `goroutines do both at once`,
               );
           } else if (
             atomicGo !== null &&
@@ -250,7 +259,8 @@ export const mixedAtomicAccess: Rule = {
             report(
               plain,
               atomic,
-              `the goroutine started at line ${atomicGo.go.startPosition.row + 1} may still be running here (nothing waits for it in between)`,
+              `the goroutine started at line ${atomicGo.go.startPosition.row + 1} may still be running here ` +
+                `(nothing waits for it in between)`,
             );
           } else if (
             atomicGo === null &&
@@ -261,7 +271,8 @@ export const mixedAtomicAccess: Rule = {
             report(
               plain,
               atomic,
-              `the goroutine started at line ${plainGo.go.startPosition.row + 1} may still be running when the atomic update runs`,
+              `the goroutine started at line ${plainGo.go.startPosition.row + 1} may still be running when the ` +
+                `atomic update runs`,
             );
           }
           return undefined;

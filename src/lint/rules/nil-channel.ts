@@ -1,7 +1,7 @@
 // A channel declared with `var ch chan T` and never assigned is nil: closing it panics, and a send or receive
 // outside a select (or a range over it) blocks forever.
 import type { Node } from '../load/tree-sitter-go.js';
-import { callArguments, calleeName, enclosingFunction, unparen, walk } from '../framework/syntax.js';
+import { callArguments, calleeName, enclosingFunction, unparen, walk } from '../load/syntax.js';
 import { identifierEscapes } from '../facts/escapes.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
@@ -62,7 +62,9 @@ function check(
     for (const use of usesOf(scope, name.text, useFile === file ? spec.endIndex : 0)) {
       context.report(useFile, {
         node: use.node,
-        message: `${name.text} is declared at line ${name.startPosition.row + 1} without make and never assigned, so it is nil: ${MESSAGE[use.kind]}`,
+        message:
+          `${name.text} is declared at line ${name.startPosition.row + 1} without make and never assigned, ` +
+          `so it is nil: ${MESSAGE[use.kind]}`,
         related: [{ node: name, message: `${name.text} declared here (nil)`, file }],
         fix: { description: `create it: ${name.text} := make(${spec.childForFieldName('type')?.text ?? 'chan T'})` },
       });
@@ -77,7 +79,8 @@ export const nilChannel: Rule = {
     severity: 'error',
     summary: 'A channel that is never made is closed (panic) or used outside a select (blocks forever).',
     explanation:
-      'The zero value of a channel type is `nil`. `close` of a nil channel panics with `panic: close of nil channel`; a ' +
+      'The zero value of a channel type is `nil`. `close` of a nil channel panics with `panic: close of nil ' +
+      'channel`; a ' +
       'send or receive on a nil channel, or `for range` over one, blocks forever (the goroutine leaks, or the ' +
       'program dies with `all goroutines are asleep - deadlock!`). A nil channel inside `select` is a deliberate ' +
       'idiom for disabling a case and is not reported.',

@@ -1,12 +1,14 @@
 // A write to a map that is certainly nil: declared with `var m map[K]V` (local or package-level) or an
 // unexported struct field that nothing in the package ever assigns, then written with m[k] = v.
 import type { Node } from '../load/tree-sitter-go.js';
-import { assignedTargets, enclosingFunction, unparen } from '../framework/syntax.js';
+import { assignedTargets, enclosingFunction, unparen } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { identifierEscapes } from '../facts/escapes.js';
 
-/** Index writes `x[k] = v`, `x[k] += v`, `x[k]++` within [scope.start, scope.end) whose map operand satisfies `matches`. */
+/**
+ * Index writes `x[k] = v`, `x[k] += v`, `x[k]++` within [scope.start, scope.end) whose map operand satisfies `matches`.
+ */
 function indexWrites(file: FileFacts, scope: Node, matches: (operand: Node) => boolean, out: Node[]): void {
   for (const type of ['assignment_statement', 'inc_statement', 'dec_statement']) {
     for (const node of file.nodes(type)) {
@@ -110,7 +112,9 @@ function reportWrite(
         : `${varFix.name} := make(${varFix.typeText})`;
   context.report(file, {
     node: write,
-    message: `assignment to entry in nil map: ${what} is declared at line ${line} without make and never assigned, so this write panics`,
+    message:
+      `assignment to entry in nil map: ${what} is declared at line ${line} without make and never assigned, ` +
+      `so this write panics`,
     related: [{ node: declaredAt, message: `${what} declared here (nil)`, file: declFile }],
     fix:
       varFix !== undefined && declFile === file
@@ -199,10 +203,15 @@ export const nilMapWrite: Rule = {
     summary: 'A map that is never initialised with make is written to; the write panics.',
     explanation:
       'The zero value of a map type is `nil`. Reading a nil map returns zero values, but writing to it panics with ' +
-      '`panic: assignment to entry in nil map`. goroscope reports writes to maps declared with `var m map[K]V` that nothing ' +
-      'assigns, and to unexported struct fields of map type that no composite literal, assignment or constructor in the ' +
+      '`panic: assignment to entry in nil map`. goroscope reports writes to maps declared with `var m map[K]V` that ' +
+      'nothing ' +
+      'assigns, and to unexported struct fields of map type that no composite literal, assignment or constructor in ' +
+      'the ' +
       'package ever sets (this includes writes inside deferred functions).',
-    fix: 'Initialise the map before the first write:\n\n```go\nm := make(map[string]int)\nm["a"] = 1\n```\n\nFor a struct field, set it in the constructor:\n\n```go\nfunc NewCache() *Cache { return &Cache{entries: make(map[string]int)} }\n```',
+    fix:
+      'Initialise the map before the first write:\n\n```go\nm := make(map[string]int)\nm["a"] = 1\n```\n\nFor a ' +
+      'struct field, set it in the constructor:\n\n```go\nfunc NewCache() *Cache { return &Cache{entries: ' +
+      'make(map[string]int)} }\n```',
     runtimeEffect: 'crash',
   },
   check(context: RuleContext): void {

@@ -1,7 +1,7 @@
 // once.Do(f) where f itself calls once.Do on the same sync.Once: the inner Do waits for the outer one to
 // finish, which waits for f: a deadlock.
 import type { Node } from '../load/tree-sitter-go.js';
-import { callArguments, methodCall, walk } from '../framework/syntax.js';
+import { callArguments, methodCall, walk } from '../load/syntax.js';
 import { qualifiedType } from '../facts/package-facts.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
@@ -34,10 +34,13 @@ export const onceRecursion: Rule = {
     severity: 'error',
     summary: 'The function passed to once.Do calls once.Do on the same Once, which deadlocks.',
     explanation:
-      "`once.Do(f)` holds the Once's internal mutex while f runs, and every other call to `once.Do` waits until f has " +
+      "`once.Do(f)` holds the Once's internal mutex while f runs, and every other call to `once.Do` waits until f " +
+      'has ' +
       'returned. When f itself calls `once.Do` on the same Once, that inner call waits for f, which waits for the ' +
       'inner call: the goroutine blocks forever (the sync documentation warns about exactly this).',
-    fix: 'Do not re-enter the Once; move the shared work into a plain function that both paths call:\n\n```go\nfunc (c *Client) init() { c.conn = dial() }\nfunc (c *Client) Conn() *Conn { c.once.Do(c.init); return c.conn }\n```',
+    fix:
+      'Do not re-enter the Once; move the shared work into a plain function that both paths call:\n\n```go\nfunc ' +
+      '(c *Client) init() { c.conn = dial() }\nfunc (c *Client) Conn() *Conn { c.once.Do(c.init); return c.conn }\n```',
     runtimeEffect: 'block',
   },
   check(context: RuleContext): void {
@@ -61,7 +64,9 @@ export const onceRecursion: Rule = {
         const innerCall: Node = inner;
         context.report(file, {
           node: innerCall,
-          message: `${outer.receiver.text}.Do inside the function passed to ${outer.receiver.text}.Do at line ${call.startPosition.row + 1}: the inner Do waits for the outer one to return, so this blocks forever`,
+          message:
+            `${outer.receiver.text}.Do inside the function passed to ${outer.receiver.text}.Do at line ` +
+            `${call.startPosition.row + 1}: the inner Do waits for the outer one to return, so this blocks forever`,
           related: [{ node: call, message: 'outer Do' }],
           fix: { description: 'call the initialisation work directly instead of going through the Once again' },
         });

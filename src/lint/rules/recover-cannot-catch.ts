@@ -1,7 +1,7 @@
 // A deferred recover() in a goroutine whose body writes a map that other goroutines write too. Concurrent map
 // writes end the program with a fatal error, which no recover stops, so the guard does not do what it is for.
 import type { Node } from '../load/tree-sitter-go.js';
-import { calleeName, callArguments, enclosingFunction, unparen, walk } from '../framework/syntax.js';
+import { calleeName, callArguments, enclosingFunction, unparen, walk } from '../load/syntax.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -182,19 +182,25 @@ export const recoverCannotCatch: Rule = {
     title: 'recover() guarding a fatal error',
     severity: 'warning',
     summary:
-      'A deferred recover() guards a goroutine that writes a map other goroutines write; concurrent map writes are fatal and cannot be recovered.',
+      'A deferred recover() guards a goroutine that writes a map other goroutines write; concurrent map writes are ' +
+      'fatal and cannot be recovered.',
     explanation:
       'Some runtime failures are not panics but fatal errors: `fatal error: concurrent map writes`, ' +
-      '`fatal error: sync: unlock of unlocked mutex`, `fatal error: all goroutines are asleep - deadlock!`. The runtime ' +
-      'ends the whole program at once; deferred functions do not run and `recover` never sees them. goroscope reports a ' +
+      '`fatal error: sync: unlock of unlocked mutex`, `fatal error: all goroutines are asleep - deadlock!`. The ' +
+      'runtime ' +
+      'ends the whole program at once; deferred functions do not run and `recover` never sees them. goroscope ' +
+      'reports a ' +
       '`recover()` deferred in a goroutine whose body writes a map (`m[k] = v`, `m[k]++`, `delete(m, k)`) that is ' +
-      'declared outside the goroutine and written by another goroutine as well (the same `go` statement in a loop, or ' +
-      'a second `go` statement), with no lock, `sync.Once` or channel operation in the goroutine that could serialise ' +
+      'declared outside the goroutine and written by another goroutine as well (the same `go` statement in a loop, ' +
+      'or ' +
+      'a second `go` statement), with no lock, `sync.Once` or channel operation in the goroutine that could ' +
+      'serialise ' +
       'the writes. The recover gives a false sense of safety: when the writes collide the program dies anyway. (A ' +
       'second `Unlock` of a mutex, the other common fatal error, is reported by `unlock-misuse`, which names it.)',
     fix:
       'Make the map access safe instead of trying to recover from it: guard the map with a mutex, give each ' +
-      'goroutine its own map and merge after Wait, or use `sync.Map`:\n\n```go\nvar mu sync.Mutex\ngo func() {\n\tmu.Lock()\n\tcounts[key]++\n\tmu.Unlock()\n}()\n```',
+      'goroutine its own map and merge after Wait, or use `sync.Map`:\n\n```go\nvar mu sync.Mutex\ngo func() ' +
+      '{\n\tmu.Lock()\n\tcounts[key]++\n\tmu.Unlock()\n}()\n```',
     runtimeEffect: 'crash',
   },
   check(context: RuleContext): void {
@@ -257,11 +263,19 @@ export const recoverCannotCatch: Rule = {
             node: recover,
             message:
               other.id === goStatement.id
-                ? `this recover cannot catch the fatal error it guards against: the goroutine writes map ${write.name} at line ${write.node.startPosition.row + 1}, and the go statement at line ${goStatement.startPosition.row + 1} runs in a loop, so several goroutines write it at once; concurrent map writes are a fatal error, not a panic`
-                : `this recover cannot catch the fatal error it guards against: the goroutine writes map ${write.name} at line ${write.node.startPosition.row + 1}, and the goroutine started at line ${other.startPosition.row + 1} writes it too; concurrent map writes are a fatal error, not a panic`,
+                ? `this recover cannot catch the fatal error it guards against: the goroutine writes map ` +
+                  `${write.name} at line ${write.node.startPosition.row + 1}, and the go statement at line ` +
+                  `${goStatement.startPosition.row + 1} runs in a loop, so several goroutines write it at once; ` +
+                  `concurrent map writes are a fatal error, not a panic`
+                : `this recover cannot catch the fatal error it guards against: the goroutine writes map ` +
+                  `${write.name} at line ${write.node.startPosition.row + 1}, and the goroutine started at line ` +
+                  `${other.startPosition.row + 1} writes it too; concurrent map writes are a fatal error, not a ` +
+                  `panic`,
             related: [{ node: write.node, message: `unsynchronised write to ${write.name}` }],
             fix: {
-              description: `protect ${write.name} with a sync.Mutex (or give each goroutine its own map); recover cannot stop a fatal error`,
+              description:
+                `protect ${write.name} with a sync.Mutex (or give each goroutine its own map); recover ` +
+                `cannot stop a fatal error`,
             },
           });
           break;

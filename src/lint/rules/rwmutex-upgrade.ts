@@ -1,7 +1,7 @@
 // Upgrading a read lock: Lock while this goroutine holds RLock on the same sync.RWMutex waits for all readers
 // to leave, including itself, so it blocks forever. A second RLock while holding one blocks as soon as a writer
 // is waiting in between (a waiting writer stops new readers).
-import { dominates, reassignedBetween } from '../framework/syntax.js';
+import { dominates, reassignedBetween } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { nestedLocks } from '../facts/lock-summary.js';
 import { lockCalls, mutexKind } from '../facts/lock-calls.js';
@@ -19,7 +19,10 @@ export const rwmutexUpgrade: Rule = {
       'never released (the sync documentation forbids recursive read locking for this reason). goroscope also ' +
       'follows calls within the package, including the `String` method `fmt` calls on a printed value: a call made ' +
       'while holding the read lock that reaches `Lock` or `RLock` on the same field of the same type is reported.',
-    fix: 'Release the read lock before taking the write lock, then re-check the condition:\n\n```go\nmu.RLock()\nv, ok := cache[k]\nmu.RUnlock()\nif !ok {\n\tmu.Lock()\n\tif v, ok = cache[k]; !ok {\n\t\tv = load(k)\n\t\tcache[k] = v\n\t}\n\tmu.Unlock()\n}\n```',
+    fix:
+      'Release the read lock before taking the write lock, then re-check the condition:\n\n```go\nmu.RLock()\nv, ' +
+      'ok := cache[k]\nmu.RUnlock()\nif !ok {\n\tmu.Lock()\n\tif v, ok = cache[k]; !ok {\n\t\tv = ' +
+      'load(k)\n\t\tcache[k] = v\n\t}\n\tmu.Unlock()\n}\n```',
     runtimeEffect: 'block',
   },
   check(context: RuleContext): void {
@@ -46,14 +49,17 @@ export const rwmutexUpgrade: Rule = {
               node: call.call,
               message:
                 call.method === 'Lock'
-                  ? `${call.mutex}.Lock() while this goroutine holds ${call.mutex}.RLock() from line ${line}: Lock waits for all readers, including this one, so it blocks forever`
-                  : `${call.mutex}.RLock() again while this goroutine holds the read lock from line ${line}: if a writer calls Lock in between, both wait for each other forever`,
+                  ? `${call.mutex}.Lock() while this goroutine holds ${call.mutex}.RLock() from line ${line}: Lock ` +
+                    `waits for all readers, including this one, so it blocks forever`
+                  : `${call.mutex}.RLock() again while this goroutine holds the read lock from line ${line}: if a ` +
+                    `writer calls Lock in between, both wait for each other forever`,
               related: [{ node: first.call, message: 'read lock taken here' }],
               fix: {
                 description:
                   call.method === 'Lock'
                     ? `call ${call.mutex}.RUnlock() before ${call.mutex}.Lock() and re-check what you read`
-                    : `do not read-lock twice: pass the fact that the lock is held to the inner code (a *Locked helper)`,
+                    : `do not read-lock twice: pass the fact that the lock is held to the inner code (a *Locked ` +
+                      `helper)`,
               },
             });
             break;
@@ -65,20 +71,26 @@ export const rwmutexUpgrade: Rule = {
       const { held, again } = nested;
       if (held.method !== 'RLock') continue;
       const callee = again.path.map((fn) => fn.name);
-      const where = `${again.site.mutex}.${again.site.method}() at line ${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
+      const where =
+        `${again.site.mutex}.${again.site.method}() at line ` +
+        `${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
       const line = held.call.startPosition.row + 1;
       context.report(nested.file, {
         node: nested.call,
         message:
           again.site.method === 'Lock'
-            ? `this call reaches ${where} while this goroutine holds the read lock from line ${line}: Lock waits for all readers, including this one, so it blocks forever`
-            : `this call reaches ${where}, a second read lock while this goroutine holds the read lock from line ${line}: if a writer calls Lock in between, both wait for each other forever`,
+            ? `this call reaches ${where} while this goroutine holds the read lock from line ${line}: Lock waits ` +
+              `for all readers, including this one, so it blocks forever`
+            : `this call reaches ${where}, a second read lock while this goroutine holds the read lock from line ` +
+              `${line}: if a writer calls Lock in between, both wait for each other forever`,
         related: [
           { node: held.call, message: 'read lock taken here' },
           { node: again.site.call, message: 'locked again here', file: again.site.file },
         ],
         fix: {
-          description: `release the read lock before the call, or pass the fact that it is held to the inner code (a *Locked helper)`,
+          description:
+            `release the read lock before the call, or pass the fact that it is held to the inner code ` +
+            `(a *Locked helper)`,
         },
       });
     }

@@ -9,7 +9,7 @@ import {
   isSimpleRef,
   reassignedBetween,
   statementOf,
-} from '../framework/syntax.js';
+} from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 export const sendAfterClose: Rule = {
@@ -22,7 +22,9 @@ export const sendAfterClose: Rule = {
       'Sending on a closed channel panics with `panic: send on closed channel` (also when the send is a `select` ' +
       'case). goroscope reports a send that can only be reached after `close(ch)` of the same channel in the same ' +
       'function, with no new channel assigned in between.',
-    fix: 'Close a channel only after the last send, in the sending goroutine:\n\n```go\nfor _, v := range values {\n\tout <- v\n}\nclose(out)\n```',
+    fix:
+      'Close a channel only after the last send, in the sending goroutine:\n\n```go\nfor _, v := range values ' +
+      '{\n\tout <- v\n}\nclose(out)\n```',
     runtimeEffect: 'crash',
   },
   check(context: RuleContext): void {
@@ -49,7 +51,9 @@ export const sendAfterClose: Rule = {
           if (reassignedBetween(fn, channel, close.statement.startIndex, send.startIndex)) continue;
           context.report(file, {
             node: send,
-            message: `send on ${channel.text}, which was closed at line ${close.statement.startPosition.row + 1} on every path to here: send on closed channel panics`,
+            message:
+              `send on ${channel.text}, which was closed at line ${close.statement.startPosition.row + 1} on ` +
+              `every path to here: send on closed channel panics`,
             related: [{ node: close.call, message: 'closed here' }],
             fix: { description: `move close(${channel.text}) after the last send` },
           });

@@ -2,7 +2,7 @@
 // never be stopped, and before Go 1.23 semantics (asynctimerchan=1) it is never garbage collected either.
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Node } from '../load/tree-sitter-go.js';
-import { enclosingFunction, FUNCTION_TYPES, insideLoop, statementOf, unparen } from '../framework/syntax.js';
+import { enclosingFunction, FUNCTION_TYPES, insideLoop, statementOf, unparen } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 /** `time.Tick(...)` with package time under any import name. */
@@ -90,7 +90,8 @@ export const timeTickLeak: Rule = {
     title: 'time.Tick leaks its ticker (before Go 1.23)',
     severity: 'warning',
     summary:
-      'time.Tick is called in a function that returns; with go.mod below 1.23 the ticker is never stopped nor garbage collected.',
+      'time.Tick is called in a function that returns; with go.mod below 1.23 the ticker is never stopped nor ' +
+      'garbage collected.',
     explanation:
       "`time.Tick` returns only the ticker's channel, so the ticker can never be stopped. The time package " +
       'documentation (`$(go env GOROOT)/src/time/tick.go`) says: "Before Go 1.23, this documentation warned that the ' +
@@ -98,14 +99,18 @@ export const timeTickLeak: Rule = {
       'can recover unreferenced tickers, even if they haven\'t been stopped." The new behaviour depends on the ' +
       'module, not on the toolchain: the `asynctimerchan` GODEBUG setting defaults to `1` (the old timers) when the ' +
       "main module's go.mod says `go 1.22` or older, and `NewTimer`'s documentation says that with " +
-      '`asynctimerchan=1` "unexpired timers won\'t be garbage collected". So in such a module every call of a function ' +
+      '`asynctimerchan=1` "unexpired timers won\'t be garbage collected". So in such a module every call of a ' +
+      'function ' +
       'that uses `time.Tick` and returns leaves a live ticker behind: measured with Go 1.26.8, 100000 returned ' +
       '`time.Tick(time.Hour)` calls kept about 26 MB on the heap after GC at `go 1.22`, and 0 at `go 1.23`. ' +
       'goroscope goes by the go line of the module it lints, which decides when that module is the program; a ' +
       'library at `go 1.22` built into a program at `go 1.23` or later gets the new behaviour. A ' +
       'function that never returns (`main`, `init`, a `for range time.Tick(d)` loop without a way out) uses its ' +
       'ticker for the life of the program and is not reported.',
-    fix: 'Use a ticker you can stop, or move the module to `go 1.23` or later:\n\n```go\nticker := time.NewTicker(time.Second)\ndefer ticker.Stop()\nfor {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n\tcase <-ticker.C:\n\t\tpoll()\n\t}\n}\n```',
+    fix:
+      'Use a ticker you can stop, or move the module to `go 1.23` or later:\n\n```go\nticker := ' +
+      'time.NewTicker(time.Second)\ndefer ticker.Stop()\nfor {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn\n\tcase ' +
+      '<-ticker.C:\n\t\tpoll()\n\t}\n}\n```',
     runtimeEffect: 'static',
     onlyBeforeGo: 23,
   },
@@ -130,8 +135,11 @@ export const timeTickLeak: Rule = {
         context.report(file, {
           node: call,
           message: perIteration
-            ? `${unparen(call).text} makes a new ticker on every iteration of the loop and none is ever stopped; with this module's go.mod below 1.23 they are never garbage collected either, so each iteration leaks one`
-            : `${unparen(call).text} makes a ticker that is never stopped; this function returns, and with this module's go.mod below 1.23 the ticker is never garbage collected either, so every call leaks one`,
+            ? `${unparen(call).text} makes a new ticker on every iteration of the loop and none is ever stopped; ` +
+              `with this module's go.mod below 1.23 they are never garbage collected either, so each iteration ` +
+              `leaks one`
+            : `${unparen(call).text} makes a ticker that is never stopped; this function returns, and with this ` +
+              `module's go.mod below 1.23 the ticker is never garbage collected either, so every call leaks one`,
           fix: {
             description:
               'use t := time.NewTicker(d) with defer t.Stop(), or raise the go line in go.mod to 1.23 or later',

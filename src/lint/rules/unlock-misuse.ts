@@ -1,7 +1,7 @@
 // Mutex call sequences that crash or hang in one goroutine: `defer mu.Lock()` after Lock (meant Unlock), a
 // second Unlock with no Lock between (fatal error: sync: unlock of unlocked mutex), a second Lock with no
 // Unlock between (deadlock), and a return between Lock and its Unlock that skips the Unlock.
-import { dominates, reassignedBetween, statementsOf, walk } from '../framework/syntax.js';
+import { dominates, reassignedBetween, statementsOf, walk } from '../load/syntax.js';
 import type { Node } from '../load/tree-sitter-go.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { nestedLocks, lockFacts } from '../facts/lock-summary.js';
@@ -92,7 +92,9 @@ export const unlockMisuse: Rule = {
       "the caller's own type (a child node) is another instance and is not judged; neither is a return that hands " +
       '`mu.Unlock` to the caller, nor a retry loop that returns with the lock held when a caller in the package ' +
       'releases it.',
-    fix: 'Pair every Lock with exactly one Unlock, preferably right away with defer:\n\n```go\nmu.Lock()\ndefer mu.Unlock()\n```',
+    fix:
+      'Pair every Lock with exactly one Unlock, preferably right away with defer:\n\n```go\nmu.Lock()\ndefer ' +
+      'mu.Unlock()\n```',
     runtimeEffect: 'block',
   },
   check(context: RuleContext): void {
@@ -128,7 +130,10 @@ export const unlockMisuse: Rule = {
               const field = call.call.childForFieldName('function')?.childForFieldName('field');
               context.report(file, {
                 node: call.call,
-                message: `defer ${call.mutex}.${call.method}() after ${call.mutex}.${call.method}() at line ${earlier.statement.startPosition.row + 1}: the deferred call locks again at return and blocks forever; it should be ${unlockOf[call.method]}`,
+                message:
+                  `defer ${call.mutex}.${call.method}() after ${call.mutex}.${call.method}() at line ` +
+                  `${earlier.statement.startPosition.row + 1}: the deferred call locks again at return and blocks ` +
+                  `forever; it should be ${unlockOf[call.method]}`,
                 related: [{ node: earlier.call, message: 'locked here' }],
                 fix: field
                   ? {
@@ -160,8 +165,10 @@ export const unlockMisuse: Rule = {
               context.report(file, {
                 node: call.call,
                 message: first.deferred
-                  ? `${call.mutex}.${call.method}() here, and the ${call.method} deferred at line ${line} runs again at return: fatal error: sync: unlock of unlocked mutex`
-                  : `${call.mutex}.${call.method}() again: already unlocked at line ${line} with no Lock between; this is a fatal error (sync: unlock of unlocked mutex)`,
+                  ? `${call.mutex}.${call.method}() here, and the ${call.method} deferred at line ${line} runs ` +
+                    `again at return: fatal error: sync: unlock of unlocked mutex`
+                  : `${call.mutex}.${call.method}() again: already unlocked at line ${line} with no Lock between; ` +
+                    `this is a fatal error (sync: unlock of unlocked mutex)`,
                 related: [{ node: first.call, message: first.deferred ? 'deferred unlock' : 'first unlock' }],
                 fix: {
                   description: first.deferred
@@ -185,7 +192,9 @@ export const unlockMisuse: Rule = {
                 continue;
               context.report(file, {
                 node: call.call,
-                message: `${call.mutex}.Lock() again while this goroutine already holds it (locked at line ${line}); sync.Mutex is not reentrant, so this blocks forever`,
+                message:
+                  `${call.mutex}.Lock() again while this goroutine already holds it (locked at line ` +
+                  `${line}); sync.Mutex is not reentrant, so this blocks forever`,
                 related: [{ node: first.call, message: 'first lock' }],
                 fix: { description: `unlock before locking again, or do not lock twice` },
               });
@@ -225,13 +234,18 @@ export const unlockMisuse: Rule = {
             if (unlockedBefore(lock, ret, unlock) || handsUnlock(ret, lock.mutex, unlock)) continue;
             context.report(file, {
               node: lock.call,
-              message: `${lock.mutex}.${lock.method}() is not released on the return at line ${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), ${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
+              message:
+                `${lock.mutex}.${lock.method}() is not released on the return at line ` +
+                `${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), ` +
+                `${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
               related: [
                 { node: ret, message: `returns with ${lock.mutex} locked` },
                 { node: release, message: 'the unlock that is skipped' },
               ],
               fix: {
-                description: `call ${lock.mutex}.${unlock}() before that return, or use defer ${lock.mutex}.${unlock}() right after the lock`,
+                description:
+                  `call ${lock.mutex}.${unlock}() before that return, or use defer ` +
+                  `${lock.mutex}.${unlock}() right after the lock`,
               },
             });
             break;
@@ -251,7 +265,10 @@ export const unlockMisuse: Rule = {
         if (issue.kind === 'relock') {
           context.report(lock.file, {
             node: lock.call,
-            message: `${lock.mutex}.${lock.method}() runs again on the next iteration with the lock still held: the ${jump} at line ${viaLine} skips the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}, so this blocks forever`,
+            message:
+              `${lock.mutex}.${lock.method}() runs again on the next iteration with the lock still held: the ` +
+              `${jump} at line ${viaLine} skips the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}, so this ` +
+              `blocks forever`,
             related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
             fix: {
               description: `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ${jump}`,
@@ -263,10 +280,15 @@ export const unlockMisuse: Rule = {
         if (callersOf(context.pkg, first.fn, lock.mutex.slice(lock.mutex.lastIndexOf('.') + 1)) === 'unlock') continue;
         context.report(lock.file, {
           node: lock.call,
-          message: `${lock.mutex}.${lock.method}() is still held when the function returns through the ${jump} at line ${viaLine} (the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'} is skipped on that path), ${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
+          message:
+            `${lock.mutex}.${lock.method}() is still held when the function returns through the ${jump} at ` +
+            `line ${viaLine} (the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'} is skipped on that path), ` +
+            `${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
           related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
           fix: {
-            description: `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ${jump}, or use defer right after the lock`,
+            description:
+              `call ${lock.mutex}.${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'}() before the ` +
+              `${jump}, or use defer right after the lock`,
           },
         });
       }
@@ -278,10 +300,14 @@ export const unlockMisuse: Rule = {
 function reportNested(context: RuleContext, nested: NestedLock): void {
   const { held, again } = nested;
   const callee = again.path.map((fn) => fn.name);
-  const where = `${again.site.mutex}.${again.site.method}() at line ${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
+  const where =
+    `${again.site.mutex}.${again.site.method}() at line ` +
+    `${again.site.call.startPosition.row + 1}${callee.length > 0 ? ` (in ${callee.join(' -> ')})` : ''}`;
   context.report(nested.file, {
     node: nested.call,
-    message: `this call reaches ${where} while this goroutine holds ${held.mutex} (locked at line ${held.call.startPosition.row + 1}); the lock is not reentrant, so it blocks forever`,
+    message:
+      `this call reaches ${where} while this goroutine holds ${held.mutex} (locked at line ` +
+      `${held.call.startPosition.row + 1}); the lock is not reentrant, so it blocks forever`,
     related: [
       { node: held.call, message: 'lock held here' },
       { node: again.site.call, message: 'locked again here', file: again.site.file },

@@ -1,7 +1,7 @@
 // wg.Add inside the goroutine it counts: the spawning function's wg.Wait() can run before the Add, see a zero
 // counter and return while the goroutine is still working.
 import type { Node } from '../load/tree-sitter-go.js';
-import { enclosingFunction, methodCall, statementsOf, walk } from '../framework/syntax.js';
+import { enclosingFunction, methodCall, statementsOf, walk } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 export const waitgroupAddInGoroutine: Rule = {
@@ -15,7 +15,9 @@ export const waitgroupAddInGoroutine: Rule = {
       'spawning function reaches `wg.Wait()`. If Wait sees a zero counter it returns at once, and the work the ' +
       'goroutine does afterwards races with whatever follows Wait. The sync documentation requires calls with a ' +
       'positive delta that start when the counter is zero to happen before Wait.',
-    fix: 'Call Add before the go statement (or use `wg.Go` in Go 1.25+):\n\n```go\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\twork()\n}()\n```',
+    fix:
+      'Call Add before the go statement (or use `wg.Go` in Go 1.25+):\n\n```go\nwg.Add(1)\ngo func() {\n\tdefer ' +
+      'wg.Done()\n\twork()\n}()\n```',
     runtimeEffect: 'race',
   },
   check(context: RuleContext): void {
@@ -64,7 +66,10 @@ export const waitgroupAddInGoroutine: Rule = {
           const waitNode: Node = wait;
           context.report(file, {
             node: inner,
-            message: `${group}.Add runs inside the goroutine started at line ${goStatement.startPosition.row + 1}; ${group}.Wait() at line ${waitNode.startPosition.row + 1} may run first, see a zero counter and return early`,
+            message:
+              `${group}.Add runs inside the goroutine started at line ${goStatement.startPosition.row + 1}; ` +
+              `${group}.Wait() at line ${waitNode.startPosition.row + 1} may run first, see a zero counter and ` +
+              `return early`,
             related: [{ node: waitNode, message: 'Wait that may return before the Add' }],
             fix: { description: `move ${inner.text} before the go statement` },
           });

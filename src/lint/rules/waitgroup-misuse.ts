@@ -13,7 +13,7 @@ import {
   rootIdentifier,
   statementCall,
   walk,
-} from '../framework/syntax.js';
+} from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 interface CounterChange {
@@ -53,7 +53,9 @@ export const waitgroupMisuse: Rule = {
     title: 'WaitGroup counter driven below zero, or Wait inside the loop that Adds',
     severity: 'error',
     summary:
-      'A goroutine calls wg.Done (or wg.Add with a negative constant) more often than the wg.Add before its go statement counted, so the counter goes negative and panics; or wg.Wait sits in the loop that Adds and starts the goroutine, so the goroutines run one at a time.',
+      'A goroutine calls wg.Done (or wg.Add with a negative constant) more often than the wg.Add before its go ' +
+      'statement counted, so the counter goes negative and panics; or wg.Wait sits in the loop that Adds and ' +
+      'starts the goroutine, so the goroutines run one at a time.',
     explanation:
       'A WaitGroup counter must never go below zero: `Add` with a delta that makes it negative panics with ' +
       '`panic: sync: negative WaitGroup counter`, and `Done` is `Add(-1)`. goroscope reports a goroutine started ' +
@@ -76,8 +78,10 @@ export const waitgroupMisuse: Rule = {
       'more iterations it never returns. That is reported as an error.',
     fix:
       "Call Done exactly once per counted goroutine, preferably deferred as the goroutine's first statement, and " +
-      'remove the explicit calls:\n\n```go\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tif err := step(); err != nil {\n\t\treturn // the deferred Done runs\n\t}\n\tmore()\n}()\n```\n\n' +
-      'For a Wait inside the loop, move it after the loop so all goroutines run at once:\n\n```go\nfor _, job := range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\twork(job)\n\t}()\n}\nwg.Wait()\n```',
+      'remove the explicit calls:\n\n```go\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tif err := step(); err != ' +
+      'nil {\n\t\treturn // the deferred Done runs\n\t}\n\tmore()\n}()\n```\n\n' +
+      'For a Wait inside the loop, move it after the loop so all goroutines run at once:\n\n```go\nfor _, job := ' +
+      'range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\twork(job)\n\t}()\n}\nwg.Wait()\n```',
     runtimeEffect: 'crash',
     runtimeNote:
       'A `Wait` inside the loop that `Add`s does not crash: each goroutine finishes before the next starts, so the ' +
@@ -93,7 +97,9 @@ export const waitgroupMisuse: Rule = {
           const { wait, add, group } = serial;
           context.report(file, {
             node: wait,
-            message: `${wait.text} inside the loop that calls ${add.text} and starts the goroutine: each iteration waits for its own goroutine, so the goroutines run one at a time (the loop is sequential)`,
+            message:
+              `${wait.text} inside the loop that calls ${add.text} and starts the goroutine: each iteration ` +
+              `waits for its own goroutine, so the goroutines run one at a time (the loop is sequential)`,
             related: [
               { node: add, message: `${group}.Add in the same iteration` },
               { node: goStatement, message: 'the goroutine this iteration waits for' },
@@ -109,7 +115,10 @@ export const waitgroupMisuse: Rule = {
         const { wait, add, group } = early;
         context.report(file, {
           node: wait,
-          message: `${wait.text} inside the loop waits for everything ${add.text} before the loop counted, but only this iteration's goroutine has started: when the loop runs twice or more, the first Wait never returns (deadlock)`,
+          message:
+            `${wait.text} inside the loop waits for everything ${add.text} before the loop counted, but only ` +
+            `this iteration's goroutine has started: when the loop runs twice or more, the first Wait never returns ` +
+            `(deadlock)`,
           related: [
             { node: add, message: `${group}.Add before the loop counts every iteration's goroutine` },
             { node: goStatement, message: 'the only goroutine started before the Wait' },
@@ -187,17 +196,22 @@ export const waitgroupMisuse: Rule = {
           const first = earlier[0];
           if (first === undefined) continue;
           const how = first.deferred
-            ? `the deferred ${first.call.text} at line ${first.statement.startPosition.row + 1} runs as well when the goroutine returns`
+            ? `the deferred ${first.call.text} at line ${first.statement.startPosition.row + 1} runs as well when ` +
+              `the goroutine returns`
             : `${first.call.text} at line ${first.statement.startPosition.row + 1} already ran on this path`;
           context.report(file, {
             node: change.call,
-            message: `${change.call.text} here drives ${group}'s counter below zero: ${group}.Add(${counted}) at line ${addCall.startPosition.row + 1} counted this goroutine ${counted === 1 ? 'once' : `${counted} times`}, and ${how}; panic: sync: negative WaitGroup counter`,
+            message:
+              `${change.call.text} here drives ${group}'s counter below zero: ${group}.Add(${counted}) at ` +
+              `line ${addCall.startPosition.row + 1} counted this goroutine ` +
+              `${counted === 1 ? 'once' : `${counted} times`}, and ${how}; panic: sync: negative WaitGroup counter`,
             related: [
               { node: addCall, message: `${group}.Add(${counted}) for this goroutine` },
               { node: first.call, message: 'earlier Done on the same path' },
             ],
             fix: {
-              description: `call ${group}.Done() once per goroutine (keep the deferred one and remove the explicit call)`,
+              description:
+                `call ${group}.Done() once per goroutine (keep the deferred one and remove the explicit ` + `call)`,
             },
           });
         }
@@ -274,7 +288,10 @@ function runsOnce(loop: Node): boolean {
   return false;
 }
 
-/** Whether `jump` (a break) leaves `loop`: unlabelled and not inside an inner for/switch/select, or labelled with the loop's label. */
+/**
+ * Whether `jump` (a break) leaves `loop`: unlabelled and not inside an inner for/switch/select, or labelled with the
+ * loop's label.
+ */
 function breaksOut(jump: Node, loop: Node): boolean {
   const label = jump.namedChild(0)?.text;
   if (label !== undefined)

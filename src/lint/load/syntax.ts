@@ -1,5 +1,5 @@
 // Small helpers over tree-sitter-go nodes shared by the rules.
-import type { Node } from '../load/tree-sitter-go.js';
+import type { Node } from './tree-sitter-go.js';
 
 export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
