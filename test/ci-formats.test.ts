@@ -111,7 +111,8 @@ describe('goroscope test on the sample module', { skip: hasGo ? false : 'go is n
       const lines = run.stdout.trimEnd().split('\n');
       assert.ok(
         lines.includes(
-          '::error title=Flaky test%3A TestFlaky::example.com/ci/store TestFlaky failed in 1 of 2 run(s), first in run 2',
+          '::error title=Flaky test%3A TestFlaky::example.com/ci/store TestFlaky failed in 1 of 2 run(s), first in ' +
+            'run 2',
         ),
         run.stdout,
       );

@@ -37,17 +37,24 @@ const TRACEBACK = CRASH_STDERR.slice(1);
 const GO_TEST_JSON = [
   '{"Time":"2026-11-22T00:09:19.628539986Z","Action":"start","Package":"example.com/tst"}',
   '{"Time":"2026-11-22T00:09:19.631734699Z","Action":"run","Package":"example.com/tst","Test":"TestA"}',
-  '{"Time":"2026-11-22T00:09:19.631787828Z","Action":"output","Package":"example.com/tst","Test":"TestA","Output":"=== RUN   TestA\\n"}',
+  '{"Time":"2026-11-22T00:09:19.631787828Z","Action":"output","Package":"example.com/tst","Test":"TestA","Output":"=' +
+    '== RUN   TestA\\n"}',
   '{"Time":"2026-11-22T00:09:19.631887375Z","Action":"output","Package":"example.com/tst","Test":"TestA","Output":"  ' +
     '  x_test.go:5: hello from A\\n"}',
-  '{"Time":"2026-11-22T00:09:19.632291624Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"--- FAIL: TestB (0.00s)\\n"}',
-  '{"Time":"2026-11-22T00:09:19.634652833Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"panic: assignment to entry in nil map [recovered, repanicked]\\n"}',
+  '{"Time":"2026-11-22T00:09:19.632291624Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"-' +
+    '-- FAIL: TestB (0.00s)\\n"}',
+  '{"Time":"2026-11-22T00:09:19.634652833Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"p' +
+    'anic: assignment to entry in nil map [recovered, repanicked]\\n"}',
   '{"Time":"2026-11-22T00:09:19.6347051Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"\\n"}',
-  '{"Time":"2026-11-22T00:09:19.634775725Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"goroutine 20 [running]:\\n"}',
-  '{"Time":"2026-11-22T00:09:19.634957003Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"example.com/tst.TestB(0xb11aed9c6c8?)\\n"}',
-  '{"Time":"2026-11-22T00:09:19.634959727Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"\\t/tmp/inp-go/tst/x_test.go:9 +0x2d\\n"}',
+  '{"Time":"2026-11-22T00:09:19.634775725Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"g' +
+    'oroutine 20 [running]:\\n"}',
+  '{"Time":"2026-11-22T00:09:19.634957003Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"e' +
+    'xample.com/tst.TestB(0xb11aed9c6c8?)\\n"}',
+  '{"Time":"2026-11-22T00:09:19.634959727Z","Action":"output","Package":"example.com/tst","Test":"TestB","Output":"' +
+    '\\t/tmp/inp-go/tst/x_test.go:9 +0x2d\\n"}',
   '{"Time":"2026-11-22T00:09:19.635388883Z","Action":"fail","Package":"example.com/tst","Test":"TestB","Elapsed":0}',
-  '{"Time":"2026-11-22T00:09:19.635397676Z","Action":"output","Package":"example.com/tst","Output":"FAIL\\texample.com/tst\\t0.006s\\n"}',
+  '{"Time":"2026-11-22T00:09:19.635397676Z","Action":"output","Package":"example.com/tst","Output":"FAIL\\texample.c' +
+    'om/tst\\t0.006s\\n"}',
   '{"Time":"2026-11-22T00:09:19.635413329Z","Action":"fail","Package":"example.com/tst","Elapsed":0.007}',
 ];
 

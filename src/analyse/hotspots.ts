@@ -5,6 +5,14 @@
 import type { ExplainResult, Hotspot, Location, ProfileData, ProfileReport, ProfileSample } from '../model.js';
 import { isStdlibFrame } from '../knowledge/std-frames.js';
 
+/** What a profile's values measure, in words. */
+const COST_NOUN: Partial<Record<string, string>> = {
+  cpu: 'time',
+  heap: 'memory',
+  goroutine: 'goroutines',
+  goroutineleak: 'leaked goroutines',
+};
+
 const STACKS_PER_HOTSPOT = 5;
 
 /** The first frame (leaf first) in user code, else the leaf itself. */
@@ -105,7 +113,7 @@ export function crossLink(reports: ProfileReport[], evidence: ExplainResult): st
       for (const link of links) {
         conclusions.push(
           `${hotspot.function} (${percent}% of ${report.type} ` +
-            `${report.type === 'cpu' ? 'time' : report.type === 'heap' ? 'memory' : report.type === 'goroutine' ? 'goroutines' : report.type === 'goroutineleak' ? 'leaked goroutines' : 'delay'}) ` +
+            `${COST_NOUN[report.type] ?? 'delay'}) ` +
             `runs in the same function as the ${link.what} at ${link.location.file}:${link.location.line}: ` +
             (report.type === 'mutex' || report.type === 'block'
               ? 'if this lock guards the racing data, every access to it must take the lock.'

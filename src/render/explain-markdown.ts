@@ -44,7 +44,9 @@ function crashToMarkdown(crash: Crash): string {
   if (crash.kind !== 'goroutine_dump') {
     out.push(
       `**recover():** ` +
-        `${crash.recoverable ? 'can catch this panic in the failing goroutine.' : 'cannot catch this; the runtime ends the program.'}`,
+        (crash.recoverable
+          ? 'can catch this panic in the failing goroutine.'
+          : 'cannot catch this; the runtime ends the program.'),
     );
   }
   out.push(
@@ -92,7 +94,10 @@ function crashToMarkdown(crash: Crash): string {
     for (const leak of crash.leaks.slice(0, 10)) {
       out.push(
         `- **${leak.count}** × ` +
-          `${escapeMarkdown(leak.state)}${leak.proven ? ' (leaked, proven by the Go runtime)' : ''}${leak.culprit ? ` at ${where(leak.culprit)}` : ''}: ${escapeMarkdown(leak.reason)}`,
+          escapeMarkdown(leak.state) +
+          (leak.proven ? ' (leaked, proven by the Go runtime)' : '') +
+          (leak.culprit ? ` at ${where(leak.culprit)}` : '') +
+          `: ${escapeMarkdown(leak.reason)}`,
       );
     }
   }

@@ -26,7 +26,9 @@ export function renderLintText(result: LintResult, options: LintTextOptions): st
   const severityColor: Record<string, string> = { error: '31', warning: '33', info: '36' };
   for (const finding of result.findings) {
     out.push(
-      `${paint(options.color, '1', `${finding.file}:${finding.line}:${finding.column}`)}: ${paint(options.color, severityColor[finding.severity] ?? '0', finding.severity)}: ${finding.message} ${paint(options.color, '2', `[${finding.rule}]`)}`,
+      paint(options.color, '1', `${finding.file}:${finding.line}:${finding.column}`) +
+        `: ${paint(options.color, severityColor[finding.severity] ?? '0', finding.severity)}: ` +
+        `${finding.message} ${paint(options.color, '2', `[${finding.rule}]`)}`,
     );
     const lines = linesOf(finding.file);
     const window = lines && codeWindow(finding.file, lines, finding.line, 1);

@@ -109,7 +109,8 @@ function fanOut(sinks: LineSink[]): LineSink {
 
 function crashKey(crash: Crash): string {
   const c = crash.culprit;
-  return `${crash.kind}\u0000${c === null ? '' : `${c.function} ${c.file}:${c.line}`}\u0000${crash.kind === 'user_panic' ? crash.message : ''}`;
+  const where = c === null ? '' : `${c.function} ${c.file}:${c.line}`;
+  return `${crash.kind}\u0000${where}\u0000${crash.kind === 'user_panic' ? crash.message : ''}`;
 }
 
 /** Runs the command as planned and returns everything found. Rejects only when the command cannot start. */

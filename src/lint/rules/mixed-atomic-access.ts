@@ -187,7 +187,11 @@ export const mixedAtomicAccess: Rule = {
         node: plain.node,
         message:
           `plain ${plain.write ? 'write to' : 'read of'} ${plain.node.text}, which is updated atomically at ` +
-          `line ${atomic.node.startPosition.row + 1}${atomic.file.path === plain.file.path ? '' : ` of ${atomic.file.path.slice(atomic.file.path.lastIndexOf('/') + 1)}`}; ${why}, so this access races with the atomic one`,
+          `line ${atomic.node.startPosition.row + 1}` +
+          (atomic.file.path === plain.file.path
+            ? ''
+            : ` of ${atomic.file.path.slice(atomic.file.path.lastIndexOf('/') + 1)}`) +
+          `; ${why}, so this access races with the atomic one`,
         related: [{ node: atomic.node, message: 'atomic access', file: atomic.file }],
         fix: {
           description:

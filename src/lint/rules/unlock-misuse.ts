@@ -237,7 +237,9 @@ export const unlockMisuse: Rule = {
               message:
                 `${lock.mutex}.${lock.method}() is not released on the return at line ` +
                 `${ret.startPosition.row + 1} (the ${unlock} at line ${release.startPosition.row + 1} is skipped), ` +
-                `${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
+                (lock.method === 'RLock'
+                  ? 'so the next Lock (a writer) blocks forever'
+                  : 'so the next Lock blocks forever'),
               related: [
                 { node: ret, message: `returns with ${lock.mutex} locked` },
                 { node: release, message: 'the unlock that is skipped' },
@@ -283,7 +285,9 @@ export const unlockMisuse: Rule = {
           message:
             `${lock.mutex}.${lock.method}() is still held when the function returns through the ${jump} at ` +
             `line ${viaLine} (the ${lock.method === 'RLock' ? 'RUnlock' : 'Unlock'} is skipped on that path), ` +
-            `${lock.method === 'RLock' ? 'so the next Lock (a writer) blocks forever' : 'so the next Lock blocks forever'}`,
+            (lock.method === 'RLock'
+              ? 'so the next Lock (a writer) blocks forever'
+              : 'so the next Lock blocks forever'),
           related: [{ node: via, message: `${jump} with ${lock.mutex} locked` }],
           fix: {
             description:
