@@ -234,7 +234,7 @@ describe('.goroscope.json', () => {
   it('a config written next to a module is read by lint and validates', async () => {
     const dir = join(scratch.dir, 'configured');
     const config = {
-      $schema: 'https://raw.githubusercontent.com/goroscope/goroscope/main/docs/schemas/config.schema.json',
+      $schema: './node_modules/goroscope/docs/schemas/config.schema.json',
       lint: { rules: { 'nil-map-write': 'off' } },
     };
     assert.deepEqual(errors('config', config), []);

@@ -101,7 +101,7 @@ export function renderSarif(result: LintResult, options: SarifOptions): string {
           driver: {
             name: 'goroscope',
             version: options.version,
-            informationUri: 'https://github.com/goroscope/goroscope',
+            informationUri: 'https://goroscope.invalid/',
             rules: options.rules.map((rule) => ({
               id: rule.name,
               name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_match, next: string | undefined) =>
