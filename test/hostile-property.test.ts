@@ -34,8 +34,9 @@ async function crashesOf(input: Buffer): Promise<Crash[]> {
 /** Occurrences per kind and culprit, for crashes of the unprefixed stream. */
 function tally(crashes: Crash[]): Map<string, number> {
   const counts = new Map<string, number>();
+  // Every stream counts: identical crashes fold across pods into one entry (first source wins), so a crash of the
+  // clean log may be counted in an entry that a pod's identical crash opened. Insertions only ever add crashes.
   for (const crash of crashes) {
-    if (crash.source.stream !== undefined) continue;
     const c = crash.culprit;
     const key = `${crash.kind} ${c === null ? '-' : `${c.function} ${c.file}:${c.line}`}`;
     counts.set(key, (counts.get(key) ?? 0) + (crash.occurrences ?? 1));

@@ -184,9 +184,10 @@ export async function runSession(
   const ticker = setInterval(
     () => {
       if (lastProgress === undefined) return;
-      const { lastRun: _lastRun, ...rest } = lastProgress;
-      const p = { ...rest, elapsedMs: Date.now() - started };
-      context.stderr.write(progressText(p, tty));
+      // The terminal line redraws the counters only; the plain line names the last run that ended.
+      const { lastRun, ...rest } = lastProgress;
+      const p = tty || lastRun === undefined ? rest : { ...rest, lastRun };
+      context.stderr.write(progressText({ ...p, elapsedMs: Date.now() - started }, tty));
     },
     tty ? 1000 : PLAIN_PROGRESS_EVERY_MS,
   );
