@@ -164,13 +164,22 @@ function readQuoted(s: string, i: number): [string, number] | null {
 
 /** ` labels:{"k": "v", "a": "b"}` body from the `{`; null when malformed. */
 function parseLabels(s: string, open: number): [Record<string, string>, number] | null {
+  return parseLabelMap(s, open, readQuoted);
+}
+
+/** A `{k: v, ...}` label map from the `{`, keys and values read by `token`; null when malformed. */
+function parseLabelMap(
+  s: string,
+  open: number,
+  token: (s: string, i: number) => [string, number] | null,
+): [Record<string, string>, number] | null {
   const labels: Record<string, string> = {};
   let i = open + 1;
   if (s.charCodeAt(i) === 125 /* } */) return [labels, i + 1];
   for (;;) {
-    const k = readQuoted(s, i);
+    const k = token(s, i);
     if (k === null || !s.startsWith(': ', k[1])) return null;
-    const v = readQuoted(s, k[1] + 2);
+    const v = token(s, k[1] + 2);
     if (v === null) return null;
     labels[k[0]] = v[0];
     i = v[1];
@@ -196,20 +205,7 @@ function readLabelToken(s: string, i: number): [string, number] | null {
 
 /** Go >= 1.27 (runtime.goroutineheader): ` {k: v, "k 2": "v 2"}` after the `]`; from the `{`, or null. */
 function parseBareLabels(s: string, open: number): [Record<string, string>, number] | null {
-  const labels: Record<string, string> = {};
-  let i = open + 1;
-  if (s.charCodeAt(i) === 125 /* } */) return [labels, i + 1];
-  for (;;) {
-    const k = readLabelToken(s, i);
-    if (k === null || !s.startsWith(': ', k[1])) return null;
-    const v = readLabelToken(s, k[1] + 2);
-    if (v === null) return null;
-    labels[k[0]] = v[0];
-    i = v[1];
-    if (s.charCodeAt(i) === 125) return [labels, i + 1];
-    if (!s.startsWith(', ', i)) return null;
-    i += 2;
-  }
+  return parseLabelMap(s, open, readLabelToken);
 }
 
 const STATE_SUFFIXES: readonly [string, string][] = [
