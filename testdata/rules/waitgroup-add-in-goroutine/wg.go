@@ -5,18 +5,21 @@ package waitgroupadd
 import (
 	"fmt"
 	"sync"
+	"time"
 )
 
 func PosAddInside() {
 	var wg sync.WaitGroup
 	total := 0
 	go func() {
-		wg.Add(1) // want "waitgroup-add-in-goroutine"
+		time.Sleep(100 * time.Millisecond) // Wait can return before this Add runs; the delay makes that order near-certain
+		wg.Add(1)                          // want "waitgroup-add-in-goroutine"
 		defer wg.Done()
 		total = 42 // fires
 	}()
 	wg.Wait()
-	fmt.Println(total) // fires
+	fmt.Println(total)                 // fires
+	time.Sleep(300 * time.Millisecond) // keeps the process alive until the write happens (no ordering)
 }
 
 type batch struct {
@@ -28,6 +31,7 @@ func PosAddInsideLoop() {
 	b := &batch{results: make([]int, 3)}
 	for i := 0; i < 3; i++ {
 		go func() {
+			time.Sleep(100 * time.Millisecond)
 			b.wg.Add(1) // want "waitgroup-add-in-goroutine"
 			defer b.wg.Done()
 			b.results[i] = i // fires
@@ -35,6 +39,7 @@ func PosAddInsideLoop() {
 	}
 	b.wg.Wait()
 	fmt.Println(b.results[0], b.results[1], b.results[2]) // fires
+	time.Sleep(300 * time.Millisecond)
 }
 
 func NegAddBefore() {
