@@ -2,7 +2,7 @@
 // log our own programs printed (testdata/logs, testdata/race-logs), damaged here by code; the expected kind and
 // culprit come from the program's directory and its `// culprit` / `// race:` marks.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -251,5 +251,70 @@ describe('pasted logs: race reports whose warning and frame lines are lost, mang
       ['the docs say:', 'Read at 0x00c000012345 by goroutine 7:', 'and more', ''].join('\n'),
     );
     assert.deepEqual(races, []);
+  });
+});
+
+const MAP_FAULTS = [
+  'concurrent_map_writes',
+  'concurrent_map_read_write',
+  'concurrent_map_iteration_write',
+  'concurrent_map_clone_write',
+];
+
+/** Go >= 1.24 hides runtime.mapassign* / runtime.mapaccess* unless GOTRACEBACK=system: then only the throw shows. */
+function showsMapFunction(text: string): boolean {
+  return /\n(?:runtime\.map\w+|internal\/runtime\/maps\.\(\*\w+\)\.\w+|internal\/runtime\/maps\.\w+)\(/.test(
+    text.replace(/\ninternal\/runtime\/maps\.fatal\(/g, '\n'),
+  );
+}
+
+describe('the map fault without its message line on Go >= 1.24 (Swiss-table maps)', () => {
+  const swiss = entries.filter((e) => e.kind.startsWith('concurrent_map_') && Number(e.goVersion.split('.')[1]) >= 24);
+  it(`the fatal error line cut from ${swiss.length} recorded logs: a map fault, the exact one when a map function shows`, async () => {
+    assert.ok(swiss.length >= 30);
+    const wrong: string[] = [];
+    for (const entry of swiss) {
+      const lines = linesOf(entry);
+      const text = lines.filter((l) => !l.startsWith('fatal error: ')).join('\n');
+      const crash = crashOf((await explainText(text)).crashes, entry.kind);
+      const exact = showsMapFunction(text);
+      const kindOk = exact ? crash?.kind === entry.kind : MAP_FAULTS.includes(crash?.kind ?? '');
+      if (!kindOk) wrong.push(`${entry.log}: ${crash?.kind ?? 'no crash'}${exact ? ' (exact wanted)' : ''}`);
+      const problem = crash === undefined ? '' : check([{ ...crash, kind: entry.kind as Crash['kind'] }], entry, text);
+      if (problem !== '') wrong.push(problem);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  // Crash files that debug.SetCrashOutput wrote (scripts/record-crash-output.sh): no `fatal error:` line at all.
+  const crashOutput = join(repoRoot, 'testdata', 'crash-output');
+  const program = readFileSync(join(crashOutput, 'main.go'), 'utf8').split('\n');
+  const culpritOf = (name: string): number => program.findIndex((l) => l.endsWith(`// culprit: ${name}`)) + 1;
+  const cases: Record<string, string> = {
+    writes: 'concurrent_map_writes',
+    readwrite: 'concurrent_map_read_write',
+    iterate: 'concurrent_map_iteration_write',
+  };
+  const files = readdirSync(join(crashOutput, 'logs')).filter((f) => f.endsWith('.txt'));
+  it(`${files.length} crash files of Go 1.24-1.27: the map fault and the marked line`, async () => {
+    assert.ok(files.length >= 24);
+    const wrong: string[] = [];
+    for (const file of files) {
+      const [, name = '', traceback = ''] = /^go[\d.]+-(\w+)-(\w+)\.txt$/.exec(file) ?? [];
+      const text = readFileSync(join(crashOutput, 'logs', file), 'utf8');
+      assert.ok(!text.includes('fatal error:'), `${file} has no fatal error line`);
+      const crash = (await explainText(text)).crashes[0];
+      const exact = traceback === 'system' || showsMapFunction(text);
+      const kindOk = exact ? crash?.kind === cases[name] : MAP_FAULTS.includes(crash?.kind ?? '');
+      if (!kindOk) wrong.push(`${file}: ${crash?.kind ?? 'no crash'}`);
+      if (crash?.culprit?.line !== culpritOf(name) || basename(crash.culprit.file) !== 'main.go')
+        wrong.push(`${file}: culprit ${crash?.culprit?.file}:${crash?.culprit?.line}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+  it('when the frames cannot tell a write from a read, the message says so', async () => {
+    const text = readFileSync(join(crashOutput, 'logs', 'go1.27.3-readwrite-default.txt'), 'utf8');
+    const crash = (await explainText(text)).crashes[0];
+    assert.match(crash?.message ?? '', /or a concurrent map read and map write/);
   });
 });
