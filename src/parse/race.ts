@@ -233,8 +233,12 @@ export class RaceParser implements LineSink {
     }
     // The `==================` line is often lost or glued to other output in a paste; the warning alone is
     // distinctive enough, and so is an access header when the warning is lost too (race-headers.ts).
-    const access = text.charCodeAt(0) === 87 /* W */ && text === WARNING ? null : parseAccessHeader(text);
-    if (text === WARNING || access !== null || isMangledWarning(text)) {
+    // Only `Read`, `Write`, `Previous`, `atomic`/`Atomic` start an access header; most lines pay one comparison.
+    const c = text.charCodeAt(0);
+    const headerStart =
+      c === 80 /* P */ || c === 82 /* R */ || c === 87 /* W */ || c === 97 /* a */ || c === 65; /* A */
+    const access = headerStart && text !== WARNING ? parseAccessHeader(text) : null;
+    if (text === WARNING || access !== null || ((c === 87 || c === 32) && isMangledWarning(text))) {
       const startLine = state.sawSeparator ? Math.max(1, lineNo - 1) : lineNo;
       state.sawSeparator = false;
       state.report = {
