@@ -1,9 +1,9 @@
 // A panic raised by a deferred call at function exit: Go reports the deferred call at the statement where the
-// function returned (the `return`, or the closing brace it fell off), not at the `defer` (open-coded defers, Go >=
-// 1.14: verified with Go 1.21.13-1.27.3). For a second Unlock or a second WaitGroup.Done that line says little;
-// the source says more: the `defer` statement that ran there, and the earlier statement in the same function that
-// had already released the lock or counted the goroutine done. Text-based over gofmt'd Go: braces are counted
-// outside comments, strings and runes.
+// function returned (the `return`, or the closing brace it fell off), not at the `defer` (seen with Go 1.21.13,
+// 1.23.12 and 1.24.13-1.27.3). For a second Unlock or a second WaitGroup.Done that line says little; the source
+// says more: the `defer` statement that ran there, and the earlier statement in the same function that had already
+// released the lock or counted the goroutine done. Text-based over gofmt'd Go: braces are counted outside
+// comments, strings and runes.
 
 /** What the failed deferred call releases: a lock (Unlock, RUnlock) or a WaitGroup count (Done). */
 export type ReleaseMethod = 'Unlock' | 'RUnlock' | 'Done';
