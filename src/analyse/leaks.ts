@@ -10,7 +10,8 @@
 // - Without any wait time, a group is only claimed when it is huge relative to the dump: at least
 //   hugeCount goroutines (default 1000) and at least hugeFraction (default 0.5) of all goroutines.
 // - Without any wait time, a group of at least orphanCount goroutines (default 100) parked at one user line on a
-//   channel operation is claimed when the function that created them is on no goroutine's stack: the call that
+//   channel operation is claimed when the function that created them is on no goroutine's stack (in a dump that
+//   holds the main goroutine, so that the absence means something): the call that
 //   started them has returned and left them waiting, which a healthy program rarely does by the hundred (a
 //   worker pool's creator has usually returned too, but its workers number a few, not hundreds). This catches
 //   the classic leak of a handler that gives up on a goroutine it started, in a dump taken seconds after start.
@@ -85,13 +86,16 @@ export function findLeaks(groups: readonly GoroutineGroup[], opts: LeakOptions =
   let total = opts.totalGoroutines ?? 0;
   if (opts.totalGoroutines === undefined) for (const b of groups) total += b.count;
   let onStacks: Set<string> | undefined;
-  /** Whether `fn` is on no goroutine's stack in the dump (computed once, only when a group needs it). */
+  /**
+   * Whether `fn` is on no goroutine's stack in the dump (computed once, only when a group needs it). Only a whole
+   * dump can tell: one that holds the main goroutine (main.main, also in a test binary's generated main).
+   */
   const returned = (fn: string): boolean => {
     if (onStacks === undefined) {
       onStacks = new Set();
       for (const g of groups) for (const f of g.frames) onStacks.add(f.function);
     }
-    return !onStacks.has(fn);
+    return onStacks.has('main.main') && !onStacks.has(fn);
   };
 
   const found: { leak: Leak; rank: number; score: number }[] = [];

@@ -1,5 +1,5 @@
 // Markdown report for `explain`, made to be pasted into an issue or a pull request.
-import { deferredReleaseSentence } from './deferred-release.js';
+import { deferredReleaseSentence } from './deferred-sentence.js';
 import { distinctCrashesToMarkdown, shownDistinctCrashes } from './distinct-crashes.js';
 import { toolReportToMarkdown } from './tool-reports.js';
 import type { Crash, ExplainResult, Location } from '../model.js';

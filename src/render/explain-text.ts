@@ -1,5 +1,5 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
-import { deferredReleaseSentence } from './deferred-release.js';
+import { deferredReleaseSentence } from './deferred-sentence.js';
 import type { GoroutineGroup, Crash, ExplainResult, Location, CrashSource } from '../model.js';
 import { distinctCrashesToText, shownDistinctCrashes } from './distinct-crashes.js';
 import { toolReportToText } from './tool-reports.js';
