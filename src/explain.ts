@@ -1,6 +1,7 @@
 // The explain pipeline: input -> parse -> analyse -> knowledge, returning one plain ExplainResult that every
 // renderer reads. The CLI's `explain` command and the `test`/`stress` runners both go through here.
 
+import { readFileSync } from 'node:fs';
 import { Grouper, type GroupDetail, type GroupLevel } from './analyse/goroutine-groups.js';
 import { classify } from './analyse/classify.js';
 import { CrashFolder } from './analyse/fold.js';
@@ -11,6 +12,8 @@ import { inferGoVersion, versionAdvice } from './analyse/goversion.js';
 import { findLeaks } from './analyse/leaks.js';
 import { findModuleRoot } from './source/go-mod.js';
 import { indexSourceTree, sourceContext, type SourceTree } from './source/source-tree.js';
+import { findDeferredRelease, type ReleaseMethod } from './source/deferred-release.js';
+import { splitSourceLines } from './source/code-frame.js';
 import { crashFingerprint } from './analyse/fingerprint.js';
 import { countDistinctCrashes } from './analyse/fleet.js';
 import { readInputs } from './input/read.js';
@@ -297,6 +300,77 @@ export async function attachHazards(crashes: Crash[], tree: SourceTree): Promise
   }
 }
 
+/** The release a deferred call repeated: what `unlock of unlocked` / `negative WaitGroup counter` says was undone. */
+function releaseMethod(crash: Crash): ReleaseMethod | undefined {
+  if (crash.kind === 'negative_waitgroup') return 'Done';
+  if (crash.kind !== 'unlock_of_unlocked') return undefined;
+  return crash.message.includes('RUnlock') ? 'RUnlock' : 'Unlock';
+}
+
+/**
+ * When the culprit frame is the wrapper that ran a deferred call (Go 1.21 names it `F.func1` and shows it with
+ * GOTRACEBACK=system), the line where F left: the next frame, F itself. Undefined for any other culprit.
+ */
+function exitOfDeferredCall(crash: Crash): number | undefined {
+  const culprit = crash.culprit;
+  if (culprit === null || !/\.func\d+$/.test(culprit.function)) return undefined;
+  const frames = crash.groups.find((g) => g.crashing)?.frames ?? [];
+  const at = frames.findIndex((f) => f.function === culprit.function && f.line === culprit.line);
+  const next = at < 0 ? undefined : frames[at + 1];
+  if (next === undefined || next.file !== culprit.file) return undefined;
+  return culprit.function.startsWith(`${next.function}.func`) ? next.line : undefined;
+}
+
+/**
+ * For a second Unlock or Done raised by a deferred call at function exit (the culprit line is a `return` or a
+ * closing brace), names the `defer` statement and the earlier release in the same function, with the lint
+ * findings there (unlock-misuse, waitgroup-misuse).
+ */
+export async function attachDeferredReleases(crashes: Crash[], tree: SourceTree): Promise<void> {
+  let cache: FindingsCache | undefined;
+  for (const crash of crashes) {
+    const method = releaseMethod(crash);
+    const local = crash.culpritContext?.localFile;
+    if (method === undefined || local === undefined || crash.culprit === null) continue;
+    let text: string;
+    try {
+      text = readFileSync(local, 'utf8');
+    } catch {
+      continue;
+    }
+    const lines = splitSourceLines(text);
+    const exitLine = exitOfDeferredCall(crash) ?? crash.culprit.line;
+    const site = findDeferredRelease(lines, exitLine, method);
+    // From a wrapper frame, the exit below it must be where that very defer ran.
+    if (site === null || (exitLine !== crash.culprit.line && site.deferLine !== crash.culprit.line)) continue;
+    crash.deferredRelease = {
+      file: local,
+      exit: site.exit,
+      exitLine,
+      deferLine: site.deferLine,
+      deferText: site.deferText,
+    };
+    if (site.releaseLine === undefined || site.releaseText === undefined) continue;
+    crash.deferredRelease.releaseLine = site.releaseLine;
+    crash.deferredRelease.releaseText = site.releaseText;
+    const { findingsAt } = await import('./lint/findings-at.js');
+    const { ruleByName } = await import('./lint/driver/rule-registry.js');
+    cache ??= new Map();
+    const findings = await findingsAt(tree.root, local, site.releaseLine, { cache });
+    const hazards = findings
+      .filter((f) => f.rule === 'unlock-misuse' || f.rule === 'waitgroup-misuse')
+      .map((f) => ({
+        rule: f.rule,
+        title: ruleByName(f.rule)?.meta.title ?? f.rule,
+        severity: f.severity,
+        file: f.file,
+        line: f.line,
+        message: f.message,
+      }));
+    if (hazards.length > 0) crash.deferredRelease.hazards = hazards;
+  }
+}
+
 /** The local source tree to cite: an explicit --src, else the Go module around cwd, else none. */
 export function openSourceTree(srcDir: string | false | undefined, cwd: string): SourceTree | undefined {
   if (srcDir === false) return undefined;
@@ -310,7 +384,10 @@ export async function explain(inputs: string[], options: ExplainOptions = {}): P
   const report = await readInputs(inputs, explainer, options.stdin ? { stdin: options.stdin } : {});
   const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
   const { crashes, races } = explainer.result(tree);
-  if (tree !== undefined) await attachHazards(crashes, tree);
+  if (tree !== undefined) {
+    await attachHazards(crashes, tree);
+    await attachDeferredReleases(crashes, tree);
+  }
   const toolReports = explainer.toolReportResults();
   const distinctCrashes = countDistinctCrashes(crashes);
   return {

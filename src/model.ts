@@ -235,6 +235,27 @@ export interface Hazard {
   message: string;
 }
 
+/**
+ * A second Unlock or WaitGroup.Done raised by a deferred call at function exit (`explain --src`): the culprit line is
+ * the `return` or closing brace where the deferred call ran; these are the statements behind it.
+ */
+export interface DeferredRelease {
+  /** The local file, as SourceContext.localFile gives it. */
+  file: string;
+  /** Where the function left: a `return` statement or the end of its body, and that line (the culprit's, unless
+   * the culprit is the wrapper frame that ran the deferred call). */
+  exit: 'return' | 'end';
+  exitLine: number;
+  /** The `defer` statement that ran at the culprit line. */
+  deferLine: number;
+  deferText: string;
+  /** The earlier statement in the same function that had already released (absent when none is in the function). */
+  releaseLine?: number;
+  releaseText?: string;
+  /** Lint findings at the earlier statement. */
+  hazards?: Hazard[];
+}
+
 export interface Crash {
   kind: CrashKind;
   /**
@@ -257,6 +278,8 @@ export interface Crash {
   culpritContext?: SourceContext;
   /** Lint findings on the culprit line, when the source was found (`--src`). */
   hazards?: Hazard[];
+  /** For a second Unlock or Done run by a deferred call at function exit, with source at hand. */
+  deferredRelease?: DeferredRelease;
   /** Inferred Go version range from the format, e.g. ">=1.21" or "1.17-1.20". */
   goVersion: string;
   goroutineCount: number;

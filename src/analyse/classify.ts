@@ -190,6 +190,31 @@ function isThrow(fn: string): boolean {
 }
 
 /**
+ * The map fault a runtime map function throws (internal/runtime/maps/*.go since Go 1.24, runtime/map*.go
+ * before): the ones linknamed into the runtime print as `runtime.mapassign_fast64`, the rest as methods of
+ * `internal/runtime/maps`.
+ */
+function mapFaultOf(fn: string): CrashKind | undefined {
+  const name = fn.slice(fn.lastIndexOf('.') + 1);
+  if (fn.startsWith('runtime.')) {
+    if (name.startsWith('mapassign') || name.startsWith('mapdelete') || name.startsWith('mapclear')) {
+      return 'concurrent_map_writes';
+    }
+    if (name.startsWith('mapaccess')) return 'concurrent_map_read_write';
+    if (name.startsWith('mapiter')) return 'concurrent_map_iteration_write';
+    if (name.startsWith('mapclone')) return 'concurrent_map_clone_write';
+    return undefined;
+  }
+  if (!fn.startsWith('internal/runtime/maps.')) return undefined;
+  // (*Map).PutSlot, putSlotSmall*, Delete, Clear; getWithKey, getWithoutKey; (*Iter).Next; (*Map).Clone.
+  if (/^(?:PutSlot|putSlot|Delete|Clear)/.test(name)) return 'concurrent_map_writes';
+  if (name.startsWith('getWith')) return 'concurrent_map_read_write';
+  if (fn.endsWith('(*Iter).Next')) return 'concurrent_map_iteration_write';
+  if (name === 'Clone') return 'concurrent_map_clone_write';
+  return undefined;
+}
+
+/**
  * The kind when the message line is missing (cut off in a paste, or a crash file written by
  * debug.SetCrashOutput without its `fatal error:` line, golang/go#76859): a throw directly over the runtime's
  * map code is one of the map faults, a throw over one of OOM_THROWERS is the out-of-memory throw, and a
@@ -199,22 +224,27 @@ function frameKind(tb: Traceback): Classification | undefined {
   const running = tb.goroutines.find((g) => g.state.startsWith('running') && g.frames.length > 0);
   const stacks = [tb.runtimeStack, running?.frames ?? []];
   for (const frames of stacks) {
-    const top = frames.findIndex((f) => isThrow(f.function));
+    let top = frames.findIndex((f) => isThrow(f.function));
     if (top < 0) continue;
+    // runtime.fatal over internal/runtime/maps.fatal (GOTRACEBACK=system) is one throw.
+    while (isThrow(frames[top + 1]?.function ?? '')) top++;
+    const thrower = frames[top]?.function ?? '';
     const below = frames[top + 1]?.function ?? '';
     const name = below.slice(below.lastIndexOf('.') + 1);
-    const kind: CrashKind | undefined = name.startsWith('mapassign')
-      ? 'concurrent_map_writes'
-      : name.startsWith('mapaccess')
-        ? 'concurrent_map_read_write'
-        : name.startsWith('mapiter')
-          ? 'concurrent_map_iteration_write'
-          : name.startsWith('mapclone')
-            ? 'concurrent_map_clone_write'
-            : OOM_THROWERS.has(name)
-              ? 'out_of_memory'
-              : undefined;
+    const kind = mapFaultOf(below) ?? (OOM_THROWERS.has(name) ? 'out_of_memory' : undefined);
     if (kind !== undefined) return { kind, message: `${below} threw (the fatal error line is missing)` };
+    if (thrower === 'internal/runtime/maps.fatal' && below !== '') {
+      // Go >= 1.24 hides the runtime's map functions (runtime.mapassign*, runtime.mapaccess*) unless
+      // GOTRACEBACK=system: the throw sits right over the user's frame, and the frames cannot tell a write from
+      // a read racing with a write.
+      return {
+        kind: 'concurrent_map_writes',
+        message:
+          'internal/runtime/maps.fatal threw (the fatal error line is missing): concurrent map writes, or a ' +
+          'concurrent map read and map write; the traceback hides which map function threw (GOTRACEBACK=system ' +
+          'shows it)',
+      };
+    }
   }
   const first = running?.frames[0]?.function;
   if (

@@ -9,6 +9,12 @@
 //   runtime prints `, N minutes` only from 1 minute on) and hold >= minCount goroutines (default 10).
 // - Without any wait time, a group is only claimed when it is huge relative to the dump: at least
 //   hugeCount goroutines (default 1000) and at least hugeFraction (default 0.5) of all goroutines.
+// - Without any wait time, a group of at least orphanCount goroutines (default 100) parked at one user line on a
+//   channel operation is claimed when the function that created them is on no goroutine's stack (in a dump that
+//   holds the main goroutine, so that the absence means something): the call that
+//   started them has returned and left them waiting, which a healthy program rarely does by the hundred (a
+//   worker pool's creator has usually returned too, but its workers number a few, not hundreds). This catches
+//   the classic leak of a handler that gives up on a goroutine it started, in a dump taken seconds after start.
 // - Go >= 1.27's leak detector (the goroutineleak profile) marks goroutines `(leaked)` when the garbage collector
 //   proves that what they wait on is unreachable from every goroutine that can still run: those are proven
 //   leaks, listed before every heuristic suspect whatever their count or wait time. The detector misses some
@@ -24,6 +30,7 @@ export interface LeakOptions {
   minCount?: number;
   hugeCount?: number;
   hugeFraction?: number;
+  orphanCount?: number;
   /** All goroutines in the dump; defaults to the sum of the group counts. */
   totalGoroutines?: number;
 }
@@ -75,8 +82,21 @@ export function findLeaks(groups: readonly GoroutineGroup[], opts: LeakOptions =
   const minCount = opts.minCount ?? 10;
   const hugeCount = opts.hugeCount ?? 1000;
   const hugeFraction = opts.hugeFraction ?? 0.5;
+  const orphanCount = opts.orphanCount ?? 100;
   let total = opts.totalGoroutines ?? 0;
   if (opts.totalGoroutines === undefined) for (const b of groups) total += b.count;
+  let onStacks: Set<string> | undefined;
+  /**
+   * Whether `fn` is on no goroutine's stack in the dump (computed once, only when a group needs it). Only a whole
+   * dump can tell: one that holds the main goroutine (main.main, also in a test binary's generated main).
+   */
+  const returned = (fn: string): boolean => {
+    if (onStacks === undefined) {
+      onStacks = new Set();
+      for (const g of groups) for (const f of g.frames) onStacks.add(f.function);
+    }
+    return onStacks.has('main.main') && !onStacks.has(fn);
+  };
 
   const found: { leak: Leak; rank: number; score: number }[] = [];
   for (const b of groups) {
@@ -125,7 +145,21 @@ export function findLeaks(groups: readonly GoroutineGroup[], opts: LeakOptions =
     if (blocked === undefined) continue;
     const longEnough = b.waitMinutes[1] >= minMinutes && b.count >= minCount;
     const huge = b.count >= hugeCount && b.count >= hugeFraction * total;
-    if (!longEnough && !huge) continue;
+    const creator = b.createdBy?.function;
+    const orphaned =
+      !longEnough &&
+      !huge &&
+      blocked.rank === 0 &&
+      b.count >= orphanCount &&
+      b.culprit !== null &&
+      b.culpritFromCreatedBy !== true &&
+      creator !== undefined &&
+      returned(creator);
+    if (!longEnough && !huge && !orphaned) continue;
+    const startedBy = orphaned
+      ? `; ${creator} started them and is on no goroutine's stack any more: the call that started them has ` +
+        'returned and left them waiting'
+      : '';
     found.push({
       leak: {
         count: b.count,
@@ -136,7 +170,7 @@ export function findLeaks(groups: readonly GoroutineGroup[], opts: LeakOptions =
         proven: false,
         reason: `${goroutinesText(b.count)} ${blocked.what}, ${where(b)}, for ${minutesText(b.waitMinutes)}${
           huge && !longEnough ? ` (${Math.round((100 * b.count) / Math.max(1, total))}% of all goroutines)` : ''
-        }.`,
+        }${startedBy}.`,
       },
       rank: blocked.rank,
       score: b.count * Math.max(1, b.waitMinutes[1]),

@@ -1,9 +1,10 @@
 // Undoes what happens to a Go crash between the program and the person reading it: a log shipper's prefix the
 // de-prefixer does not know, a whole log indented by a Markdown quote or a code block, a spinner or a backtick
 // in front of `panic:`, the panic value glued to the goroutine header, a literal `^M` at each line end, blank
-// lines between a function line and its file line, a stray space in front of a function line, and panics that
-// a framework recovered and printed in its own words (`http: panic serving`, testify's `test panicked:`, klog's
-// `Observed a panic:`). Lines that need none of this pass through unchanged.
+// lines between a function line and its file line, a stray space in front of a function line, Markdown links
+// around names (markdown-links.ts), and panics that a framework recovered and printed in its own words
+// (`http: panic serving`, testify's `test panicked:`, klog's `Observed a panic:`). Lines that need none of this
+// pass through unchanged.
 //
 // An unknown prefix is learned from a line that starts a crash: `panic: `, `fatal error: `, `goroutine N [`,
 // `WARNING: DATA RACE` or `SIGQUIT: ` found after some text. That text, with its digits generalised (timestamps
@@ -14,6 +15,8 @@
 
 import type { LineContext, LineSink } from '../input/lines.js';
 import { indentEnd, parseFileLine, parseFunctionLine, parseGoroutineHeader } from './frame.js';
+import { unlinkMarkdown } from './markdown-links.js';
+import { isRuntimeText, splitSplicedLine, startsWithLogLine } from './spliced.js';
 
 /** Lines (blank ones included) a mid-line `panic:` may wait for its confirmation. */
 const CONFIRM_WITHIN = 6;
@@ -141,10 +144,19 @@ class PasteRepair implements LineSink {
    * each is a crash only if a stack follows.
    */
   private heldKind: 'panic' | 'logged' | 'framework' = 'panic';
+  /**
+   * A `fatal error: ` / `panic: ` line whose value is not a runtime message: another log line may have been
+   * written between `fatal error: ` and the message, which then follows on the next line (spliced.ts).
+   */
+  private splitHead: { raw: string; lineNo: number; anchor: 'fatal error: ' | 'panic: '; value: string } | null = null;
 
   constructor(private readonly sink: LineSink) {}
 
   line(text: string, lineNo: number, context: LineContext): void {
+    if (this.splitHead !== null) {
+      this.resumeSplitHead(text, lineNo, context);
+      return;
+    }
     if (this.held !== null) {
       this.held.push({ text, lineNo });
       const stripped = this.stripKnown(text);
@@ -168,6 +180,11 @@ class PasteRepair implements LineSink {
   }
 
   end(context: LineContext): void {
+    if (this.splitHead !== null) {
+      const head = this.splitHead;
+      this.splitHead = null;
+      this.process(head.raw, head.lineNo, context, 'split');
+    }
     if (this.held !== null) this.release(context, false);
     this.flushBlanks(context);
     this.prefix = null;
@@ -176,6 +193,24 @@ class PasteRepair implements LineSink {
     this.lastLine = '';
     this.valueNext = false;
     this.sink.end(context);
+  }
+
+  /** The line after a held `fatal error: <not a message>`: the message the runtime printed after a spliced line? */
+  private resumeSplitHead(text: string, lineNo: number, context: LineContext): void {
+    const head = this.splitHead;
+    if (head === null) return;
+    this.splitHead = null;
+    const next = this.stripKnown(text).trim();
+    if (!isRuntimeText(head.anchor, next)) {
+      this.process(head.raw, head.lineNo, context, 'split');
+      this.line(text, lineNo, context);
+      return;
+    }
+    // The spliced line goes on as a line of its own before the crash, where the crash parser passes it over.
+    this.flushBlanks(context);
+    this.sink.line(head.value, head.lineNo, context);
+    const at = head.raw.lastIndexOf(head.anchor) + head.anchor.length;
+    this.process(head.raw.slice(0, at) + next, lineNo, context, 'split');
   }
 
   private release(context: LineContext, confirmed: boolean): void {
@@ -190,7 +225,7 @@ class PasteRepair implements LineSink {
 
   /** Removes a trailing `^M`/CR, the learned prefix and the learned indentation. */
   private stripKnown(raw: string): string {
-    let text = raw;
+    let text = unlinkMarkdown(raw);
     const last = text.charCodeAt(text.length - 1);
     // One comparison for the common line; `M`, CR and a backtick are the only endings that need work.
     if (last === 77 /* M */ || last === 13 || last === 96 /* ` */) {
@@ -210,7 +245,12 @@ class PasteRepair implements LineSink {
   /**
    * `decided` is 'accept'/'reject' for a held mid-line `panic:` line whose fate is known, false otherwise.
    */
-  private process(raw: string, lineNo: number, context: LineContext, decided: 'accept' | 'reject' | false): void {
+  private process(
+    raw: string,
+    lineNo: number,
+    context: LineContext,
+    decided: 'accept' | 'reject' | 'split' | false,
+  ): void {
     let text = this.stripKnown(raw);
     const first = text.charCodeAt(0);
     // Go's own file lines start with a tab, and every anchor holds `: ` or `goroutine `: most lines of a big
@@ -303,7 +343,24 @@ class PasteRepair implements LineSink {
     this.lastLine = text;
     this.inPanicChain = text.startsWith('panic: ', lead);
 
-    const glued = text.startsWith('panic: ') || text.startsWith('fatal error: ') ? GLUED_HEADER.exec(text) : null;
+    const crashLine = text.startsWith('panic: ') || text.startsWith('fatal error: ');
+    if (crashLine && decided !== 'split') {
+      const spliced = splitSplicedLine(text);
+      if (spliced !== null) {
+        // Another log line glued after the message: it goes on first, as a line of its own.
+        this.sink.line(spliced.spliced, lineNo, context);
+        text = spliced.crash;
+        this.lastLine = text;
+      } else {
+        const anchor = text.startsWith('panic: ') ? 'panic: ' : 'fatal error: ';
+        const value = text.slice(anchor.length);
+        if (!isRuntimeText(anchor, value) && (anchor === 'fatal error: ' || startsWithLogLine(value))) {
+          this.splitHead = { raw, lineNo, anchor, value };
+          return;
+        }
+      }
+    }
+    const glued = crashLine ? GLUED_HEADER.exec(text) : null;
     if (glued !== null && parseGoroutineHeader(glued[1] ?? '') !== null) {
       this.sink.line(text.slice(0, glued.index), lineNo, context);
       this.sink.line(glued[1] ?? '', lineNo, context);

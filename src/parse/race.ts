@@ -23,6 +23,7 @@
 import type { LineContext, LineSink } from '../input/lines.js';
 import type { Frame } from '../model.js';
 import { parseFileLine, parseFunctionLine } from './frame.js';
+import { accessHeaderSpacing, isHeaderHead, isMangledWarning } from './race-headers.js';
 
 export interface RaceAccessReport {
   op: 'read' | 'write';
@@ -135,6 +136,10 @@ interface StreamState {
   verbose: boolean;
   currentTest: string | undefined;
   lastFailedTest: string | undefined;
+  /** The first half of an access header broken over two lines, until the next line tells. */
+  headerHead: { text: string; lineNo: number } | null;
+  /** The report being read began at an access header, its warning lost: kept only if a stack follows. */
+  anchoredOnHeader: boolean;
 }
 
 function newState(): StreamState {
@@ -150,6 +155,8 @@ function newState(): StreamState {
     verbose: false,
     currentTest: undefined,
     lastFailedTest: undefined,
+    headerHead: null,
+    anchoredOnHeader: false,
   };
 }
 
@@ -191,6 +198,31 @@ export class RaceParser implements LineSink {
 
   line(text: string, lineNo: number, context: LineContext): void {
     const state = this.state(context);
+    const head = state.headerHead;
+    if (head !== null) {
+      state.headerHead = null;
+      // An access header broken over two lines: join the halves when they make one.
+      const joined = accessHeaderSpacing(head.text + ' ' + text.trim());
+      if (joined !== null && parseAccessHeader(joined) !== null) {
+        this.dispatch(state, joined, lineNo, context);
+        return;
+      }
+      this.dispatch(state, head.text, head.lineNo, context);
+    }
+    const c = text.charCodeAt(0);
+    if (c === 80 /* P */ || c === 82 /* R */ || c === 87 /* W */ || c === 97 /* a */ || c === 65 /* A */ || c === 32) {
+      const trimmed = text.trim();
+      if (isHeaderHead(trimmed)) {
+        state.headerHead = { text: trimmed, lineNo };
+        return;
+      }
+      const spaced = accessHeaderSpacing(text);
+      if (spaced !== null && spaced !== text && parseAccessHeader(spaced) !== null) text = spaced;
+    }
+    this.dispatch(state, text, lineNo, context);
+  }
+
+  private dispatch(state: StreamState, text: string, lineNo: number, context: LineContext): void {
     if (state.report !== null) {
       this.reportLine(state, text, lineNo, context);
       return;
@@ -200,8 +232,13 @@ export class RaceParser implements LineSink {
       return;
     }
     // The `==================` line is often lost or glued to other output in a paste; the warning alone is
-    // distinctive enough.
-    if (text === WARNING || (text.charCodeAt(0) === 32 && text.trim() === WARNING)) {
+    // distinctive enough, and so is an access header when the warning is lost too (race-headers.ts).
+    // Only `Read`, `Write`, `Previous`, `atomic`/`Atomic` start an access header; most lines pay one comparison.
+    const c = text.charCodeAt(0);
+    const headerStart =
+      c === 80 /* P */ || c === 82 /* R */ || c === 87 /* W */ || c === 97 /* a */ || c === 65; /* A */
+    const access = headerStart && text !== WARNING ? parseAccessHeader(text) : null;
+    if (text === WARNING || access !== null || ((c === 87 || c === 32) && isMangledWarning(text))) {
       const startLine = state.sawSeparator ? Math.max(1, lineNo - 1) : lineNo;
       state.sawSeparator = false;
       state.report = {
@@ -224,6 +261,8 @@ export class RaceParser implements LineSink {
       // The first header fills `current`; section stays 'none' until then.
       state.section = 'none';
       state.frames = null;
+      state.anchoredOnHeader = access !== null;
+      if (access !== null) this.reportLine(state, text, lineNo, context);
       return;
     }
     state.sawSeparator = false;
@@ -233,10 +272,15 @@ export class RaceParser implements LineSink {
   end(context: LineContext): void {
     for (const [key, state] of this.states) {
       if (!key.startsWith(`${context.source}\u0000`)) continue;
+      const head = state.headerHead;
+      if (head !== null) {
+        state.headerHead = null;
+        this.dispatch(state, head.text, head.lineNo, context);
+      }
       if (state.report !== null) {
         this.flushFrame(state);
         state.report.truncated = true;
-        state.unattributed.push(state.report);
+        this.keep(state, state.report);
         state.report = null;
       }
       this.release(state, undefined, undefined);
@@ -286,6 +330,14 @@ export class RaceParser implements LineSink {
     }
   }
 
+  /** A closed report waits for its test; one begun at a bare access header only if a stack followed it. */
+  private keep(state: StreamState, report: RaceReport): void {
+    const anchored = state.anchoredOnHeader;
+    state.anchoredOnHeader = false;
+    if (anchored && report.current.frames.length === 0 && (report.previous?.frames.length ?? 0) === 0) return;
+    state.unattributed.push(report);
+  }
+
   /** Hands held reports on; a report that already knows its test (from -json context) keeps it. */
   private release(state: StreamState, test: string | undefined, pkg: string | undefined): void {
     if (state.unattributed.length === 0) return;
@@ -308,7 +360,7 @@ export class RaceParser implements LineSink {
       state.frames = null;
       if (report.test === undefined && context.test !== undefined) report.test = context.test;
       if (report.package === undefined && context.package !== undefined) report.package = context.package;
-      state.unattributed.push(report);
+      this.keep(state, report);
       return;
     }
     if (text.length === 0) return;

@@ -1,4 +1,5 @@
 // Markdown report for `explain`, made to be pasted into an issue or a pull request.
+import { deferredReleaseSentence } from './deferred-sentence.js';
 import { distinctCrashesToMarkdown, shownDistinctCrashes } from './distinct-crashes.js';
 import { toolReportToMarkdown } from './tool-reports.js';
 import type { Crash, ExplainResult, Location } from '../model.js';
@@ -37,6 +38,16 @@ function crashToMarkdown(crash: Crash): string {
     }
     for (const hazard of crash.hazards ?? []) {
       out.push('', `**Lint:** ${inlineCode(hazard.rule)} flags this line: ${escapeMarkdown(hazard.message)}`);
+    }
+    const deferred = crash.deferredRelease;
+    if (deferred !== undefined) {
+      out.push('', `**Deferred:** ${deferredReleaseSentence(deferred, inlineCode)}`);
+      for (const hazard of deferred.hazards ?? []) {
+        out.push(
+          '',
+          `**Lint:** ${inlineCode(hazard.rule)} flags line ${hazard.line}: ${escapeMarkdown(hazard.message)}`,
+        );
+      }
     }
     out.push('');
   }

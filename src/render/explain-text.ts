@@ -1,4 +1,5 @@
 // Terminal report for `explain`: the diagnosis first (what, where, why, fix), then the goroutine groups.
+import { deferredReleaseSentence } from './deferred-sentence.js';
 import type { GoroutineGroup, Crash, ExplainResult, Location, CrashSource } from '../model.js';
 import { distinctCrashesToText, shownDistinctCrashes } from './distinct-crashes.js';
 import { toolReportToText } from './tool-reports.js';
@@ -80,6 +81,21 @@ function crashToText(crash: Crash, index: number, total: number, options: TextOp
           '    ',
         ),
       );
+    }
+    const deferred = crash.deferredRelease;
+    if (deferred !== undefined) {
+      out.push(wrap(`${s.bold('Deferred')}: ${deferredReleaseSentence(deferred, sanitize)}`, width, '  ', '    '));
+      for (const hazard of deferred.hazards ?? []) {
+        out.push(
+          wrap(
+            `${s.bold('Lint')}: ${s.yellow(hazard.rule)} flags line ${hazard.line}: ${sanitize(hazard.message)} ` +
+              `(docs/rules/${hazard.rule}.md)`,
+            width,
+            '  ',
+            '    ',
+          ),
+        );
+      }
     }
   } else if (crash.goroutine !== null) {
     out.push(
