@@ -61,7 +61,9 @@ export const waitgroupMisuse: Rule = {
       '`panic: sync: negative WaitGroup counter`, and `Done` is `Add(-1)`. goroscope reports a goroutine started ' +
       'right after `wg.Add(n)` (n a constant) in which one path calls `wg.Done()` or `wg.Add(-k)` more than n times, ' +
       'counting the Adds of that path: typically a `defer wg.Done()` plus an explicit `wg.Done()` on an early-return ' +
-      'path. The first Done lets `wg.Wait()` return too early; the second one panics and ends the program. Calls in ' +
+      'path. The first Done lets `wg.Wait()` return too early; the second one panics and ends the program (when ' +
+      'the waiter wakes after the counter went negative, `Wait` may panic first with `sync: WaitGroup is reused ' +
+      'before previous Wait has returned`). Calls in ' +
       'loops, in nested function literals and with non-constant deltas are not counted, so the rule stays silent ' +
       'rather than guess.\n\n' +
       'The rule also reports `wg.Wait()` inside the loop iteration that calls `wg.Add` and starts the goroutine ' +
