@@ -86,6 +86,9 @@ export class Explainer implements LineSink {
    * another pod never take part in repairing this one's.
    */
   private readonly repairs = new Map<string, LineSink>();
+  /** The repair of the previous line's stream, found without building its key (as `last` for the parsers). */
+  private lastRepair:
+    { source: string; package: string | undefined; stream: string | undefined; repair: LineSink } | undefined;
   private readonly toolReports = new ToolReportParser();
   private readonly labelFilter: Record<string, string> | undefined;
   private readonly groupByLabel: string | undefined;
@@ -99,6 +102,16 @@ export class Explainer implements LineSink {
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
+    const last = this.lastRepair;
+    if (
+      last !== undefined &&
+      last.stream === context.stream &&
+      last.source === context.source &&
+      last.package === context.package
+    ) {
+      last.repair.line(text, lineNo, context);
+      return;
+    }
     const key = `${context.source}\u0000${context.package ?? ''}\u0000${context.stream ?? ''}`;
     let repair = this.repairs.get(key);
     if (repair === undefined) {
@@ -108,10 +121,12 @@ export class Explainer implements LineSink {
       });
       this.repairs.set(key, repair);
     }
+    this.lastRepair = { source: context.source, package: context.package, stream: context.stream, repair };
     repair.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
+    this.lastRepair = undefined;
     const prefix = `${context.source}\u0000`;
     for (const [key, repair] of this.repairs) {
       if (!key.startsWith(prefix)) continue;
