@@ -118,7 +118,7 @@ interface Held {
 }
 
 /** Wraps `sink` with the repairs described above. */
-export function createPasteRepair(sink: LineSink): LineSink {
+export function createPasteRepair(sink: LineSink): LineSink & { quiet(): boolean } {
   return new PasteRepair(sink);
 }
 
@@ -165,6 +165,14 @@ class PasteRepair implements LineSink {
       return;
     }
     this.process(text, lineNo, context, false);
+  }
+
+  /**
+   * Nothing learned or held: a goroutine header at the start of the next line passes unchanged, and ends any effect
+   * of the lines before it (blank lines held are passed on first).
+   */
+  quiet(): boolean {
+    return this.held === null && this.prefix === null && this.indent === '' && !this.valueNext;
   }
 
   end(context: LineContext): void {

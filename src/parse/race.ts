@@ -230,6 +230,12 @@ export class RaceParser implements LineSink {
     this.testLine(state, text, context);
   }
 
+  /** No report is being read and no separator line was just seen, in any stream. */
+  idle(): boolean {
+    for (const state of this.states.values()) if (state.report !== null || state.sawSeparator) return false;
+    return true;
+  }
+
   end(context: LineContext): void {
     for (const [key, state] of this.states) {
       if (!key.startsWith(`${context.source}\u0000`)) continue;
