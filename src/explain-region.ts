@@ -46,6 +46,8 @@ export function hasLabels(g: Goroutine, filter: Record<string, string>): boolean
 /** Lines longer than this are never goroutine lines worth handing off. */
 const MAX_REGION_LINE = 4096;
 
+const RACE_IN_TEST = ': race detected during execution of test';
+
 /**
  * Whether a line may be part of a goroutine block and is nothing any other parser of the explain pipeline (races,
  * goleak, go-deadlock, stress, test markers) reacts to. Cheap: that every line really was part of a goroutine is
@@ -62,13 +64,14 @@ function mayBeGoroutineLine(line: string): boolean {
   // Digits, `=`, `-`, `[`, `{` and spaces start test output, stress status lines, JSON and log lines.
   if (!(first === 9 || (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95 || first === 46))
     return false;
-  // A label value in a header, a package path or a file name may hold anything, even another report's headline.
-  return !(
-    line.includes('race detected') ||
-    line.includes('go-stress-') ||
-    line.includes('found unexpected goroutines') ||
-    line.includes('POTENTIAL DEADLOCK')
-  );
+  // What the race and tool-report parsers look for at the end of a line (a label value in a header, a package path
+  // or a file name may hold anything): `...: race detected during execution of test`, a headline ending in `:`, a
+  // stress output file ending in a digit.
+  if (last === 116 /* t */) return !line.endsWith(RACE_IN_TEST);
+  if (last === 58 /* : */)
+    return !(line.includes('found unexpected goroutines') || line.includes('POTENTIAL DEADLOCK'));
+  if (last >= 48 && last <= 57 && first !== 9) return !line.includes('go-stress-');
+  return true;
 }
 
 /** The lines a goroutine's text takes: header, function and file line per frame, elided marker, `created by`. */
@@ -108,27 +111,27 @@ export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRe
   );
 
   // Every line must come out of the de-prefixer and the paste repair as it went in, in order, with no stream. The
-  // repair holds blank lines back until it sees the next line: those wait in `expected`.
+  // repair holds blank lines back until it sees the next line.
   let changed = false;
-  const expected: string[] = [];
-  let next = 0;
+  let current = '';
+  let heldBlanks = 0;
   const repair = createPasteRepair({
-    line(t, _lineNo, context) {
-      if (next >= expected.length || t !== expected[next] || context.stream !== undefined) changed = true;
-      next++;
-      if (next === expected.length) {
-        expected.length = 0;
-        next = 0;
+    line(t, lineNo, context) {
+      if (t === '') {
+        if (heldBlanks === 0) changed = true;
+        heldBlanks--;
+      } else if (t !== current || heldBlanks !== 0) {
+        changed = true;
       }
-      parser.line(t, _lineNo, context);
+      if (context.stream !== undefined) changed = true;
+      parser.line(t, lineNo, context);
     },
     end() {},
   });
-  let current = '';
   const checked: LineSink = {
     line(t, lineNo, context) {
       if (t !== current || context.stream !== undefined || context.package !== undefined) changed = true;
-      expected.push(t);
+      if (t === '') heldBlanks++;
       repair.line(t, lineNo, context);
     },
     end() {},
@@ -152,7 +155,7 @@ export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRe
   if (!deprefixer.atRest() || deprefixer.styles.size > 0 || !repair.quiet()) return undefined;
   repair.end(context);
   parser.end(context);
-  if (changed || expected.length > 0 || tracebacks.length !== 1) return undefined;
+  if (changed || heldBlanks !== 0 || tracebacks.length !== 1) return undefined;
   const tb = tracebacks[0] as Traceback;
   if (
     goroutineLines !== lineNo - blank ||

@@ -219,6 +219,24 @@ class PasteRepair implements LineSink {
    * `decided` is 'accept'/'reject' for a held mid-line `panic:` line whose fate is known, false otherwise.
    */
   private process(raw: string, lineNo: number, context: LineContext, decided: 'accept' | 'reject' | false): void {
+    // A frame's file line as Go prints it, with nothing learned or pending: about half the lines of a dump, and
+    // none of the repairs below applies to it (a nested `\tpanic: ` line takes the long way).
+    if (
+      raw.charCodeAt(0) === 9 &&
+      raw.charCodeAt(1) === 47 /* / */ &&
+      this.blanks.length === 0 &&
+      this.prefix === null &&
+      this.indent === '' &&
+      !this.valueNext
+    ) {
+      const last = raw.charCodeAt(raw.length - 1);
+      if (last !== 77 /* M */ && last !== 13 && last !== 96 /* ` */ && last !== 58 /* : */) {
+        this.lastLine = raw;
+        this.inPanicChain = false;
+        this.sink.line(raw, lineNo, context);
+        return;
+      }
+    }
     let text = this.stripKnown(raw);
     const first = text.charCodeAt(0);
     // Go's own file lines start with a tab, and every anchor holds `: ` or `goroutine `: most lines of a big
