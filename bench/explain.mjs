@@ -77,8 +77,8 @@ function goroscopeProblem(cli, sampleFile) {
     return `exit status ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`;
   try {
     const result = JSON.parse(r.stdout);
-    if (result.schemaVersion !== 1 || !Array.isArray(result.crashes))
-      return 'its output is not explain JSON (schemaVersion 1)';
+    if (result.schemaVersion !== 2 || !Array.isArray(result.crashes))
+      return 'its output is not explain JSON (schemaVersion 2)';
   } catch {
     return `its output is not JSON: ${r.stdout.slice(0, 80)}`;
   }
@@ -311,7 +311,7 @@ async function main() {
     const row = (tool) => d.rows.find((r) => r.tool === tool && r.medianSeconds !== undefined);
     const g = row('goroscope');
     for (const [peer, target] of [
-      ['gostackparse', 'target <= 2x'],
+      ['gostackparse', 'target <= 1x'],
       ['pp', 'target: far below 1x'],
     ]) {
       const p = row(peer);
