@@ -32,6 +32,12 @@ export const DUMPS = {
     via: 'panic',
     what: 'panic in main, GOTRACEBACK=all',
   },
+  short: {
+    file: join(outDir, 'dump-200k-short.log'),
+    via: 'panic',
+    args: ['-short'],
+    what: 'panic in main, GOTRACEBACK=all, mostly short stacks (about 90 MB)',
+  },
 };
 
 export const GOROUTINES = 200_000;

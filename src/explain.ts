@@ -21,6 +21,7 @@ import type { LineContext, LineSink } from './input/lines.js';
 import { kindEntry } from './knowledge/catalogue.js';
 import type { Crash, CrashSource, ExplainResult, Goroutine, Race, Traceback, ToolReport } from './model.js';
 import { createPasteRepair } from './parse/pasted.js';
+import { createRegionPool, hasLabels, type ParsedRegion, type RegionPoolOptions } from './explain-region.js';
 import { TracebackParser } from './parse/traceback.js';
 import { diagnoseToolReport } from './analyse/tool-findings.js';
 import { ToolReportParser } from './parse/tool-report.js';
@@ -45,12 +46,10 @@ export interface ExplainOptions {
   labelFilter?: Record<string, string>;
   /** Goroutines with different values of this pprof label are never grouped together. */
   groupByLabel?: string;
-}
-
-/** Whether a goroutine carries every label of the filter. */
-function hasLabels(g: Goroutine, filter: Record<string, string>): boolean {
-  for (const key of Object.keys(filter)) if (g.labels?.[key] !== filter[key]) return false;
-  return true;
+  /** Worker threads for the goroutines of large dumps; 0 reads everything on this thread. */
+  threads?: number;
+  /** When and how large files are split for the worker threads (see explain-region.ts). */
+  regions?: RegionPoolOptions;
 }
 
 // Whole goroutines are kept only for the culprit search (the failing goroutine, main, the test's goroutine all
@@ -88,7 +87,16 @@ export class Explainer implements LineSink {
    * Undoes pasting and logging damage before the parsers see a line; one per interleaved stream, so that lines of
    * another pod never take part in repairing this one's.
    */
-  private readonly repairs = new Map<string, LineSink>();
+  private readonly repairs = new Map<string, LineSink & { quiet(): boolean }>();
+  /** The repair of the previous line's stream, found without building its key (as `last` for the parsers). */
+  private lastRepair:
+    | {
+        source: string;
+        package: string | undefined;
+        stream: string | undefined;
+        repair: LineSink & { quiet(): boolean };
+      }
+    | undefined;
   private readonly toolReports = new ToolReportParser();
   private readonly labelFilter: Record<string, string> | undefined;
   private readonly groupByLabel: string | undefined;
@@ -102,6 +110,16 @@ export class Explainer implements LineSink {
   }
 
   line(text: string, lineNo: number, context: LineContext): void {
+    const last = this.lastRepair;
+    if (
+      last !== undefined &&
+      last.stream === context.stream &&
+      last.source === context.source &&
+      last.package === context.package
+    ) {
+      last.repair.line(text, lineNo, context);
+      return;
+    }
     const key = `${context.source}\u0000${context.package ?? ''}\u0000${context.stream ?? ''}`;
     let repair = this.repairs.get(key);
     if (repair === undefined) {
@@ -111,10 +129,12 @@ export class Explainer implements LineSink {
       });
       this.repairs.set(key, repair);
     }
+    this.lastRepair = { source: context.source, package: context.package, stream: context.stream, repair };
     repair.line(text, lineNo, context);
   }
 
   end(context: LineContext): void {
+    this.lastRepair = undefined;
     const prefix = `${context.source}\u0000`;
     for (const [key, repair] of this.repairs) {
       if (!key.startsWith(prefix)) continue;
@@ -143,6 +163,26 @@ export class Explainer implements LineSink {
     this.runningTest.end(context);
     this.raceCollector?.end(context);
     this.toolReports.end(context);
+  }
+
+  /**
+   * Takes goroutines a worker parsed from the lines that come next (see explain-region.ts) as if they had been
+   * pushed here. Only when no parser is in the middle of anything those lines could matter to: the paste repair has
+   * learned nothing, no race or tool report is open, and the traceback in progress is among its goroutines with all
+   * it keeps already kept. False, with nothing changed, otherwise: then the lines are pushed as usual.
+   */
+  applyRegion(region: ParsedRegion, firstLineNo: number, context: LineContext): boolean {
+    if (context.package !== undefined || context.stream !== undefined || context.test !== undefined) return false;
+    const key = `${context.source}\u0000\u0000`;
+    const repair = this.repairs.get(key);
+    const stream = this.streams.get(key);
+    if (repair === undefined || !repair.quiet() || stream?.current === undefined) return false;
+    if (stream.current.groupOf.size < this.retainGoroutines) return false;
+    if ((this.raceCollector !== undefined && !this.raceCollector.idle()) || !this.toolReports.idle()) return false;
+    const grouper = stream.current.grouper;
+    if (!stream.parser.appendGoroutines(region.ids, firstLineNo + region.lastLine - 1)) return false;
+    for (const { first, group } of region.groups) grouper.merge(first, group);
+    return true;
   }
 
   /** Reports of goleak, go-deadlock and x/tools/cmd/stress, diagnosed. */
@@ -381,7 +421,27 @@ export function openSourceTree(srcDir: string | false | undefined, cwd: string):
 /** Reads the inputs (files, directories, .gz, "-") and diagnoses every crash, dump and race in them. */
 export async function explain(inputs: string[], options: ExplainOptions = {}): Promise<ExplainResult> {
   const explainer = new Explainer(options);
-  const report = await readInputs(inputs, explainer, options.stdin ? { stdin: options.stdin } : {});
+  const pool =
+    options.threads === 0
+      ? undefined
+      : createRegionPool(
+          {
+            grouping: options.grouping ?? 'ignore-wait',
+            ...(options.groupByLabel === undefined ? {} : { groupByLabel: options.groupByLabel }),
+            ...(options.labelFilter === undefined ? {} : { labelFilter: options.labelFilter }),
+          },
+          (region, firstLineNo, context) => explainer.applyRegion(region, firstLineNo, context),
+          { ...options.regions, ...(options.threads === undefined ? {} : { threads: options.threads }) },
+        );
+  let report;
+  try {
+    report = await readInputs(inputs, explainer, {
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(pool === undefined ? {} : { offload: pool }),
+    });
+  } finally {
+    await pool?.close();
+  }
   const tree = openSourceTree(options.srcDir, options.cwd ?? process.cwd());
   const { crashes, races } = explainer.result(tree);
   if (tree !== undefined) {

@@ -1,6 +1,8 @@
 // The library API: the same pipelines the CLI runs, returning plain data; renderers turn it into text.
 // Every type these functions take or return is exported too (test/library-api.test.ts checks it).
 export { explain, Explainer, type ExplainOptions } from './explain.js';
+export type { ParsedRegion, RegionPoolOptions } from './explain-region.js';
+export type { RegionResult } from './input/read.js';
 export { profile, type ProfileOptions } from './profile.js';
 export { lintPackages, type LintBudget, type LintConfig } from './lint/driver/lint-packages.js';
 export {

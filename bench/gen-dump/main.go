@@ -25,6 +25,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -80,6 +81,7 @@ func main() {
 	pipes := flag.Int("pipes", 100, "os.Pipe readers blocked in IO wait")
 	seed := flag.Int64("seed", 1, "seed for the order in which shapes are started")
 	via := flag.String("via", "quit", "how to make the runtime print the goroutines: quit (SIGQUIT) or panic")
+	short := flag.Bool("short", false, "mostly short stacks: add goroutines started by main that block one to five frames deep")
 	flag.Parse()
 	if *via != "quit" && *via != "panic" {
 		fmt.Fprintln(os.Stderr, "gen-dump: -via must be quit or panic")
@@ -150,6 +152,10 @@ func main() {
 			}(context.WithoutCancel(ctx))
 		}},
 		{"pool drain (sync.WaitGroup.Wait)", 10, 1, func(int) { go jobs.Wait() }},
+	}
+	if *short {
+		// About one goroutine in six keeps a request handler's deep stack, as in a service that is mostly idle.
+		shapes = append(shapes, shortShapes(ctx)...)
 	}
 	// Connections and threads are limited resources: start a fixed number of those first.
 	started += startTCP(*tcpConns)
@@ -330,4 +336,61 @@ func fetch(client *http.Client, url string) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+}
+
+// shortShapes are goroutines that main starts directly and that block at once, one to five frames deep: the
+// shape of a dump where most goroutines are idle workers and waiters, with far fewer bytes per goroutine than
+// the request handlers above.
+func shortShapes(ctx context.Context) []shape {
+	work := make(chan Job)
+	var mu sync.Mutex
+	mu.Lock()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	cond := sync.NewCond(&sync.Mutex{})
+	return []shape{
+		{"idle worker (chan receive)", 1800, 1, func(int) { go idleWorker(work) }},
+		{"waiter (select)", 675, 1, func(int) { go waitDone(ctx, work) }},
+		{"sleeper (sleep)", 675, 1, func(int) { go sleeper() }},
+		{"locker (sync.Mutex.Lock)", 675, 1, func(int) { go locker(&mu) }},
+		{"joiner (sync.WaitGroup.Wait)", 450, 1, func(int) { go joiner(&wg) }},
+		{"listener (sync.Cond.Wait)", 225, 1, func(int) { go listener(cond) }},
+	}
+}
+
+func idleWorker(work <-chan Job) {
+	ready.Done()
+	for j := range work {
+		_ = j
+	}
+}
+
+func waitDone(ctx context.Context, work <-chan Job) {
+	ready.Done()
+	select {
+	case <-ctx.Done():
+	case <-work:
+	}
+}
+
+func sleeper() {
+	ready.Done()
+	time.Sleep(time.Hour)
+}
+
+func locker(mu *sync.Mutex) {
+	ready.Done()
+	mu.Lock()
+}
+
+func joiner(wg *sync.WaitGroup) {
+	ready.Done()
+	wg.Wait()
+}
+
+func listener(cond *sync.Cond) {
+	ready.Done()
+	cond.L.Lock()
+	cond.Wait()
+	cond.L.Unlock()
 }

@@ -50,7 +50,7 @@ func main() {
 		}
 		buckets[key.String()]++
 	}
-	fmt.Printf("goroutines %d frames %d buckets %d errors %d\n", len(goroutines), frames, len(buckets), len(errs))
+	fmt.Printf("goroutines %d frames %d groups %d errors %d\n", len(goroutines), frames, len(buckets), len(errs))
 	if len(errs) > 0 {
 		fmt.Printf("first error: %v\n", errs[0])
 	}

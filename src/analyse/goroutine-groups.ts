@@ -146,21 +146,56 @@ export class Grouper {
   add(g: Goroutine, crashingGoroutine?: number): GroupDetail {
     const h = this.hash(g);
     const crashing = crashingGoroutine !== undefined && g.id === crashingGoroutine;
+    const found = this.find(h, g);
+    if (found === undefined) return this.create(h, g, crashing);
+    found.count++;
+    if (g.waitMinutes < found.waitMinutes[0]) found.waitMinutes[0] = g.waitMinutes;
+    if (g.waitMinutes > found.waitMinutes[1]) found.waitMinutes[1] = g.waitMinutes;
+    if (found.goroutineIds.length < MAX_IDS) found.goroutineIds.push(g.id);
+    else if (crashing) found.goroutineIds[MAX_IDS - 1] = g.id;
+    if (crashing) found.crashing = true;
+    if (found.labels !== undefined) keepCommonLabels(found, g.labels);
+    return found;
+  }
+
+  /**
+   * Counts a group another Grouper (at the same level) made of the goroutines that follow, as if each had been
+   * added here in turn: `first` is its first goroutine, `group` what that Grouper made of it. Merging the groups
+   * of consecutive stretches of goroutines in order gives the groups of all of them, in the same order.
+   */
+  merge(first: Goroutine, group: GoroutineGroup): void {
+    const h = this.hash(first);
+    let found = this.find(h, first);
+    if (found === undefined) {
+      found = this.create(h, first, false);
+      found.count = group.count;
+      found.waitMinutes = [group.waitMinutes[0], group.waitMinutes[1]];
+      found.goroutineIds = group.goroutineIds.slice(0, MAX_IDS);
+      if (group.labels === undefined) delete found.labels;
+      else found.labels = { ...group.labels };
+      return;
+    }
+    found.count += group.count;
+    if (group.waitMinutes[0] < found.waitMinutes[0]) found.waitMinutes[0] = group.waitMinutes[0];
+    if (group.waitMinutes[1] > found.waitMinutes[1]) found.waitMinutes[1] = group.waitMinutes[1];
+    for (const id of group.goroutineIds) {
+      if (found.goroutineIds.length >= MAX_IDS) break;
+      found.goroutineIds.push(id);
+    }
+    // The labels all of them share: intersecting with what the other group's goroutines share is the same.
+    if (found.labels !== undefined) keepCommonLabels(found, group.labels);
+  }
+
+  private find(h: number, g: Goroutine): GroupDetail | undefined {
+    const list = this.byHash.get(h);
+    if (list === undefined) return undefined;
+    for (const r of list) if (this.matches(r, g)) return r.group;
+    return undefined;
+  }
+
+  private create(h: number, g: Goroutine, crashing: boolean): GroupDetail {
     let list = this.byHash.get(h);
-    if (list !== undefined) {
-      for (const r of list) {
-        if (!this.matches(r, g)) continue;
-        const found = r.group;
-        found.count++;
-        if (g.waitMinutes < found.waitMinutes[0]) found.waitMinutes[0] = g.waitMinutes;
-        if (g.waitMinutes > found.waitMinutes[1]) found.waitMinutes[1] = g.waitMinutes;
-        if (found.goroutineIds.length < MAX_IDS) found.goroutineIds.push(g.id);
-        else if (crashing) found.goroutineIds[MAX_IDS - 1] = g.id;
-        if (crashing) found.crashing = true;
-        if (found.labels !== undefined) keepCommonLabels(found, g.labels);
-        return found;
-      }
-    } else {
+    if (list === undefined) {
       list = [];
       this.byHash.set(h, list);
     }

@@ -354,6 +354,11 @@ export class RaceCollector implements LineSink {
     this.parser.end(context);
   }
 
+  /** No report is being read (see RaceParser.idle). */
+  idle(): boolean {
+    return this.parser.idle();
+  }
+
   /** Distinct races among the reports seen so far. Pass `sourceContext` to classify by source and show it. */
   races(options: RaceAnalysisOptions = {}): Race[] {
     return groupRaces(this.reports, options);

@@ -330,7 +330,7 @@ class StreamAssembler {
 export function createDeprefixer(
   sink: LineSink,
   options: DeprefixOptions = {},
-): LineSink & { readonly styles: ReadonlySet<PrefixStyle> } {
+): LineSink & { readonly styles: ReadonlySet<PrefixStyle>; atRest(): boolean } {
   return new Deprefixer(sink, options.maxLineLength ?? 64 * 1024, options.onLongLine);
 }
 
@@ -389,6 +389,11 @@ class Deprefixer implements LineSink {
     context.stream = stream;
     this.sink.line(text, lineNo, context);
     context.stream = undefined;
+  }
+
+  /** No partial line is waiting to be joined: lines that need no stripping would pass straight through. */
+  atRest(): boolean {
+    return this.streams.size === 0 && this.criPartial.size === 0;
   }
 
   end(context: LineContext): void {

@@ -29,6 +29,35 @@ export interface ReadOptions {
    * however long their NUL runs. Default 64 MiB.
    */
   maxBinaryRun?: number;
+  /** Parses regions of large files on other threads (explain's worker threads); see RegionOffload. */
+  offload?: RegionOffload;
+}
+
+/** How many lines a region parsed on another thread held, and their characters, to count them as read. */
+export interface RegionResult {
+  lines: number;
+  chars: number;
+}
+
+/**
+ * Parses regions of a large regular file on other threads while this one reads on, and applies the results in
+ * input order. A result stands in for pushing the region's lines only when the sink says it can (`apply`);
+ * otherwise the region is read here as usual, so the outcome never depends on the offload. The first block of a
+ * file is always read here.
+ */
+export interface RegionOffload<R extends RegionResult = RegionResult> {
+  /** Files smaller than this are read on this thread alone. */
+  readonly minBytes: number;
+  /** Bytes read at a time. */
+  readonly blockBytes: number;
+  /** Blocks read ahead of the one being applied: bounds memory to about (inFlight + 2) * blockBytes. */
+  readonly inFlight: number;
+  /** Where a region worth handing off starts and ends in `block` (whole lines from its start); undefined if none. */
+  region(block: Buffer): { start: number; end: number } | undefined;
+  /** Parses a region elsewhere; undefined when it cannot be applied whatever the state (resolves, never rejects). */
+  parse(region: Buffer): Promise<R | undefined>;
+  /** Takes the result in place of the region's lines, the first of which is `firstLineNo`; false when it cannot. */
+  apply(result: R, firstLineNo: number, context: LineContext): boolean;
 }
 
 export interface InputSummary {
@@ -65,6 +94,7 @@ const MAX_BINARY_REGIONS = 20;
 
 interface Settings {
   sink: LineSink;
+  offload: RegionOffload | undefined;
   deprefix: boolean;
   maxLineBytes: number;
   chunkBytes: number;
@@ -83,6 +113,7 @@ export async function readInputs(specs: string[], sink: LineSink, options: ReadO
   const report: InputReport = { inputs: [], skipped: [] };
   const settings: Settings = {
     sink,
+    offload: options.offload,
     deprefix: options.deprefix ?? true,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
@@ -380,6 +411,21 @@ class Reading {
     else this.moreRegions++;
   }
 
+  /**
+   * Counts a region of `bytes` bytes as read when the offload can apply its result here (the de-prefixer joins no
+   * partial line, and the last byte pushed ended a line); false, with nothing changed, when the region must be
+   * pushed instead.
+   */
+  takeRegion(result: RegionResult, bytes: number, offload: RegionOffload): boolean {
+    if (!this.decided || this.binary !== undefined || !this.splitter.betweenLines()) return false;
+    if (this.deprefixer !== undefined && !this.deprefixer.atRest()) return false;
+    if (!offload.apply(result, this.splitter.lineCount + 1, this.context)) return false;
+    this.splitter.countElsewhere(result.lines, bytes);
+    this.delivered += result.lines;
+    this.deliveredChars += result.chars;
+    return true;
+  }
+
   /** Ends the input: records it in the report (or as skipped when binary) and tells the sink. */
   finish(): void {
     if (!this.decided) this.decide();
@@ -443,6 +489,10 @@ async function readFile(path: string, named: boolean, regular: boolean, settings
     return false;
   }
   try {
+    const offload = settings.offload;
+    if (offload !== undefined && regular && (await handle.stat()).size >= offload.minBytes) {
+      return await readOffloaded(path, handle, settings, offload);
+    }
     const mode = { reuse: true };
     return await readChunks(path, fileChunks(handle, settings.chunkBytes, mode), mode, settings, !regular);
   } catch (error) {
@@ -453,6 +503,85 @@ async function readFile(path: string, named: boolean, regular: boolean, settings
   } finally {
     await handle.close();
   }
+}
+
+/** A block read ahead: its head is pushed here, its region is parsed elsewhere (or pushed when it cannot apply). */
+interface Block {
+  head: Buffer;
+  region: Buffer | undefined;
+  parsed: Promise<RegionResult | undefined> | undefined;
+}
+
+/**
+ * Reads a large regular file in blocks, handing the goroutine regions of every block after the first to `offload`
+ * and applying their results in order. A gzip file is read as usual.
+ */
+async function readOffloaded(path: string, handle: FileHandle, settings: Settings, offload: RegionOffload) {
+  const blockBytes = offload.blockBytes;
+  const readBlock = async (): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(blockBytes);
+    const { bytesRead } = await handle.read(buffer, 0, blockBytes, null);
+    return buffer.subarray(0, bytesRead);
+  };
+  const first = await readBlock();
+  if (first.length < MAGIC_BYTES || isGzip(first)) {
+    const mode = { reuse: false };
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield first;
+      for (;;) {
+        const block = await readBlock();
+        if (block.length === 0) return;
+        yield block;
+      }
+    }
+    return readChunks(path, rest(), mode, settings, false);
+  }
+  const reading = new Reading(path, settings, false);
+  const queue: Block[] = [{ head: first, region: undefined, parsed: undefined }];
+  let stopped = false;
+  const applyNext = async (): Promise<void> => {
+    const block = queue.shift();
+    if (block === undefined || stopped) return;
+    if (block.head.length > 0 && !reading.push(block.head)) stopped = true;
+    if (block.region === undefined || stopped) return;
+    const result = block.parsed === undefined ? undefined : await block.parsed;
+    if (result !== undefined && reading.takeRegion(result, block.region.length, offload)) return;
+    if (!reading.push(block.region)) stopped = true;
+  };
+  let carry: Buffer | undefined;
+  for (;;) {
+    let block: Buffer;
+    try {
+      block = await readBlock();
+    } catch (error) {
+      while (queue.length > 0) await applyNext();
+      if (carry !== undefined && !stopped) reading.push(carry);
+      reading.finish();
+      settings.report.skipped.push({
+        file: path,
+        inputLine: Math.max(reading.splitter.lineCount, 1),
+        reason: `reading stopped after ${reading.splitter.byteCount} bytes: ${describe(error)}`,
+      });
+      return reading.binary === undefined;
+    }
+    if (block.length === 0) break;
+    if (carry !== undefined) block = Buffer.concat([carry, block]);
+    carry = undefined;
+    const where = offload.region(block);
+    if (where === undefined) {
+      queue.push({ head: block, region: undefined, parsed: undefined });
+    } else {
+      const region = block.subarray(where.start, where.end);
+      queue.push({ head: block.subarray(0, where.start), region, parsed: offload.parse(region) });
+      if (where.end < block.length) carry = block.subarray(where.end);
+    }
+    while (queue.length > offload.inFlight) await applyNext();
+    if (stopped) break;
+  }
+  while (queue.length > 0) await applyNext();
+  if (carry !== undefined && !stopped) reading.push(carry);
+  reading.finish();
+  return reading.binary === undefined;
 }
 
 async function readStream(name: string, stream: AsyncIterable<Uint8Array | string>, settings: Settings): Promise<void> {

@@ -91,6 +91,23 @@ export class LineSplitter {
     if (from < length) this.pushText(chunk, from, length);
   }
 
+  /**
+   * Counts `lines` lines of `bytes` bytes of valid UTF-8 text, with no NUL and no CR, as read, without splitting
+   * them: another thread read them. Only between lines (nothing pending); returns false, counting nothing, otherwise.
+   */
+  countElsewhere(lines: number, bytes: number): boolean {
+    if (!this.betweenLines()) return false;
+    this.lineCount += lines;
+    this.byteCount += bytes;
+    this.binaryRunSize = 0;
+    return true;
+  }
+
+  /** Whether the next byte pushed starts a line (and the input's first bytes were seen). */
+  betweenLines(): boolean {
+    return this.pendingBytes === 0 && this.droppedBytes === 0 && !this.lineHasNul && !this.first;
+  }
+
   /** The input ended: an unterminated last line is still a line. */
   finish(): void {
     if (this.pendingBytes > 0 || this.droppedBytes > 0 || this.lineHasNul) this.finishPending(true);

@@ -121,7 +121,7 @@ interface Held {
 }
 
 /** Wraps `sink` with the repairs described above. */
-export function createPasteRepair(sink: LineSink): LineSink {
+export function createPasteRepair(sink: LineSink): LineSink & { quiet(): boolean } {
   return new PasteRepair(sink);
 }
 
@@ -177,6 +177,16 @@ class PasteRepair implements LineSink {
       return;
     }
     this.process(text, lineNo, context, false);
+  }
+
+  /**
+   * Nothing learned or held: a goroutine header at the start of the next line passes unchanged, and ends any effect
+   * of the lines before it (blank lines held are passed on first).
+   */
+  quiet(): boolean {
+    return (
+      this.held === null && this.splitHead === null && this.prefix === null && this.indent === '' && !this.valueNext
+    );
   }
 
   end(context: LineContext): void {
@@ -251,6 +261,25 @@ class PasteRepair implements LineSink {
     context: LineContext,
     decided: 'accept' | 'reject' | 'split' | false,
   ): void {
+    // A frame's file line as Go prints it, with nothing learned or pending: about half the lines of a dump, and
+    // none of the repairs below applies to it (a nested `\tpanic: ` line takes the long way).
+    if (
+      raw.charCodeAt(0) === 9 &&
+      raw.charCodeAt(1) === 47 /* / */ &&
+      this.blanks.length === 0 &&
+      this.prefix === null &&
+      this.indent === '' &&
+      !this.valueNext &&
+      !raw.includes('](') // a Markdown link in a path needs stripKnown
+    ) {
+      const last = raw.charCodeAt(raw.length - 1);
+      if (last !== 77 /* M */ && last !== 13 && last !== 96 /* ` */ && last !== 58 /* : */) {
+        this.lastLine = raw;
+        this.inPanicChain = false;
+        this.sink.line(raw, lineNo, context);
+        return;
+      }
+    }
     let text = this.stripKnown(raw);
     const first = text.charCodeAt(0);
     // Go's own file lines start with a tab, and every anchor holds `: ` or `goroutine `: most lines of a big

@@ -269,6 +269,12 @@ export class RaceParser implements LineSink {
     this.testLine(state, text, context);
   }
 
+  /** No report is being read and no separator line was just seen, in any stream. */
+  idle(): boolean {
+    for (const state of this.states.values()) if (state.report !== null || state.sawSeparator) return false;
+    return true;
+  }
+
   end(context: LineContext): void {
     for (const [key, state] of this.states) {
       if (!key.startsWith(`${context.source}\u0000`)) continue;
@@ -292,6 +298,18 @@ export class RaceParser implements LineSink {
   /** Lines outside reports: follow which test is running and attribute held reports. */
   private testLine(state: StreamState, text: string, context: LineContext): void {
     const first = text.charCodeAt(0);
+    // Every line below starts with `=`, `-` (after spaces), `F` or `o`, or ends in `test`: most lines of a big log
+    // (frames, goroutine headers) do neither.
+    if (
+      text.charCodeAt(text.length - 1) !== 116 /* t */ &&
+      first !== 61 &&
+      first !== 45 /* - */ &&
+      first !== 32 &&
+      first !== 70 /* F */ &&
+      first !== 111 /* o */
+    ) {
+      return;
+    }
     if (first === 61 /* = */) {
       const marker = parseTestMarker(text);
       if (marker !== null) {

@@ -116,6 +116,11 @@ export class ToolReportParser implements LineSink {
     this.finishStress();
   }
 
+  /** No report is being read: only a line that starts one would be looked at. */
+  idle(): boolean {
+    return this.current === null && this.stress === null;
+  }
+
   reports(): ToolReportText[] {
     return this.done;
   }

@@ -166,6 +166,31 @@ export class TracebackParser implements LineSink {
     this.pendingRuntime = [];
   }
 
+  /**
+   * Counts goroutines read on another thread from the lines that come next, as if those lines had been pushed here:
+   * whole goroutine blocks (header, frames, `created by`, blank lines) and nothing else, the last non-blank one at
+   * `endLine`. Their groups are the caller's to merge. Only while the parser is among the goroutines of a traceback
+   * that keeps no more of them; false, with nothing changed, otherwise or when an id was seen before (the lines
+   * would have started a new traceback).
+   */
+  appendGoroutines(ids: ArrayLike<number>, endLine: number): boolean {
+    const tb = this.tb;
+    if (tb === null || (this.mode !== GOROUTINE && this.mode !== BETWEEN)) return false;
+    if (this.pendingFn !== null || this.pendingCreated !== null || this.pendingRuntime.length > 0) return false;
+    if (this.afterSeparator || tb.goroutines.length < this.retain) return false;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (id !== 0 && this.seenIds.has(id)) return false;
+    }
+    // The blank line before the first of them ends the goroutine in progress.
+    this.finishGoroutine();
+    for (let i = 0; i < ids.length; i++) this.seenIds.add(ids[i] as number);
+    tb.goroutineCount += ids.length;
+    tb.endLine = endLine;
+    this.foreign = 0;
+    return true;
+  }
+
   // ---- line kinds ----
 
   private blank(): void {

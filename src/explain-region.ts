@@ -1,0 +1,314 @@
+// Parsing the goroutines of a large dump on worker threads. The reader (src/input/read.ts) cuts each block of a big
+// file at goroutine headers and hands the stretch between the first and the last header to a worker, which parses
+// it with the same de-prefixer, paste repair, traceback parser and grouper as the main thread and returns its
+// goroutine ids and groups. The main thread merges those into the traceback in progress in O(groups), in input
+// order, so the result is the one a single thread gets.
+//
+// A region is only taken when it is plain goroutine blocks that no other parser of the explain pipeline would look
+// at: every line a goroutine header, a function line, a tab-indented file line, `created by`, an elided-frames
+// marker or blank; nothing the de-prefixer or the paste repair would change; one traceback with no note about
+// any line. Anything else (a log line between goroutines, a prefix, a race report, a repeated goroutine id) and the
+// region is read on the main thread as usual.
+
+import { isUtf8 } from 'node:buffer';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+import { Grouper, type GroupDetail, type GroupLevel } from './analyse/goroutine-groups.js';
+import { createDeprefixer } from './input/deprefix.js';
+import type { LineContext, LineSink } from './input/lines.js';
+import type { RegionOffload, RegionResult } from './input/read.js';
+import type { Goroutine, GoroutineGroup, Traceback } from './model.js';
+import { createPasteRepair } from './parse/pasted.js';
+import { TracebackParser } from './parse/traceback.js';
+
+/** How goroutines are grouped, as the main thread's Explainer does it. */
+export interface RegionOptions {
+  grouping: GroupLevel;
+  groupByLabel?: string;
+  labelFilter?: Record<string, string>;
+}
+
+/** What a worker made of a region: the goroutine ids in order, and the groups with each one's first goroutine. */
+export interface ParsedRegion extends RegionResult {
+  ids: number[];
+  /** The last non-blank line, counted from 1 at the region's first line. */
+  lastLine: number;
+  groups: { first: Goroutine; group: GoroutineGroup }[];
+}
+
+/** Whether a goroutine carries every label of the filter. */
+export function hasLabels(g: Goroutine, filter: Record<string, string>): boolean {
+  for (const key of Object.keys(filter)) if (g.labels?.[key] !== filter[key]) return false;
+  return true;
+}
+
+/** Lines longer than this are never goroutine lines worth handing off. */
+const MAX_REGION_LINE = 4096;
+
+const RACE_IN_TEST = ': race detected during execution of test';
+
+/**
+ * Whether a line may be part of a goroutine block and is nothing any other parser of the explain pipeline (races,
+ * goleak, go-deadlock, stress, test markers) reacts to. Cheap: that every line really was part of a goroutine is
+ * checked after parsing, by counting the lines the goroutines account for.
+ */
+function mayBeGoroutineLine(line: string): boolean {
+  const n = line.length;
+  if (n === 0) return true;
+  if (n > MAX_REGION_LINE) return false;
+  const first = line.charCodeAt(0);
+  const last = line.charCodeAt(n - 1);
+  if (last === 32 || last === 9 || line.indexOf('\t', 1) !== -1) return false;
+  // A tab starts file lines; letters, `_` and `.` start headers, function lines, `created by` and elided frames.
+  // Digits, `=`, `-`, `[`, `{` and spaces start test output, stress status lines, JSON and log lines.
+  if (!(first === 9 || (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95 || first === 46))
+    return false;
+  // What the race and tool-report parsers look for at the end of a line (a label value in a header, a package path
+  // or a file name may hold anything): `...: race detected during execution of test`, a headline ending in `:`, a
+  // stress output file ending in a digit.
+  if (last === 116 /* t */) return !line.endsWith(RACE_IN_TEST);
+  if (last === 58 /* : */)
+    return !(line.includes('found unexpected goroutines') || line.includes('POTENTIAL DEADLOCK'));
+  if (last >= 48 && last <= 57 && first !== 9) return !line.includes('go-stress-');
+  return true;
+}
+
+/** The lines a goroutine's text takes: header, function and file line per frame, elided marker, `created by`. */
+function linesOf(g: Goroutine): number {
+  return 1 + 2 * g.frames.length + (g.elidedFrames === 0 ? 0 : 1) + (g.createdBy === undefined ? 0 : 2);
+}
+
+/** Parses a region of whole lines (UTF-8 bytes ending in `\n`); undefined when it is not plain goroutine blocks. */
+export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRegion | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = buffer.length;
+  if (n === 0 || buffer[n - 1] !== 10) return undefined;
+  if (buffer.indexOf(0) !== -1 || buffer.indexOf(13) !== -1 || !isUtf8(buffer)) return undefined;
+  const text = buffer.toString('utf8', 0, n);
+  if (!text.startsWith('goroutine ')) return undefined;
+
+  const grouper = new Grouper(options.grouping, undefined, options.groupByLabel);
+  const firstOf = new Map<GroupDetail, Goroutine>();
+  const ids: number[] = [];
+  const tracebacks: Traceback[] = [];
+  const filter = options.labelFilter;
+  let goroutineLines = 0;
+  const parser = new TracebackParser(
+    {
+      goroutine(g) {
+        ids.push(g.id);
+        goroutineLines += linesOf(g);
+        if (filter !== undefined && !hasLabels(g, filter)) return;
+        const group = grouper.add(g);
+        if (!firstOf.has(group)) firstOf.set(group, g);
+      },
+      traceback(tb) {
+        tracebacks.push(tb);
+      },
+    },
+    { retainGoroutines: 1 },
+  );
+
+  // Every line must come out of the de-prefixer and the paste repair as it went in, in order, with no stream. The
+  // repair holds blank lines back until it sees the next line.
+  let changed = false;
+  let current = '';
+  let heldBlanks = 0;
+  const repair = createPasteRepair({
+    line(t, lineNo, context) {
+      if (t === '') {
+        if (heldBlanks === 0) changed = true;
+        heldBlanks--;
+      } else if (t !== current || heldBlanks !== 0) {
+        changed = true;
+      }
+      if (context.stream !== undefined) changed = true;
+      parser.line(t, lineNo, context);
+    },
+    end() {},
+  });
+  const checked: LineSink = {
+    line(t, lineNo, context) {
+      if (t !== current || context.stream !== undefined || context.package !== undefined) changed = true;
+      if (t === '') heldBlanks++;
+      repair.line(t, lineNo, context);
+    },
+    end() {},
+  };
+  const deprefixer = createDeprefixer(checked);
+  const context: LineContext = { source: '' };
+  let lineNo = 0;
+  let blank = 0;
+  let chars = 0;
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const line = text.slice(start, newline);
+    start = newline + 1;
+    if (!mayBeGoroutineLine(line)) return undefined;
+    if (line.length === 0) blank++;
+    chars += line.length;
+    current = line;
+    deprefixer.line(line, ++lineNo, context);
+    if (changed) return undefined;
+  }
+  if (!deprefixer.atRest() || deprefixer.styles.size > 0 || !repair.quiet()) return undefined;
+  repair.end(context);
+  parser.end(context);
+  if (changed || heldBlanks !== 0 || tracebacks.length !== 1) return undefined;
+  const tb = tracebacks[0] as Traceback;
+  if (
+    goroutineLines !== lineNo - blank ||
+    tb.goroutineCount !== ids.length ||
+    tb.panics.length > 0 ||
+    tb.fatalError !== undefined ||
+    tb.signal !== undefined ||
+    tb.unexpectedFaultAddress !== undefined ||
+    tb.runtimeMessages.length > 0 ||
+    tb.runtimeStack.length > 0 ||
+    tb.skipped.length > 0 ||
+    tb.truncated ||
+    tb.hasRegisters ||
+    tb.exitStatus !== undefined ||
+    tb.loggedStack !== undefined ||
+    tb.testTimeout !== undefined
+  ) {
+    return undefined;
+  }
+  const groups: ParsedRegion['groups'] = [];
+  for (const [group, first] of firstOf) groups.push({ first, group: plainGroup(group) });
+  return { lines: lineNo, chars, ids, lastLine: tb.endLine, groups };
+}
+
+/** The group's data as the main thread's Grouper.merge reads it (no culprit: the main thread finds it). */
+function plainGroup(group: GroupDetail): GoroutineGroup {
+  const plain: GoroutineGroup = {
+    count: group.count,
+    state: group.state,
+    waitMinutes: group.waitMinutes,
+    culprit: null,
+    frames: [],
+    goroutineIds: group.goroutineIds,
+    crashing: false,
+  };
+  if (group.labels !== undefined) plain.labels = group.labels;
+  return plain;
+}
+
+const HEADER_AFTER_BLANK = Buffer.from('\n\ngoroutine ');
+
+/** Where the line after `\n\ngoroutine ` starts, searching from `from`, if a digit follows; -1 when none. */
+function headerAfterBlank(block: Buffer, from: number, backwards: boolean): number {
+  let at = backwards ? block.lastIndexOf(HEADER_AFTER_BLANK, from) : block.indexOf(HEADER_AFTER_BLANK, from);
+  while (at !== -1) {
+    const digit = block[at + HEADER_AFTER_BLANK.length] ?? 0;
+    if (digit >= 48 && digit <= 57) return at + 2;
+    // (A negative offset would search from the end again.)
+    if (backwards && at === 0) return -1;
+    at = backwards ? block.lastIndexOf(HEADER_AFTER_BLANK, at - 1) : block.indexOf(HEADER_AFTER_BLANK, at + 1);
+  }
+  return -1;
+}
+
+/** From the first goroutine header after a blank line in `block` to the last one (excluded). */
+export function goroutineRegion(block: Buffer): { start: number; end: number } | undefined {
+  const start = headerAfterBlank(block, 0, false);
+  if (start === -1) return undefined;
+  const end = headerAfterBlank(block, block.length - 1, true);
+  return end > start ? { start, end } : undefined;
+}
+
+/** The worker's request and answer. */
+export interface RegionRequest {
+  id: number;
+  bytes: Uint8Array;
+  options: RegionOptions;
+}
+
+export interface RegionAnswer {
+  id: number;
+  parsed: ParsedRegion | undefined;
+}
+
+export interface RegionPoolOptions {
+  /** Worker threads (default: the cores available, at most 4). */
+  threads?: number;
+  /** Files smaller than this are parsed on the main thread alone (default 16 MB: starting workers costs ~0.1 s). */
+  minBytes?: number;
+  /** Bytes per block (default 4 MiB). */
+  blockBytes?: number;
+  /** Parse regions on this thread instead (the same answer, no speed-up: for tests of the merge). */
+  sameThread?: boolean;
+  /** Told whether each region's result was applied (for tests and benchmarks). */
+  onApply?: (applied: boolean) => void;
+}
+
+/**
+ * Worker threads that parse regions for the reader; `apply` merges a result into the caller's state. Workers start
+ * on the first region, so inputs below minBytes never start one. Call close() when reading is done.
+ */
+export function createRegionPool(
+  options: RegionOptions,
+  apply: (parsed: ParsedRegion, firstLineNo: number, context: LineContext) => boolean,
+  pool: RegionPoolOptions = {},
+): RegionOffload<ParsedRegion> & { close(): Promise<void> } {
+  const threads = Math.max(1, Math.min(pool.threads ?? availableParallelism(), 4));
+  const workers: Worker[] = [];
+  const waiting = new Map<number, (parsed: ParsedRegion | undefined) => void>();
+  let nextId = 0;
+  let broken = false;
+  const fail = (): void => {
+    broken = true;
+    for (const resolve of waiting.values()) resolve(undefined);
+    waiting.clear();
+  };
+  const start = (): void => {
+    const url = new URL('./explain-worker.js', import.meta.url);
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(url);
+      worker.unref();
+      worker.on('message', (answer: RegionAnswer) => {
+        const resolve = waiting.get(answer.id);
+        waiting.delete(answer.id);
+        resolve?.(answer.parsed);
+      });
+      // A worker that fails costs speed, never the answer: its regions are read on the main thread.
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (code !== 0) fail();
+      });
+      workers.push(worker);
+    }
+  };
+  return {
+    minBytes: pool.minBytes ?? 16 * 1024 * 1024,
+    blockBytes: pool.blockBytes ?? 4 * 1024 * 1024,
+    inFlight: 2 * threads,
+    region: goroutineRegion,
+    parse(region: Buffer): Promise<ParsedRegion | undefined> {
+      if (pool.sameThread === true) return Promise.resolve(parseRegion(region, options));
+      if (broken) return Promise.resolve(undefined);
+      if (workers.length === 0) start();
+      const id = nextId++;
+      const worker = workers[id % workers.length] as Worker;
+      // A copy of just the region, moved to the worker: the block stays here in case the result cannot apply.
+      const bytes = new Uint8Array(region.length);
+      bytes.set(region);
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        const request: RegionRequest = { id, bytes, options };
+        worker.postMessage(request, [bytes.buffer]);
+      });
+    },
+    apply(parsed: ParsedRegion, firstLineNo: number, context: LineContext): boolean {
+      const applied = apply(parsed, firstLineNo, context);
+      pool.onApply?.(applied);
+      return applied;
+    },
+    async close(): Promise<void> {
+      fail();
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      workers.length = 0;
+    },
+  };
+}

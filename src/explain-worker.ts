@@ -1,0 +1,12 @@
+// Worker thread of explain-region.ts: parses the regions it is sent, one at a time, in the order sent.
+import { parentPort } from 'node:worker_threads';
+
+import { parseRegion, type RegionAnswer, type RegionRequest } from './explain-region.js';
+
+const port = parentPort;
+if (port !== null) {
+  port.on('message', (request: RegionRequest) => {
+    const answer: RegionAnswer = { id: request.id, parsed: parseRegion(request.bytes, request.options) };
+    port.postMessage(answer);
+  });
+}
