@@ -1,8 +1,10 @@
 // A goroutine that sends its result on an unbuffered channel while the receiver selects between that channel
 // and a timeout or cancellation: when the other case wins, nobody ever receives, and the sender blocks forever.
 import type { Node } from '../load/tree-sitter-go.js';
-import { callArguments, calleeName, insideLoop, unparen, walk } from '../load/syntax.js';
+import { callArguments, calleeName, contains, insideLoop, statementsOf, unparen, walk } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
+import { type ChannelInfo, type ChannelOp, channelInventory, constantValue } from '../facts/channel-inventory.js';
+import type { PackageFacts } from '../facts/package-facts.js';
 
 /** `make(chan T)` or `make(chan T, 0)`. */
 function unbufferedMake(value: Node): boolean {
@@ -43,6 +45,15 @@ function otherCasesOf(
   return out;
 }
 
+/** Whether the statement after `send` (in its own statement list) is a `return`. */
+function returnsAfter(send: Node): boolean {
+  const list = send.parent;
+  if (list === null) return false;
+  const statements = statementsOf(list.type === 'statement_list' ? list.parent : list);
+  const index = statements.findIndex((statement) => statement.id === send.id);
+  return statements[index + 1]?.type === 'return_statement';
+}
+
 /** Whether `literal` sends on the channel written `channel`. */
 function sendsOn(literal: Node, channel: string): boolean {
   let found = false;
@@ -52,6 +63,260 @@ function sendsOn(literal: Node, channel: string): boolean {
     return found ? false : undefined;
   });
   return found;
+}
+
+const line = (node: Node): number => node.startPosition.row + 1;
+
+/** Every message the rule prints, by id: each names the mechanism that strands the goroutine. */
+const MESSAGES = {
+  selectOtherCase: (d: { name: string; started: number; sent: number; other: number }): string =>
+    `${d.name} is unbuffered: the goroutine started at line ${d.started} sends on it at line ${d.sent}, but the ` +
+    `receiving select can take another case (line ${d.other}) and return, leaving the sender blocked forever`,
+  selectOtherCaseNextIteration: (d: { name: string; started: number; sent: number; other: number }): string =>
+    `${d.name} is unbuffered and made anew in each iteration: the goroutine started at line ${d.started} sends ` +
+    `on it at line ${d.sent}, but the receiving select can take another case (line ${d.other}) and leave that ` +
+    `channel behind, leaving the sender blocked forever`,
+  selectOtherCaseFailsTest: (d: { name: string; started: number; sent: number }): string =>
+    `${d.name} is unbuffered: the goroutine started at line ${d.started} sends on it at line ${d.sent}, and ` +
+    `blocks forever if the select takes its other case, which fails the test first: a leak only in a test run ` +
+    `that has already failed`,
+  noReceiver: (d: { name: string; buffer: string }): string =>
+    `nothing in this package ever receives from ${d.name}${d.buffer}: this send blocks forever and its goroutine ` +
+    `never ends`,
+  noReceiverClosed: (d: { name: string; buffer: string; closed: number }): string =>
+    `nothing in this package ever receives from ${d.name}${d.buffer}: this send blocks until the close at line ` +
+    `${d.closed} (which then makes it panic: send on closed channel), or forever if that close never runs`,
+  noSender: (d: { name: string }): string =>
+    `nothing in this package ever sends on or closes ${d.name}: this receive blocks forever and its goroutine ` +
+    `never ends`,
+  sendBeforeShared: (d: { name: string; made: number }): string =>
+    `${d.name} is unbuffered and no other goroutine can hold it yet (made at line ${d.made}, not passed to anyone ` +
+    `before this line): this send blocks forever`,
+  receiverLoopExits: (d: { name: string; loop: number; exit: string; exitLine: number; buffer: string }): string =>
+    `${d.name} is received only by the loop at line ${d.loop}, which stops receiving when ${d.exit} ` +
+    `(line ${d.exitLine}); a send here after that blocks forever${d.buffer}, since this send has no case to leave by`,
+};
+
+/** The buffer a channel is made with, when every make agrees on a constant: 0 for unbuffered. */
+function capacityOf(channel: ChannelInfo): number | null {
+  const first = channel.makes[0]?.capacity;
+  if (first === undefined || first === null) return null;
+  return channel.makes.every((make) => make.capacity === first) ? first : null;
+}
+
+/** An operation that waits until its counterpart comes: not a case of a select that has anything else to do. */
+function blocksAlone(op: ChannelOp): boolean {
+  if (op.select === null) return true;
+  const cases = op.select.namedChildren.filter(
+    (c) => c !== null && (c.type === 'communication_case' || c.type === 'default_case'),
+  );
+  return cases.length === 1;
+}
+
+/** The loop around `node` within its own function, or null. */
+function loopAround(node: Node, fn: Node | null): Node | null {
+  for (let current = node.parent; current !== null && current.id !== fn?.id; current = current.parent) {
+    if (current.type === 'for_statement') return current;
+    if (current.type === 'func_literal') return null;
+  }
+  return null;
+}
+
+/** `for i := 0; i < N; i++` with a constant N: the number of iterations, else null. */
+function constantTrips(loop: Node, pkg: PackageFacts): number | null {
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause');
+  const condition = clause?.childForFieldName('condition');
+  const init = clause?.childForFieldName('initializer');
+  if (condition?.type !== 'binary_expression' || init === null || init === undefined) return null;
+  const start = constantValue(init.childForFieldName('right')?.namedChild(0), pkg);
+  const bound = constantValue(condition.childForFieldName('right'), pkg);
+  const operator = condition.childForFieldName('operator')?.text;
+  if (start === null || bound === null) return null;
+  if (operator === '<') return bound - start;
+  if (operator === '<=') return bound - start + 1;
+  return null;
+}
+
+/** Whether sends inside a counted loop can never exceed the buffer (and so never block on it). */
+function boundedByBuffer(send: ChannelOp, capacity: number, pkg: PackageFacts): boolean {
+  if (capacity === 0) return false;
+  const loop = loopAround(send.node, send.fn);
+  if (loop === null) return false;
+  const trips = constantTrips(loop, pkg);
+  return trips !== null && trips <= capacity && loopAround(loop, send.fn) === null;
+}
+
+/** A loop that receives from the channel and can stop receiving while it is still open: where and why. */
+interface ExitingLoop {
+  loop: Node;
+  exit: string;
+  exitLine: number;
+}
+
+function returnsOrBreaksOut(body: Node, loop: Node): Node | null {
+  const label = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
+  let found: Node | null = null;
+  walk(body, (node) => {
+    if (found !== null) return false;
+    if (node.type === 'return_statement') found = node;
+    if (node.type === 'break_statement' && label !== undefined && node.namedChild(0)?.text === label) found = node;
+    return undefined;
+  });
+  return found;
+}
+
+/** How the loop holding receive `op` stops receiving without the channel being closed, or null if it does not. */
+function exitingLoop(op: ChannelOp): ExitingLoop | null {
+  if (op.kind === 'range') {
+    const loop = op.node.parent;
+    const body = loop?.childForFieldName('body');
+    if (loop?.type !== 'for_statement' || body === null || body === undefined) return null;
+    const exit = returnsOrBreaksOut(body, loop);
+    return exit === null ? null : { loop, exit: 'its body returns or breaks out', exitLine: line(exit) };
+  }
+  if (op.kind !== 'receive' || op.select === null) return null;
+  const loop = loopAround(op.select, op.fn);
+  if (loop === null) return null;
+  for (const clause of op.select.namedChildren) {
+    if (clause?.type !== 'communication_case' || contains(clause, op.node)) continue;
+    const communication = clause.childForFieldName('communication');
+    const receive =
+      communication?.type === 'receive_statement' ? communication.childForFieldName('right') : communication;
+    if (receive?.type !== 'unary_expression' || !receive.text.startsWith('<-')) continue;
+    const exit = returnsOrBreaksOut(clause, loop);
+    if (exit !== null) return { loop, exit: `${receive.text} is ready`, exitLine: line(clause) };
+  }
+  return null;
+}
+
+function checkInventory(context: RuleContext): void {
+  const pkg = context.pkg;
+  const inventory = channelInventory(pkg);
+  for (const channel of inventory.channels) {
+    if (channel.escape !== null || channel.makes.length === 0) continue;
+    const capacity = capacityOf(channel);
+    if (capacity === null) continue;
+    const name = channel.kind === 'field' ? `field ${channel.name}` : channel.name;
+    const buffer = capacity === 0 ? '' : ` once its buffer of ${capacity} is full`;
+    const sends = channel.ops.filter((op) => op.kind === 'send');
+    const receives = channel.ops.filter((op) => op.kind === 'receive' || op.kind === 'range');
+    const closes = channel.ops.filter((op) => op.kind === 'close');
+    const reported = new Set<number>();
+    const report = (op: ChannelOp, message: string, related: { node: Node; message: string }[], fix: string): void => {
+      if (reported.has(op.node.id)) return;
+      reported.add(op.node.id);
+      context.report(op.file, { node: op.node, message, related, fix: { description: fix } });
+    };
+    const made = channel.makes[0];
+    const madeAt = made === undefined ? [] : [{ node: made.node, message: `${channel.name} is made here` }];
+
+    // A local channel sent on before any other goroutine can have it (the most specific mechanism first).
+    if (channel.kind === 'local' && capacity === 0 && made !== undefined) sendsBeforeShared(context, channel, report);
+
+    // Sends nobody receives.
+    if (receives.length === 0)
+      for (const send of sends)
+        if (
+          blocksAlone(send) &&
+          (capacity === 0 || (loopAround(send.node, send.fn) !== null && !boundedByBuffer(send, capacity, pkg)))
+        )
+          report(
+            send,
+            closes[0] === undefined
+              ? MESSAGES.noReceiver({ name, buffer })
+              : MESSAGES.noReceiverClosed({ name, buffer, closed: line(closes[0].node) }),
+            madeAt,
+            `receive from ${channel.name} where the value is wanted, or send in a select with a case that leaves ` +
+              `when nobody will receive (<-ctx.Done(), a done channel)`,
+          );
+
+    // Receives nobody sends to or closes.
+    if (sends.length === 0 && closes.length === 0)
+      for (const receive of receives)
+        if (blocksAlone(receive))
+          report(
+            receive,
+            MESSAGES.noSender({ name }),
+            madeAt,
+            `close ${channel.name} (or send on it) when what the receiver waits for happens, or wait in a select ` +
+              `that can also leave`,
+          );
+
+    // Every receiver is a loop that can stop while the channel is open; plain sends from elsewhere then block.
+    if (receives.length > 0 && sends.length > 0) {
+      const loops = receives.map(exitingLoop);
+      if (loops.some((l) => l === null)) continue;
+      const first = loops[0];
+      if (first === null || first === undefined) continue;
+      if (made !== undefined && contains(first.loop, made.node)) continue;
+      for (const send of sends) {
+        if (!blocksAlone(send) || boundedByBuffer(send, capacity, pkg)) continue;
+        if (loops.some((l) => l !== null && contains(l.loop, send.node))) continue;
+        if (receives.some((r) => r.fn !== null && send.fn?.id === r.fn.id)) continue;
+        report(
+          send,
+          MESSAGES.receiverLoopExits({
+            name,
+            loop: line(first.loop),
+            exit: first.exit,
+            exitLine: first.exitLine,
+            buffer,
+          }),
+          [{ node: first.loop, message: `the only loop receiving from ${channel.name}` }],
+          `send in a select with a case on the receiver's way out (the channel or context whose case ends the ` +
+            `loop at line ${first.exitLine}), so the sender leaves when the receiver has stopped`,
+        );
+      }
+    }
+  }
+}
+
+function sendsBeforeShared(
+  context: RuleContext,
+  channel: ChannelInfo,
+  report: (op: ChannelOp, message: string, related: { node: Node; message: string }[], fix: string) => void,
+): void {
+  const made = channel.makes[0];
+  if (made === undefined) return;
+  let statement: Node | null = made.node;
+  while (statement !== null && statement.parent?.type !== 'statement_list' && statement.parent?.type !== 'block')
+    statement = statement.parent;
+  const fn = statement === null ? null : enclosingFunctionOf(statement);
+  if (statement === null || fn === null) return;
+  const mentions: Node[] = [];
+  walk(
+    fn,
+    (node) => {
+      if (node.type === 'identifier' && node.text === channel.name && node.startIndex >= statement.endIndex)
+        mentions.push(node);
+      return undefined;
+    },
+    false,
+  );
+  for (const send of channel.ops) {
+    if (send.kind !== 'send' || send.fn?.id !== fn.id || send.select !== null) continue;
+    // Nothing names the channel between its make and this send, and no loop brings the send round again.
+    if (mentions.some((m) => m.startIndex < send.node.startIndex)) continue;
+    if (loopAround(send.node, fn) !== null && !contains(loopAround(send.node, fn) ?? send.node, statement)) continue;
+    report(
+      send,
+      MESSAGES.sendBeforeShared({ name: channel.name, made: line(made.node) }),
+      [{ node: made.node, message: `${channel.name} is made here` }],
+      `make ${channel.name} with a buffer for the values sent before it is handed on (make(chan T, 1) for one), ` +
+        `or send from a goroutine that runs once the receiver has the channel`,
+    );
+  }
+}
+
+function enclosingFunctionOf(node: Node): Node | null {
+  for (let current = node.parent; current !== null; current = current.parent)
+    if (
+      current.type === 'function_declaration' ||
+      current.type === 'method_declaration' ||
+      current.type === 'func_literal'
+    )
+      return current;
+  return null;
 }
 
 export const goroutineLeak: Rule = {
@@ -96,7 +361,8 @@ export const goroutineLeak: Rule = {
         const goStatements: Node[] = [];
         let selectReceives = 0;
         let receivingSelect: Node | null = null;
-        let otherUses = 0;
+        const otherReceives: Node[] = [];
+        const closes: Node[] = [];
         let escapes = false;
         walk(
           scope,
@@ -131,35 +397,42 @@ export const goroutineLeak: Rule = {
                 selectReceives++;
                 receivingSelect = select;
               } else {
-                otherUses++;
+                otherReceives.push(node);
               }
               return false;
             }
             if (node.type === 'identifier' && node.text === name) {
-              // Any other mention (passed along, stored, closed, ranged) could add a receiver.
-              escapes = true;
+              // A close after the goroutine's own send adds no receiver; any other mention (passed along,
+              // stored, ranged) could.
+              const call = node.parent?.parent;
+              if (call?.type === 'call_expression' && calleeName(call) === 'close') closes.push(call);
+              else escapes = true;
             }
             return undefined;
           },
           false,
         );
-        if (escapes || otherUses > 0 || selectReceives === 0 || senders.length !== 1 || goStatements.length !== 1)
-          continue;
-        const sender = senders[0];
+        if (escapes || selectReceives === 0 || senders.length === 0 || goStatements.length !== 1) continue;
         const goStatement = goStatements[0];
-        if (sender === undefined || goStatement === undefined) continue;
-        // The one send runs once, inside the one goroutine literal.
+        if (goStatement === undefined) continue;
+        // Each path of the one goroutine literal sends once: every send but the last returns right after.
         const literal = goStatement.namedChild(0)?.childForFieldName('function');
         if (literal === null || literal === undefined || literal.type !== 'func_literal') continue;
+        if (!senders.every((send, i) => i === senders.length - 1 || returnsAfter(send))) continue;
+        const sender = senders[senders.length - 1];
         if (
-          sender.startIndex < literal.startIndex ||
-          sender.endIndex > literal.endIndex ||
-          insideLoop(sender, literal) ||
+          sender === undefined ||
+          senders.some((send) => !contains(literal, send) || insideLoop(send, literal)) ||
+          closes.some((close) => !contains(literal, close)) ||
           insideLoop(goStatement, scope)
         )
           continue;
-        // The other ways out of the receiving select, and whether any of them leaves the sender stuck.
-        const otherCases = otherCasesOf(receivingSelect, name);
+        // The other ways out of the receiving select, and whether any of them leaves the sender stuck: a case
+        // that receives from the channel itself (drains it) does not.
+        const drains = (clause: Node): boolean => otherReceives.some((receive) => contains(clause, receive));
+        if (otherReceives.some((receive) => !(receivingSelect !== null && contains(receivingSelect, receive))))
+          continue;
+        const otherCases = otherCasesOf(receivingSelect, name).filter((c) => !drains(c.clause));
         if (otherCases.length === 0) continue;
         // The send is itself a select case next to the receiver's own way out (`case <-ctx.Done()`): when the
         // receiver leaves that way, so can the sender.
@@ -177,16 +450,17 @@ export const goroutineLeak: Rule = {
         const args = callArguments(makeCall);
         const channelType = args[0];
         if (closing === null || channelType === undefined) continue;
+        const started = line(goStatement);
+        const sent = line(sender);
+        const other = line(otherCases[0]?.clause ?? sender);
         context.report(file, {
           node: makeCall,
           severity: afterFailure ? 'info' : undefined,
           message: afterFailure
-            ? `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on ` +
-              `it at line ${sender.startPosition.row + 1}, and blocks forever if the select takes its other case, ` +
-              `which fails the test first: a leak only in a test run that has already failed`
-            : `${name} is unbuffered: the goroutine started at line ${goStatement.startPosition.row + 1} sends on ` +
-              `it at line ${sender.startPosition.row + 1}, but the receiving select can take another case (line ` +
-              `${(otherCases[0]?.clause.startPosition.row ?? 0) + 1}) and return, leaving the sender blocked forever`,
+            ? MESSAGES.selectOtherCaseFailsTest({ name, started, sent })
+            : insideLoop(decl, file.root)
+              ? MESSAGES.selectOtherCaseNextIteration({ name, started, sent, other })
+              : MESSAGES.selectOtherCase({ name, started, sent, other }),
           related: [{ node: sender, message: 'this send blocks forever when nobody receives' }],
           fix: {
             description: `make(${channelType.text}, 1): a buffer of 1 lets the single send complete`,
@@ -195,5 +469,6 @@ export const goroutineLeak: Rule = {
         });
       }
     }
+    checkInventory(context);
   },
 };
