@@ -64,13 +64,13 @@ function exported(name: string): boolean {
 }
 
 /** Integer value of a constant expression: a literal, or a package constant set to one. */
-export function constantValue(node: Node | null | undefined, pkg: PackageFacts): number | null {
+export function constantValue(node: Node | null | undefined, pkg: PackageFacts, depth = 0): number | null {
   if (node === null || node === undefined) return null;
   const inner = unparen(node);
   if (inner.type === 'int_literal') return Number.parseInt(inner.text.replaceAll('_', ''), 0) || Number(inner.text);
   if (inner.type === 'binary_expression') {
-    const left = constantValue(inner.childForFieldName('left'), pkg);
-    const right = constantValue(inner.childForFieldName('right'), pkg);
+    const left = constantValue(inner.childForFieldName('left'), pkg, depth + 1);
+    const right = constantValue(inner.childForFieldName('right'), pkg, depth + 1);
     const operator = inner.childForFieldName('operator')?.text;
     if (left === null || right === null) return null;
     if (operator === '+') return left + right;
@@ -79,17 +79,25 @@ export function constantValue(node: Node | null | undefined, pkg: PackageFacts):
     return null;
   }
   if (inner.type !== 'identifier') return null;
-  for (const file of pkg.files)
-    for (const spec of file.nodes('const_spec')) {
-      if (enclosingFunction(spec) !== null) continue;
-      const names = spec.childrenForFieldName('name');
-      const index = names.findIndex((name) => name?.text === inner.text);
-      if (index < 0) continue;
-      const value = spec.childForFieldName('value')?.namedChildren[index];
-      return value === null || value === undefined ? null : constantValue(value, pkg);
-    }
-  return null;
+  let constants = packageConstants.get(pkg);
+  if (constants === undefined) {
+    constants = new Map();
+    for (const file of pkg.files)
+      for (const spec of file.nodes('const_spec')) {
+        if (enclosingFunction(spec) !== null) continue;
+        const values = spec.childForFieldName('value')?.namedChildren ?? [];
+        spec.childrenForFieldName('name').forEach((name, index) => {
+          const value = values[index];
+          if (name !== null && value !== null && value !== undefined) constants?.set(name.text, value);
+        });
+      }
+    packageConstants.set(pkg, constants);
+  }
+  const value = constants.get(inner.text);
+  return value === undefined || depth > 8 ? null : constantValue(value, pkg, depth + 1);
 }
+
+const packageConstants = new WeakMap<PackageFacts, Map<string, Node>>();
 
 /** `make(chan T)`, `make(chan T, n)`: the capacity (null when not constant); undefined when not a channel make. */
 function channelMake(value: Node, pkg: PackageFacts): { capacity: number | null } | undefined {
@@ -126,24 +134,29 @@ function literalGoStatement(node: Node): Node | null {
   return call.parent?.type === 'go_statement' ? call.parent : null;
 }
 
-/** Names a function declares itself (parameters, receiver, locals) or a literal's parameters: they shadow globals. */
+/** Names each function declares itself (parameters, receiver, locals): they shadow package names. */
+const declaredNames = new WeakMap<Node, Set<string>>();
 function declaresLocally(fn: Node, name: string): boolean {
-  let found = false;
-  for (const field of ['receiver', 'parameters'])
-    for (const decl of fn.childForFieldName(field)?.namedChildren ?? [])
-      for (const id of decl?.childrenForFieldName('name') ?? []) if (id?.text === name) found = true;
-  const body = fn.childForFieldName('body');
-  if (!found && body !== null)
-    walk(body, (node) => {
-      if (found) return false;
-      if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
-        for (const id of node.childForFieldName('left')?.namedChildren ?? []) if (id?.text === name) found = true;
-      } else if (node.type === 'var_spec' || node.type === 'const_spec') {
-        for (const id of node.childrenForFieldName('name')) if (id?.text === name) found = true;
-      }
-      return undefined;
-    });
-  return found;
+  let names = declaredNames.get(fn);
+  if (names === undefined) {
+    const found = new Set<string>();
+    for (const field of ['receiver', 'parameters', 'result'])
+      for (const decl of fn.childForFieldName(field)?.namedChildren ?? [])
+        for (const id of decl?.childrenForFieldName('name') ?? []) if (id !== null) found.add(id.text);
+    const body = fn.childForFieldName('body');
+    if (body !== null)
+      walk(body, (node) => {
+        if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
+          for (const id of node.childForFieldName('left')?.namedChildren ?? []) if (id !== null) found.add(id.text);
+        } else if (node.type === 'var_spec' || node.type === 'const_spec') {
+          for (const id of node.childrenForFieldName('name')) if (id !== null) found.add(id.text);
+        }
+        return undefined;
+      });
+    names = found;
+    declaredNames.set(fn, names);
+  }
+  return names.has(name);
 }
 
 /** Identifiers naming local `name` in `scope` (nested literals included, unless they declare the name again). */
@@ -177,21 +190,45 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
   const channels: ChannelInfo[] = [];
   const byOp = new Map<number, ChannelInfo>();
 
+  /** Identifiers spelled `name` in the package, found by text first (cheaper than a query over every identifier). */
+  const identifiersNamed = (name: string): { id: Node; file: FileFacts }[] => {
+    const out: { id: Node; file: FileFacts }[] = [];
+    const pattern = new RegExp(`\\b${name}\\b`, 'g');
+    for (const file of pkg.files)
+      for (const match of file.source.matchAll(pattern)) {
+        const node = file.root.descendantForIndex(match.index, match.index + name.length);
+        if (node?.type === 'identifier' && node.text === name) out.push({ id: node, file });
+      }
+    return out;
+  };
+
   // Callers of each package function, built on first need.
-  let callersIndex: Map<number, { call: Node; file: FileFacts }[]> | null = null;
-  const callersOf = (fn: Node): { call: Node; file: FileFacts }[] => {
+  let callersIndex: Map<string, { call: Node; file: FileFacts }[]> | null = null;
+  const callsNamed = (name: string): { call: Node; file: FileFacts }[] => {
     if (callersIndex === null) {
+      // Calls by the name they call (`f(...)`, `x.f(...)`); each is resolved only when that name is asked about.
       callersIndex = new Map();
       for (const file of pkg.files)
         for (const call of file.nodes('call_expression')) {
-          const target = resolveCallee(call, file);
-          if (target === null) continue;
-          const list = callersIndex.get(target.node.id) ?? [];
+          const target = unparen(call.childForFieldName('function') ?? call);
+          const name =
+            target.type === 'identifier'
+              ? target.text
+              : target.type === 'selector_expression'
+                ? target.childForFieldName('field')?.text
+                : undefined;
+          if (name === undefined) continue;
+          const list = callersIndex.get(name) ?? [];
           list.push({ call, file });
-          callersIndex.set(target.node.id, list);
+          callersIndex.set(name, list);
         }
     }
-    return callersIndex.get(fn.id) ?? [];
+    return callersIndex.get(name) ?? [];
+  };
+  const callersOf = (fn: Node): { call: Node; file: FileFacts }[] => {
+    const name = fn.childForFieldName('name')?.text;
+    if (name === undefined) return [];
+    return callsNamed(name).filter(({ call, file }) => resolveCallee(call, file)?.node.id === fn.id);
   };
 
   /** Whether some call `x.name(...)` in the package reaches a method we cannot resolve (an interface, a value). */
@@ -200,16 +237,17 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
     const known = unresolvedNames.get(name);
     if (known !== undefined) return known;
     let found = false;
-    for (const file of pkg.files)
-      for (const call of file.nodes('call_expression')) {
-        if (found) break;
-        const fn = call.childForFieldName('function');
-        if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== name) continue;
-        const operand = fn.childForFieldName('operand');
-        if (operand?.type === 'identifier' && file.imports.has(operand.text) && model.typeOf(operand, file) === null)
-          continue;
-        if (resolveCallee(call, file) === null) found = true;
+    for (const { call, file } of callsNamed(name)) {
+      const fn = call.childForFieldName('function');
+      if (fn?.type !== 'selector_expression') continue;
+      const operand = fn.childForFieldName('operand');
+      if (operand?.type === 'identifier' && file.imports.has(operand.text) && model.typeOf(operand, file) === null)
+        continue;
+      if (resolveCallee(call, file) === null) {
+        found = true;
+        break;
       }
+    }
     unresolvedNames.set(name, found);
     return found;
   };
@@ -393,7 +431,7 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
       if (!info.makes.some((m) => m.node.id === value.id)) info.makes.push({ node: value, file, ...made });
       return;
     }
-    if (unparen(value).type === 'identifier' && unparen(value).text === 'nil') return;
+    if (unparen(value).text === 'nil') return;
     if (info.escape === null)
       info.escape = `set from ${value.text} (line ${value.startPosition.row + 1} of ${file.path})`;
   };
@@ -439,14 +477,13 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
     }
     if (model.functions.get(fnInfo.name) !== undefined && fnInfo.receiverType === undefined) {
       // A function value (`f` passed around, not called) could be called from anywhere.
-      for (const file of pkg.files)
-        for (const id of file.nodes('identifier'))
-          if (
-            id.text === fnInfo.name &&
-            id.parent?.type !== 'call_expression' &&
-            id.id !== fn.childForFieldName('name')?.id
-          )
-            if (info.escape === null) info.escape = `${fnInfo.name} is used as a value`;
+      for (const { id } of identifiersNamed(fnInfo.name))
+        if (
+          id.text === fnInfo.name &&
+          id.parent?.type !== 'call_expression' &&
+          id.id !== fn.childForFieldName('name')?.id
+        )
+          if (info.escape === null) info.escape = `${fnInfo.name} is used as a value`;
     }
   };
 
@@ -454,6 +491,7 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
   for (const file of pkg.files) {
     for (const type of ['short_var_declaration', 'var_spec', 'assignment_statement'])
       for (const statement of file.nodes(type)) {
+        if (!statement.text.includes('make(')) continue;
         const fn = enclosingFunction(statement);
         if (fn === null) continue;
         const names =
@@ -510,15 +548,34 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
     return info;
   };
   for (const [field, owners] of channelFields) for (const owner of owners) fieldInfo(owner, field);
+  // Selectors naming a channel field, found by text first (one pattern for every name) instead of a query.
+  const fieldPattern =
+    channelFields.size === 0 ? null : new RegExp(`\\.\\s*(${[...channelFields.keys()].join('|')})\\b`, 'g');
+  const selectorsIn = (file: FileFacts): Node[] => {
+    const out: Node[] = [];
+    if (fieldPattern === null) return out;
+    for (const match of file.source.matchAll(fieldPattern)) {
+      const name = match[1] ?? '';
+      const start = match.index + match[0].length - name.length;
+      const node = file.root.descendantForIndex(start, start + name.length);
+      if (node?.type === 'field_identifier' && node.parent?.type === 'selector_expression') out.push(node.parent);
+    }
+    return out;
+  };
   for (const file of pkg.files) {
-    for (const selector of file.nodes('selector_expression')) {
+    for (const selector of selectorsIn(file)) {
       const field = selector.childForFieldName('field')?.text;
       const owners = field === undefined ? undefined : channelFields.get(field);
       if (field === undefined || owners === undefined) continue;
       const operand = selector.childForFieldName('operand');
       if (operand === null) continue;
-      if (operand.type === 'identifier' && file.imports.has(operand.text) && model.typeOf(operand, file) === null)
-        continue;
+      if (operand.type === 'identifier' && file.imports.has(operand.text) && model.typeOf(operand, file) === null) {
+        // An imported package's name, unless a function around declares the same name.
+        let local = false;
+        for (let fn = enclosingFunction(operand); fn !== null && !local; fn = enclosingFunction(fn))
+          local = declaresLocally(fn, operand.text);
+        if (!local) continue;
+      }
       const type = typeOfExpr(operand, file);
       let owner = type === null ? null : declaringStruct(type, field);
       if (type !== null && owner === null) continue; // a field of another type with the same name
@@ -584,14 +641,13 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
         };
         channels.push(info);
         const seen = new Set<number>();
-        for (const other of pkg.files)
-          for (const id of other.nodes('identifier')) {
-            if (id.text !== name.text || id.id === name.id) continue;
-            let shadowed = false;
-            for (let fn = enclosingFunction(id); fn !== null && !shadowed; fn = enclosingFunction(fn))
-              if (declaresLocally(fn, name.text)) shadowed = true;
-            if (!shadowed && enclosingFunction(id) !== null) classify(info, id, other, 0, null, seen);
-          }
+        for (const { id, file: other } of identifiersNamed(name.text)) {
+          if (id.id === name.id) continue;
+          let shadowed = false;
+          for (let fn = enclosingFunction(id); fn !== null && !shadowed; fn = enclosingFunction(fn))
+            if (declaresLocally(fn, name.text)) shadowed = true;
+          if (!shadowed && enclosingFunction(id) !== null) classify(info, id, other, 0, null, seen);
+        }
       });
     }
 
