@@ -47,6 +47,8 @@ export interface ChannelInventory {
   channels: ChannelInfo[];
   /** The channel an operation node belongs to. */
   channelOf(op: Node): ChannelInfo | undefined;
+  /** Whether `op` can run many times in one goroutine: in a loop, or in a function called in a loop (one level). */
+  repeats(op: ChannelOp): boolean;
 }
 
 const inventories = new WeakMap<PackageFacts, ChannelInventory>();
@@ -651,7 +653,22 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
       });
     }
 
-  const inventory: ChannelInventory = { channels, channelOf: (op) => byOp.get(op.id) };
+  const inLoop = (node: Node, fn: Node | null): boolean => {
+    for (let current = node.parent; current !== null && current.id !== fn?.id; current = current.parent) {
+      if (current.type === 'for_statement') return true;
+      if (FUNCTION_TYPES.has(current.type)) return false;
+    }
+    return false;
+  };
+  const repeats = (op: ChannelOp): boolean => {
+    if (inLoop(op.node, op.fn)) return true;
+    if (op.fn === null || op.fn.type === 'func_literal') return false;
+    // A plain call in a loop (a `go` statement in a loop starts a new goroutine per send instead).
+    return callersOf(op.fn).some(
+      ({ call }) => call.parent?.type !== 'go_statement' && inLoop(call, enclosingFunction(call)),
+    );
+  };
+  const inventory: ChannelInventory = { channels, channelOf: (op) => byOp.get(op.id), repeats };
   inventories.set(pkg, inventory);
   return inventory;
 }

@@ -195,9 +195,9 @@ function checkInventory(context: RuleContext): void {
   for (const channel of inventory.channels) {
     if (channel.escape !== null || channel.makes.length === 0) continue;
     const capacity = capacityOf(channel);
-    if (capacity === null) continue;
     const name = channel.kind === 'field' ? `field ${channel.name}` : channel.name;
-    const buffer = capacity === 0 ? '' : ` once its buffer of ${capacity} is full`;
+    const buffer =
+      capacity === 0 ? '' : capacity === null ? ' once its buffer is full' : ` once its buffer of ${capacity} is full`;
     const sends = channel.ops.filter((op) => op.kind === 'send');
     const receives = channel.ops.filter((op) => op.kind === 'receive' || op.kind === 'range');
     const closes = channel.ops.filter((op) => op.kind === 'close');
@@ -218,7 +218,10 @@ function checkInventory(context: RuleContext): void {
       for (const send of sends)
         if (
           blocksAlone(send) &&
-          (capacity === 0 || (loopAround(send.node, send.fn) !== null && !boundedByBuffer(send, capacity, pkg)))
+          (capacity === 0 ||
+            (capacity === null
+              ? inventory.repeats(send)
+              : inventory.repeats(send) && !boundedByBuffer(send, capacity, pkg)))
         )
           report(
             send,
@@ -243,7 +246,7 @@ function checkInventory(context: RuleContext): void {
           );
 
     // Every receiver is a loop that can stop while the channel is open; plain sends from elsewhere then block.
-    if (receives.length > 0 && sends.length > 0) {
+    if (receives.length > 0 && sends.length > 0 && capacity !== null) {
       const loops = receives.map(exitingLoop);
       if (loops.some((l) => l === null)) continue;
       const first = loops[0];

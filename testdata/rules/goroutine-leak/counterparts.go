@@ -147,9 +147,10 @@ func coinFlip() bool { return time.Now().UnixNano()%2 == 0 }
 
 func pollUntilStopped(stop chan bool) {
 	for {
+		left := make(chan struct{})
 		done := make(chan bool) // want "goroutine-leak: done is unbuffered and made anew in each iteration"
 		go func() {
-			time.Sleep(5 * time.Millisecond) // stop wins the select below
+			<-left // send only once the select below has been left
 			if coinFlip() {
 				done <- false // fires
 				return
@@ -158,9 +159,11 @@ func pollUntilStopped(stop chan bool) {
 		}()
 		select {
 		case <-stop:
+			close(left)
 			return
 		case <-done:
 		}
+		close(left)
 	}
 }
 
@@ -172,9 +175,11 @@ func PosStopWinsOverFreshChannel() {
 }
 
 func probeUntilStopped(stop chan bool) {
+	returned := make(chan struct{})
+	defer close(returned)
 	results := make(chan bool) // want "goroutine-leak: results is unbuffered: .* can take another case"
 	go func() {
-		time.Sleep(5 * time.Millisecond)
+		<-returned      // send only once the select below has been left
 		results <- true // fires
 		close(results)
 	}()
@@ -286,4 +291,29 @@ func NegAnotherReceiverDrains() {
 	d.add(1)
 	close(d.stop)
 	d.drain()
+}
+
+type journal struct {
+	entries chan string
+}
+
+func newJournal(size int) *journal { return &journal{entries: make(chan string, size)} }
+
+func (j *journal) append(entry string) {
+	j.entries <- entry // want "goroutine-leak: nothing in this package ever receives from field journal.entries once its buffer is full"
+}
+
+func PosBufferOfAnySizeFillsInALoop() {
+	j := newJournal(2)
+	for _, entry := range []string{"a", "b", "c"} {
+		j.append(entry)
+	}
+}
+
+func NegOneSendPerGoroutineIntoItsOwnSlot() {
+	n := 3
+	results := make(chan int, n)
+	for i := 0; i < n; i++ {
+		go func() { results <- i }()
+	}
 }
