@@ -92,6 +92,10 @@ const MESSAGES = {
   sendBeforeShared: (d: { name: string; made: number }): string =>
     `${d.name} is unbuffered and no other goroutine can hold it yet (made at line ${d.made}, not passed to anyone ` +
     `before this line): this send blocks forever`,
+  sendBeforeReceiverStarts: (d: { name: string; loop: number; capacity: number }): string =>
+    `${d.name} is received only by the loop at line ${d.loop}, which this function starts after this send: when ` +
+    `the ${d.capacity === 1 ? 'one slot of its buffer is' : `${d.capacity} slots of its buffer are`} already ` +
+    `taken, this send blocks forever and the loop never starts`,
   receiverLoopExits: (d: { name: string; loop: number; exit: string; exitLine: number; buffer: string }): string =>
     `${d.name} is received only by the loop at line ${d.loop}, which stops receiving when ${d.exit} ` +
     `(line ${d.exitLine}); a send here after that blocks forever${d.buffer}, since this send has no case to leave by`,
@@ -210,7 +214,9 @@ function checkInventory(context: RuleContext): void {
       const inTest = op.file.path.endsWith('_test.go');
       context.report(op.file, {
         node: op.node,
-        message: inTest ? `${message} (in test code: the test hangs until its timeout)` : message,
+        message: inTest
+          ? `${message} (in test code: only the test binary is affected; the test hangs, or a goroutine stays blocked until the tests end)`
+          : message,
         severity: inTest ? 'info' : undefined,
         related,
         fix: { description: fix },
@@ -270,6 +276,26 @@ function checkInventory(context: RuleContext): void {
         if (!blocksAlone(send) || boundedByBuffer(send, capacity, pkg)) continue;
         if (loops.some((l) => l !== null && contains(l.loop, send.node))) continue;
         if (receives.some((r) => r.fn !== null && send.fn?.id === r.fn.id)) continue;
+        // The send comes before the function it is in starts the receiving loop (a literal handed to a goroutine
+        // later on): with the buffer already full, nothing can receive yet.
+        const loopFn = enclosingFunctionOf(first.loop);
+        if (
+          capacity > 0 &&
+          send.fn !== null &&
+          loopFn?.type === 'func_literal' &&
+          contains(send.fn, loopFn) &&
+          loopFn.startIndex > send.node.endIndex &&
+          enclosingFunctionOf(loopFn)?.id === send.fn.id
+        ) {
+          report(
+            send,
+            MESSAGES.sendBeforeReceiverStarts({ name, loop: line(first.loop), capacity }),
+            [{ node: first.loop, message: `the only loop receiving from ${channel.name}, started after the send` }],
+            `start the receiving loop before sending, or send in a select with a default case when a pending ` +
+              `value is enough`,
+          );
+          continue;
+        }
         report(
           send,
           MESSAGES.receiverLoopExits({

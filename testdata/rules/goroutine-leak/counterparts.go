@@ -317,3 +317,27 @@ func NegOneSendPerGoroutineIntoItsOwnSlot() {
 		go func() { results <- i }()
 	}
 }
+
+type compactor struct {
+	pending chan struct{}
+}
+
+func (c *compactor) start(stop chan struct{}, initial int) {
+	for i := 0; i < initial; i++ {
+		c.pending <- struct{}{} // want "goroutine-leak: .*which this function starts after this send: when the one slot of its buffer is already taken"
+	}
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-c.pending:
+			}
+		}
+	}()
+}
+
+func PosBufferFullBeforeReceiverStarts() {
+	c := &compactor{pending: make(chan struct{}, 1)}
+	c.start(make(chan struct{}), 2)
+}
