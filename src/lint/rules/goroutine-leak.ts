@@ -158,7 +158,10 @@ interface ExitingLoop {
 }
 
 function returnsOrBreaksOut(body: Node, loop: Node): Node | null {
-  const label = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
+  // Breaking out of a loop nested in another loop comes back round to the receive: only a return leaves then.
+  const nested = loopAround(loop, enclosingFunctionOf(loop)) !== null;
+  const label =
+    loop.parent?.type === 'labeled_statement' && !nested ? loop.parent.childForFieldName('label')?.text : undefined;
   let found: Node | null = null;
   walk(body, (node) => {
     if (found !== null) return false;
@@ -167,6 +170,26 @@ function returnsOrBreaksOut(body: Node, loop: Node): Node | null {
     return undefined;
   });
   return found;
+}
+
+/** Whether the received expression names the same channel in every iteration (`s.ch`, not `tasks[i].ch`). */
+function sameChannelEachIteration(receive: Node, loop: Node): boolean {
+  const operand = receive.childForFieldName('operand');
+  if (operand === null) return false;
+  let root: Node | null = unparen(operand);
+  while (root !== null && root.type === 'selector_expression') root = root.childForFieldName('operand');
+  if (root === null || root.type !== 'identifier') return root?.type === 'call_expression';
+  // A name the loop (re)declares or assigns is a different value in each iteration.
+  let varies = false;
+  const name = root.text;
+  walk(loop, (node) => {
+    if (varies) return false;
+    if (node.type === 'range_clause' || node.type === 'short_var_declaration' || node.type === 'assignment_statement')
+      for (const target of node.childForFieldName('left')?.namedChildren ?? [])
+        if (target?.text === name) varies = true;
+    return undefined;
+  });
+  return !varies;
 }
 
 /** How the loop holding receive `op` stops receiving without the channel being closed, or null if it does not. */
@@ -180,7 +203,7 @@ function exitingLoop(op: ChannelOp): ExitingLoop | null {
   }
   if (op.kind !== 'receive' || op.select === null) return null;
   const loop = loopAround(op.select, op.fn);
-  if (loop === null) return null;
+  if (loop === null || !sameChannelEachIteration(op.node, loop)) return null;
   for (const clause of op.select.namedChildren) {
     if (clause?.type !== 'communication_case' || contains(clause, op.node)) continue;
     const communication = clause.childForFieldName('communication');
