@@ -155,6 +155,8 @@ interface ExitingLoop {
   loop: Node;
   exit: string;
   exitLine: number;
+  /** The channels whose receive ends the loop, as written (`c.quit`); empty when the body returns by itself. */
+  exitChannels: string[];
 }
 
 function returnsOrBreaksOut(body: Node, loop: Node): Node | null {
@@ -170,6 +172,12 @@ function returnsOrBreaksOut(body: Node, loop: Node): Node | null {
     return undefined;
   });
   return found;
+}
+
+/** Whether a go statement runs in a loop that does not also make the channel anew each time. */
+function startedInLoop(goStatement: Node, make: Node): boolean {
+  const loop = loopAround(goStatement, enclosingFunctionOf(goStatement));
+  return loop !== null && !contains(loop, make);
 }
 
 /** Whether the received expression names the same channel in every iteration (`s.ch`, not `tasks[i].ch`). */
@@ -199,21 +207,38 @@ function exitingLoop(op: ChannelOp): ExitingLoop | null {
     const body = loop?.childForFieldName('body');
     if (loop?.type !== 'for_statement' || body === null || body === undefined) return null;
     const exit = returnsOrBreaksOut(body, loop);
-    return exit === null ? null : { loop, exit: 'its body returns or breaks out', exitLine: line(exit) };
+    return exit === null
+      ? null
+      : { loop, exit: 'its body returns or breaks out', exitLine: line(exit), exitChannels: [] };
   }
   if (op.kind !== 'receive' || op.select === null) return null;
   const loop = loopAround(op.select, op.fn);
   if (loop === null || !sameChannelEachIteration(op.node, loop)) return null;
+  let found: ExitingLoop | null = null;
   for (const clause of op.select.namedChildren) {
     if (clause?.type !== 'communication_case' || contains(clause, op.node)) continue;
     const communication = clause.childForFieldName('communication');
     const receive =
       communication?.type === 'receive_statement' ? communication.childForFieldName('right') : communication;
     if (receive?.type !== 'unary_expression' || !receive.text.startsWith('<-')) continue;
-    const exit = returnsOrBreaksOut(clause, loop);
-    if (exit !== null) return { loop, exit: `${receive.text} is ready`, exitLine: line(clause) };
+    if (returnsOrBreaksOut(clause, loop) === null) continue;
+    found ??= { loop, exit: `${receive.text} is ready`, exitLine: line(clause), exitChannels: [] };
+    found.exitChannels.push(receive.childForFieldName('operand')?.text ?? receive.text);
   }
-  return null;
+  return found;
+}
+
+/** Whether `fn` sends on a channel written `channel` (its own completion signal). */
+function functionSendsOn(fn: Node | null, channel: string): boolean {
+  if (fn === null) return false;
+  let found = false;
+  walk(fn, (node) => {
+    if (found) return false;
+    if (node.type === 'send_statement' && unparen(node.childForFieldName('channel') ?? node).text === channel)
+      found = true;
+    return undefined;
+  });
+  return found;
 }
 
 function checkInventory(context: RuleContext): void {
@@ -293,11 +318,23 @@ function checkInventory(context: RuleContext): void {
       // A channel made per call with a slot for each of its sends, none repeated: no send ever waits.
       const repeated = (send: ChannelOp): boolean =>
         inventory.repeats(send) ||
-        (send.startedBy !== null && loopAround(send.startedBy, enclosingFunctionOf(send.startedBy)) !== null);
-      if (channel.kind === 'local' && capacity >= sends.length && !sends.some(repeated)) continue;
+        (send.startedBy !== null && startedInLoop(send.startedBy, made?.node ?? send.startedBy));
+      // Sends followed at once by a return are exclusive: one execution makes one of them.
+      const perRun =
+        sends.filter((send) => !returnsAfter(send.node)).length +
+        (sends.some((send) => returnsAfter(send.node)) ? 1 : 0);
+      if (channel.kind === 'local' && capacity >= perRun && !sends.some(repeated)) continue;
       for (const send of sends) {
         if (!blocksAlone(send) || boundedByBuffer(send, capacity, pkg)) continue;
         if (loops.some((l) => l !== null && contains(l.loop, send.node))) continue;
+        // A receiving loop that ends only on the sender's own completion signal outlives the sender's sends.
+        if (
+          loops.some(
+            (l) =>
+              l !== null && l.exitChannels.length > 0 && l.exitChannels.every((exit) => functionSendsOn(send.fn, exit)),
+          )
+        )
+          continue;
         if (receives.some((r) => r.fn !== null && send.fn?.id === r.fn.id)) continue;
         // The send comes before the function it is in starts the receiving loop (a literal handed to a goroutine
         // later on): with the buffer already full, nothing can receive yet.
