@@ -425,19 +425,32 @@ function enclosingFunctionOf(node: Node): Node | null {
 export const goroutineLeak: Rule = {
   meta: {
     name: 'goroutine-leak',
-    title: 'Goroutine blocked forever on an unbuffered send',
+    title: 'Goroutine blocked forever on a channel whose counterpart is gone',
     severity: 'warning',
     summary:
-      'A goroutine sends on an unbuffered channel whose receiver can return first (timeout, cancellation), so the ' +
-      'sender blocks forever.',
+      'A send or receive that nothing will ever match: the receiver returned first (timeout, cancellation, a stop ' +
+      'case), nothing in the package receives, sends or closes, or the buffer is full before the receiver starts.',
     explanation:
-      'A send on an unbuffered channel completes only when another goroutine receives. When the function that ' +
-      'started the goroutine waits in a `select` that can also pick a timeout, `ctx.Done()` or another channel, ' +
-      'and returns, nobody will ever receive: the goroutine stays blocked in `chan send` for the life of the ' +
-      'process, holding everything it references. Each call leaks one goroutine.',
+      'A send on a channel completes only when another goroutine receives (or, on a buffered channel, when the ' +
+      'buffer has room), and a receive only when another goroutine sends or closes the channel. When the ' +
+      'counterpart is gone the goroutine stays blocked in `chan send` or `chan receive` for the life of the ' +
+      'process, holding everything it references. The rule keeps an inventory of every channel of the package (per ' +
+      '`make`, per struct field, per package variable; through assignments, getters, returned channels and one ' +
+      'level of parameters) and reports, naming the mechanism:\n\n' +
+      '- a goroutine that sends on an unbuffered channel while the receiver waits in a `select` that can take ' +
+      'another case (a timeout, `ctx.Done()`) and leave;\n' +
+      '- a send that nothing in the package ever receives from, or a receive that nothing ever sends on or ' +
+      'closes (a channel returned to or reachable by other packages is never counted on);\n' +
+      '- a send on an unbuffered channel before any other goroutine can hold it;\n' +
+      '- a plain send on a channel whose only receiver is a loop that stops on another case (`<-ctx.Done()`, ' +
+      '`<-stop`) while the channel is still open: every send after that blocks;\n' +
+      '- a send that fills the buffer before the function starts the only receiving loop.\n\n' +
+      'In `_test.go` files the counterpart findings are notes: the test hangs or a goroutine of the test binary ' +
+      'stays blocked, nothing leaks in a running program.',
     fix:
-      'Give the channel a buffer of 1 so the single send always completes:\n\n```go\nresult := make(chan string, ' +
-      '1)\n```',
+      'Give the single send of a goroutine a buffer of 1 so it always completes:\n\n```go\nresult := ' +
+      'make(chan string, 1)\n```\n\nFor a sender that can outlive its receiver, send in a `select` with the ' +
+      "receiver's way out:\n\n```go\nselect {\ncase s.events <- ev:\ncase <-s.stop:\n}\n```",
     runtimeEffect: 'block',
   },
   check(context: RuleContext): void {
