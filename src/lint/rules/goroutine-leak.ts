@@ -4,7 +4,7 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { callArguments, calleeName, contains, insideLoop, statementsOf, unparen, walk } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { type ChannelInfo, type ChannelOp, channelInventory, constantValue } from '../facts/channel-inventory.js';
-import type { PackageFacts } from '../facts/package-facts.js';
+import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 
 /** `make(chan T)` or `make(chan T, 0)`. */
 function unbufferedMake(value: Node): boolean {
@@ -67,6 +67,13 @@ function sendsOn(literal: Node, channel: string): boolean {
 
 const line = (node: Node): number => node.startPosition.row + 1;
 
+/** `line N`, with the file's name when it is not the file of the finding. */
+function where(node: Node, file: FileFacts, findingFile: FileFacts): string {
+  return file.path === findingFile.path
+    ? `line ${line(node)}`
+    : `line ${line(node)} of ${file.path.slice(file.path.lastIndexOf('/') + 1)}`;
+}
+
 /** Every message the rule prints, by id: each names the mechanism that strands the goroutine. */
 const MESSAGES = {
   selectOtherCase: (d: { name: string; started: number; sent: number; other: number }): string =>
@@ -92,12 +99,12 @@ const MESSAGES = {
   sendBeforeShared: (d: { name: string; made: number }): string =>
     `${d.name} is unbuffered and no other goroutine can hold it yet (made at line ${d.made}, not passed to anyone ` +
     `before this line): this send blocks forever`,
-  sendBeforeReceiverStarts: (d: { name: string; loop: number; capacity: number }): string =>
-    `${d.name} is received only by the loop at line ${d.loop}, which this function starts after this send: when ` +
+  sendBeforeReceiverStarts: (d: { name: string; loop: string; capacity: number }): string =>
+    `${d.name} is received only by the loop at ${d.loop}, which this function starts after this send: when ` +
     `the ${d.capacity === 1 ? 'one slot of its buffer is' : `${d.capacity} slots of its buffer are`} already ` +
     `taken, this send blocks forever and the loop never starts`,
-  receiverLoopExits: (d: { name: string; loop: number; exit: string; exitLine: number; buffer: string }): string =>
-    `${d.name} is received only by the loop at line ${d.loop}, which stops receiving when ${d.exit} ` +
+  receiverLoopExits: (d: { name: string; loop: string; exit: string; exitLine: number; buffer: string }): string =>
+    `${d.name} is received only by the loop at ${d.loop}, which stops receiving when ${d.exit} ` +
     `(line ${d.exitLine}); a send here after that blocks forever${d.buffer}, since this send has no case to leave by`,
 };
 
@@ -254,7 +261,12 @@ function checkInventory(context: RuleContext): void {
     const receives = channel.ops.filter((op) => op.kind === 'receive' || op.kind === 'range');
     const closes = channel.ops.filter((op) => op.kind === 'close');
     const reported = new Set<number>();
-    const report = (op: ChannelOp, message: string, related: { node: Node; message: string }[], fix: string): void => {
+    const report = (
+      op: ChannelOp,
+      message: string,
+      related: { node: Node; message: string; file?: FileFacts }[],
+      fix: string,
+    ): void => {
       if (reported.has(op.node.id)) return;
       reported.add(op.node.id);
       // In test code the goroutine that blocks is usually the test's own: the test hangs and fails by timeout
@@ -271,7 +283,8 @@ function checkInventory(context: RuleContext): void {
       });
     };
     const made = channel.makes[0];
-    const madeAt = made === undefined ? [] : [{ node: made.node, message: `${channel.name} is made here` }];
+    const madeAt =
+      made === undefined ? [] : [{ node: made.node, file: made.file, message: `${channel.name} is made here` }];
 
     // A local channel sent on before any other goroutine can have it (the most specific mechanism first).
     if (channel.kind === 'local' && capacity === 0 && made !== undefined) sendsBeforeShared(context, channel, report);
@@ -310,7 +323,10 @@ function checkInventory(context: RuleContext): void {
 
     // Every receiver is a loop that can stop while the channel is open; plain sends from elsewhere then block.
     if (receives.length > 0 && sends.length > 0 && capacity !== null) {
-      const loops = receives.map(exitingLoop);
+      const loops = receives.map((receive) => {
+        const loop = exitingLoop(receive);
+        return loop === null ? null : { ...loop, file: receive.file };
+      });
       if (loops.some((l) => l === null)) continue;
       const first = loops[0];
       if (first === null || first === undefined) continue;
@@ -349,8 +365,14 @@ function checkInventory(context: RuleContext): void {
         ) {
           report(
             send,
-            MESSAGES.sendBeforeReceiverStarts({ name, loop: line(first.loop), capacity }),
-            [{ node: first.loop, message: `the only loop receiving from ${channel.name}, started after the send` }],
+            MESSAGES.sendBeforeReceiverStarts({ name, loop: where(first.loop, first.file, send.file), capacity }),
+            [
+              {
+                node: first.loop,
+                file: first.file,
+                message: `the only loop receiving from ${channel.name}, started after the send`,
+              },
+            ],
             `start the receiving loop before sending, or send in a select with a default case when a pending ` +
               `value is enough`,
           );
@@ -360,12 +382,12 @@ function checkInventory(context: RuleContext): void {
           send,
           MESSAGES.receiverLoopExits({
             name,
-            loop: line(first.loop),
+            loop: where(first.loop, first.file, send.file),
             exit: first.exit,
             exitLine: first.exitLine,
             buffer,
           }),
-          [{ node: first.loop, message: `the only loop receiving from ${channel.name}` }],
+          [{ node: first.loop, file: first.file, message: `the only loop receiving from ${channel.name}` }],
           `send in a select with a case on the receiver's way out (the channel or context whose case ends the ` +
             `loop at line ${first.exitLine}), so the sender leaves when the receiver has stopped`,
         );
@@ -377,7 +399,12 @@ function checkInventory(context: RuleContext): void {
 function sendsBeforeShared(
   context: RuleContext,
   channel: ChannelInfo,
-  report: (op: ChannelOp, message: string, related: { node: Node; message: string }[], fix: string) => void,
+  report: (
+    op: ChannelOp,
+    message: string,
+    related: { node: Node; message: string; file?: FileFacts }[],
+    fix: string,
+  ) => void,
 ): void {
   const made = channel.makes[0];
   if (made === undefined) return;
