@@ -333,7 +333,7 @@ function checkInventory(context: RuleContext): void {
       if (made !== undefined && contains(first.loop, made.node)) continue;
       // A channel made per call with a slot for each of its sends, none repeated: no send ever waits.
       const repeated = (send: ChannelOp): boolean =>
-        inventory.repeats(send) ||
+        (!returnsAfter(send.node) && inventory.repeats(send)) ||
         (send.startedBy !== null && startedInLoop(send.startedBy, made?.node ?? send.startedBy));
       // Sends followed at once by a return are exclusive: one execution makes one of them.
       const perRun =
