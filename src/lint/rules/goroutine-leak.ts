@@ -15,7 +15,8 @@ function unbufferedMake(value: Node): boolean {
   return args.length === 1 || (args.length === 2 && args[1]?.text === '0');
 }
 
-const FAILS_TEST = /\b\w+\.(Fatal|Fatalf|FailNow|Error|Errorf|Fail|Skip|Skipf|SkipNow)\(/;
+// `t.Fatal(`, `s.T().Fatal(` (suites), `require.NoError(` (testify stops the test).
+const FAILS_TEST = /(\b\w+|\))\.(Fatal|Fatalf|FailNow|Error|Errorf|Fail|Skip|Skipf|SkipNow)\(|\brequire\.\w+\(/;
 
 /** The select's cases other than the one receiving from `channel`: the received expression text (null for a
  * default or a send case). With `channel` null, every receive case. */
