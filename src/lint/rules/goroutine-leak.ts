@@ -106,7 +106,8 @@ const MESSAGES = {
     `taken, this send blocks forever and the loop never starts`,
   receiverLoopExits: (d: { name: string; loop: string; exit: string; exitLine: number; buffer: string }): string =>
     `${d.name} is received only by the loop at ${d.loop}, which stops receiving when ${d.exit} ` +
-    `(line ${d.exitLine}); a send here after that blocks forever${d.buffer}, since this send has no case to leave by`,
+    `(line ${d.exitLine}); a send here after that blocks forever${d.buffer}, since this send has no case to leave by` +
+    (d.buffer === '' ? '' : ' (a note: how many sends can follow, the rule cannot count)'),
 };
 
 /** The buffer a channel is made with, when every make agrees on a constant: 0 for unbuffered. */
@@ -267,6 +268,7 @@ function checkInventory(context: RuleContext): void {
       message: string,
       related: { node: Node; message: string; file?: FileFacts }[],
       fix: string,
+      note = false,
     ): void => {
       if (reported.has(op.node.id)) return;
       reported.add(op.node.id);
@@ -278,7 +280,7 @@ function checkInventory(context: RuleContext): void {
         message: inTest
           ? `${message} (in test code: only the test binary is affected; the test hangs, or a goroutine stays blocked until the tests end)`
           : message,
-        severity: inTest ? 'info' : undefined,
+        severity: inTest || note ? 'info' : undefined,
         related,
         fix: { description: fix },
       });
@@ -391,6 +393,8 @@ function checkInventory(context: RuleContext): void {
           [{ node: first.loop, file: first.file, message: `the only loop receiving from ${channel.name}` }],
           `send in a select with a case on the receiver's way out (the channel or context whose case ends the ` +
             `loop at line ${first.exitLine}), so the sender leaves when the receiver has stopped`,
+          // With a buffer, whether a send after the loop stopped can block depends on how many come: a note.
+          capacity > 0,
         );
       }
     }
