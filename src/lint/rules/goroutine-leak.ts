@@ -1,7 +1,16 @@
 // A goroutine that sends its result on an unbuffered channel while the receiver selects between that channel
 // and a timeout or cancellation: when the other case wins, nobody ever receives, and the sender blocks forever.
 import type { Node } from '../load/tree-sitter-go.js';
-import { callArguments, calleeName, contains, insideLoop, statementsOf, unparen, walk } from '../load/syntax.js';
+import {
+  callArguments,
+  calleeName,
+  contains,
+  enclosingFunction,
+  insideLoop,
+  statementsOf,
+  unparen,
+  walk,
+} from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { type ChannelInfo, type ChannelOp, channelInventory, constantValue } from '../facts/channel-inventory.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
@@ -94,6 +103,9 @@ const MESSAGES = {
   noReceiverClosed: (d: { name: string; buffer: string; closed: number }): string =>
     `nothing in this package ever receives from ${d.name}${d.buffer}: this send blocks until the close at line ` +
     `${d.closed} (which then makes it panic: send on closed channel), or forever if that close never runs`,
+  noReceiverClosedEarlier: (d: { name: string; buffer: string; closed: number }): string =>
+    `nothing in this package ever receives from ${d.name}${d.buffer}: when the close at line ${d.closed} has ` +
+    `already run, this send panics at once (send on closed channel); when it has not, the send blocks forever`,
   noSender: (d: { name: string }): string =>
     `nothing in this package ever sends on or closes ${d.name}: this receive blocks forever and its goroutine ` +
     `never ends`,
@@ -306,7 +318,9 @@ function checkInventory(context: RuleContext): void {
             send,
             closes[0] === undefined
               ? MESSAGES.noReceiver({ name, buffer })
-              : MESSAGES.noReceiverClosed({ name, buffer, closed: line(closes[0].node) }),
+              : closedEarlier(closes[0], send)
+                ? MESSAGES.noReceiverClosedEarlier({ name, buffer, closed: line(closes[0].node) })
+                : MESSAGES.noReceiverClosed({ name, buffer, closed: line(closes[0].node) }),
             madeAt,
             `receive from ${channel.name} where the value is wanted, or send in a select with a case that leaves ` +
               `when nobody will receive (<-ctx.Done(), a done channel)`,
@@ -620,3 +634,12 @@ export const goroutineLeak: Rule = {
     checkInventory(context);
   },
 };
+
+/** A close earlier in the same function body: the send does not wait for it, it may come after it. */
+function closedEarlier(close: ChannelOp, send: ChannelOp): boolean {
+  return (
+    close.file === send.file &&
+    enclosingFunction(close.node)?.id === enclosingFunction(send.node)?.id &&
+    close.node.endIndex <= send.node.startIndex
+  );
+}

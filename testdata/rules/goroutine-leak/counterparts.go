@@ -341,3 +341,10 @@ func PosBufferFullBeforeReceiverStarts() {
 	c := &compactor{pending: make(chan struct{}, 1)}
 	c.start(make(chan struct{}), 2)
 }
+
+// The close runs before the send that nobody receives: the send panics at once rather than waiting.
+func PosSendAfterOwnClose() {
+	results := make(chan int)
+	close(results)
+	results <- 1 // want "goroutine-leak: when the close at line \d+ has already run, this send panics at once"
+}
