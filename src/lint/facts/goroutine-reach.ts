@@ -6,7 +6,7 @@
 import type { Node } from '../load/tree-sitter-go.js';
 import { FUNCTION_TYPES, methodCall, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
-import { packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
+import { localTypeName, packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
 
 export interface ReachedOp {
   node: Node;
@@ -61,6 +61,23 @@ function regionsOf(node: Node): Node[] {
   return out;
 }
 
+/** The local element type of `x.f[i]` when field f is a slice, array or map of it. */
+function elementType(expr: Node, file: FileFacts, model: PackageModel): string | null {
+  if (expr.type !== 'index_expression') return null;
+  const operand = expr.childForFieldName('operand');
+  if (operand?.type !== 'selector_expression') return null;
+  const owner = operand.childForFieldName('operand');
+  const field = operand.childForFieldName('field')?.text;
+  const ownerType = owner === null ? null : model.typeOf(owner, file);
+  const found = ownerType === null || field === undefined ? null : model.fieldType(ownerType, field);
+  const container = found?.type;
+  if (container === undefined) return null;
+  if (container.type === 'slice_type' || container.type === 'array_type')
+    return localTypeName(container.childForFieldName('element'));
+  if (container.type === 'map_type') return localTypeName(container.childForFieldName('value'));
+  return null;
+}
+
 export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node; file: FileFacts }[]): GoroutineReach {
   const model = packageModel(pkg);
   const fileOf = new Map<number, FileFacts>();
@@ -84,7 +101,7 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
     if (direct !== null) return [direct];
     const m = methodCall(call);
     if (m === null) return [];
-    const type = model.typeOf(m.receiver, file);
+    const type = model.typeOf(m.receiver, file) ?? elementType(m.receiver, file, model);
     return type !== null && interfaces.has(type) ? (methodsByName.get(m.method) ?? []) : [];
   };
   // Calls and go statements per region, found once.

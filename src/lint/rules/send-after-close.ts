@@ -7,12 +7,15 @@ import {
   dominates,
   enclosingFunction,
   isSimpleRef,
+  methodCall,
   reassignedBetween,
   statementOf,
+  unparen,
 } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { channelFieldFacts, lockedBefore, ordersBefore, type ChannelFieldOp } from '../facts/channel-fields.js';
-import { deferred, goroutineReach, synchronisesBetween } from '../facts/goroutine-reach.js';
+import { deferred, goroutineReach, synchronisesBetween, type ReachEvent } from '../facts/goroutine-reach.js';
+import type { PackageModel } from '../model/package-model.js';
 import type { FileFacts } from '../facts/package-facts.js';
 
 function declarationName(declaration: Node): string {
@@ -71,6 +74,7 @@ function checkAcrossFunctions(context: RuleContext): void {
               const send = opOf.get(reached.node.id);
               if (statement === null || close === undefined || send === undefined || !dominates(statement, second.node))
                 continue;
+              if (!sameValue(fn, first, second, close, send, reach.model, file)) continue;
               if (guarded(close, send) || reported.has(send.node.id)) continue;
               reported.add(send.node.id);
               context.report(send.file, {
@@ -97,7 +101,7 @@ function checkAcrossFunctions(context: RuleContext): void {
             if (close === undefined || send === undefined || guarded(close, send) || reported.has(send.node.id))
               continue;
             if (synchronisesBetween(fn, first.node.endIndex, second.node.startIndex) !== null) continue;
-            if (kind === 'close' && ordersBefore(close.declaration, close.node.startIndex) !== null) continue;
+            if (ordersBefore(close.declaration, close.node.startIndex) !== null) continue;
             reported.add(send.node.id);
             const started =
               first.kind === 'go'
@@ -123,6 +127,54 @@ function checkAcrossFunctions(context: RuleContext): void {
         }
       }
     }
+}
+
+/** The value a step works on: the channel's operand for an operation, the receiver for a method call. */
+function stepValue(event: ReachEvent): Node | null {
+  if (event.kind === 'op') {
+    const channel =
+      event.node.type === 'send_statement' ? event.node.childForFieldName('channel') : callArguments(event.node)[0];
+    return channel?.childForFieldName('operand') ?? null;
+  }
+  return methodCall(event.node)?.receiver ?? null;
+}
+
+/** The channel's operand is the receiver of the method it is written in (`func (s *T) m() { close(s.ch) }`). */
+function onOwnReceiver(op: ChannelFieldOp): boolean {
+  const operand = op.channel.childForFieldName('operand');
+  const receiver = op.declaration
+    .childForFieldName('receiver')
+    ?.namedChildren.find((c) => c?.type === 'parameter_declaration')
+    ?.childForFieldName('name')?.text;
+  return operand !== null && receiver !== undefined && unparen(operand).text === receiver;
+}
+
+/**
+ * Whether the close and the send of the same-goroutine order act on one value: both steps work on the same
+ * expression, not reassigned in between, and a step that calls a method reaches an operation on that method's
+ * own receiver (a close on another value of the type, or on a fresh one made by a constructor, does not count).
+ */
+function sameValue(
+  fn: Node,
+  first: ReachEvent,
+  second: ReachEvent,
+  close: ChannelFieldOp,
+  send: ChannelFieldOp,
+  model: PackageModel,
+  file: FileFacts,
+): boolean {
+  const a = stepValue(first);
+  const b = stepValue(second);
+  if (a === null || b === null || unparen(a).text !== unparen(b).text) return false;
+  if (reassignedBetween(fn, a, first.node.endIndex, second.node.startIndex)) return false;
+  const owner = model.typeOf(a, file);
+  for (const [event, op] of [
+    [first, close],
+    [second, send],
+  ] as const)
+    if (event.kind === 'call' && (!onOwnReceiver(op) || model.infoOf(op.declaration)?.receiverType !== owner))
+      return false;
+  return true;
 }
 
 const FIX =
