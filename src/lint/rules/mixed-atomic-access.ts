@@ -137,6 +137,15 @@ function declarationOf(node: Node): Node | null {
   return current;
 }
 
+/**
+ * Whether an access sits in code that sets a value up before it is shared: a function or method named init,
+ * reset or new... (`func (w *quota) init(n int32) { w.n = n }`), called on a value no other goroutine holds yet.
+ */
+function initialises(node: Node): boolean {
+  const name = declarationOf(node)?.childForFieldName('name')?.text ?? '';
+  return /^(init|reset|new|New)([A-Z_]|$)/.test(name);
+}
+
 /** `T.f` for a selector `E.f` whose operand's local type the declarations tell. */
 function fieldKey(selector: Node, file: FileFacts, model: PackageModel): string | null {
   if (selector.type !== 'selector_expression') return null;
@@ -201,8 +210,9 @@ function checkAcrossFunctions(
       )
         continue;
       const key = fieldKey(selector, file, model);
-      if (key === null) continue;
-      const whole = model.typeOf(selector, file);
+      if (key === null || initialises(selector)) continue;
+      const declared = model.fieldType(key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1));
+      const whole = declared === null || declared.type.type === 'pointer_type' ? null : model.typeOf(selector, file);
       const keys = atomicByKey.has(key) ? [key] : [];
       if (whole !== null && owners.has(whole)) keys.push(`${whole}.*`);
       if (keys.length === 0) continue;
@@ -310,7 +320,8 @@ export const mixedAtomicAccess: Rule = {
       'package: that function starts a goroutine that reaches one access through calls (methods resolved by ' +
       "receiver type, calls on a local interface to the package's methods of that name) and then, with nothing " +
       'in between that waits, reaches the other itself; or it starts two goroutines, or one in a loop, that reach ' +
-      'them. Reading a whole struct value (`return c.stats`) reads its atomically updated fields too. A plain ' +
+      'them. Reading a whole struct value (`return c.stats`) reads its atomically updated fields too. Accesses in ' +
+      'functions named `init`, `reset` or `new...` are taken to set up a value no other goroutine holds yet. A plain ' +
       'access in a method that no goroutine of the package is seen to overlap is not reported: without that ' +
       'evidence goroscope cannot tell it from initialisation or from code that owns the value exclusively, which ' +
       'the Go standard library does on purpose (internal/poll, internal/sync).',

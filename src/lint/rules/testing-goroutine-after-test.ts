@@ -140,7 +140,9 @@ export const testingGoroutineAfterTest: Rule = {
       'same goroutine) its callers wait afterwards (`Wait`, a receive or `select`, also deferred or in a ' +
       "`t.Cleanup` function). go vet's testinggoroutine analyzer reports only the first kind, and only for calls " +
       "written in the goroutine's function or in a function the `go` statement names; it does not follow further " +
-      'calls or interfaces, and does not report Error or Log in goroutines that outlive the test.',
+      'calls or interfaces, and does not report Error or Log in goroutines that outlive the test. FailNow from ' +
+      'another goroutine is a warning; Error and Log from a goroutine nothing waits for are notes, because in real ' +
+      'test code the late call mostly runs on a path where the test has already failed or timed out.',
     fix:
       'Report from the test goroutine: send the error back, or wait for the goroutine before the test returns:\n\n' +
       '```go\nerrc := make(chan error, 1)\ngo func() { errc <- work() }()\nif err := <-errc; err != nil {\n' +
@@ -212,7 +214,8 @@ export const testingGoroutineAfterTest: Rule = {
         reported.add(go.id);
         context.report(file, {
           node: go,
-          severity: kind === 'fail' ? 'error' : 'warning',
+          // In test code a late Error or Log mostly follows a test that already failed or timed out: a note.
+          severity: 'info',
           message: MESSAGES[kind](
             `${callText(late.node)} (line ${late.node.startPosition.row + 1}${late.file.path === file.path ? '' : ` of ${late.file.path.slice(late.file.path.lastIndexOf('/') + 1)}`})`,
             'this goroutine',
