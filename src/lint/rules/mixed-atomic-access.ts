@@ -11,6 +11,7 @@ import {
   walk,
 } from '../load/syntax.js';
 import type { FileFacts } from '../facts/package-facts.js';
+import { lockedBefore } from '../facts/channel-fields.js';
 import { goroutineReach, synchronisesBetween as waitsBetween, type ReachedOp } from '../facts/goroutine-reach.js';
 import { localTypeName, packageModel, type PackageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
@@ -146,6 +147,28 @@ function initialises(node: Node): boolean {
   return /^(init|reset|new|New)([A-Z_]|$)/.test(name);
 }
 
+/**
+ * A plain read that follows, in the same function, a load of another field of the same value through a Load
+ * function (`s := runtime_LoadAcquintptr(&p.localSize)` then `l := p.local` in sync.Pool): the publish pattern,
+ * where the writer stores that field last with release semantics, so the load orders the plain read.
+ */
+function acquiredBefore(read: Node): boolean {
+  const operand = read.childForFieldName('operand')?.text;
+  const fn = declarationOf(read);
+  if (operand === undefined || fn === null) return false;
+  let found = false;
+  walk(fn, (node) => {
+    if (found || node.startIndex >= read.startIndex) return false;
+    if (node.type !== 'call_expression' || !/Load/.test(node.childForFieldName('function')?.text ?? ''))
+      return undefined;
+    const first = callArguments(node)[0];
+    const target = first === undefined ? null : unparen(first);
+    if (target?.type === 'unary_expression' && target.text.startsWith(`&${operand}.`)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
 /** `T.f` for a selector `E.f` whose operand's local type the declarations tell. */
 function fieldKey(selector: Node, file: FileFacts, model: PackageModel): string | null {
   if (selector.type !== 'selector_expression') return null;
@@ -190,6 +213,13 @@ function checkAcrossFunctions(
     for (const field of info.fields)
       if (!field.embedded && field.type.type !== 'pointer_type' && owners.has(localTypeName(field.type) ?? ''))
         fieldNames.add(field.name);
+  // A plain read under a lock cannot race with atomic writes that all hold a lock too (sync.Pool's pinSlow).
+  const lockedAt = (node: Node): boolean => {
+    const fn = declarationOf(node);
+    return fn !== null && lockedBefore(fn, node.startIndex);
+  };
+  const writesLocked = (key: string): boolean =>
+    (atomicByKey.get(key) ?? []).every((atomic) => !atomic.write || lockedAt(atomic.node));
   const ops: { key: string; node: Node; file: FileFacts }[] = [];
   const plainOf = new Map<number, Access>();
   const atomicOf = new Map<number, Access>();
@@ -211,6 +241,7 @@ function checkAcrossFunctions(
         continue;
       const key = fieldKey(selector, file, model);
       if (key === null || initialises(selector)) continue;
+      if (!isWrite(selector) && (acquiredBefore(selector) || (writesLocked(key) && lockedAt(selector)))) continue;
       const declared = model.fieldType(key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1));
       const whole = declared === null || declared.type.type === 'pointer_type' ? null : model.typeOf(selector, file);
       const keys = atomicByKey.has(key) ? [key] : [];
@@ -321,7 +352,10 @@ export const mixedAtomicAccess: Rule = {
       "receiver type, calls on a local interface to the package's methods of that name) and then, with nothing " +
       'in between that waits, reaches the other itself; or it starts two goroutines, or one in a loop, that reach ' +
       'them. Reading a whole struct value (`return c.stats`) reads its atomically updated fields too. Accesses in ' +
-      'functions named `init`, `reset` or `new...` are taken to set up a value no other goroutine holds yet. A plain ' +
+      'functions named `init`, `reset` or `new...` are taken to set up a value no other goroutine holds yet, and a ' +
+      'plain read that follows a Load of another field of the same value in the same function is the publish ' +
+      'pattern (sync.Pool reads `p.local` after a load-acquire of `p.localSize`); a plain read under a lock is ' +
+      'not reported when every atomic write of the field also holds a lock. A plain ' +
       'access in a method that no goroutine of the package is seen to overlap is not reported: without that ' +
       'evidence goroscope cannot tell it from initialisation or from code that owns the value exclusively, which ' +
       'the Go standard library does on purpose (internal/poll, internal/sync).',
