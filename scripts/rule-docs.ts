@@ -29,6 +29,12 @@ export function renderRuleDoc(meta: RuleMeta, directive: string): string {
   if (meta.runtimeNote !== undefined) lines.push(meta.runtimeNote, '');
   if (meta.onlyBeforeGo !== undefined)
     lines.push(`Only reported for modules whose go.mod says \`go 1.${meta.onlyBeforeGo - 1}\` or older.`, '');
+  if (meta.onlyBeforeToolchain !== undefined)
+    lines.push(
+      `Only reported when the toolchain that builds the module is older than Go 1.${meta.onlyBeforeToolchain} ` +
+        "(`--go-toolchain`, `lint.goToolchain`, else the newer of go.mod's `toolchain` line and the installed go).",
+      '',
+    );
   lines.push(
     '## How to fix it',
     '',

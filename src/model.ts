@@ -506,6 +506,11 @@ export interface RuleMeta {
   runtimeNote?: string;
   /** The rule applies only to modules whose go.mod `go` line is below this minor version (loop vars: 22). */
   onlyBeforeGo?: number;
+  /**
+   * The rule applies only when the toolchain that builds the module is below this minor version (time.Tick: 27,
+   * when Go removed the old timers); an unknown toolchain counts as below.
+   */
+  onlyBeforeToolchain?: number;
 }
 
 export interface RelatedLocation {

@@ -214,12 +214,14 @@ describe('.goroscope.json', () => {
       '{}',
       '{ "lint": {} }',
       '{ "lint": { "rules": { "copied-lock": "off", "goroutine-leak": "error", "goroscope-directive": "info" } } }',
+      '{ "lint": { "goToolchain": "go1.27.3" } }',
     ];
     const rejected = [
       '[]',
       '{ "lint": 3 }',
       '{ "lint": { "rules": { "no-such-rule": "off" } } }',
       '{ "lint": { "rules": { "copied-lock": "loud" } } }',
+      '{ "lint": { "goToolchain": "latest" } }',
     ];
     for (const text of accepted) {
       assert.doesNotThrow(() => parseLintConfig(text, 'config'));

@@ -10,13 +10,18 @@ export interface GoModule {
   path: string;
   /** `go` directive, e.g. "1.22" or "1.21.3"; undefined when absent. */
   goVersion: string | undefined;
+  /** `toolchain` directive without its `go` prefix ("1.27.3"); absent when go.mod has none. */
+  toolchain?: string;
 }
 
-/** Reads `module` and `go` from the text of a go.mod file. */
+/** Reads `module`, `go` and `toolchain` from the text of a go.mod file. */
 export function parseGoMod(text: string, dir: string): GoModule {
   const moduleMatch = /^\s*module\s+("?)([^\s"]+)\1/m.exec(text);
   const goMatch = /^\s*go\s+(\d+\.\d+(?:\.\d+)?)/m.exec(text);
-  return { dir, path: moduleMatch?.[2] ?? '', goVersion: goMatch?.[1] };
+  const toolchainMatch = /^\s*toolchain\s+go(\d+\.\d+\S*)/m.exec(text);
+  const module: GoModule = { dir, path: moduleMatch?.[2] ?? '', goVersion: goMatch?.[1] };
+  if (toolchainMatch?.[1] !== undefined) module.toolchain = toolchainMatch[1];
+  return module;
 }
 
 const moduleCache = new Map<string, GoModule>();

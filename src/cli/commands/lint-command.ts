@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -26,6 +27,26 @@ interface LintOptions extends OutputFlags {
   baseline?: string;
   writeBaseline?: string;
   newFromRev?: string;
+  goToolchain?: string;
+}
+
+/**
+ * The installed Go (`go1.26.8`), asked with GOTOOLCHAIN=local so that asking never downloads a toolchain;
+ * undefined when go is missing. go.mod's `toolchain` line is taken into account per module by the driver.
+ */
+function installedGo(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    const version = execFileSync('go', ['env', 'GOVERSION'], {
+      cwd,
+      env: { ...env, GOTOOLCHAIN: 'local' },
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return /^go1\.\d+/.test(version) ? version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A pattern that matched no Go package is a mistake on the command line, as it is for go vet. */
@@ -103,6 +124,10 @@ export const lintCommand: CommandModule = {
       .option('--baseline <file>', 'report only findings not in this baseline (see --write-baseline)')
       .option('--write-baseline <file>', 'write every current finding to a baseline file and report nothing')
       .option('--new-from-rev <rev>', 'report only findings on lines changed since this git revision')
+      .option(
+        '--go-toolchain <version>',
+        "the Go release that builds the code (default: go.mod's toolchain line or the installed go, the newer)",
+      )
       .addOption(summaryOption())
       .addOption(noSummaryOption())
       .option('--all-modules', 'with ./... or dir/..., also lint nested modules (directories with their own go.mod)')
@@ -121,7 +146,7 @@ export const lintCommand: CommandModule = {
       )
       .action(async (patterns: string[], options: LintOptions) => {
         // The Go parser and the rules load only when lint runs, so other commands start without them.
-        const [{ loadLintConfig }, { applyFixes }, { lintParallel }, { rules }, { loadPackagesReport }] =
+        const [{ loadLintConfig, GO_VERSION }, { applyFixes }, { lintParallel }, { rules }, { loadPackagesReport }] =
           await Promise.all([
             import('../../lint/driver/lint-config.js'),
             import('../../lint/driver/apply-fixes.js'),
@@ -137,6 +162,16 @@ export const lintCommand: CommandModule = {
               throw new UsageError(`unknown rule "${name}"`, { hint: `known rules: ${[...known].join(', ')}` });
           config.only = options.rule;
         }
+        if (options.goToolchain !== undefined) {
+          if (!GO_VERSION.test(options.goToolchain))
+            throw new UsageError(`--go-toolchain ${options.goToolchain} is not a Go version`, {
+              hint: 'write it like go env GOVERSION prints it, e.g. --go-toolchain go1.27.3 (or 1.27.3)',
+            });
+          config.goToolchain = options.goToolchain;
+        }
+        // Only rules whose Go behaviour changed with the toolchain need it (time-tick-leak).
+        if (config.goToolchain === undefined && rules.some((rule) => rule.meta.onlyBeforeToolchain !== undefined))
+          config.installedGo = installedGo(context.cwd, context.env);
         // The named .go files are checked before loading; every loaded file again below (a .go file in a package).
         const explicitFiles = patterns.filter((pattern) => pattern.endsWith('.go'));
         let target = options.output === undefined ? undefined : checkOutput(options.output, explicitFiles, context.cwd);

@@ -50,8 +50,20 @@ export function parseLintConfig(text: string, path: string): LintConfig {
       out[name] = value;
     }
   }
-  return { rules: out };
+  const config: LintConfig = { rules: out };
+  const toolchain = lint['goToolchain'];
+  if (toolchain !== undefined) {
+    if (typeof toolchain !== 'string' || !GO_VERSION.test(toolchain))
+      throw new ConfigError(`${path}: "lint.goToolchain" must be a Go version such as "1.27.3"`, {
+        hint: 'name the Go toolchain that builds the code, e.g. "1.26.8" or "go1.27.3"',
+      });
+    config.goToolchain = toolchain;
+  }
+  return config;
 }
+
+/** A Go release as `go env GOVERSION`, go.mod's `toolchain` line or a user writes it: 1.27, 1.27.3, go1.27.3. */
+export const GO_VERSION = /^(go)?1\.\d+(\.\d+)?$/;
 
 /** Reads the config named on the command line, else `.goroscope.json` in cwd, else none. */
 export function loadLintConfig(cwd: string, explicit: string | undefined): LintConfig {

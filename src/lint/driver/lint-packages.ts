@@ -3,7 +3,8 @@
 import type { LintFinding, LintResult, Severity, TextEdit, LintSkip } from '../../model.js';
 import { createGoParser } from '../load/tree-sitter-go.js';
 import type { GoParser, Node } from '../load/tree-sitter-go.js';
-import type { GoPackageFiles } from '../load/go-packages.js';
+import type { GoModule, GoPackageFiles } from '../load/go-packages.js';
+import { goMinor } from '../../source/go-mod.js';
 import { buildFileFacts, buildPackageFacts } from '../facts/package-facts.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import { rules as allRules } from './rule-registry.js';
@@ -22,6 +23,23 @@ export interface LintConfig {
   rules?: Record<string, Severity | 'off'>;
   /** Only these rules (after `rules` is applied); all when absent. */
   only?: string[];
+  /** The Go toolchain the user says builds the code ("1.27.3" or "go1.27.3"): wins over what go.mod says. */
+  goToolchain?: string;
+  /** The installed Go (`go env GOVERSION` with GOTOOLCHAIN=local), when the CLI found one. */
+  installedGo?: string;
+}
+
+/**
+ * Minor version of the toolchain that builds `module`: the user's setting, else the newer of the installed Go and
+ * go.mod's `toolchain` line (with the default GOTOOLCHAIN=auto, go switches to that line when it is newer).
+ */
+export function toolchainMinor(config: LintConfig, module: GoModule): number | undefined {
+  const setting = goMinor(config.goToolchain?.replace(/^go/, ''));
+  if (setting !== undefined) return setting;
+  const installed = goMinor(config.installedGo?.replace(/^go/, ''));
+  const line = goMinor(module.toolchain);
+  if (installed === undefined) return line;
+  return line === undefined ? installed : Math.max(installed, line);
 }
 
 /** Byte column (1-based) of a string offset, like the Go toolchain counts. */
@@ -123,6 +141,8 @@ export function lintPackage(
       }
       const only = rule.meta.onlyBeforeGo;
       if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
+      const beforeToolchain = rule.meta.onlyBeforeToolchain;
+      if (beforeToolchain !== undefined && (toolchainMinor(config, pkg.module) ?? 0) >= beforeToolchain) continue;
       const seen = new Set<string>();
       const report = (file: FileFacts, options: ReportOptions): void => {
         const key = `${file.path}:${options.node.startIndex}:${options.message}`;

@@ -20,6 +20,18 @@ function loopVariables(loop: Node): Node[] {
   return (clause.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n !== null && n.text !== '_');
 }
 
+/**
+ * The language version a file's `//go:build` line implies when it requires a Go release (`go1.22`, `go1.22 &&
+ * linux`); 0 when it does not or the expression is not a plain conjunction.
+ */
+function fileLanguageMinor(source: string): number {
+  const line = /^\/\/go:build (.+)$/m.exec(source.slice(0, 4096))?.[1];
+  if (line === undefined || /\|\||!/.test(line)) return 0;
+  let minor = 0;
+  for (const match of line.matchAll(/\bgo1\.(\d+)\b/g)) minor = Math.max(minor, Number(match[1]));
+  return minor;
+}
+
 export const loopVarCapture: Rule = {
   meta: {
     name: 'loop-var-capture',
@@ -32,7 +44,11 @@ export const loopVarCapture: Rule = {
       'function literal started with `go` inside the loop captures that single variable, so it reads it while the ' +
       'loop ' +
       'writes the next value: a data race, and in practice many goroutines see the same (often the last) value. The ' +
-      'language version comes from the `go` line of go.mod, so the rule only runs for modules at go 1.21 or older.',
+      'language version comes from the `go` line of go.mod, so the rule only runs for modules at go 1.21 or older, ' +
+      "and not in a file whose `//go:build` line requires `go1.22` or later (such a line raises that file's " +
+      'language version). The toolchain does not matter: a `go 1.21` module shares the variable when built with Go ' +
+      '1.22.12, 1.26.8 and 1.27.3 alike, and has one per iteration in a `//go:build go1.22` file with each of them ' +
+      '(checked by running a loop that collects closures).',
     fix:
       'Pass the value as an argument or copy it inside the loop (or move the module to go 1.22+):\n\n```go\nfor i ' +
       ':= 0; i < n; i++ {\n\ti := i\n\tgo func() { work(i) }()\n}\n```',
@@ -41,6 +57,7 @@ export const loopVarCapture: Rule = {
   },
   check(context: RuleContext): void {
     for (const file of context.pkg.files) {
+      if (fileLanguageMinor(file.source) >= 22) continue;
       for (const goStatement of file.nodes('go_statement')) {
         const literal = goStatement.namedChild(0)?.childForFieldName('function');
         if (literal === null || literal === undefined || literal.type !== 'func_literal') continue;

@@ -11,6 +11,9 @@ import {
   walk,
 } from '../load/syntax.js';
 import type { FileFacts } from '../facts/package-facts.js';
+import { lockedBefore } from '../facts/channel-fields.js';
+import { goroutineReach, synchronisesBetween as waitsBetween, type ReachedOp } from '../facts/goroutine-reach.js';
+import { localTypeName, packageModel, type PackageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 const ATOMIC_FUNCTION = /^(Add|Load|Store|Swap|CompareAndSwap|And|Or)(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/;
@@ -135,6 +138,198 @@ function declarationOf(node: Node): Node | null {
   return current;
 }
 
+/**
+ * Whether an access sits in code that sets a value up before it is shared: a function or method named init,
+ * reset or new... (`func (w *quota) init(n int32) { w.n = n }`), called on a value no other goroutine holds yet.
+ */
+function initialises(node: Node): boolean {
+  const name = declarationOf(node)?.childForFieldName('name')?.text ?? '';
+  return /^(init|reset|new|New)([A-Z_]|$)/.test(name);
+}
+
+/**
+ * A plain read that follows, in the same function, a load of another field of the same value through a Load
+ * function (`s := runtime_LoadAcquintptr(&p.localSize)` then `l := p.local` in sync.Pool): the publish pattern,
+ * where the writer stores that field last with release semantics, so the load orders the plain read.
+ */
+function acquiredBefore(read: Node): boolean {
+  const operand = read.childForFieldName('operand')?.text;
+  const fn = declarationOf(read);
+  if (operand === undefined || fn === null) return false;
+  let found = false;
+  walk(fn, (node) => {
+    if (found || node.startIndex >= read.startIndex) return false;
+    if (node.type !== 'call_expression' || !/Load/.test(node.childForFieldName('function')?.text ?? ''))
+      return undefined;
+    const first = callArguments(node)[0];
+    const target = first === undefined ? null : unparen(first);
+    if (target?.type === 'unary_expression' && target.text.startsWith(`&${operand}.`)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** `T.f` for a selector `E.f` whose operand's local type the declarations tell. */
+function fieldKey(selector: Node, file: FileFacts, model: PackageModel): string | null {
+  if (selector.type !== 'selector_expression') return null;
+  const operand = selector.childForFieldName('operand');
+  const field = selector.childForFieldName('field')?.text;
+  if (operand === null || field === undefined) return null;
+  const owner = model.typeOf(operand, file);
+  return owner === null ? null : `${owner}.${field}`;
+}
+
+/**
+ * Fields updated atomically in one goroutine and accessed plainly in another, where one function shows that the
+ * two goroutines overlap: it starts a goroutine that reaches one access (through calls, also through the
+ * package's implementations of a local interface) and, with nothing in between that waits, reaches the other
+ * itself, or it starts two goroutines (or one in a loop) that reach them. Reading a whole struct value copies its
+ * atomically updated fields too.
+ */
+function checkAcrossFunctions(
+  context: RuleContext,
+  atomics: Access[],
+  atomicTargets: Set<number>,
+  report: (plain: Access, atomic: Access, why: string) => void,
+): void {
+  const model = packageModel(context.pkg);
+  const atomicByKey = new Map<string, Access[]>();
+  for (const atomic of atomics) {
+    const key = fieldKey(atomic.node, atomic.file, model);
+    if (key === null) continue;
+    const list = atomicByKey.get(key) ?? [];
+    list.push(atomic);
+    atomicByKey.set(key, list);
+  }
+  if (atomicByKey.size === 0) return;
+  const fieldNames = new Set<string>();
+  const owners = new Set<string>();
+  for (const key of atomicByKey.keys()) {
+    owners.add(key.slice(0, key.indexOf('.')));
+    fieldNames.add(key.slice(key.indexOf('.') + 1));
+  }
+  // Fields holding (by value) a struct with atomically updated fields: reading them copies those fields.
+  for (const info of context.pkg.structs.values())
+    for (const field of info.fields)
+      if (!field.embedded && field.type.type !== 'pointer_type' && owners.has(localTypeName(field.type) ?? ''))
+        fieldNames.add(field.name);
+  // A plain read under a lock cannot race with atomic writes that all hold a lock too (sync.Pool's pinSlow).
+  const lockedAt = (node: Node): boolean => {
+    const fn = declarationOf(node);
+    return fn !== null && lockedBefore(fn, node.startIndex);
+  };
+  const writesLocked = (key: string): boolean =>
+    (atomicByKey.get(key) ?? []).every((atomic) => !atomic.write || lockedAt(atomic.node));
+  const ops: { key: string; node: Node; file: FileFacts }[] = [];
+  const plainOf = new Map<number, Access>();
+  const atomicOf = new Map<number, Access>();
+  for (const [key, list] of atomicByKey)
+    for (const atomic of list) {
+      ops.push({ key: `${atomic.write ? 'aw' : 'ar'}:${key}`, node: atomic.node, file: atomic.file });
+      atomicOf.set(atomic.node.id, atomic);
+    }
+  for (const file of context.pkg.files)
+    for (const selector of file.nodes('selector_expression')) {
+      if (!fieldNames.has(selector.childForFieldName('field')?.text ?? '') || atomicTargets.has(selector.id)) continue;
+      const parent = selector.parent;
+      if (
+        parent === null ||
+        (parent.type === 'unary_expression' && parent.text.startsWith('&')) ||
+        (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === selector.id) ||
+        parent.type === 'call_expression'
+      )
+        continue;
+      const key = fieldKey(selector, file, model);
+      if (key === null || initialises(selector)) continue;
+      if (!isWrite(selector) && (acquiredBefore(selector) || (writesLocked(key) && lockedAt(selector)))) continue;
+      const declared = model.fieldType(key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1));
+      const whole = declared === null || declared.type.type === 'pointer_type' ? null : model.typeOf(selector, file);
+      const keys = atomicByKey.has(key) ? [key] : [];
+      if (whole !== null && owners.has(whole)) keys.push(`${whole}.*`);
+      if (keys.length === 0) continue;
+      const plain: Access = { file, node: selector, write: isWrite(selector) };
+      plainOf.set(selector.id, plain);
+      for (const k of keys) ops.push({ key: `${plain.write ? 'pw' : 'pr'}:${k}`, node: selector, file });
+    }
+  if (plainOf.size === 0) return;
+  const reach = goroutineReach(context.pkg, ops);
+  /** The atomic access a plain one (by key) races with in `reached`, or undefined. */
+  const conflict = (plainKey: string, reached: Map<string, ReachedOp>): Access | undefined => {
+    const [kind, field] = plainKey.split(':') as [string, string];
+    for (const [key, op] of reached) {
+      const [atomicKind, atomicField] = key.split(':') as [string, string];
+      if (atomicKind !== 'aw' && (atomicKind !== 'ar' || kind !== 'pw')) continue;
+      const matches = field.endsWith('.*') ? atomicField.startsWith(field.slice(0, -1)) : atomicField === field;
+      if (matches) return atomicOf.get(op.node.id);
+    }
+    return undefined;
+  };
+  const line = (node: Node): number => node.startPosition.row + 1;
+  for (const file of context.pkg.files)
+    for (const fn of [
+      ...file.nodes('function_declaration'),
+      ...file.nodes('method_declaration'),
+      ...file.nodes('func_literal'),
+    ]) {
+      const events = reach.eventsOf(fn, file);
+      const starts = events.filter((event) => event.started.size > 0);
+      if (starts.length === 0) continue;
+      const name = fn.type === 'func_literal' ? 'the function literal' : (fn.childForFieldName('name')?.text ?? '');
+      const plainIn = (map: Map<string, ReachedOp>): [string, Access][] => {
+        const out: [string, Access][] = [];
+        for (const [key, op] of map) {
+          const plain = key.startsWith('p') ? plainOf.get(op.node.id) : undefined;
+          if (plain !== undefined) out.push([key, plain]);
+        }
+        return out;
+      };
+      for (const start of starts) {
+        const startText = start.kind === 'go' ? `line ${line(start.node)}` : `a call at line ${line(start.node)}`;
+        // Two goroutines of one start in a loop, or two starts.
+        const looped = insideLoop(start.node, fn);
+        for (const other of starts) {
+          if (other === start && !looped) continue;
+          for (const [key, plain] of plainIn(other.started)) {
+            const atomic = conflict(key, start.started);
+            if (atomic === undefined) continue;
+            report(
+              plain,
+              atomic,
+              other === start
+                ? `${name} starts the goroutines at ${startText} in a loop, so several do both at once`
+                : `${name} starts goroutines at ${startText} and line ${line(other.node)} that run at the same time`,
+            );
+          }
+        }
+        // The starting goroutine goes on to the other access without waiting.
+        for (const later of events) {
+          if (later.node.startIndex < start.node.endIndex) continue;
+          if (waitsBetween(fn, start.node.endIndex, later.node.startIndex) !== null) break;
+          for (const [key, plain] of plainIn(later.same)) {
+            const atomic = conflict(key, start.started);
+            if (atomic !== undefined)
+              report(
+                plain,
+                atomic,
+                `${name} starts a goroutine (${startText}) that makes the atomic update, then reaches this ` +
+                  `access itself (line ${line(later.node)}) without waiting for that goroutine`,
+              );
+          }
+          for (const [key, plain] of plainIn(start.started)) {
+            const atomic = conflict(key, later.same);
+            if (atomic !== undefined)
+              report(
+                plain,
+                atomic,
+                `${name} starts a goroutine (${startText}) that makes this access, then makes the atomic ` +
+                  `update itself (line ${line(later.node)}) without waiting for that goroutine`,
+              );
+          }
+        }
+      }
+    }
+}
+
 export const mixedAtomicAccess: Rule = {
   meta: {
     name: 'mixed-atomic-access',
@@ -150,10 +345,20 @@ export const mixedAtomicAccess: Rule = {
       'goroscope reports a plain access when it can see that it overlaps the atomic ones: in the function that ' +
       'starts ' +
       'the goroutines, after the `go` statement and before any `Wait`, lock, channel operation or `sync.Once`; in ' +
-      'another goroutine of that function; or in the same goroutine when its `go` statement runs in a loop. A plain ' +
-      'access in another method (`func (s *stats) snapshot() int64 { return s.hits }` next to an atomic `hit`) is ' +
-      'not reported: without a call graph goroscope cannot tell it from initialisation or from code that owns the ' +
-      'value exclusively, which the Go standard library does on purpose (internal/poll, internal/sync).',
+      'another goroutine of that function; or in the same goroutine when its `go` statement runs in a loop. Across ' +
+      'functions (a field updated atomically in one method and read in another, `func (s *stats) snapshot() ' +
+      'int64 { return s.hits }` next to an atomic `hit`) it needs the same evidence from one function of the ' +
+      'package: that function starts a goroutine that reaches one access through calls (methods resolved by ' +
+      "receiver type, calls on a local interface to the package's methods of that name) and then, with nothing " +
+      'in between that waits, reaches the other itself; or it starts two goroutines, or one in a loop, that reach ' +
+      'them. Reading a whole struct value (`return c.stats`) reads its atomically updated fields too. Accesses in ' +
+      'functions named `init`, `reset` or `new...` are taken to set up a value no other goroutine holds yet, and a ' +
+      'plain read that follows a Load of another field of the same value in the same function is the publish ' +
+      'pattern (sync.Pool reads `p.local` after a load-acquire of `p.localSize`); a plain read under a lock is ' +
+      'not reported when every atomic write of the field also holds a lock. A plain ' +
+      'access in a method that no goroutine of the package is seen to overlap is not reported: without that ' +
+      'evidence goroscope cannot tell it from initialisation or from code that owns the value exclusively, which ' +
+      'the Go standard library does on purpose (internal/poll, internal/sync).',
     fix:
       'Access the variable only through sync/atomic, or better, give it an atomic type so a plain access cannot be ' +
       'written:\n\n```go\ntype stats struct {\n\thits atomic.Int64\n}\n\nfunc (s *stats) hit()            { ' +
@@ -284,5 +489,7 @@ export const mixedAtomicAccess: Rule = {
         false,
       );
     }
+
+    checkAcrossFunctions(context, atomics, atomicTargets, report);
   },
 };

@@ -1,5 +1,6 @@
-// time.Tick in a function that can return, in a module whose go.mod says go 1.22 or older: the ticker can
-// never be stopped, and before Go 1.23 semantics (asynctimerchan=1) it is never garbage collected either.
+// time.Tick in a function that can return, in a module whose go.mod says go 1.22 or older built by a toolchain
+// before Go 1.27: the ticker can never be stopped, and with the old timers (asynctimerchan=1, removed in Go 1.27)
+// it is never garbage collected either.
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Node } from '../load/tree-sitter-go.js';
 import { enclosingFunction, FUNCTION_TYPES, insideLoop, statementOf, unparen } from '../load/syntax.js';
@@ -87,24 +88,32 @@ function neverReturnsAfter(statement: Node): boolean {
 export const timeTickLeak: Rule = {
   meta: {
     name: 'time-tick-leak',
-    title: 'time.Tick leaks its ticker (before Go 1.23)',
+    title: 'time.Tick leaks its ticker (go line before 1.23, toolchain before Go 1.27)',
     severity: 'warning',
     summary:
-      'time.Tick is called in a function that returns; with go.mod below 1.23 the ticker is never stopped nor ' +
-      'garbage collected.',
+      'time.Tick is called in a function that returns; with go.mod below 1.23 and a toolchain before Go 1.27 the ' +
+      'ticker is never stopped nor garbage collected.',
     explanation:
       "`time.Tick` returns only the ticker's channel, so the ticker can never be stopped. The time package " +
       'documentation (`$(go env GOROOT)/src/time/tick.go`) says: "Before Go 1.23, this documentation warned that the ' +
       'underlying Ticker would never be recovered by the garbage collector ... As of Go 1.23, the garbage collector ' +
-      'can recover unreferenced tickers, even if they haven\'t been stopped." The new behaviour depends on the ' +
-      'module, not on the toolchain: the `asynctimerchan` GODEBUG setting defaults to `1` (the old timers) when the ' +
-      "main module's go.mod says `go 1.22` or older, and `NewTimer`'s documentation says that with " +
-      '`asynctimerchan=1` "unexpired timers won\'t be garbage collected". So in such a module every call of a ' +
-      'function ' +
-      'that uses `time.Tick` and returns leaves a live ticker behind: measured with Go 1.26.8, 100000 returned ' +
-      '`time.Tick(time.Hour)` calls kept about 26 MB on the heap after GC at `go 1.22`, and 0 at `go 1.23`. ' +
+      'can recover unreferenced tickers, even if they haven\'t been stopped." Which behaviour a program gets depends ' +
+      'on two things. The go line: from Go 1.23 to Go 1.26 the `asynctimerchan` GODEBUG setting ' +
+      '(`internal/godebugs/table.go`: `Changed: 23, Old: "1"`) defaults to `1`, the old timers, when the main ' +
+      "module's go.mod says `go 1.22` or older. The toolchain: Go 1.27 removed the setting " +
+      '(`Removed: 27` in the same table) and with it the old timers, whatever the go line says; asking for them ' +
+      '(`godebug asynctimerchan=1` in go.mod, `GODEBUG=asynctimerchan=1`) is an error. Measured here with a ' +
+      '`go 1.22` module making 200000 `time.Tick(time.Hour)` tickers and dropping them: after GC about 41 MB stayed ' +
+      'on the heap with Go 1.22.12, 52 MB with Go 1.23.12 and 1.26.8, and at most 10 KB with Go 1.27.3 (the timer ' +
+      'channel had capacity 1 with the first three, 0 with Go 1.27.3); at `go 1.23` it was at most 4 KB with every ' +
+      'toolchain (`scripts/toolchain-timers.sh`). So goroscope reports only for a module whose go line is 1.22 or older and built by a toolchain ' +
+      "before Go 1.27. The toolchain it assumes: `--go-toolchain` or the config's `lint.goToolchain` when set, else " +
+      "the newer of go.mod's `toolchain` line (with the default `GOTOOLCHAIN=auto` the go command switches to it " +
+      'when the installed go is older) and the installed go (`go env GOVERSION`); with neither it reports. A ' +
+      '`GOTOOLCHAIN` setting in the environment that forces another release is not seen: pass `--go-toolchain`. ' +
       'goroscope goes by the go line of the module it lints, which decides when that module is the program; a ' +
-      'library at `go 1.22` built into a program at `go 1.23` or later gets the new behaviour. A ' +
+      'library at `go 1.22` built into a program at `go 1.23` or later gets the new behaviour, and a ' +
+      '`godebug asynctimerchan=1` line that brings the old timers back to a newer module is not read. A ' +
       'function that never returns (`main`, `init`, a `for range time.Tick(d)` loop without a way out) uses its ' +
       'ticker for the life of the program and is not reported.',
     fix:
@@ -113,6 +122,7 @@ export const timeTickLeak: Rule = {
       '<-ticker.C:\n\t\tpoll()\n\t}\n}\n```',
     runtimeEffect: 'static',
     onlyBeforeGo: 23,
+    onlyBeforeToolchain: 27,
   },
   check(context: RuleContext): void {
     for (const file of context.pkg.files) {
@@ -136,13 +146,15 @@ export const timeTickLeak: Rule = {
           node: call,
           message: perIteration
             ? `${unparen(call).text} makes a new ticker on every iteration of the loop and none is ever stopped; ` +
-              `with this module's go.mod below 1.23 they are never garbage collected either, so each iteration ` +
-              `leaks one`
+              `with this module's go.mod below 1.23 and a toolchain before Go 1.27 they are never garbage collected ` +
+              `either, so each iteration leaks one`
             : `${unparen(call).text} makes a ticker that is never stopped; this function returns, and with this ` +
-              `module's go.mod below 1.23 the ticker is never garbage collected either, so every call leaks one`,
+              `module's go.mod below 1.23 and a toolchain before Go 1.27 the ticker is never garbage collected ` +
+              `either, so every call leaks one`,
           fix: {
             description:
-              'use t := time.NewTicker(d) with defer t.Stop(), or raise the go line in go.mod to 1.23 or later',
+              'use t := time.NewTicker(d) with defer t.Stop(), or raise the go line in go.mod to 1.23 or later ' +
+              '(or build with Go 1.27 or later)',
           },
         });
       }

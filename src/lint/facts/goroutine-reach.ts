@@ -1,0 +1,234 @@
+// Which operations a function reaches when it runs, split by goroutine: `same` are reached by the goroutine that
+// calls it (its own code, function literals it holds, the package functions it calls), `started` by goroutines it
+// starts (`go` statements in it or in what it calls). A rule names the operations it cares about as keyed nodes;
+// the reach of a function is then the keys it can get to, with one example node each. Calls are resolved within
+// the package; a call on a value of a local interface type reaches every package method of that name.
+import type { Node } from '../load/tree-sitter-go.js';
+import { FUNCTION_TYPES, methodCall, walk } from '../load/syntax.js';
+import type { FileFacts, PackageFacts } from './package-facts.js';
+import { localTypeName, packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
+
+export interface ReachedOp {
+  node: Node;
+  file: FileFacts;
+}
+
+export interface Reach {
+  same: Map<string, ReachedOp>;
+  started: Map<string, ReachedOp>;
+}
+
+/** A step of a function's own code, in source order: an operation, a call, or a goroutine start. */
+export interface ReachEvent {
+  node: Node;
+  kind: 'op' | 'call' | 'go';
+  /** Keys reached by the goroutine running the function at this step. */
+  same: Map<string, ReachedOp>;
+  /** Keys reached by goroutines this step starts. */
+  started: Map<string, ReachedOp>;
+}
+
+export interface GoroutineReach {
+  model: PackageModel;
+  reachOf(fn: Node): Reach;
+  /** The steps of `fn`'s own code (not of nested function literals, except the goroutines it starts). */
+  eventsOf(fn: Node, file: FileFacts): ReachEvent[];
+  /** The package functions a call can run: its callee, or every method of that name for a local interface. */
+  calleesOf(call: Node, file: FileFacts): FunctionInfo[];
+}
+
+/** The go statement a node is the started call of (`go f()`, `go func(){...}()`), or null. */
+function startedBy(call: Node): Node | null {
+  return call.parent?.type === 'go_statement' ? call.parent : null;
+}
+
+/**
+ * The function nodes whose own goroutine runs `node`: its enclosing functions up to (and including) the body of
+ * the goroutine it runs in.
+ */
+function regionsOf(node: Node): Node[] {
+  const out: Node[] = [];
+  let current = node.parent;
+  while (current !== null) {
+    if (current.type === 'go_statement') break;
+    if (FUNCTION_TYPES.has(current.type)) {
+      out.push(current);
+      const call = current.parent;
+      if (current.type === 'func_literal' && call?.type === 'call_expression' && startedBy(call) !== null) break;
+    }
+    current = current.parent;
+  }
+  return out;
+}
+
+/** The local element type of `x.f[i]` when field f is a slice, array or map of it. */
+function elementType(expr: Node, file: FileFacts, model: PackageModel): string | null {
+  if (expr.type !== 'index_expression') return null;
+  const operand = expr.childForFieldName('operand');
+  if (operand?.type !== 'selector_expression') return null;
+  const owner = operand.childForFieldName('operand');
+  const field = operand.childForFieldName('field')?.text;
+  const ownerType = owner === null ? null : model.typeOf(owner, file);
+  const found = ownerType === null || field === undefined ? null : model.fieldType(ownerType, field);
+  const container = found?.type;
+  if (container === undefined) return null;
+  if (container.type === 'slice_type' || container.type === 'array_type')
+    return localTypeName(container.childForFieldName('element'));
+  if (container.type === 'map_type') return localTypeName(container.childForFieldName('value'));
+  return null;
+}
+
+export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node; file: FileFacts }[]): GoroutineReach {
+  const model = packageModel(pkg);
+  const fileOf = new Map<number, FileFacts>();
+  const ownOps = new Map<number, Map<string, ReachedOp>>();
+  for (const op of ops)
+    for (const region of regionsOf(op.node)) {
+      const map = ownOps.get(region.id) ?? new Map<string, ReachedOp>();
+      if (!map.has(op.key)) map.set(op.key, { node: op.node, file: op.file });
+      ownOps.set(region.id, map);
+    }
+  const interfaces = new Set<string>();
+  for (const [name, type] of pkg.namedTypes) if (type.type === 'interface_type') interfaces.add(name);
+  const methodsByName = new Map<string, FunctionInfo[]>();
+  for (const info of model.methods.values()) {
+    const list = methodsByName.get(info.name) ?? [];
+    list.push(info);
+    methodsByName.set(info.name, list);
+  }
+  const calleesOf = (call: Node, file: FileFacts): FunctionInfo[] => {
+    const direct = model.callee(call, file);
+    if (direct !== null) return [direct];
+    const m = methodCall(call);
+    if (m === null) return [];
+    const type = model.typeOf(m.receiver, file) ?? elementType(m.receiver, file, model);
+    return type !== null && interfaces.has(type) ? (methodsByName.get(m.method) ?? []) : [];
+  };
+  // Calls and go statements per region, found once.
+  const calls = new Map<number, { call: Node; file: FileFacts }[]>();
+  const gos = new Map<number, { go: Node; file: FileFacts }[]>();
+  for (const file of pkg.files) {
+    for (const call of file.nodes('call_expression')) {
+      if (startedBy(call) !== null) continue;
+      for (const region of regionsOf(call)) {
+        const list = calls.get(region.id) ?? [];
+        list.push({ call, file });
+        calls.set(region.id, list);
+      }
+    }
+    for (const go of file.nodes('go_statement'))
+      for (const region of regionsOf(go)) {
+        const list = gos.get(region.id) ?? [];
+        list.push({ go, file });
+        gos.set(region.id, list);
+        fileOf.set(go.id, file);
+      }
+  }
+  const memo = new Map<number, Reach>();
+  const empty = (): Reach => ({ same: new Map(), started: new Map() });
+  const merge = (into: Map<string, ReachedOp>, from: Map<string, ReachedOp>): void => {
+    for (const [key, op] of from) if (!into.has(key)) into.set(key, op);
+  };
+  const startedReach = (go: Node, file: FileFacts): Map<string, ReachedOp> => {
+    const out = new Map<string, ReachedOp>();
+    const call = go.namedChild(0);
+    if (call === null || call.type !== 'call_expression') return out;
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'func_literal') {
+      const inner = reachOf(fn);
+      merge(out, inner.same);
+      merge(out, inner.started);
+    } else
+      for (const callee of calleesOf(call, file)) {
+        const inner = reachOf(callee.node);
+        merge(out, inner.same);
+        merge(out, inner.started);
+      }
+    return out;
+  };
+  const reachOf = (fn: Node): Reach => {
+    const known = memo.get(fn.id);
+    if (known !== undefined) return known;
+    const reach = empty();
+    memo.set(fn.id, reach); // a recursive call sees what is known so far
+    merge(reach.same, ownOps.get(fn.id) ?? new Map<string, ReachedOp>());
+    for (const { call, file } of calls.get(fn.id) ?? [])
+      for (const callee of calleesOf(call, file)) {
+        const inner = reachOf(callee.node);
+        merge(reach.same, inner.same);
+        merge(reach.started, inner.started);
+      }
+    for (const { go, file } of gos.get(fn.id) ?? []) merge(reach.started, startedReach(go, file));
+    return reach;
+  };
+  const eventsOf = (fn: Node, file: FileFacts): ReachEvent[] => {
+    const events: ReachEvent[] = [];
+    const opsHere = new Map<number, string>();
+    for (const op of ops) if (regionsOf(op.node)[0]?.id === fn.id) opsHere.set(op.node.id, op.key);
+    const body = fn.childForFieldName('body');
+    if (body === null) return events;
+    walk(body, (node) => {
+      if (node.type === 'go_statement') {
+        events.push({ node, kind: 'go', same: new Map(), started: startedReach(node, file) });
+        return false;
+      }
+      const key = opsHere.get(node.id);
+      if (key !== undefined)
+        events.push({ node, kind: 'op', same: new Map([[key, { node, file }]]), started: new Map() });
+      if (node.type === 'call_expression') {
+        const same = new Map<string, ReachedOp>();
+        const started = new Map<string, ReachedOp>();
+        for (const callee of calleesOf(node, file)) {
+          const inner = reachOf(callee.node);
+          merge(same, inner.same);
+          merge(started, inner.started);
+        }
+        if (same.size > 0 || started.size > 0) events.push({ node, kind: 'call', same, started });
+      }
+      return undefined;
+    });
+    return events;
+  };
+  return { model, reachOf, eventsOf, calleesOf };
+}
+
+/**
+ * A step of `fn` between two offsets (outside goroutines it starts) that may order what comes after it with a
+ * goroutine started before it: a Wait, Lock, Do, channel operation, select or range.
+ */
+export function synchronisesBetween(fn: Node, from: number, to: number): Node | null {
+  let found: Node | null = null;
+  walk(
+    fn,
+    (node) => {
+      if (found !== null || node.endIndex <= from || node.startIndex >= to) return false;
+      // A deferred call waits only at return; a goroutine's own waits do not order this one.
+      if (node.type === 'go_statement' || node.type === 'defer_statement') return false;
+      if (node.type === 'call_expression') {
+        const m = methodCall(node);
+        if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock' || m.method === 'Do'))
+          found = node;
+      }
+      if (
+        (node.type === 'unary_expression' && node.text.startsWith('<-')) ||
+        node.type === 'select_statement' ||
+        node.type === 'send_statement' ||
+        node.type === 'receive_statement' ||
+        node.type === 'range_clause'
+      )
+        found = node;
+      return undefined;
+    },
+    false,
+  );
+  return found;
+}
+
+/** Whether a node runs at return (it sits in a defer statement of its function). */
+export function deferred(node: Node): boolean {
+  for (let current = node.parent; current !== null; current = current.parent) {
+    if (current.type === 'defer_statement') return true;
+    if (FUNCTION_TYPES.has(current.type)) return false;
+  }
+  return false;
+}

@@ -1,0 +1,3 @@
+module example.com/rules/testing-goroutine-after-test
+
+go 1.22
