@@ -1,0 +1,3 @@
+module example.com/rules/blocking-under-lock
+
+go 1.22
