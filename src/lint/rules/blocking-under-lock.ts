@@ -471,6 +471,12 @@ export const blockingUnderLock: Rule = {
               `${counterpartNoun(reach.point)} must take the same lock first: ${counterFn} locks it at line ` +
               `${line(need.site.call)}${through} ${where} (to reach ${describeEnd(need.counterpart)} at line ${line(need.counterpart.node)}); ` +
               'each waits for the other forever',
+            fix: {
+              description:
+                `Release ${lock} before ${reach.path.length === 0 ? 'this operation' : `calling ${reach.path[0]?.name ?? 'it'}`} ` +
+                `(copy what you need while holding it), or let ${counterFn} reach ${describeEnd(need.counterpart)} ` +
+                'without taking it',
+            },
             related: [
               { node: need.site.call, file: need.site.file, message: `${counterFn} takes ${need.site.mutex} here` },
               {

@@ -1,3 +1,0 @@
-module example.com/rules/blocking-under-lock
-
-go 1.22
