@@ -39,6 +39,8 @@ export interface ChannelFacts {
   /** Identities of the value an expression denotes; null when the declarations do not say. */
   identities(expr: Node, file: FileFacts): string[] | null;
   ends(identity: string): ChannelEnd[];
+  /** The end written at `node` (a send statement, `<-x`, range clause, close/Wait/Done call), if it is one. */
+  endAt(node: Node): ChannelEnd | undefined;
   /** Capacities the value is made with (0 unbuffered, null for a capacity that is not a constant); empty: none seen. */
   capacities(identity: string): (number | null)[];
   escape(identity: string): Escape;
@@ -347,7 +349,9 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
   const endsBy = new Map<string, ChannelEnd[]>();
   const capacityBy = new Map<string, (number | null)[]>();
   const escapeBy = new Map<string, Escape>();
+  const endByNode = new Map<number, ChannelEnd>();
   const addEnd = (end: ChannelEnd): void => {
+    endByNode.set(end.node.id, end);
     for (const id of identities(end.value, end.file) ?? []) {
       const list = endsBy.get(id) ?? [];
       list.push(end);
@@ -632,6 +636,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
     model,
     identities: (expr, file) => identities(expr, file),
     ends: (id) => endsBy.get(id) ?? [],
+    endAt: (node) => endByNode.get(node.id),
     capacities: (id) => capacityBy.get(id) ?? [],
     escape: (id) => escapeBy.get(id) ?? { receive: false, send: false },
   };

@@ -154,7 +154,7 @@ class Analysis {
         case 'range_clause': {
           const right = node.childForFieldName('right');
           // Only ranges the inventory knows as channel receives.
-          if (right !== null && this.cf.identities(right, file) !== null)
+          if (right !== null && this.cf.endAt(node) !== undefined)
             out.push({ node, file, fn, ends: [this.endAt(node, file, fn, 'receive', right, null)] });
           return undefined;
         }
