@@ -11,7 +11,7 @@ import { qualifiedType } from './package-facts.js';
 import { packageModel } from '../model/package-model.js';
 import type { FunctionInfo, PackageModel } from '../model/package-model.js';
 
-export type EndKind = 'send' | 'receive' | 'close' | 'wait' | 'done';
+export type EndKind = 'send' | 'receive' | 'close' | 'wait' | 'done' | 'cond-wait' | 'signal';
 
 export interface ChannelEnd {
   kind: EndKind;
@@ -41,6 +41,8 @@ export interface ChannelFacts {
   ends(identity: string): ChannelEnd[];
   /** The end written at `node` (a send statement, `<-x`, range clause, close/Wait/Done call), if it is one. */
   endAt(node: Node): ChannelEnd | undefined;
+  /** For a sync.Cond: the identities of the locks it is made with (its L); null for one we cannot name. */
+  condLockers(identity: string): (string | null)[];
   /** Capacities the value is made with (0 unbuffered, null for a capacity that is not a constant); empty: none seen. */
   capacities(identity: string): (number | null)[];
   escape(identity: string): Escape;
@@ -409,10 +411,15 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
         continue;
       }
       const m = methodCall(call);
-      if (m === null || args.length !== 0 || (m.method !== 'Wait' && m.method !== 'Done')) continue;
-      if (!isWaitGroup(m.receiver, file)) continue;
+      if (m === null || args.length !== 0) continue;
+      let kind: EndKind | null = null;
+      if (m.method === 'Wait' || m.method === 'Done')
+        kind = isWaitGroup(m.receiver, file) ? (m.method === 'Wait' ? 'wait' : 'done') : null;
+      if (m.method === 'Wait' || m.method === 'Signal' || m.method === 'Broadcast')
+        kind ??= isCond(m.receiver, file) ? (m.method === 'Wait' ? 'cond-wait' : 'signal') : null;
+      if (kind === null) continue;
       addEnd({
-        kind: m.method === 'Wait' ? 'wait' : 'done',
+        kind,
         node: call,
         value: m.receiver,
         file,
@@ -442,11 +449,74 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
     return false;
   }
 
+  function isNewCond(value: Node | null | undefined, file: FileFacts): value is Node {
+    const m = value === null || value === undefined ? null : methodCall(unparen(value));
+    return m !== null && m.method === 'NewCond' && file.imports.get(m.receiver.text) === 'sync';
+  }
+
+  function isCond(expr: Node, file: FileFacts): boolean {
+    const type = declaredType(expr, file);
+    const base = type?.type === 'pointer_type' ? type.namedChild(0) : type;
+    const q = base === null || base === undefined ? null : qualifiedType(base, file);
+    if (q !== null) return q[0] === 'sync' && q[1] === 'Cond';
+    const e = unparen(expr);
+    if (e.type !== 'identifier') return false;
+    const d = declarationOf(e, file, pkg);
+    return d !== null && isNewCond(valueAt(d.decl, e.text), file);
+  }
+
   function isWaitGroup(expr: Node, file: FileFacts): boolean {
     const type = declaredType(expr, file);
     const base = type?.type === 'pointer_type' ? type.namedChild(0) : type;
     const q = base === null || base === undefined ? null : qualifiedType(base, file);
     return q !== null && q[0] === 'sync' && q[1] === 'WaitGroup';
+  }
+
+  // The lock each Cond is made with: `sync.NewCond(&s.mu)` assigned to it, or `c.L = &s.mu`.
+  const lockersBy = new Map<string, (string | null)[]>();
+  const lockerOf = (arg: Node | undefined, file: FileFacts): string | null => {
+    const a = arg === undefined ? null : unparen(arg);
+    if (a === null || a.type !== 'unary_expression' || a.child(0)?.type !== '&') return null;
+    const operand = a.childForFieldName('operand');
+    const ids = operand === null ? null : identities(operand, file);
+    return ids !== null && ids.length === 1 ? (ids[0] ?? null) : null;
+  };
+  const addLocker = (conds: string[] | null, locker: string | null): void => {
+    for (const id of conds ?? []) lockersBy.set(id, [...(lockersBy.get(id) ?? []), locker]);
+  };
+  for (const file of pkg.files) {
+    for (const call of file.nodes('call_expression')) {
+      if (!isNewCond(call, file)) continue;
+      const locker = lockerOf(callArguments(call)[0], file);
+      const list = call.parent;
+      const holder = list?.parent;
+      if (list?.type === 'literal_element' && holder?.type === 'keyed_element') {
+        const literal = holder.parent?.parent;
+        const typeName = literal?.type === 'composite_literal' ? localName(literal.childForFieldName('type')) : null;
+        const key = holder.namedChild(0)?.text;
+        if (typeName !== null && key !== undefined) addLocker([`${typeName}.${key}`], locker);
+        continue;
+      }
+      if (list?.type !== 'expression_list' || holder === null || holder === undefined) continue;
+      const index = list.namedChildren.findIndex((c) => c?.id === call.id);
+      if (holder.type === 'var_spec') {
+        const name = holder.childrenForFieldName('name')[index];
+        if (name !== null && name !== undefined) addLocker(identities(name, file), locker);
+      } else if (holder.type === 'assignment_statement' || holder.type === 'short_var_declaration') {
+        const target = holder.childForFieldName('left')?.namedChildren[index];
+        if (target !== null && target !== undefined) addLocker(identities(target, file), locker);
+      }
+    }
+    for (const assign of file.nodes('assignment_statement')) {
+      const left = assign.childForFieldName('left')?.namedChildren ?? [];
+      const right = assign.childForFieldName('right')?.namedChildren ?? [];
+      left.forEach((target, i) => {
+        const t = target === null ? null : unparen(target);
+        if (t?.type !== 'selector_expression' || t.childForFieldName('field')?.text !== 'L') return;
+        const cond = t.childForFieldName('operand');
+        if (cond !== null) addLocker(identities(cond, file), lockerOf(right[i] ?? undefined, file));
+      });
+    }
   }
 
   // Makes and escapes: every place a tracked value is written or used other than by an end.
@@ -570,7 +640,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
         if (target === null || value === null || value === undefined) return;
         const ids = assign.type === 'short_var_declaration' ? identities(target, file) : tracked(target, file);
         if (ids === null || ids.length === 0) return;
-        if (addCapacity(ids, value) || isNil(value)) return;
+        if (addCapacity(ids, value) || isNil(value) || isNewCond(value, file)) return;
         if (assign.type === 'assignment_statement' && unparen(target).type !== 'identifier')
           markEscape(ids, true, true); // a field set from another value: other code holds that value
       });
@@ -638,6 +708,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
     ends: (id) => endsBy.get(id) ?? [],
     endAt: (node) => endByNode.get(node.id),
     capacities: (id) => capacityBy.get(id) ?? [],
+    condLockers: (id) => lockersBy.get(id) ?? [],
     escape: (id) => escapeBy.get(id) ?? { receive: false, send: false },
   };
   facts.set(pkg, result);

@@ -81,6 +81,10 @@ function describeEnd(end: ChannelEnd): string {
       return `${value}.Wait()`;
     case 'done':
       return `${value}.Done()`;
+    case 'cond-wait':
+      return `${value}.Wait()`;
+    case 'signal':
+      return `${value}.${end.node.childForFieldName('function')?.childForFieldName('field')?.text ?? 'Signal'}()`;
   }
 }
 
@@ -159,10 +163,9 @@ class Analysis {
           return undefined;
         }
         case 'call_expression': {
-          const fnNode = node.childForFieldName('function');
-          const operand = fnNode?.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
-          if (fnNode?.childForFieldName('field')?.text === 'Wait' && operand !== null && operand !== undefined)
-            out.push({ node, file, fn, ends: [this.endAt(node, file, fn, 'wait', operand, null)] });
+          const end = this.cf.endAt(node);
+          if (end !== undefined && (end.kind === 'wait' || end.kind === 'cond-wait'))
+            out.push({ node, file, fn, ends: [end] });
           return undefined;
         }
         default:
@@ -301,6 +304,12 @@ class Analysis {
       } else if (end.kind === 'wait') {
         if (escape.send) return null;
         counterparts = ends.filter((e) => e.kind === 'done');
+      } else if (end.kind === 'cond-wait') {
+        // Wait releases the Cond's own lock; only another lock held across it can block the signaller.
+        const lockers = this.cf.condLockers(id);
+        if (escape.send || lockers.length === 0 || lockers.some((l) => l === null || l === key)) return null;
+        if (held.mutex === `${end.value.text}.L`) return null;
+        counterparts = ends.filter((e) => e.kind === 'signal');
       } else return null;
       if (counterparts.length === 0) return null;
       for (const counterpart of counterparts) {
@@ -365,6 +374,8 @@ function what(point: BlockingPoint): string {
       return `this receive from ${first.value.text} waits for a sender`;
     case 'wait':
       return `${first.value.text}.Wait() waits for the matching Done calls`;
+    case 'cond-wait':
+      return `${first.value.text}.Wait() releases only the Cond's own lock and waits for a Signal or Broadcast`;
     default:
       return 'this blocks';
   }
@@ -380,6 +391,8 @@ function counterpartNoun(point: BlockingPoint): string {
       return 'every goroutine that sends on it or closes it';
     case 'wait':
       return 'every goroutine that calls Done on it';
+    case 'cond-wait':
+      return 'every goroutine that signals it';
     default:
       return 'every goroutine that could unblock it';
   }
@@ -391,20 +404,23 @@ export const blockingUnderLock: Rule = {
     title: 'Blocking while holding a lock the other side needs',
     severity: 'error',
     summary:
-      'A channel send or receive, a select without default or a wg.Wait made while holding a lock that every ' +
-      'goroutine able to unblock it must take first: both wait forever.',
+      'A channel send or receive, a select without default, wg.Wait or cond.Wait made while holding a lock that ' +
+      'every goroutine able to unblock it must take first: both wait forever.',
     explanation:
-      'A goroutine that blocks on a channel operation, a `select` without `default` or `wg.Wait()` keeps every ' +
-      'lock it holds while it waits. When the only goroutines that could unblock it (the receivers of its send, ' +
-      'the senders or closers of its receive, the callers of `Done`) must take that same lock on their way to ' +
+      'A goroutine that blocks on a channel operation, a `select` without `default`, `wg.Wait()` or ' +
+      "`cond.Wait()` keeps every lock it holds while it waits (`cond.Wait()` releases only the Cond's own " +
+      '`L`). When the only goroutines that could unblock it (the receivers of its send, the senders or closers ' +
+      'of its receive, the callers of `Done`, `Signal` or `Broadcast`) must take that same lock on their way to ' +
       'the unblocking operation, they wait for the lock and it waits for them: a deadlock. Go does not detect it ' +
-      'while any other goroutine runs; when every goroutine is stuck the runtime stops with "fatal error: all ' +
+      'while any other goroutine can run; when every goroutine is stuck the runtime stops with "fatal error: all ' +
       'goroutines are asleep - deadlock!", otherwise the goroutines simply hang.\n\n' +
       'goroscope reports it when the lock is the same field of the same type (or the same variable) on both ' +
-      'sides, the channel is unbuffered for a send, every counterpart in the package takes the lock before its ' +
-      'operation (or again before its next one, in the loop that repeats it), and the channel or WaitGroup is ' +
-      'not handed to code it cannot see. A `select` is reported only when every case is blocked that way: a case ' +
-      'such as `<-ctx.Done()` or a stop channel closed without the lock lets it go on.',
+      'sides, the blocking operation is in the function or in a function it calls within the package, the ' +
+      'channel is unbuffered for a send, every counterpart in the package takes the lock before its operation ' +
+      '(or again before its next one, in the loop that repeats it), and the channel, WaitGroup or Cond is not ' +
+      'handed to code it cannot see (exported, stored elsewhere, passed to another package). A `select` is ' +
+      'reported only when every case is blocked that way: a case such as `<-ctx.Done()` or a stop channel closed ' +
+      'without the lock lets it go on. Both sides holding only read locks is not reported.',
     fix:
       'Release the lock before blocking, or let the other side proceed without it:\n\n```go\ns.mu.Lock()\n' +
       'v := s.pending\ns.mu.Unlock()\ns.updates <- v // no lock held while waiting for the receiver\n```\n\n' +

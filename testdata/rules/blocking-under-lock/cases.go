@@ -244,7 +244,85 @@ func PosSelectEveryCaseNeedsLock() {
 	m.pushA(1)
 }
 
+// cond.Wait releases only the Cond's own lock; the other lock it holds is the one the signaller takes first.
+
+type queue struct {
+	mu    sync.Mutex // guards the queue's users
+	cmu   sync.Mutex // the Cond's lock
+	ready *sync.Cond
+	items []int
+}
+
+func newQueue() *queue {
+	q := &queue{}
+	q.ready = sync.NewCond(&q.cmu)
+	return q
+}
+
+func (q *queue) get() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.cmu.Lock()
+	for len(q.items) == 0 {
+		q.ready.Wait() // want "blocking-under-lock: q.ready.Wait\(\) releases only the Cond's own lock .* holding q.mu"
+	}
+	v := q.items[0]
+	q.items = q.items[1:]
+	q.cmu.Unlock()
+	return v
+}
+
+func (q *queue) put(v int) {
+	q.mu.Lock()
+	q.cmu.Lock()
+	q.items = append(q.items, v)
+	q.ready.Signal()
+	q.cmu.Unlock()
+	q.mu.Unlock()
+}
+
+func PosCondWaitHoldingAnotherLock() {
+	q := newQueue()
+	go q.get()
+	heldElsewhere(&q.mu)
+	q.put(1)
+}
+
 // Negatives.
+
+// cond.Wait holding only the Cond's own lock: Wait releases it for the signaller.
+type mailbox struct {
+	mu      sync.Mutex
+	arrived *sync.Cond
+	n       int
+}
+
+func (m *mailbox) await() {
+	m.mu.Lock()
+	for m.n == 0 {
+		m.arrived.Wait()
+	}
+	m.mu.Unlock()
+}
+
+func (m *mailbox) deliver() {
+	m.mu.Lock()
+	m.n++
+	m.arrived.Signal()
+	m.mu.Unlock()
+}
+
+func NegCondWaitOnItsOwnLock() {
+	m := &mailbox{}
+	m.arrived = sync.NewCond(&m.mu)
+	done := make(chan struct{})
+	go func() {
+		m.await()
+		close(done)
+	}()
+	m.deliver()
+	<-done
+}
 
 // A buffer with room for the one send: the sender never waits for the receiver.
 type bufferedFeed struct {
