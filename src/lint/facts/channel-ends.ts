@@ -5,7 +5,15 @@
 // value resolve to that value. Also what a channel is made with (its capacity) and whether it leaves the code
 // we can see (exported, stored elsewhere, handed to another package), in which case other ends may exist.
 import type { Node } from '../load/tree-sitter-go.js';
-import { FUNCTION_TYPES, callArguments, calleeName, enclosingFunction, methodCall, unparen } from '../load/syntax.js';
+import {
+  FUNCTION_TYPES,
+  callArguments,
+  calleeName,
+  enclosingFunction,
+  methodCall,
+  unparen,
+  walk,
+} from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { qualifiedType } from './package-facts.js';
 import { packageModel } from '../model/package-model.js';
@@ -41,6 +49,8 @@ export interface ChannelFacts {
   ends(identity: string): ChannelEnd[];
   /** The end written at `node` (a send statement, `<-x`, range clause, close/Wait/Done call), if it is one. */
   endAt(node: Node): ChannelEnd | undefined;
+  /** The calls in the package that reach function `fn` (resolved by the package model). */
+  callersOf(fn: Node): { call: Node; file: FileFacts }[];
   /** For a sync.Cond: the identities of the locks it is made with (its L); null for one we cannot name. */
   condLockers(identity: string): (string | null)[];
   /** Capacities the value is made with (0 unbuffered, null for a capacity that is not a constant); empty: none seen. */
@@ -50,45 +60,62 @@ export interface ChannelFacts {
 
 const facts = new WeakMap<PackageFacts, ChannelFacts>();
 
-/** Declarations that name identifiers inside a function (not in nested literals). */
-function declares(node: Node, name: string): boolean {
+/** The names a declaring node introduces (parameters, var specs, `:=`, range and receive clauses). */
+function declaredNames(node: Node): Node[] {
   switch (node.type) {
     case 'parameter_declaration':
     case 'variadic_parameter_declaration':
     case 'var_spec':
-      return node.childrenForFieldName('name').some((n) => n?.text === name);
+      return node.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    case 'receive_statement':
+      if (node.text.indexOf(':=') < 0) return [];
+      return (node.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n !== null);
     case 'short_var_declaration':
     case 'range_clause':
-    case 'receive_statement':
-      if (node.type === 'receive_statement' && node.text.indexOf(':=') < 0) return false;
-      return (node.childForFieldName('left')?.namedChildren ?? []).some((n) => n?.text === name);
+      return (node.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n !== null);
     default:
-      return false;
+      return [];
   }
+}
+
+const declsByPackage = new WeakMap<PackageFacts, Map<number, Map<string, Node[]>>>();
+
+/** Per function, once: each name's declaring nodes in source order (not those inside nested literals). */
+function declarationsIn(fn: Node, pkg: PackageFacts): Map<string, Node[]> {
+  let byFunction = declsByPackage.get(pkg);
+  if (byFunction === undefined) declsByPackage.set(pkg, (byFunction = new Map<number, Map<string, Node[]>>()));
+  const known = byFunction.get(fn.id);
+  if (known !== undefined) return known;
+  const out = new Map<string, Node[]>();
+  const visit = (node: Node): boolean | void => {
+    for (const name of declaredNames(node)) {
+      const list = out.get(name.text) ?? [];
+      list.push(node);
+      out.set(name.text, list);
+    }
+    return undefined;
+  };
+  for (const field of ['receiver', 'parameters', 'body']) {
+    const part = fn.childForFieldName(field);
+    if (part !== null) {
+      visit(part);
+      walk(part, visit);
+    }
+  }
+  byFunction.set(fn.id, out);
+  return out;
 }
 
 /** The declaration of identifier `id`: the nearest enclosing function's first declaration before it, or a
  * package-level var spec; null when it is neither (a package name, a constant, a type). */
 export function declarationOf(id: Node, file: FileFacts, pkg: PackageFacts): { decl: Node; fn: Node | null } | null {
-  const name = id.text;
   for (let fn = enclosingFunction(id); fn !== null; fn = enclosingFunction(fn)) {
-    let found: Node | null = null;
-    const visit = (node: Node): void => {
-      if (found !== null || node.startIndex > id.startIndex) return;
-      if (declares(node, name)) {
-        found = node;
-        return;
-      }
-      for (const child of node.namedChildren)
-        if (child !== null && child.type !== 'func_literal' && child.startIndex <= id.startIndex) visit(child);
-    };
-    for (const field of ['receiver', 'parameters', 'body']) {
-      const part = fn.childForFieldName(field);
-      if (part !== null) visit(part);
-    }
-    if (found !== null) return { decl: found, fn };
+    const found = declarationsIn(fn, pkg)
+      .get(id.text)
+      ?.find((decl) => decl.startIndex <= id.startIndex);
+    if (found !== undefined) return { decl: found, fn };
   }
-  const spec = packageVars(pkg).get(name);
+  const spec = packageVars(pkg).get(id.text);
   void file;
   return spec === undefined ? null : { decl: spec, fn: null };
 }
@@ -243,6 +270,8 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
     return fileOfNode.get(root.id) ?? (pkg.files[0] as FileFacts);
   };
 
+  /** The function that declares each local identity, to find its uses. */
+  const localScopes = new Map<string, { fn: Node; file: FileFacts }>();
   const resolving = new Set<number>();
   const memo = new Map<number, string[] | null>();
   const identities = (expr: Node, file: FileFacts, depth = 0): string[] | null => {
@@ -271,6 +300,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
       if (d === null) return null;
       if (d.fn === null) return [`var.${e.text}`];
       const key = `local.${file.path}:${d.decl.startIndex}.${e.text}`;
+      if (!localScopes.has(key)) localScopes.set(key, { fn: d.fn, file });
       if (d.decl.type === 'parameter_declaration' || d.decl.type === 'variadic_parameter_declaration') {
         // A parameter: the values every caller in the package passes (none: the parameter itself).
         const info = model.infoOf(d.fn);
@@ -542,6 +572,9 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
   // Whether other packages can import this one (a main package or one made only of test files cannot).
   const importable = pkg.files.some((f) => f.packageName !== 'main' && !f.path.endsWith('_test.go'));
 
+  const aliases: { scope: Node; name: string; file: FileFacts }[] = [];
+  const judged = new Set<number>();
+
   /** How a use of a tracked value that is not an end is judged: harmless, or who else may now reach it. */
   const judgeUse = (use: Node, ids: string[], file: FileFacts): void => {
     let node = use;
@@ -615,19 +648,43 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
     if (holder.type === 'assignment_statement' || holder.type === 'short_var_declaration') {
       const left = holder.childForFieldName('left');
       if (left?.id === parent.id) return; // written: makes are counted below
-      // Copied into a local (resolved to the same value) or into something else.
+      // Copied into a local (resolved to the same value, its uses judged too) or into something else.
       const targets = left?.namedChildren ?? [];
-      if (targets.every((t) => t !== null && unparen(t).type === 'identifier')) return;
+      if (targets.every((t) => t !== null && unparen(t).type === 'identifier')) {
+        const scope = enclosingFunction(holder);
+        if (scope !== null) for (const t of targets) if (t !== null) aliases.push({ scope, name: t.text, file });
+        return;
+      }
       markEscape(ids, true, true);
       return;
     }
-    if (holder.type === 'var_spec' || holder.type === 'range_clause' || holder.type === 'receive_statement') return;
+    if (holder.type === 'var_spec') {
+      const scope = enclosingFunction(holder);
+      if (scope !== null)
+        for (const n of holder.childrenForFieldName('name'))
+          if (n !== null) aliases.push({ scope, name: n.text, file });
+      return;
+    }
+    if (holder.type === 'range_clause' || holder.type === 'receive_statement') return;
     markEscape(ids, true, true);
   };
 
   // The last name of each identity: uses are looked for only among nodes with one of these names.
-  const trackedNames = new Set<string>();
-  for (const id of endsBy.keys()) trackedNames.add(id.slice(id.lastIndexOf('.') + 1));
+  const trackedFields = new Set<string>();
+  const trackedVars = new Set<string>();
+  const trackedLocals = new Set<string>();
+  for (const id of endsBy.keys()) {
+    const last = id.slice(id.lastIndexOf('.') + 1);
+    if (id.startsWith('var.')) trackedVars.add(last);
+    else if (id.startsWith('local.')) trackedLocals.add(last);
+    else trackedFields.add(last);
+  }
+  /** Whether an assignment target may be a tracked value, by its name (cheap filter before resolving it). */
+  const mayBeTracked = (target: Node): boolean => {
+    const t = unparen(target);
+    if (t.type === 'selector_expression') return trackedFields.has(t.childForFieldName('field')?.text ?? '');
+    return t.type === 'identifier' && (trackedVars.has(t.text) || trackedLocals.has(t.text));
+  };
 
   for (const file of pkg.files) {
     // Makes and other writes of field and variable values.
@@ -638,6 +695,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
       left.forEach((target, i) => {
         const value = right[i];
         if (target === null || value === null || value === undefined) return;
+        if (assign.type === 'short_var_declaration' ? makeCapacity(value) === undefined : !mayBeTracked(target)) return;
         const ids = assign.type === 'short_var_declaration' ? identities(target, file) : tracked(target, file);
         if (ids === null || ids.length === 0) return;
         if (addCapacity(ids, value) || isNil(value) || isNewCond(value, file)) return;
@@ -650,7 +708,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
       const values = spec.childForFieldName('value')?.namedChildren ?? [];
       names.forEach((name, i) => {
         const value = values[i];
-        if (name === null || value === null || value === undefined) return;
+        if (name === null || value === null || value === undefined || makeCapacity(value) === undefined) return;
         const d = declarationOf(name, file, pkg);
         if (d === null) return;
         const key = d.fn === null ? `var.${name.text}` : `local.${file.path}:${d.decl.startIndex}.${name.text}`;
@@ -683,16 +741,36 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
         position++;
       }
     }
-    // Uses other than ends: selectors of tracked fields and identifiers of tracked variables.
-    for (const type of ['selector_expression', 'identifier']) {
-      for (const node of file.nodes(type)) {
-        if (type === 'selector_expression') {
-          if (!trackedNames.has(node.childForFieldName('field')?.text ?? '')) continue;
-        } else if (!trackedNames.has(node.text)) continue;
+    // Uses other than ends: selectors of tracked fields, identifiers of tracked package variables.
+    for (const node of file.nodes('selector_expression')) {
+      if (!trackedFields.has(node.childForFieldName('field')?.text ?? '')) continue;
+      const ids = tracked(node, file);
+      if (ids.length > 0) judgeUse(node, ids, file);
+    }
+    if (trackedVars.size > 0)
+      for (const node of file.nodes('identifier')) {
+        if (!trackedVars.has(node.text)) continue;
         const ids = tracked(node, file);
         if (ids.length > 0) judgeUse(node, ids, file);
       }
-    }
+  }
+  // Identifiers of tracked locals and of the locals they are copied into, within the declaring function.
+  for (const [id, scope] of localScopes)
+    if (endsBy.has(id)) aliases.push({ scope: scope.fn, name: id.slice(id.lastIndexOf('.') + 1), file: scope.file });
+  for (let i = 0; i < aliases.length && i < 10_000; i++) {
+    const alias = aliases[i];
+    if (alias === undefined) continue;
+    walk(
+      alias.scope,
+      (node) => {
+        if (node.type !== 'identifier' || node.text !== alias.name || judged.has(node.id)) return undefined;
+        judged.add(node.id);
+        const ids = tracked(node, alias.file);
+        if (ids.length > 0) judgeUse(node, ids, alias.file);
+        return undefined;
+      },
+      false,
+    );
   }
   // Exported fields of exported types and exported package variables: other packages may use them.
   for (const id of importable ? endsBy.keys() : []) {
@@ -709,6 +787,7 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
     endAt: (node) => endByNode.get(node.id),
     capacities: (id) => capacityBy.get(id) ?? [],
     condLockers: (id) => lockersBy.get(id) ?? [],
+    callersOf,
     escape: (id) => escapeBy.get(id) ?? { receive: false, send: false },
   };
   facts.set(pkg, result);

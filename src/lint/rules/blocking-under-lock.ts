@@ -97,6 +97,7 @@ class Analysis {
   private readonly cf: ChannelFacts;
   private readonly endByNode = new Map<number, ChannelEnd>();
   private readonly reachMemo = new Map<number, Reach[]>();
+  private readonly acquiringMemo = new Map<string, { call: Node; site: LockSite }[]>();
 
   constructor(private readonly pkg: PackageFacts) {
     this.lf = lockFacts(pkg);
@@ -202,7 +203,11 @@ class Analysis {
 
   /** Acquisitions of the lock by calls `fn` makes in its goroutine: the call and the lock site reached. */
   private acquiringCalls(fn: Node, file: FileFacts, key: string, held: LockSite): { call: Node; site: LockSite }[] {
+    const memoKey = `${fn.id}:${key}:${held.method}`;
+    const known = this.acquiringMemo.get(memoKey);
+    if (known !== undefined) return known;
     const out: { call: Node; site: LockSite }[] = [];
+    this.acquiringMemo.set(memoKey, out);
     for (const call of directCalls(fn))
       for (const { callee } of calledFunctions(call, file, this.lf.model)) {
         const hit = this.lf
@@ -258,12 +263,10 @@ class Analysis {
   private repeatedByCaller(fn: Node): boolean {
     const info = this.lf.model.infoOf(fn);
     if (info === undefined) return false;
-    for (const file of this.pkg.files)
-      for (const call of file.nodes('call_expression')) {
-        if (this.lf.model.callee(call, file)?.node.id !== fn.id) continue;
-        const caller = enclosing(call);
-        if (caller !== null && innermostLoop(call, caller) !== null) return true;
-      }
+    for (const { call } of this.cf.callersOf(fn)) {
+      const caller = enclosing(call);
+      if (caller !== null && innermostLoop(call, caller) !== null) return true;
+    }
     return false;
   }
 
@@ -271,17 +274,15 @@ class Analysis {
   private neededByLoopingCaller(end: ChannelEnd, key: string, held: LockSite): Need | null {
     const info = this.lf.model.infoOf(end.fn);
     if (info === undefined) return null;
-    for (const file of this.pkg.files)
-      for (const call of file.nodes('call_expression')) {
-        if (this.lf.model.callee(call, file)?.node.id !== end.fn.id) continue;
-        const caller = enclosing(call);
-        const loop = caller === null ? null : innermostLoop(call, caller);
-        if (caller === null || loop === null) continue;
-        const site = this.conflicting(caller, key, held).find((s) => within(loop, s.call));
-        if (site !== undefined) return { site, how: 'again', counterpart: end };
-        const viaCall = this.acquiringCalls(caller, file, key, held).find((c) => within(loop, c.call));
-        if (viaCall !== undefined) return { site: viaCall.site, how: 'again', counterpart: end };
-      }
+    for (const { call, file } of this.cf.callersOf(end.fn)) {
+      const caller = enclosing(call);
+      const loop = caller === null ? null : innermostLoop(call, caller);
+      if (caller === null || loop === null) continue;
+      const site = this.conflicting(caller, key, held).find((s) => within(loop, s.call));
+      if (site !== undefined) return { site, how: 'again', counterpart: end };
+      const viaCall = this.acquiringCalls(caller, file, key, held).find((c) => within(loop, c.call));
+      if (viaCall !== undefined) return { site: viaCall.site, how: 'again', counterpart: end };
+    }
     return null;
   }
 
