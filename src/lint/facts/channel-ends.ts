@@ -207,12 +207,13 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
   };
 
   /** The declared type node of a container expression (`s.items`, a typed local or parameter). */
-  const declaredType = (expr: Node, file: FileFacts): Node | null => {
+  const declaredType = (expr: Node, file: FileFacts, depth = 0): Node | null => {
+    if (depth > 8) return null;
     const e = unparen(expr);
     if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
       const field = e.childForFieldName('field')?.text;
-      const owner = operand === null ? null : ownerType(operand, file);
+      const owner = operand === null ? null : ownerType(operand, file, depth + 1);
       return owner === null || field === undefined ? null : (model.fieldType(owner, field)?.type ?? null);
     }
     if (e.type === 'identifier') {
@@ -225,13 +226,14 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
   };
 
   /** The local type of an expression: the model's answer, or the element of the map or slice it was taken from. */
-  const ownerType = (expr: Node, file: FileFacts): string | null => {
+  const ownerType = (expr: Node, file: FileFacts, depth = 0): string | null => {
+    if (depth > 8) return null;
     const known = model.typeOf(expr, file);
     if (known !== null) return known;
     const e = unparen(expr);
     if (e.type === 'index_expression') {
       const operand = e.childForFieldName('operand');
-      return operand === null ? null : localName(elementType(declaredType(operand, file), pkg));
+      return operand === null ? null : localName(elementType(declaredType(operand, file, depth + 1), pkg));
     }
     if (e.type !== 'identifier') return null;
     const d = declarationOf(e, file, pkg);
@@ -240,14 +242,14 @@ export function channelFacts(pkg: PackageFacts): ChannelFacts {
       const left = d.decl.childForFieldName('left')?.namedChildren ?? [];
       const right = d.decl.childForFieldName('right');
       if (left.length !== 2 || left[1]?.text !== e.text || right === null) return null;
-      return localName(elementType(declaredType(right, file), pkg));
+      return localName(elementType(declaredType(right, file, depth + 1), pkg));
     }
     if (d.decl.type === 'short_var_declaration') {
       const left = d.decl.childForFieldName('left')?.namedChildren ?? [];
       const right = d.decl.childForFieldName('right')?.namedChildren ?? [];
       // `w, ok := m.byID[id]`
       if (left.length === 2 && right.length === 1 && left[0]?.text === e.text && right[0]?.type === 'index_expression')
-        return ownerType(right[0], file);
+        return ownerType(right[0], file, depth + 1);
     }
     return null;
   };

@@ -226,7 +226,10 @@ class Analysis {
       ...this.conflicting(fn, key, held).map((site) => ({ node: site.statement, site })),
       ...this.acquiringCalls(fn, end.file, key, held).map(({ call, site }) => ({ node: call, site })),
     ];
-    if (takes.length === 0 && !end.deferred) return this.neededByLoopingCaller(end, key, held);
+    // A Done in a later round matches a later Add: only the Done calls already owed can release a Wait, so a lock
+    // taken in the loop that repeats them does not block it.
+    const repeats = end.kind !== 'done';
+    if (takes.length === 0 && !end.deferred) return repeats ? this.neededByLoopingCaller(end, key, held) : null;
     // A lock taken before this goroutine starts another one may be taken before the blocked goroutine exists:
     // only acquisitions after the last go statement on the way count.
     const starts = goStatements(fn);
@@ -244,6 +247,7 @@ class Analysis {
       );
       if (after !== undefined) return { site: after.site, how: 'before', counterpart: end };
     }
+    if (!repeats) return null;
     const loop = innermostLoop(at, fn);
     if (loop !== null) {
       const inLoop = takes.find((t) => within(loop, t.node));
