@@ -222,10 +222,23 @@ class Analysis {
   needs(end: ChannelEnd, key: string, held: LockSite): Need | null {
     const fn = end.fn;
     const at = end.select ?? end.node;
-    const takes: { node: Node; site: LockSite }[] = [
+    let takes: { node: Node; site: LockSite }[] = [
       ...this.conflicting(fn, key, held).map((site) => ({ node: site.statement, site })),
       ...this.acquiringCalls(fn, end.file, key, held).map(({ call, site }) => ({ node: call, site })),
     ];
+    if (end.kind === 'done') {
+      // A Wait waits only for Done calls whose Add has been made: a lock taken before that Add (`mu.Lock();
+      // wg.Add(1); mu.Unlock(); defer wg.Done()`) is behind the goroutine already.
+      const adds = directCalls(fn).filter((call) => {
+        const callee = call.childForFieldName('function');
+        return (
+          callee?.childForFieldName('field')?.text === 'Add' &&
+          callee.childForFieldName('operand')?.text === end.value.text &&
+          (end.deferred || call.startIndex < end.node.startIndex)
+        );
+      });
+      takes = takes.filter((t) => !adds.some((add) => t.node.startIndex < add.startIndex));
+    }
     // A Done in a later round matches a later Add: only the Done calls already owed can release a Wait, so a lock
     // taken in the loop that repeats them does not block it.
     const repeats = end.kind !== 'done';

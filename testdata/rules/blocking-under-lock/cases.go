@@ -7,6 +7,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -641,4 +642,42 @@ func NegWaitGroupDoneInNextRound() {
 	s := &supervisor{}
 	s.supervise(3)
 	s.stopAll()
+}
+
+// The lock is taken before Add: by the time Close waits, every counted writer is past it.
+type writerAt struct {
+	closeMu sync.Mutex
+	closed  bool
+	wg      sync.WaitGroup
+	written int64
+}
+
+func (w *writerAt) writeAt(n int64) bool {
+	w.closeMu.Lock()
+	if w.closed {
+		w.closeMu.Unlock()
+		return false
+	}
+	w.wg.Add(1)
+	w.closeMu.Unlock()
+	defer w.wg.Done()
+	time.Sleep(time.Millisecond)
+	atomic.AddInt64(&w.written, n)
+	return true
+}
+
+func (w *writerAt) closeWriter() {
+	w.closeMu.Lock()
+	defer w.closeMu.Unlock()
+	w.closed = true
+	w.wg.Wait()
+}
+
+func NegLockTakenBeforeAdd() {
+	w := &writerAt{}
+	done := make(chan bool)
+	go func() { done <- w.writeAt(1) }()
+	time.Sleep(time.Millisecond)
+	w.closeWriter()
+	<-done
 }
