@@ -262,7 +262,8 @@ class Analysis {
     }
     if (!repeats) return null;
     const loop = innermostLoop(at, fn);
-    if (loop !== null) {
+    // A loop that starts a goroutine each round meets a new counterpart each round, not the one blocked before.
+    if (loop !== null && !goStatements(fn).some((g) => within(loop, g))) {
       const inLoop = takes.find((t) => within(loop, t.node));
       if (inLoop !== undefined) return { site: inLoop.site, how: 'again', counterpart: end };
     }
