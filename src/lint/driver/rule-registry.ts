@@ -20,6 +20,7 @@ import { unlockMisuse } from '../rules/unlock-misuse.js';
 import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine.js';
 import { waitgroupMisuse } from '../rules/waitgroup-misuse.js';
 import { testingGoroutineAfterTest } from '../rules/testing-goroutine-after-test.js';
+import { blockingUnderLock } from '../rules/blocking-under-lock.js';
 
 export const rules: Rule[] = [
   nilMapWrite,
@@ -42,6 +43,7 @@ export const rules: Rule[] = [
   timeTickLeak,
   condNeverSignalled,
   testingGoroutineAfterTest,
+  blockingUnderLock,
 ];
 
 export function ruleByName(name: string): Rule | undefined {

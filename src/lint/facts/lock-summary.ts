@@ -81,12 +81,24 @@ function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): { i
     return embedded === undefined ? null : { identity: `${own}.${embedded.name}`, owner: current };
   }
   // A package-level lock variable (and fields of a package-level struct variable without a local type).
-  for (const pkgFile of model.pkg.files)
+  if (packageVarNames(model.pkg).has(current.text))
+    return { identity: ['var', current.text, ...path].join('.'), owner: current };
+  return null;
+}
+
+const varNames = new WeakMap<PackageFacts, Set<string>>();
+
+/** Names of the package-level variables, collected once per package (a node's parent is costly to reach). */
+function packageVarNames(pkg: PackageFacts): Set<string> {
+  let names = varNames.get(pkg);
+  if (names !== undefined) return names;
+  names = new Set();
+  for (const pkgFile of pkg.files)
     for (const spec of pkgFile.nodes('var_spec'))
       if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
-        if (spec.childrenForFieldName('name').some((n) => n?.text === current.text))
-          return { identity: ['var', current.text, ...path].join('.'), owner: current };
-  return null;
+        for (const n of spec.childrenForFieldName('name')) if (n !== null) names.add(n.text);
+  varNames.set(pkg, names);
+  return names;
 }
 
 function collectSites(file: FileFacts, model: PackageModel, into: Map<number, LockSite[]>): void {
