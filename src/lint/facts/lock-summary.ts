@@ -5,6 +5,7 @@
 import type { Node } from '../load/tree-sitter-go.js';
 import {
   FUNCTION_TYPES,
+  enclosingFunction,
   callArguments,
   dominates,
   methodCall,
@@ -83,7 +84,7 @@ function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): { i
   // A package-level lock variable (and fields of a package-level struct variable without a local type).
   for (const pkgFile of model.pkg.files)
     for (const spec of pkgFile.nodes('var_spec'))
-      if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
+      if (enclosingFunction(spec) === null)
         if (spec.childrenForFieldName('name').some((n) => n?.text === current.text))
           return { identity: ['var', current.text, ...path].join('.'), owner: current };
   return null;

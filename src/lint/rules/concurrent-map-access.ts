@@ -24,6 +24,7 @@ import {
 } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import { lockedByEveryCaller } from '../facts/lock-summary.js';
+import { goroutineLiteral, isHandler, sequentialTestServer } from '../facts/goroutine-starts.js';
 import { packageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -228,65 +229,11 @@ function startedRepeatedly(start: Node, fn: Node, maps: Set<string> = new Set())
   return body === null || body === undefined || firstSyncAfter(fn, start.endIndex, maps) >= body.endIndex;
 }
 
-/** Function literals that run as goroutines: go func(){}(), g.Go(func(){}), time.AfterFunc(d, func(){}). */
-function goroutineLiteral(literal: Node, file: FileFacts): Node | null {
-  const parent = literal.parent;
-  if (parent === null) return null;
-  if (
-    parent.type === 'call_expression' &&
-    parent.childForFieldName('function')?.id === literal.id &&
-    parent.parent?.type === 'go_statement'
-  )
-    return parent.parent;
-  if (parent.type === 'argument_list') {
-    const call = parent.parent;
-    if (call === null || call.type !== 'call_expression') return null;
-    const m = methodCall(call);
-    if (m === null) return null;
-    if (m.method === 'Go' && callArguments(call).length === 1) return call;
-    if (m.method === 'AfterFunc' && file.imports.get(m.receiver.text) === 'time') return call;
-  }
-  return null;
-}
-
 const VARIANT: Record<string, string> = {
   'write/write': 'fatal error: concurrent map writes',
   'write/read': 'fatal error: concurrent map read and map write',
   'write/range': 'fatal error: concurrent map iteration and map write',
 };
-
-/**
- * A handler literal defined in a function that starts an httptest server and starts no goroutine: the function
- * itself is the only client, one request at a time (a test mock), so the handler never runs twice at once.
- */
-function sequentialTestServer(outer: Node, file: FileFacts): boolean {
-  const aliases = [...file.imports].filter(([, path]) => path === 'net/http/httptest').map(([alias]) => alias);
-  if (!aliases.some((alias) => new RegExp(`\\b${alias}\\.New(TLS)?Server\\(`).test(outer.text))) return false;
-  let concurrent = false;
-  walk(
-    outer,
-    (node) => {
-      if (node.type === 'go_statement') concurrent = true;
-      const m = node.type === 'call_expression' ? methodCall(node) : null;
-      if (m !== null && (m.method === 'Go' || m.method === 'Parallel')) concurrent = true;
-      return concurrent ? false : undefined;
-    },
-    false,
-  );
-  return !concurrent;
-}
-
-/** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
-function isHandler(fn: Node, file: FileFacts): boolean {
-  const params = fn.childForFieldName('parameters');
-  if (params === null) return false;
-  for (const [alias, path] of file.imports) {
-    if (path !== 'net/http') continue;
-    const text = params.text.replace(/\s+/g, ' ');
-    if (text.includes(`${alias}.ResponseWriter`) && text.includes(`*${alias}.Request`)) return true;
-  }
-  return false;
-}
 
 /**
  * net/http serves each request in its own goroutine, so a handler that writes a package-level map without a

@@ -1,0 +1,221 @@
+// Data races on struct fields and package variables: a field that the package reads and writes under one lock
+// almost everywhere, touched without it in code a goroutine runs; a field written while holding only the read
+// lock of its RWMutex; a package variable written by one goroutine and used by another with no lock. Go's
+// memory model gives a racy program no guarantees; the race detector reports each pair as a DATA RACE.
+import type { Node } from '../load/tree-sitter-go.js';
+import type { FileFacts } from '../facts/package-facts.js';
+import { accessFacts } from '../facts/field-accesses.js';
+import type { FieldAccess, HeldLock } from '../facts/field-accesses.js';
+import { goroutineFacts } from '../facts/goroutine-starts.js';
+import type { GoroutineFacts, GoroutineStart } from '../facts/goroutine-starts.js';
+import type { Rule, RuleContext } from '../framework/rule.js';
+
+/** A named lock (not one we only know a caller holds). */
+function named(lock: HeldLock): boolean {
+  return lock.identity !== '*' && !lock.identity.startsWith('?');
+}
+
+/** How a lock identity reads in a message: `T.mu` -> "T.mu", `var.mu` -> "mu". */
+function lockName(identity: string): string {
+  return identity.startsWith('var.') ? identity.slice(4) : identity;
+}
+
+function keyName(key: string): string {
+  return key.startsWith('var.') ? `package variable ${key.slice(4)}` : `field ${key}`;
+}
+
+function line(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+/** Whether two accesses exclude each other by a lock: one both hold, at least one of them for writing. */
+function commonLock(a: HeldLock[], b: HeldLock[]): boolean {
+  if (a.some((l) => l.identity === '*') || b.some((l) => l.identity === '*')) return a.length > 0 && b.length > 0;
+  return a.some((x) => b.some((y) => x.identity === y.identity && !(x.read && y.read)));
+}
+
+/** The goroutines that can run an access: the starts reaching its function. */
+function runners(goroutines: GoroutineFacts, access: FieldAccess): GoroutineStart[] {
+  return goroutines.reaching(access.fn).map((run) => run.start);
+}
+
+/**
+ * The locks held at an access: its own, and those that every goroutine reaching it holds on the way down (a
+ * caller several calls up that locks around the call).
+ */
+function effectiveLocks(goroutines: GoroutineFacts, access: FieldAccess): HeldLock[] {
+  const runs = goroutines.reaching(access.fn);
+  if (runs.length === 0 || runs.some((run) => run.held.size === 0)) return access.locks;
+  const [first, ...rest] = runs;
+  const common = new Set(first?.held ?? []);
+  for (const run of rest) for (const l of common) if (!run.held.has(l)) common.delete(l);
+  const out = [...access.locks];
+  // Held by every path, though not always the same one: some lock orders the access (precision first).
+  if (common.size === 0) out.push({ identity: '*', read: false });
+  else for (const identity of common) if (!out.some((l) => l.identity === identity)) out.push({ identity, read: false });
+  return out;
+}
+
+/** Whether two sets of goroutines can hold one access each at the same moment. */
+function overlap(a: GoroutineStart[], b: GoroutineStart[]): boolean {
+  for (const x of a) for (const y of b) if (x !== y || x.selfConcurrent) return true;
+  return false;
+}
+
+function goroutineWords(starts: GoroutineStart[]): string {
+  if (starts.length === 0) return 'its caller';
+  const first = starts[0];
+  if (first === undefined) return 'its caller';
+  return starts.length === 1 ? first.label : `${first.label} (and ${starts.length - 1} more)`;
+}
+
+export const dataRace: Rule = {
+  meta: {
+    name: 'data-race',
+    title: 'Field or package variable used by two goroutines without a common lock',
+    severity: 'warning',
+    summary:
+      'A field that is otherwise accessed under a lock is read or written without it where a goroutine runs, ' +
+      'written under only a read lock, or a package variable is written by one goroutine and used by another.',
+    explanation:
+      'Two goroutines that access the same variable at once, at least one of them writing, with no ' +
+      'happens-before between them (a lock both hold, a channel operation, `wg.Wait`, `Once`) make a data race: ' +
+      'Go gives the program no guarantees (torn values, stale reads, broken invariants), and `go test -race` ' +
+      'reports it as a DATA RACE. The rule infers which lock guards a field from how the package uses it: when ' +
+      'most accesses to `T.f` (by owner type and field, whatever the expression) hold the same mutex, an access ' +
+      'without any lock in code that a goroutine runs (a `go` statement, `errgroup.Go`, `wg.Go`, ' +
+      '`time.AfterFunc`, an HTTP handler, and what they call in the package) is reported. A write made while ' +
+      'holding only `RLock` races with the other readers, which hold the read lock at the same time. A package ' +
+      'variable written without a lock by one goroutine and read or written by another is reported too. Not ' +
+      'reported: accesses on a value the function built itself before starting a goroutine (a constructor), in ' +
+      '`init`, before the `go` statement, after a `Wait`, a channel receive or a `select` in the same function, ' +
+      'in functions whose callers all hold the lock (or that say so: `fooLocked`, "must be called with mu held"), ' +
+      'and fields of `sync` and `sync/atomic` types.',
+    fix:
+      'Hold the mutex that guards the field around every access, and take the write lock to write:\n\n```go\n' +
+      'func (c *Cache) Len() int {\n\tc.mu.RLock()\n\tdefer c.mu.RUnlock()\n\treturn len(c.items)\n}\n```\n\n' +
+      'Or make the value an atomic (`atomic.Int64`), or hand it over through a channel.',
+    runtimeEffect: 'race',
+  },
+  check(context: RuleContext): void {
+    const pkg = context.pkg;
+    const { byKey } = accessFacts(pkg);
+    const goroutines = goroutineFacts(pkg);
+    const reported = new Set<number>();
+    const report = (access: FieldAccess, message: string, other: FieldAccess | null, otherMessage: string): void => {
+      if (reported.has(access.node.id)) return;
+      reported.add(access.node.id);
+      const related: { node: Node; message: string; file?: FileFacts }[] =
+        other === null ? [] : [{ node: other.node, message: otherMessage, file: other.file }];
+      context.report(access.file, {
+        node: access.node,
+        message,
+        related,
+        fix: {
+          description:
+            `hold the same mutex around every access to ${access.node.text} (the write lock to write), or make it ` +
+            `an atomic value`,
+        },
+      });
+    };
+    for (const [key, list] of byKey) {
+      const live = list
+        .filter((a) => !a.unpublished)
+        .map((a) => ({ ...a, locks: effectiveLocks(goroutines, a) }));
+      if (!live.some((a) => a.kind === 'write')) continue;
+      if (key.startsWith('var.')) {
+        checkPackageVariable(key, live, goroutines, report);
+        continue;
+      }
+      // The guarding lock: the named lock most accesses hold.
+      const counts = new Map<string, number>();
+      for (const a of live)
+        for (const identity of new Set(a.locks.filter(named).map((l) => l.identity)))
+          counts.set(identity, (counts.get(identity) ?? 0) + 1);
+      let guard: string | null = null;
+      let guarded = 0;
+      for (const [identity, count] of counts)
+        if (count > guarded) {
+          guard = identity;
+          guarded = count;
+        }
+      const unguarded = live.filter((a) => a.locks.length === 0);
+      const holds = (a: FieldAccess): boolean => a.locks.some((l) => l.identity === guard);
+      if (guard !== null) {
+        // A write under the read lock only: the other readers hold it at the same time.
+        for (const w of live) {
+          if (w.kind !== 'write' || w.locks.length === 0 || !w.locks.every((l) => l.read)) continue;
+          const lock = w.locks.find((l) => l.identity === guard);
+          if (lock === undefined) continue;
+          const other = live.find((a) => a !== w && holds(a)) ?? null;
+          report(
+            w,
+            `${keyName(key)} is written here while holding only the read lock of ${lockName(guard)}: every other ` +
+              `reader holds that lock at the same time${other === null ? '' : `, such as the access at line ${line(other.node)}`}` +
+              `, so this write races with them (${goroutineWords(runners(goroutines, w))})`,
+            other,
+            `${other?.kind === 'write' ? 'written' : 'read'} holding ${lockName(guard)}`,
+          );
+        }
+      }
+      if (guard === null || guarded < 2 || guarded <= unguarded.length) continue;
+      const writes = live.filter((a) => a.kind === 'write').length;
+      for (const u of unguarded) {
+        if (u.beforeStart || u.ordered) continue;
+        // Checked under the lock earlier in the same function, and written only once: the check saw the one
+        // write (`mu.Lock(); ok := s.f != nil; mu.Unlock(); if ok { s.f.Use() }`), so the use comes after it.
+        if (writes === 1 && u.kind === 'read' && live.some((a) => a.fn.id === u.fn.id && holds(a) && a.node.startIndex < u.node.startIndex))
+          continue;
+        const partner =
+          live.find((a) => a !== u && holds(a) && a.kind === 'write' && a.locks.some((l) => !l.read)) ??
+          (u.kind === 'write' ? live.find((a) => a !== u && holds(a)) : undefined);
+        if (partner === undefined) continue;
+        const uRunners = runners(goroutines, u);
+        const pRunners = runners(goroutines, partner);
+        if (uRunners.length === 0 && pRunners.length === 0) continue;
+        const total = live.length - 1;
+        report(
+          u,
+          `${keyName(key)} is ${u.kind === 'write' ? 'written' : 'read'} here with no lock, but ${guarded} of its ` +
+            `${total} other accesses hold ${lockName(guard)}, among them the ${partner.kind} at line ` +
+            `${line(partner.node)}; ${goroutineWords(uRunners.length > 0 ? uRunners : pRunners)} runs ` +
+            `${uRunners.length > 0 ? 'this access' : 'that one'}, so the two can overlap: a data race`,
+          partner,
+          `${partner.kind === 'write' ? 'written' : 'read'} holding ${lockName(guard)}`,
+        );
+      }
+    }
+  },
+};
+
+function checkPackageVariable(
+  key: string,
+  live: FieldAccess[],
+  goroutines: GoroutineFacts,
+  report: (access: FieldAccess, message: string, other: FieldAccess | null, otherMessage: string) => void,
+): void {
+  for (const w of live) {
+    if (w.kind !== 'write' || w.locks.length > 0) continue;
+    const wRunners = runners(goroutines, w);
+    if (wRunners.length === 0) continue;
+    const other = live.find((a) => {
+      if (a === w && !wRunners.some((s) => s.selfConcurrent)) return false;
+      if (commonLock(w.locks, a.locks) || a.locks.length > 0) return false;
+      const aRunners = runners(goroutines, a);
+      return aRunners.length > 0 && overlap(wRunners, aRunners);
+    });
+    if (other === undefined) continue;
+    const oRunners = runners(goroutines, other);
+    report(
+      w,
+      other === w
+        ? `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners)}, which runs many times at ` +
+            `once: a data race`
+        : `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners)} and ` +
+            `${other.kind === 'write' ? 'written' : 'read'} at line ${line(other.node)} by ` +
+            `${goroutineWords(oRunners)}, also with no lock: a data race`,
+      other === w ? null : other,
+      `${other.kind === 'write' ? 'written' : 'read'} by ${goroutineWords(oRunners)}`,
+    );
+  }
+}
