@@ -4,7 +4,15 @@
 // built and has not yet handed to a goroutine (a constructor), in init(), or after a Wait, a receive or a select.
 // The race rules infer from these which lock guards a field and which accesses can overlap.
 import type { Node } from '../load/tree-sitter-go.js';
-import { FUNCTION_TYPES, assignedTargets, enclosingFunction, methodCall, rootIdentifier, unparen, walk } from '../load/syntax.js';
+import {
+  FUNCTION_TYPES,
+  assignedTargets,
+  enclosingFunction,
+  methodCall,
+  rootIdentifier,
+  unparen,
+  walk,
+} from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { qualifiedType } from './package-facts.js';
 import { lockFacts, lockedByEveryCaller } from './lock-summary.js';
@@ -128,13 +136,17 @@ function declaredIn(fn: Node): Map<string, Node> {
 
 /** Whether a declaration makes a fresh value: `x := &T{}`, `var x T`, `x := new(T)`, `x := newT()`. */
 function makesFreshValue(decl: Node, name: string): boolean {
-  if (decl.type === 'var_spec') return decl.childForFieldName('value') === null || /^[&]?\w*\{|^new\(/.test(valueOf(decl, name));
+  if (decl.type === 'var_spec')
+    return decl.childForFieldName('value') === null || /^[&]?\w*\{|^new\(/.test(valueOf(decl, name));
   if (decl.type !== 'short_var_declaration') return false;
   return /^(&?[\w.]*\{|new\(|[Nn]ew\w*\()/.test(valueOf(decl, name));
 }
 
 function valueOf(decl: Node, name: string): string {
-  const left = decl.type === 'var_spec' ? decl.childrenForFieldName('name') : (decl.childForFieldName('left')?.namedChildren ?? []);
+  const left =
+    decl.type === 'var_spec'
+      ? decl.childrenForFieldName('name')
+      : (decl.childForFieldName('left')?.namedChildren ?? []);
   const right = decl.childForFieldName(decl.type === 'var_spec' ? 'value' : 'right')?.namedChildren ?? [];
   const index = left.findIndex((n) => n?.text === name);
   return left.length === right.length ? (right[index]?.text ?? '') : '';
@@ -163,7 +175,8 @@ export function accessFacts(pkg: PackageFacts): AccessFacts {
       if (type !== null && selfSynchronised(type, file)) continue;
       if (type !== null && pkg.lockTypes.has(localTypeName(type) ?? '')) continue;
       if (spec.childForFieldName('value')?.text.startsWith('sync.') === true) continue;
-      for (const name of spec.childrenForFieldName('name')) if (name !== null && name.text !== '_') packageVars.set(name.text, file);
+      for (const name of spec.childrenForFieldName('name'))
+        if (name !== null && name.text !== '_') packageVars.set(name.text, file);
     }
 
   /** The struct that declares field `field` of `typeName` (itself or one it embeds). */
@@ -190,10 +203,12 @@ export function accessFacts(pkg: PackageFacts): AccessFacts {
       return owner === null || field === undefined ? null : (model.fieldType(owner, field)?.type ?? null);
     }
     if (e.type !== 'identifier' || enclosingFunction(e) === null) return null;
-    for (let fn = enclosingFunction(e); fn !== null; fn = enclosingFunction(fn)) if (declaredOf(fn).has(e.text)) return null;
+    for (let fn = enclosingFunction(e); fn !== null; fn = enclosingFunction(fn))
+      if (declaredOf(fn).has(e.text)) return null;
     for (const f of pkg.files)
       for (const spec of f.nodes('var_spec')) {
-        if (enclosingFunction(spec) !== null || !spec.childrenForFieldName('name').some((n) => n?.text === e.text)) continue;
+        if (enclosingFunction(spec) !== null || !spec.childrenForFieldName('name').some((n) => n?.text === e.text))
+          continue;
         const type = spec.childForFieldName('type');
         if (type !== null) return type;
         const value = spec.childForFieldName('value')?.namedChild(0);
@@ -315,7 +330,8 @@ export function accessFacts(pkg: PackageFacts): AccessFacts {
       const parent = identifier.parent;
       if (parent === null) continue;
       // Declarations and package qualifiers are not uses.
-      if (parent.type === 'var_spec' || parent.type === 'const_spec' || parent.type === 'parameter_declaration') continue;
+      if (parent.type === 'var_spec' || parent.type === 'const_spec' || parent.type === 'parameter_declaration')
+        continue;
       if (parent.type === 'selector_expression' && parent.childForFieldName('field')?.id === identifier.id) continue;
       if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === identifier.id) continue;
       let shadowed = false;

@@ -534,7 +534,8 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       walk(body, (inner) => {
         if (inner.startIndex >= node.startIndex) return false;
         if (inner.type === 'send_statement') send = ordered = true;
-        else if (isSyncPoint(inner, new Set())) ordered = true;
+        // A range over a map field or variable is no channel receive: it orders nothing.
+        else if (isSyncPoint(inner, new Set()) && !rangesOverMap(inner)) ordered = true;
         return undefined;
       });
       return { ordered, send };
@@ -548,7 +549,11 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
         const owners = index.mapFields.get(field);
         if (owners === undefined) return null;
         const baseType = unparen(base).type === 'identifier' ? types.get(unparen(base).text) : undefined;
-        if (baseType !== undefined ? !owners.has(baseType) : index.otherFields.has(field)) return null;
+        // A map field promoted from an embedded struct (`txr.buckets` where txReadBuffer embeds txBuffer).
+        const promoted = (type: string): boolean =>
+          !owners.has(type) && packageModel(index.pkg).fieldType(type, field)?.type.type === 'map_type';
+        if (baseType !== undefined ? !owners.has(baseType) && !promoted(baseType) : index.otherFields.has(field))
+          return null;
         return resolve(inner);
       }
       // Plain map variables directly in a goroutine literal or handler are the other checks' business.
@@ -560,6 +565,10 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       )
         return resolve(inner);
       return null;
+    };
+    const rangesOverMap = (node: Node): boolean => {
+      const right = node.type === 'range_clause' ? node.childForFieldName('right') : null;
+      return right !== null && mapObject(right) !== null;
     };
     const record = (object: string | null, kind: AccessKind, node: Node, text: string): void => {
       if (object === null || (root.callOnly && depth === 0)) return;
@@ -665,6 +674,16 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
                 : candidates.length === 1
                   ? candidates[0]
                   : undefined;
+            // The package model types `rt.buf` and follows methods promoted through embedded fields.
+            if (target === undefined) {
+              const resolved = packageModel(index.pkg).callee(node, file);
+              if (
+                resolved !== null &&
+                resolved.receiverType !== undefined &&
+                candidates.some((c) => c.node.id === resolved.node.id)
+              )
+                target = { node: resolved.node, file: resolved.file, type: resolved.receiverType };
+            }
             receiverKey = resolve(m.receiver);
             if (receiverKey === null) target = undefined;
           }

@@ -8,6 +8,7 @@ import { accessFacts } from '../facts/field-accesses.js';
 import type { FieldAccess, HeldLock } from '../facts/field-accesses.js';
 import { goroutineFacts } from '../facts/goroutine-starts.js';
 import type { GoroutineFacts, GoroutineStart } from '../facts/goroutine-starts.js';
+import { enclosingFunction, unparen } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 /** A named lock (not one we only know a caller holds). */
@@ -52,7 +53,8 @@ function effectiveLocks(goroutines: GoroutineFacts, access: FieldAccess): HeldLo
   const out = [...access.locks];
   // Held by every path, though not always the same one: some lock orders the access (precision first).
   if (common.size === 0) out.push({ identity: '*', read: false });
-  else for (const identity of common) if (!out.some((l) => l.identity === identity)) out.push({ identity, read: false });
+  else
+    for (const identity of common) if (!out.some((l) => l.identity === identity)) out.push({ identity, read: false });
   return out;
 }
 
@@ -67,6 +69,33 @@ function goroutineWords(starts: GoroutineStart[]): string {
   const first = starts[0];
   if (first === undefined) return 'its caller';
   return starts.length === 1 ? first.label : `${first.label} (and ${starts.length - 1} more)`;
+}
+
+/** Functions that set a value up before it is shared, or tear it down after: their accesses are not counted. */
+const SETUP = /^(new|New|init|Init|provision|Provision|setup|Setup|configure|Configure|load|Load|validate|Validate)/;
+
+function functionName(fn: Node): string {
+  let current: Node | null = fn;
+  while (current !== null && current.type === 'func_literal') current = enclosingFunction(current);
+  return current?.childForFieldName('name')?.text ?? '';
+}
+
+/**
+ * Whether an access is `s.f` in a method of the owner type on its own receiver `s` (or a literal inside one):
+ * the struct's own code skipping the struct's own lock.
+ */
+function onReceiver(access: FieldAccess, owner: string): boolean {
+  let fn: Node | null = access.fn;
+  while (fn !== null && fn.type === 'func_literal') fn = enclosingFunction(fn);
+  if (fn === null || fn.type !== 'method_declaration') return false;
+  const receiver = fn.childForFieldName('receiver')?.namedChildren.find((c) => c?.type === 'parameter_declaration');
+  const type = receiver?.childForFieldName('type');
+  if (type === null || type === undefined || type.type !== 'pointer_type') return false;
+  const base = type.namedChild(0);
+  const typeName = base?.type === 'generic_type' ? base.childForFieldName('type')?.text : base?.text;
+  const name = receiver?.childForFieldName('name')?.text;
+  const operand = access.node.childForFieldName('operand');
+  return typeName === owner && name !== undefined && operand !== null && unparen(operand).text === name;
 }
 
 export const dataRace: Rule = {
@@ -121,7 +150,7 @@ export const dataRace: Rule = {
     for (const [key, list] of byKey) {
       const live = list
         .filter((a) => !a.unpublished)
-        .map((a) => ({ ...a, locks: effectiveLocks(goroutines, a) }));
+        .map((a) => ({ ...a, own: a.locks, locks: effectiveLocks(goroutines, a) }));
       if (!live.some((a) => a.kind === 'write')) continue;
       if (key.startsWith('var.')) {
         checkPackageVariable(key, live, goroutines, report);
@@ -129,8 +158,13 @@ export const dataRace: Rule = {
       }
       // The guarding lock: the named lock most accesses hold.
       const counts = new Map<string, number>();
+      // Counted over the locks each access takes itself, and only locks that are fields of the owner type: a
+      // struct guarding its own fields (a package lock or a caller's guards whole phases, such as loading).
+      const owner = key.slice(0, key.indexOf('.'));
       for (const a of live)
-        for (const identity of new Set(a.locks.filter(named).map((l) => l.identity)))
+        for (const identity of new Set(
+          a.own.filter((l) => named(l) && l.identity.startsWith(`${owner}.`)).map((l) => l.identity),
+        ))
           counts.set(identity, (counts.get(identity) ?? 0) + 1);
       let guard: string | null = null;
       let guarded = 0;
@@ -144,7 +178,8 @@ export const dataRace: Rule = {
       if (guard !== null) {
         // A write under the read lock only: the other readers hold it at the same time.
         for (const w of live) {
-          if (w.kind !== 'write' || w.locks.length === 0 || !w.locks.every((l) => l.read)) continue;
+          if (w.kind !== 'write' || w.locks.length === 0 || !w.locks.every((l) => l.read) || !onReceiver(w, owner))
+            continue;
           const lock = w.locks.find((l) => l.identity === guard);
           if (lock === undefined) continue;
           const other = live.find((a) => a !== w && holds(a)) ?? null;
@@ -161,18 +196,30 @@ export const dataRace: Rule = {
       if (guard === null || guarded < 2 || guarded <= unguarded.length) continue;
       const writes = live.filter((a) => a.kind === 'write').length;
       for (const u of unguarded) {
-        if (u.beforeStart || u.ordered) continue;
+        if (u.beforeStart || u.ordered || !onReceiver(u, owner) || SETUP.test(functionName(u.fn))) continue;
         // Checked under the lock earlier in the same function, and written only once: the check saw the one
         // write (`mu.Lock(); ok := s.f != nil; mu.Unlock(); if ok { s.f.Use() }`), so the use comes after it.
-        if (writes === 1 && u.kind === 'read' && live.some((a) => a.fn.id === u.fn.id && holds(a) && a.node.startIndex < u.node.startIndex))
+        if (
+          writes === 1 &&
+          u.kind === 'read' &&
+          live.some((a) => a.fn.id === u.fn.id && holds(a) && a.node.startIndex < u.node.startIndex)
+        )
           continue;
         const partner =
-          live.find((a) => a !== u && holds(a) && a.kind === 'write' && a.locks.some((l) => !l.read)) ??
-          (u.kind === 'write' ? live.find((a) => a !== u && holds(a)) : undefined);
+          live.find(
+            (a) =>
+              a !== u &&
+              holds(a) &&
+              a.kind === 'write' &&
+              a.locks.some((l) => !l.read) &&
+              !SETUP.test(functionName(a.fn)),
+          ) ?? (u.kind === 'write' ? live.find((a) => a !== u && holds(a)) : undefined);
         if (partner === undefined) continue;
         const uRunners = runners(goroutines, u);
         const pRunners = runners(goroutines, partner);
-        if (uRunners.length === 0 && pRunners.length === 0) continue;
+        // A goroutine must run the unguarded access itself, holding no lock on the way.
+        if (uRunners.length === 0) continue;
+        void pRunners;
         const total = live.length - 1;
         report(
           u,

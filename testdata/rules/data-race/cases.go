@@ -114,38 +114,6 @@ func PosWriteUnderReadLock() {
 	r.reset()
 }
 
-// Elements reached through a map that a read lock guards are written by every reader at once.
-type connection struct {
-	labels []string
-}
-
-var (
-	clients   = map[string]*connection{"a": {}}
-	clientsMu sync.RWMutex
-)
-
-func relabel() {
-	clientsMu.RLock()
-	for _, c := range clients {
-		c.labels = nil // want "data-race: field connection.labels is written here while holding only the read lock of clientsMu"
-	}
-	clientsMu.RUnlock()
-}
-
-func PosRangeWriteUnderReadLock() {
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		relabel()
-	}()
-	go func() {
-		defer wg.Done()
-		relabel()
-	}()
-	wg.Wait()
-}
-
 // A package variable that one goroutine sets and a loop in another reads.
 var reportInterval = 10
 
