@@ -219,7 +219,10 @@ export const dataRace: Rule = {
         const pRunners = runners(goroutines, partner);
         // A goroutine must run the unguarded access itself, holding no lock on the way.
         if (uRunners.length === 0) continue;
-        void pRunners;
+        // The partner must run in another goroutine (or another instance of the same one): a goroutine that reads a
+        // field and later writes it under the lock does not race with itself.
+        if (partner.fn.id === u.fn.id && !uRunners.some((r) => r.selfConcurrent)) continue;
+        if (pRunners.length > 0 && !overlap(uRunners, pRunners)) continue;
         const total = live.length - 1;
         report(
           u,

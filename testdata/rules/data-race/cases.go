@@ -294,3 +294,32 @@ func NegReadLockForReads() {
 	}()
 	wg.Wait()
 }
+
+// A goroutine reads the field and later writes it under the lock itself: no other goroutine writes it.
+type framer struct {
+	mu    sync.Mutex
+	reset chan bool
+}
+
+func (f *framer) monitor(done chan<- struct{}) {
+	reset := f.reset
+	f.mu.Lock()
+	close(reset)
+	f.reset = nil
+	f.mu.Unlock()
+	close(done)
+}
+
+func (f *framer) closed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reset == nil
+}
+
+func NegReadBeforeOwnWrite() {
+	f := &framer{reset: make(chan bool)}
+	done := make(chan struct{})
+	go f.monitor(done)
+	<-done
+	_ = f.closed()
+}
