@@ -8,7 +8,9 @@ import { accessFacts } from '../facts/field-accesses.js';
 import type { FieldAccess, HeldLock } from '../facts/field-accesses.js';
 import { goroutineFacts } from '../facts/goroutine-starts.js';
 import type { GoroutineFacts, GoroutineStart } from '../facts/goroutine-starts.js';
-import { enclosingFunction, unparen } from '../load/syntax.js';
+import { enclosingFunction, methodCall, unparen, walk } from '../load/syntax.js';
+import { packageModel } from '../model/package-model.js';
+import { lockFacts } from '../facts/lock-summary.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
 /** A named lock (not one we only know a caller holds). */
@@ -235,6 +237,7 @@ export const dataRace: Rule = {
         );
       }
     }
+    checkLoopGoroutines(pkg, byKey, goroutines, report);
   },
 };
 
@@ -268,4 +271,126 @@ function checkPackageVariable(
       `${other.kind === 'write' ? 'written' : 'read'} by ${goroutineWords(oRunners)}`,
     );
   }
+}
+
+/** Whether the loop around `start` waits (Wait, receive, select) after starting it, before the next iteration. */
+function waitsEachIteration(start: Node, spawner: Node): boolean {
+  let loop: Node | null = start.parent;
+  while (loop !== null && loop.id !== spawner.id && loop.type !== 'for_statement') loop = loop.parent;
+  const body = loop?.type === 'for_statement' ? loop.childForFieldName('body') : null;
+  if (body === null || body === undefined) return false;
+  let waits = false;
+  walk(body, (node) => {
+    if (waits || node.endIndex <= start.endIndex) return node.endIndex > start.endIndex ? undefined : false;
+    if (node.type === 'select_statement' || (node.type === 'unary_expression' && node.text.startsWith('<-')))
+      waits = true;
+    if (node.type === 'call_expression' && methodCall(node)?.method === 'Wait') waits = true;
+    return waits ? false : undefined;
+  });
+  return waits;
+}
+
+/** Names declared in the `for` statements around `node` inside `spawner`: each iteration's own (Go 1.22). */
+function loopDeclared(node: Node, spawner: Node): Set<string> {
+  const out = new Set<string>();
+  for (let current = node.parent; current !== null && current.id !== spawner.id; current = current.parent) {
+    if (current.type !== 'for_statement') continue;
+    walk(current, (inner) => {
+      if (inner.type === 'short_var_declaration' || inner.type === 'range_clause')
+        for (const name of inner.childForFieldName('left')?.namedChildren ?? []) if (name !== null) out.add(name.text);
+      if (inner.type === 'var_spec')
+        for (const name of inner.childrenForFieldName('name')) if (name !== null) out.add(name.text);
+      return undefined;
+    });
+  }
+  return out;
+}
+
+/**
+ * Goroutines started in a loop that call a method on one object they all share (`go p.LazyProvide()`, or
+ * `go func() { a.Update() }()` with `a` declared outside the loop): a field of that object written there with no
+ * lock is written by every one of them at once.
+ */
+function checkLoopGoroutines(
+  pkg: RuleContext['pkg'],
+  byKey: Map<string, FieldAccess[]>,
+  goroutines: GoroutineFacts,
+  report: (access: FieldAccess, message: string, other: FieldAccess | null, otherMessage: string) => void,
+): void {
+  const model = packageModel(pkg);
+  const writesIn = new Map<number, FieldAccess[]>();
+  for (const list of byKey.values())
+    for (const a of list) {
+      if (a.kind !== 'write' || a.key.startsWith('var.') || a.locks.length > 0 || a.ordered || a.unpublished) continue;
+      const owner = a.key.slice(0, a.key.indexOf('.'));
+      if (!onReceiver(a, owner)) continue;
+      const writes = writesIn.get(a.fn.id) ?? [];
+      writes.push(a);
+      writesIn.set(a.fn.id, writes);
+    }
+  if (writesIn.size === 0) return;
+  for (const start of goroutines.starts) {
+    const spawner = start.spawner;
+    if (spawner === null || !start.selfConcurrent || waitsEachIteration(start.start, spawner)) continue;
+    const perIteration = loopDeclared(start.start, spawner);
+    // The method calls the goroutine makes on a shared object: the go statement's own call, or calls in the literal.
+    const calls: Node[] = [];
+    const call = start.start.type === 'go_statement' ? start.start.namedChild(0) : null;
+    const literal = call?.childForFieldName('function');
+    if (
+      call !== null &&
+      call !== undefined &&
+      literal !== null &&
+      literal !== undefined &&
+      unparen(literal).type === 'func_literal'
+    )
+      walk(unparen(literal), (node) => {
+        if (node.type === 'call_expression') calls.push(node);
+        return undefined;
+      });
+    else if (call !== null && call !== undefined) calls.push(call);
+    for (const c of calls) {
+      const m = methodCall(c);
+      if (m === null || unparen(m.receiver).type !== 'identifier' || perIteration.has(m.receiver.text)) continue;
+      // Declared in the literal itself: each goroutine's own value.
+      if (
+        literal !== null &&
+        literal !== undefined &&
+        c.startIndex > literal.startIndex &&
+        declaresIn(unparen(literal), m.receiver.text)
+      )
+        continue;
+      const caller = enclosingFunction(c);
+      if (caller === null || lockFacts(pkg).heldAt(c, caller).length > 0) continue;
+      const target = model.callee(c, start.file);
+      if (target === null) continue;
+      const write = writesIn.get(target.node.id)?.[0];
+      if (write === undefined) continue;
+      report(
+        write,
+        `${keyName(write.key)} is written here with no lock by every goroutine started in the loop at line ` +
+          `${line(start.start)}: they all call ${m.receiver.text}.${m.method} on the same ${m.receiver.text}, so two of ` +
+          `them write it at once: a data race`,
+        null,
+        '',
+      );
+    }
+  }
+}
+
+function declaresIn(fn: Node, name: string): boolean {
+  let found = false;
+  walk(
+    fn,
+    (node) => {
+      if (found) return false;
+      if (node.type === 'short_var_declaration' || node.type === 'range_clause')
+        for (const n of node.childForFieldName('left')?.namedChildren ?? []) if (n?.text === name) found = true;
+      if (node.type === 'var_spec' || node.type === 'parameter_declaration')
+        for (const n of node.childrenForFieldName('name')) if (n?.text === name) found = true;
+      return undefined;
+    },
+    false,
+  );
+  return found;
 }

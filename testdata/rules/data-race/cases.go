@@ -323,3 +323,63 @@ func NegReadBeforeOwnWrite() {
 	<-done
 	_ = f.closed()
 }
+
+// Every goroutine of the loop calls a method on the same provider, which fills a field lazily with no lock.
+type provider struct {
+	cached *int
+}
+
+func (p *provider) lazyGet() int {
+	if p.cached == nil {
+		v := 1
+		p.cached = &v // want "data-race: field provider.cached is written here with no lock by every goroutine started in the loop"
+	}
+	return *p.cached
+}
+
+func PosLazyFieldFromLoopGoroutines() {
+	p := &provider{}
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.lazyGet()
+		}()
+	}
+	wg.Wait()
+}
+
+// The same method, called under a lock by each goroutine, or on each goroutine's own value.
+type lazyValue struct {
+	cached *int
+}
+
+func (l *lazyValue) fill() int {
+	if l.cached == nil {
+		v := 1
+		l.cached = &v
+	}
+	return *l.cached
+}
+
+func NegLazyFieldLockedOrOwn() {
+	shared := &lazyValue{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		own := &lazyValue{}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			shared.fill()
+			mu.Unlock()
+		}()
+		go func() {
+			defer wg.Done()
+			own.fill()
+		}()
+	}
+	wg.Wait()
+}
