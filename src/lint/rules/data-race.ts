@@ -238,6 +238,7 @@ export const dataRace: Rule = {
       }
     }
     checkLoopGoroutines(pkg, byKey, goroutines, report);
+    for (const file of pkg.files) checkAbandonedWrites(context, file);
   },
 };
 
@@ -393,4 +394,141 @@ function declaresIn(fn: Node, name: string): boolean {
     false,
   );
   return found;
+}
+
+/** The names a function declares in its own scope: receiver, parameters, named results, locals outside literals. */
+function ownScope(fn: Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: Node): boolean | void => {
+    if (node.type === 'parameter_declaration' || node.type === 'var_spec')
+      for (const name of node.childrenForFieldName('name')) if (name !== null) out.add(name.text);
+    if (node.type === 'short_var_declaration' || node.type === 'range_clause')
+      for (const name of node.childForFieldName('left')?.namedChildren ?? []) if (name !== null) out.add(name.text);
+    return undefined;
+  };
+  for (const field of ['receiver', 'parameters', 'result', 'body']) {
+    const part = fn.childForFieldName(field);
+    if (part !== null) walk(part, visit);
+  }
+  return out;
+}
+
+function namedResults(fn: Node): Set<string> {
+  const out = new Set<string>();
+  const result = fn.childForFieldName('result');
+  if (result?.type === 'parameter_list')
+    for (const decl of result.namedChildren)
+      for (const name of decl?.childrenForFieldName('name') ?? []) if (name !== null) out.add(name.text);
+  return out;
+}
+
+/** The channel a select case receives from (`case v = <-ch:`, `case <-ch:`), as written. */
+function caseChannel(clause: Node): string | null {
+  const communication = clause.childForFieldName('communication');
+  if (communication === null) return null;
+  let found: string | null = null;
+  walk(communication, (node) => {
+    if (found === null && node.type === 'unary_expression' && node.text.startsWith('<-'))
+      found = unparen(node.childForFieldName('operand') ?? node).text;
+    return found === null ? undefined : false;
+  });
+  if (found === null && communication.type === 'unary_expression' && communication.text.startsWith('<-'))
+    found = unparen(communication.childForFieldName('operand') ?? communication).text;
+  return found;
+}
+
+/**
+ * A goroutine that writes a variable of its starter and then signals on a channel, while the starter waits for
+ * that signal in a select that can also stop waiting (a timeout, a cancellation, a default) and then uses the
+ * variable, or returns it as a named result: on that path nothing orders the write before the use.
+ */
+function checkAbandonedWrites(context: RuleContext, file: FileFacts): void {
+  for (const statement of file.nodes('go_statement')) {
+    const call = statement.namedChild(0);
+    const literal = call?.childForFieldName('function');
+    const starter = enclosingFunction(statement);
+    if (literal === null || literal === undefined || unparen(literal).type !== 'func_literal' || starter === null)
+      continue;
+    const body = unparen(literal).childForFieldName('body');
+    if (body === null) continue;
+    const captured = ownScope(starter);
+    const local = ownScope(unparen(literal));
+    const results = namedResults(starter);
+    // Writes of the starter's variables in the goroutine, each followed by a send or close on a channel.
+    const writes: { node: Node; name: string }[] = [];
+    const signals: { node: Node; channel: string }[] = [];
+    walk(body, (node) => {
+      if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
+        const left = node.type === 'assignment_statement' ? node.childForFieldName('left') : node;
+        for (const target of left?.type === 'expression_list' ? left.namedChildren : [node.namedChild(0)])
+          if (target !== null && target !== undefined && unparen(target).type === 'identifier') {
+            const name = unparen(target).text;
+            if (captured.has(name) && !local.has(name)) writes.push({ node: unparen(target), name });
+          }
+      }
+      if (node.type === 'send_statement') {
+        const channel = node.childForFieldName('channel');
+        if (channel !== null) signals.push({ node, channel: unparen(channel).text });
+      }
+      if (node.type === 'call_expression' && node.childForFieldName('function')?.text === 'close') {
+        const arg = node.childForFieldName('arguments')?.namedChild(0);
+        if (arg !== null && arg !== undefined) signals.push({ node, channel: unparen(arg).text });
+      }
+      return undefined;
+    });
+    if (writes.length === 0 || signals.length === 0) continue;
+    const starterBody = starter.childForFieldName('body');
+    if (starterBody === null) continue;
+    walk(starterBody, (select) => {
+      if (select.type !== 'select_statement' || select.startIndex < statement.endIndex) return undefined;
+      const clauses = select.namedChildren.filter(
+        (c) => c !== null && (c.type === 'communication_case' || c.type === 'default_case'),
+      );
+      for (const write of writes) {
+        const signal = signals.find((sg) => sg.node.startIndex > write.node.startIndex);
+        if (signal === undefined) continue;
+        const waits = clauses.some(
+          (c) => c !== null && c.type === 'communication_case' && caseChannel(c) === signal.channel,
+        );
+        const other = clauses.find(
+          (c) => c !== null && (c.type === 'default_case' || caseChannel(c) !== signal.channel),
+        );
+        if (!waits || other === undefined || other === null) continue;
+        // The first use of the variable after the select stopped waiting, or a return of it as a named result.
+        let use: Node | null = null;
+        walk(starterBody, (node) => {
+          if (use !== null || node.endIndex <= other.startIndex) return use === null ? undefined : false;
+          if (
+            node.startIndex >= other.startIndex &&
+            !(node.startIndex >= select.startIndex && node.endIndex <= select.endIndex && !contains(other, node))
+          ) {
+            if (node.type === 'identifier' && node.text === write.name) use = node;
+            else if (node.type === 'return_statement' && results.has(write.name) && node.namedChildCount === 0)
+              use = node;
+          }
+          return use === null ? undefined : false;
+        });
+        if (use === null) continue;
+        const useNode: Node = use;
+        context.report(file, {
+          node: write.node,
+          message:
+            `${write.name} is written here by the goroutine started at line ${line(statement)}, which then signals on ` +
+            `${signal.channel}; the select at line ${line(select)} can stop waiting for that signal (line ` +
+            `${line(other)}) and ${useNode.type === 'return_statement' ? `return ${write.name}` : `use ${write.name}`} at line ` +
+            `${line(useNode)} while the goroutine may still write it: a data race`,
+          related: [{ node: useNode, message: `${write.name} used after the select gave up waiting`, file }],
+          fix: {
+            description: `give the goroutine its own variable and hand the value over through ${signal.channel}`,
+          },
+        });
+        return false;
+      }
+      return undefined;
+    });
+  }
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }

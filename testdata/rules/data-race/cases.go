@@ -6,6 +6,7 @@ package datarace
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // A buffer that is reset under the lock and then ranged over without it.
@@ -382,4 +383,53 @@ func NegLazyFieldLockedOrOwn() {
 		}()
 	}
 	wg.Wait()
+}
+
+// The goroutine sets a named result and signals; the select gives up after a timeout and returns the result
+// while the goroutine may still write it.
+func runWithTimeout(work func() int, limit time.Duration) (code int, timedOut bool) {
+	done := make(chan struct{}, 1)
+	go func() {
+		code = work() // want "data-race: code is written here by the goroutine started at line .*, which then signals on done; the select at line .* can stop waiting"
+		done <- struct{}{}
+	}()
+	select {
+	case <-time.After(limit):
+		timedOut = true
+	case <-done:
+	}
+	return // fires: the read of the named result
+}
+
+func PosResultWrittenAfterTimeout() {
+	runWithTimeout(func() int {
+		time.Sleep(50 * time.Millisecond)
+		return 1
+	}, time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
+}
+
+// The timeout path returns without reading what the goroutine writes; the other path waits for the signal.
+func runOrGiveUp(work func() int, limit time.Duration) (int, bool) {
+	done := make(chan struct{}, 1)
+	var code int
+	go func() {
+		code = work()
+		done <- struct{}{}
+	}()
+	select {
+	case <-time.After(limit):
+		return 0, true
+	case <-done:
+		return code, false
+	}
+}
+
+func NegResultUnusedAfterTimeout() {
+	runOrGiveUp(func() int {
+		time.Sleep(20 * time.Millisecond)
+		return 1
+	}, time.Millisecond)
+	runOrGiveUp(func() int { return 1 }, time.Second)
+	time.Sleep(50 * time.Millisecond)
 }
