@@ -12,6 +12,7 @@ import { enclosingFunction, methodCall, unparen, walk } from '../load/syntax.js'
 import { packageModel } from '../model/package-model.js';
 import { lockFacts } from '../facts/lock-summary.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
+import type { Severity } from '../../model.js';
 
 /** A named lock (not one we only know a caller holds). */
 function named(lock: HeldLock): boolean {
@@ -62,7 +63,11 @@ function effectiveLocks(goroutines: GoroutineFacts, access: FieldAccess): HeldLo
 
 /** Whether two sets of goroutines can hold one access each at the same moment. */
 function overlap(a: GoroutineStart[], b: GoroutineStart[]): boolean {
-  for (const x of a) for (const y of b) if (x !== y || x.selfConcurrent) return true;
+  // Two starts of the same function (`go db.doWrites()` in Open and again after a pause) are taken as one
+  // goroutine restarted, not two at once: programs restart a single writer that way.
+  const same = (x: GoroutineStart, y: GoroutineStart): boolean =>
+    x === y || (x.entries.length > 0 && x.entries[0] === y.entries[0]) || x.entries[0]?.id === y.entries[0]?.id;
+  for (const x of a) for (const y of b) if (!same(x, y) || x.selfConcurrent) return true;
   return false;
 }
 
@@ -121,7 +126,8 @@ export const dataRace: Rule = {
       'reported: accesses on a value the function built itself before starting a goroutine (a constructor), in ' +
       '`init`, before the `go` statement, after a `Wait`, a channel receive or a `select` in the same function, ' +
       'in functions whose callers all hold the lock (or that say so: `fooLocked`, "must be called with mu held"), ' +
-      'and fields of `sync` and `sync/atomic` types.',
+      'and fields of `sync` and `sync/atomic` types. An unlocked read in a goroutine that itself writes the field ' +
+      'under the lock is only an `info` finding: a single writer may read its own writes without the lock.',
     fix:
       'Hold the mutex that guards the field around every access, and take the write lock to write:\n\n```go\n' +
       'func (c *Cache) Len() int {\n\tc.mu.RLock()\n\tdefer c.mu.RUnlock()\n\treturn len(c.items)\n}\n```\n\n' +
@@ -133,7 +139,13 @@ export const dataRace: Rule = {
     const { byKey } = accessFacts(pkg);
     const goroutines = goroutineFacts(pkg);
     const reported = new Set<number>();
-    const report = (access: FieldAccess, message: string, other: FieldAccess | null, otherMessage: string): void => {
+    const report = (
+      access: FieldAccess,
+      message: string,
+      other: FieldAccess | null,
+      otherMessage: string,
+      severity?: Severity,
+    ): void => {
       if (reported.has(access.node.id)) return;
       reported.add(access.node.id);
       const related: { node: Node; message: string; file?: FileFacts }[] =
@@ -142,6 +154,7 @@ export const dataRace: Rule = {
         node: access.node,
         message,
         related,
+        ...(severity === undefined ? {} : { severity }),
         fix: {
           description:
             `hold the same mutex around every access to ${access.node.text} (the write lock to write), or make it ` +
@@ -207,6 +220,13 @@ export const dataRace: Rule = {
           live.some((a) => a.fn.id === u.fn.id && holds(a) && a.node.startIndex < u.node.startIndex)
         )
           continue;
+        const uRunners = runners(goroutines, u);
+        // The partner write must run in a goroutine that can overlap this one: a goroutine that writes a field under
+        // the lock and reads it without (its own writes) is the only writer, and teardown code is not one.
+        const concurrentWith = (a: FieldAccess): boolean => {
+          const r = runners(goroutines, a);
+          return r.length > 0 && overlap(uRunners, r);
+        };
         const partner =
           live.find(
             (a) =>
@@ -214,10 +234,10 @@ export const dataRace: Rule = {
               holds(a) &&
               a.kind === 'write' &&
               a.locks.some((l) => !l.read) &&
+              concurrentWith(a) &&
               !SETUP.test(functionName(a.fn)),
-          ) ?? (u.kind === 'write' ? live.find((a) => a !== u && holds(a)) : undefined);
+          ) ?? (u.kind === 'write' ? live.find((a) => a !== u && holds(a) && concurrentWith(a)) : undefined);
         if (partner === undefined) continue;
-        const uRunners = runners(goroutines, u);
         const pRunners = runners(goroutines, partner);
         // A goroutine must run the unguarded access itself, holding no lock on the way.
         if (uRunners.length === 0) continue;
@@ -226,14 +246,26 @@ export const dataRace: Rule = {
         if (partner.fn.id === u.fn.id && !uRunners.some((r) => r.selfConcurrent)) continue;
         if (pRunners.length > 0 && !overlap(uRunners, pRunners)) continue;
         const total = live.length - 1;
+        // A goroutine that runs this read also writes the field (under the lock): it may be the only writer,
+        // reading its own writes, which needs no lock. Which one it is cannot be told from the source: a note.
+        const entryIds = new Set(uRunners.map((r) => r.entries[0]?.id));
+        const ownWriter =
+          u.kind === 'read' &&
+          live.some(
+            (a) => a.kind === 'write' && holds(a) && runners(goroutines, a).some((r) => entryIds.has(r.entries[0]?.id)),
+          );
         report(
           u,
           `${keyName(key)} is ${u.kind === 'write' ? 'written' : 'read'} here with no lock, but ${guarded} of its ` +
             `${total} other accesses hold ${lockName(guard)}, among them the ${partner.kind} at line ` +
             `${line(partner.node)}; ${goroutineWords(uRunners.length > 0 ? uRunners : pRunners)} runs ` +
-            `${uRunners.length > 0 ? 'this access' : 'that one'}, so the two can overlap: a data race`,
+            `${uRunners.length > 0 ? 'this access' : 'that one'}, so the two can overlap: a data race` +
+            (ownWriter
+              ? ' (unless the goroutine running this read is the only writer: reading its own writes needs no lock)'
+              : ''),
           partner,
           `${partner.kind === 'write' ? 'written' : 'read'} holding ${lockName(guard)}`,
+          ownWriter ? 'info' : undefined,
         );
       }
     }
