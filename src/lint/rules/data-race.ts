@@ -526,9 +526,15 @@ function checkAbandonedWrites(context: RuleContext, file: FileFacts): void {
           (c) => c !== null && (c.type === 'default_case' || caseChannel(c) !== signal.channel),
         );
         if (!waits || other === undefined || other === null) continue;
+        // A case that ends the goroutine or returns does not fall through to the code after the select.
+        const ends =
+          /\b(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow|Goexit|Exit)\(|\bpanic\(|\breturn\b|\bcontinue\b|\bgoto\b/.test(
+            other.text,
+          );
         // The first use of the variable after the select stopped waiting, or a return of it as a named result.
         let use: Node | null = null;
         walk(starterBody, (node) => {
+          if (ends && !contains(other, node) && node.startIndex >= other.startIndex) return false;
           if (use !== null || node.endIndex <= other.startIndex) return use === null ? undefined : false;
           if (
             node.startIndex >= other.startIndex &&
