@@ -21,6 +21,7 @@ import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine.js'
 import { waitgroupMisuse } from '../rules/waitgroup-misuse.js';
 import { testingGoroutineAfterTest } from '../rules/testing-goroutine-after-test.js';
 import { blockingUnderLock } from '../rules/blocking-under-lock.js';
+import { dataRace } from '../rules/data-race.js';
 
 export const rules: Rule[] = [
   nilMapWrite,
@@ -44,6 +45,7 @@ export const rules: Rule[] = [
   condNeverSignalled,
   testingGoroutineAfterTest,
   blockingUnderLock,
+  dataRace,
 ];
 
 export function ruleByName(name: string): Rule | undefined {

@@ -5,6 +5,7 @@
 import type { Node } from '../load/tree-sitter-go.js';
 import {
   FUNCTION_TYPES,
+  enclosingFunction,
   callArguments,
   dominates,
   methodCall,
@@ -95,7 +96,7 @@ function packageVarNames(pkg: PackageFacts): Set<string> {
   names = new Set();
   for (const pkgFile of pkg.files)
     for (const spec of pkgFile.nodes('var_spec'))
-      if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
+      if (enclosingFunction(spec) === null)
         for (const n of spec.childrenForFieldName('name')) if (n !== null) names.add(n.text);
   varNames.set(pkg, names);
   return names;
@@ -341,6 +342,24 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
 }
 
 const everyCaller = new WeakMap<PackageFacts, Map<number, string[]>>();
+const callIndex = new WeakMap<PackageFacts, Map<number, { call: Node; file: FileFacts }[]>>();
+
+/** The package's calls by the function they reach, built once (callers are asked for per function). */
+function callsTo(pkg: PackageFacts, model: PackageModel): Map<number, { call: Node; file: FileFacts }[]> {
+  let index = callIndex.get(pkg);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const file of pkg.files)
+    for (const call of file.nodes('call_expression')) {
+      const target = model.callee(call, file);
+      if (target === null) continue;
+      const list = index.get(target.node.id) ?? [];
+      list.push({ call, file });
+      index.set(target.node.id, list);
+    }
+  callIndex.set(pkg, index);
+  return index;
+}
 
 /**
  * Field paths of its receiver that every caller of method `fn` in the package holds locked at the call (`mu` when
@@ -357,9 +376,8 @@ export function lockedByEveryCaller(pkg: PackageFacts, fn: Node): string[] {
   if (known !== undefined) return known;
   const lf = lockFacts(pkg);
   let common: string[] | null = null;
-  for (const file of pkg.files)
-    for (const call of file.nodes('call_expression')) {
-      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
+  for (const { call } of callsTo(pkg, lf.model).get(fn.id) ?? []) {
+    {
       let caller: Node | null = call.parent;
       let spawned = false;
       while (caller !== null && !FUNCTION_TYPES.has(caller.type)) {
@@ -378,6 +396,7 @@ export function lockedByEveryCaller(pkg: PackageFacts, fn: Node): string[] {
         .map((h) => h.mutex.slice(prefix.length));
       common = common === null ? held : common.filter((p) => held.includes(p));
     }
+  }
   const out = common ?? [];
   memo.set(fn.id, out);
   return out;

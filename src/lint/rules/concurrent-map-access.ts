@@ -24,6 +24,7 @@ import {
 } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import { lockedByEveryCaller } from '../facts/lock-summary.js';
+import { goroutineLiteral, isHandler, sequentialTestServer } from '../facts/goroutine-starts.js';
 import { packageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -228,65 +229,11 @@ function startedRepeatedly(start: Node, fn: Node, maps: Set<string> = new Set())
   return body === null || body === undefined || firstSyncAfter(fn, start.endIndex, maps) >= body.endIndex;
 }
 
-/** Function literals that run as goroutines: go func(){}(), g.Go(func(){}), time.AfterFunc(d, func(){}). */
-function goroutineLiteral(literal: Node, file: FileFacts): Node | null {
-  const parent = literal.parent;
-  if (parent === null) return null;
-  if (
-    parent.type === 'call_expression' &&
-    parent.childForFieldName('function')?.id === literal.id &&
-    parent.parent?.type === 'go_statement'
-  )
-    return parent.parent;
-  if (parent.type === 'argument_list') {
-    const call = parent.parent;
-    if (call === null || call.type !== 'call_expression') return null;
-    const m = methodCall(call);
-    if (m === null) return null;
-    if (m.method === 'Go' && callArguments(call).length === 1) return call;
-    if (m.method === 'AfterFunc' && file.imports.get(m.receiver.text) === 'time') return call;
-  }
-  return null;
-}
-
 const VARIANT: Record<string, string> = {
   'write/write': 'fatal error: concurrent map writes',
   'write/read': 'fatal error: concurrent map read and map write',
   'write/range': 'fatal error: concurrent map iteration and map write',
 };
-
-/**
- * A handler literal defined in a function that starts an httptest server and starts no goroutine: the function
- * itself is the only client, one request at a time (a test mock), so the handler never runs twice at once.
- */
-function sequentialTestServer(outer: Node, file: FileFacts): boolean {
-  const aliases = [...file.imports].filter(([, path]) => path === 'net/http/httptest').map(([alias]) => alias);
-  if (!aliases.some((alias) => new RegExp(`\\b${alias}\\.New(TLS)?Server\\(`).test(outer.text))) return false;
-  let concurrent = false;
-  walk(
-    outer,
-    (node) => {
-      if (node.type === 'go_statement') concurrent = true;
-      const m = node.type === 'call_expression' ? methodCall(node) : null;
-      if (m !== null && (m.method === 'Go' || m.method === 'Parallel')) concurrent = true;
-      return concurrent ? false : undefined;
-    },
-    false,
-  );
-  return !concurrent;
-}
-
-/** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
-function isHandler(fn: Node, file: FileFacts): boolean {
-  const params = fn.childForFieldName('parameters');
-  if (params === null) return false;
-  for (const [alias, path] of file.imports) {
-    if (path !== 'net/http') continue;
-    const text = params.text.replace(/\s+/g, ' ');
-    if (text.includes(`${alias}.ResponseWriter`) && text.includes(`*${alias}.Request`)) return true;
-  }
-  return false;
-}
 
 /**
  * net/http serves each request in its own goroutine, so a handler that writes a package-level map without a
@@ -587,7 +534,8 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       walk(body, (inner) => {
         if (inner.startIndex >= node.startIndex) return false;
         if (inner.type === 'send_statement') send = ordered = true;
-        else if (isSyncPoint(inner, new Set())) ordered = true;
+        // A range over a map field or variable is no channel receive: it orders nothing.
+        else if (isSyncPoint(inner, new Set()) && !rangesOverMap(inner)) ordered = true;
         return undefined;
       });
       return { ordered, send };
@@ -601,7 +549,11 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
         const owners = index.mapFields.get(field);
         if (owners === undefined) return null;
         const baseType = unparen(base).type === 'identifier' ? types.get(unparen(base).text) : undefined;
-        if (baseType !== undefined ? !owners.has(baseType) : index.otherFields.has(field)) return null;
+        // A map field promoted from an embedded struct (`txr.buckets` where txReadBuffer embeds txBuffer).
+        const promoted = (type: string): boolean =>
+          !owners.has(type) && packageModel(index.pkg).fieldType(type, field)?.type.type === 'map_type';
+        if (baseType !== undefined ? !owners.has(baseType) && !promoted(baseType) : index.otherFields.has(field))
+          return null;
         return resolve(inner);
       }
       // Plain map variables directly in a goroutine literal or handler are the other checks' business.
@@ -613,6 +565,10 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
       )
         return resolve(inner);
       return null;
+    };
+    const rangesOverMap = (node: Node): boolean => {
+      const right = node.type === 'range_clause' ? node.childForFieldName('right') : null;
+      return right !== null && mapObject(right) !== null;
     };
     const record = (object: string | null, kind: AccessKind, node: Node, text: string): void => {
       if (object === null || (root.callOnly && depth === 0)) return;
@@ -718,6 +674,16 @@ function sharedAccesses(index: PackageIndex, root: GoroutineRoot): SharedAccess[
                 : candidates.length === 1
                   ? candidates[0]
                   : undefined;
+            // The package model types `rt.buf` and follows methods promoted through embedded fields.
+            if (target === undefined) {
+              const resolved = packageModel(index.pkg).callee(node, file);
+              if (
+                resolved !== null &&
+                resolved.receiverType !== undefined &&
+                candidates.some((c) => c.node.id === resolved.node.id)
+              )
+                target = { node: resolved.node, file: resolved.file, type: resolved.receiverType };
+            }
             receiverKey = resolve(m.receiver);
             if (receiverKey === null) target = undefined;
           }
