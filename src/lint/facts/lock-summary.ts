@@ -16,6 +16,7 @@ import {
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { packageModel } from '../model/package-model.js';
 import type { FunctionInfo, PackageModel } from '../model/package-model.js';
+import { callGraph } from '../model/call-graph.js';
 
 export type LockMethod = 'Lock' | 'Unlock' | 'RLock' | 'RUnlock';
 
@@ -155,11 +156,16 @@ export interface CallEdge {
   receiver: Node | null;
 }
 
-/** Functions a call runs in this goroutine: the callee, and String/Error methods fmt calls on its operands. */
+/**
+ * Functions a call runs in this goroutine: the callee (also through interfaces and function values, see
+ * call-graph.ts), and String/Error methods fmt calls on its operands.
+ */
 export function calledFunctions(call: Node, file: FileFacts, model: PackageModel): CallEdge[] {
-  const target = model.callee(call, file);
-  if (target !== null)
-    return [{ callee: target, receiver: call.childForFieldName('function')?.childForFieldName('operand') ?? null }];
+  const targets = callGraph(model.pkg).targets(call, file);
+  if (targets.length > 0) {
+    const receiver = call.childForFieldName('function')?.childForFieldName('operand') ?? null;
+    return targets.map((callee) => ({ callee, receiver }));
+  }
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return [];
   const pkg = fn.childForFieldName('operand');
@@ -199,7 +205,11 @@ function othersLock(fn: FunctionInfo, site: LockSite): boolean {
   );
 }
 
-/** The receiver and parameter names of a function. */
+/**
+ * The names whose values a function's caller hands it: receiver and parameters, the variables a function
+ * literal captures (its body refers to them without declaring them), and locals built by a call given one of
+ * those (`api := newAPI(c)` wraps `c`).
+ */
 function ownNames(fn: Node): Set<string> {
   const names = new Set<string>();
   for (const field of ['receiver', 'parameters']) {
@@ -207,6 +217,26 @@ function ownNames(fn: Node): Set<string> {
     for (const decl of list?.namedChildren ?? [])
       for (const name of decl?.childrenForFieldName('name') ?? []) if (name !== null) names.add(name.text);
   }
+  const body = fn.childForFieldName('body');
+  if (body === null) return names;
+  const locals = new Set<string>();
+  walk(body, (node) => {
+    if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
+      const left = node.childForFieldName('left')?.namedChildren ?? [];
+      const right = node.childForFieldName('right')?.namedChildren ?? [];
+      const only = right.length === 1 ? right[0] : undefined;
+      const wraps =
+        node.type === 'short_var_declaration' &&
+        only?.type === 'call_expression' &&
+        callArguments(only).some((arg) => names.has(unparen(arg).text));
+      for (const name of left) if (name !== null) (wraps ? names : locals).add(name.text);
+    } else if (node.type === 'var_spec' || node.type === 'parameter_declaration') {
+      for (const name of node.childrenForFieldName('name')) if (name !== null) locals.add(name.text);
+    } else if (fn.type === 'func_literal' && node.type === 'identifier' && !locals.has(node.text)) {
+      names.add(node.text);
+    }
+    return undefined;
+  });
   return names;
 }
 
@@ -230,7 +260,7 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
   const acquires = (fn: FunctionInfo, depth = 0, visiting = new Set<number>()): Acquisition[] => {
     const known = memo.get(fn.node.id);
     if (known !== undefined) return known;
-    if (depth > 4 || visiting.has(fn.node.id)) return [];
+    if (depth > 8 || visiting.has(fn.node.id)) return [];
     visiting.add(fn.node.id);
     const out: Acquisition[] = [];
     const sites = sitesByFunction.get(fn.node.id) ?? [];
