@@ -19,6 +19,7 @@ import { timeTickLeak } from '../rules/time-tick-leak.js';
 import { unlockMisuse } from '../rules/unlock-misuse.js';
 import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine.js';
 import { waitgroupMisuse } from '../rules/waitgroup-misuse.js';
+import { lockOrder } from '../rules/lock-order.js';
 
 export const rules: Rule[] = [
   nilMapWrite,
@@ -40,6 +41,7 @@ export const rules: Rule[] = [
   mixedAtomicAccess,
   timeTickLeak,
   condNeverSignalled,
+  lockOrder,
 ];
 
 export function ruleByName(name: string): Rule | undefined {

@@ -152,6 +152,8 @@ const PRINTERS = /^(Print|Printf|Println|Sprint|Sprintf|Sprintln|Fprint|Fprintf|
 
 export interface CallEdge {
   callee: FunctionInfo;
+  /** Reached through an interface method or a function value, not a static call. */
+  dynamic: boolean;
   /** The value the method runs on (`x` in `x.m()`, the printed operand for fmt), or null for functions. */
   receiver: Node | null;
 }
@@ -164,7 +166,8 @@ export function calledFunctions(call: Node, file: FileFacts, model: PackageModel
   const targets = callGraph(model.pkg).targets(call, file);
   if (targets.length > 0) {
     const receiver = call.childForFieldName('function')?.childForFieldName('operand') ?? null;
-    return targets.map((callee) => ({ callee, receiver }));
+    const dynamic = model.callee(call, file) === null;
+    return targets.map((callee) => ({ callee, receiver, dynamic }));
   }
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return [];
@@ -176,7 +179,7 @@ export function calledFunctions(call: Node, file: FileFacts, model: PackageModel
     const type = model.typeOf(arg, file);
     const method =
       type === null ? undefined : (model.methods.get(`${type}.String`) ?? model.methods.get(`${type}.Error`));
-    if (method !== undefined) out.push({ callee: method, receiver: arg });
+    if (method !== undefined) out.push({ callee: method, receiver: arg, dynamic: false });
   }
   return out;
 }
@@ -210,15 +213,21 @@ function othersLock(fn: FunctionInfo, site: LockSite): boolean {
  * literal captures (its body refers to them without declaring them), and locals built by a call given one of
  * those (`api := newAPI(c)` wraps `c`).
  */
-function ownNames(fn: Node): Set<string> {
+function ownNames(fn: Node): { names: Set<string>; self: Set<string> } {
   const names = new Set<string>();
+  // The receiver, captured variables and what wraps them: the value itself, never merely another argument.
+  const self = new Set<string>();
   for (const field of ['receiver', 'parameters']) {
     const list = fn.childForFieldName(field);
     for (const decl of list?.namedChildren ?? [])
-      for (const name of decl?.childrenForFieldName('name') ?? []) if (name !== null) names.add(name.text);
+      for (const name of decl?.childrenForFieldName('name') ?? [])
+        if (name !== null) {
+          names.add(name.text);
+          if (field === 'receiver') self.add(name.text);
+        }
   }
   const body = fn.childForFieldName('body');
-  if (body === null) return names;
+  if (body === null) return { names, self };
   const locals = new Set<string>();
   walk(body, (node) => {
     if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
@@ -229,15 +238,25 @@ function ownNames(fn: Node): Set<string> {
         node.type === 'short_var_declaration' &&
         only?.type === 'call_expression' &&
         callArguments(only).some((arg) => names.has(unparen(arg).text));
-      for (const name of left) if (name !== null) (wraps ? names : locals).add(name.text);
+      for (const name of left)
+        if (name !== null) {
+          (wraps ? names : locals).add(name.text);
+          if (wraps) self.add(name.text);
+        }
     } else if (node.type === 'var_spec' || node.type === 'parameter_declaration') {
       for (const name of node.childrenForFieldName('name')) if (name !== null) locals.add(name.text);
-    } else if (fn.type === 'func_literal' && node.type === 'identifier' && !locals.has(node.text)) {
+    } else if (
+      fn.type === 'func_literal' &&
+      node.type === 'identifier' &&
+      !locals.has(node.text) &&
+      !names.has(node.text)
+    ) {
       names.add(node.text);
+      self.add(node.text);
     }
     return undefined;
   });
-  return names;
+  return { names, self };
 }
 
 /** Whether a call runs on, or is given, a value rooted at one of `names` (`s.f.m()`, `g(s)`, `fmt.Print(s)`). */
@@ -276,9 +295,13 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
           out.push({ site, path: [fn], flows: true });
     const own = ownNames(fn.node);
     for (const call of directCalls(fn.node)) {
-      for (const { callee, receiver } of calledFunctions(call, fn.file, model)) {
+      for (const { callee, receiver, dynamic } of calledFunctions(call, fn.file, model)) {
         if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
-        const handsDown = passes(call, receiver, own);
+        // A dynamic call reaches the caller's own lock only on the caller's own value: `other.Values()` on a
+        // parameter of interface type is usually another instance.
+        const handsDown = dynamic
+          ? receiver !== null && own.self.has(rootIdentifier(receiver) ?? '')
+          : passes(call, receiver, own.names);
         for (const inner of acquires(callee, depth + 1, visiting)) {
           if (releasedFirst(inner.site.identity ?? '', call.startIndex)) continue;
           out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown });

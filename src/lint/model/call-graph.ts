@@ -34,6 +34,24 @@ const graphs = new WeakMap<PackageFacts, CallGraph>();
 
 const MAX_VALUE_DEPTH = 4;
 
+/** A method's signature as written, without names: `(string,...int)(error)`; equal spellings in one package. */
+function signature(node: Node): string {
+  const list = (part: Node | null): string => {
+    if (part === null) return '';
+    if (part.type !== 'parameter_list') return part.text.replace(/\s+/g, '');
+    const types: string[] = [];
+    for (const decl of part.namedChildren) {
+      if (decl === null) continue;
+      const type = decl.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+      const spelled = decl.type === 'variadic_parameter_declaration' ? `...${type}` : type;
+      const names = decl.childrenForFieldName('name').length;
+      for (let i = 0; i < Math.max(1, names); i++) types.push(spelled);
+    }
+    return types.join(',');
+  };
+  return `(${list(node.childForFieldName('parameters'))})(${list(node.childForFieldName('result'))})`;
+}
+
 function isTestFile(file: FileFacts): boolean {
   return file.path.endsWith('_test.go');
 }
@@ -80,21 +98,22 @@ export function callGraph(pkg: PackageFacts): CallGraph {
     if (names === undefined) methodNames.set(type, (names = new Set()));
     names.add(key.slice(dot + 1));
   }
-  const interfaceMethods = (name: string, depth = 0): Set<string> | null => {
+  /** Interface method name -> signature. */
+  const interfaceMethods = (name: string, depth = 0): Map<string, string> | null => {
     const type = pkg.namedTypes.get(name);
     if (type?.type !== 'interface_type' || depth > 4) return null;
-    const out = new Set<string>();
+    const out = new Map<string, string>();
     for (const elem of type.namedChildren) {
       if (elem === null) continue;
       if (elem.type === 'method_elem' || elem.type === 'method_spec') {
         const method = elem.childForFieldName('name')?.text;
-        if (method !== undefined) out.add(method);
+        if (method !== undefined) out.set(method, signature(elem));
       } else if (elem.type === 'type_elem' || elem.type === 'constraint_elem') {
         // An embedded local interface adds its methods; one from another package cannot be checked by name.
         const inner = elem.namedChild(0);
         const local = inner === null ? null : localTypeName(inner);
         const methods = local === null ? null : interfaceMethods(local, depth + 1);
-        for (const m of methods ?? []) out.add(m);
+        for (const [m, sig] of methods ?? []) out.set(m, sig);
       }
     }
     return out;
@@ -106,9 +125,14 @@ export function callGraph(pkg: PackageFacts): CallGraph {
     if (all === undefined) {
       all = [];
       const wanted = interfaceMethods(iface);
-      if (wanted !== null && wanted.has(method))
+      if (wanted?.has(method) === true)
         for (const [type, names] of methodNames) {
-          if (![...wanted].every((m) => names.has(m))) continue;
+          // Every method of the interface, with the same signature as written (names alone match unrelated types).
+          const same = (m: string, sig: string): boolean => {
+            const declared = names.has(m) ? model.methods.get(`${type}.${m}`) : undefined;
+            return declared !== undefined && signature(declared.node) === sig;
+          };
+          if (![...wanted].every(([m, sig]) => same(m, sig))) continue;
           const impl = model.methods.get(`${type}.${method}`);
           if (impl !== undefined) all.push(impl);
         }
@@ -287,8 +311,14 @@ export function callGraph(pkg: PackageFacts): CallGraph {
         const name = f.childForFieldName('field')?.text;
         const owner = operand === null ? null : model.typeOf(operand, file);
         if (owner !== null && name !== undefined) {
-          if (pkg.namedTypes.get(owner)?.type === 'interface_type') out = implementationsOf(owner, name, file);
-          else if (funcField(owner, name)) out = valueTargets(f, file, 0);
+          if (pkg.namedTypes.get(owner)?.type === 'interface_type') {
+            out = implementationsOf(owner, name, file);
+            // `w.inner.m()` in a type that wraps another implementation of the interface it implements itself
+            // (a decorator) calls the wrapped value, not the wrapper.
+            const holder = operand?.type === 'selector_expression' ? operand.childForFieldName('operand') : null;
+            const wrapper = holder === null || holder === undefined ? null : model.typeOf(holder, file);
+            if (wrapper !== null) out = out.filter((impl) => impl.receiverType !== wrapper);
+          } else if (funcField(owner, name)) out = valueTargets(f, file, 0);
         }
       }
     }

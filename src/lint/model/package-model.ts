@@ -171,19 +171,69 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     return value === null ? null : typeOfValue(value, global.file, depth + 1);
   };
 
-  const typeOf = (expr: Node, file: FileFacts, depth = 0): string | null => {
+  /** Field `field` of a type written as a node: an anonymous struct's own field, or a named type's. */
+  const fieldOfTypeNode = (type: Node, field: string): Node | null => {
+    const t = type.type === 'pointer_type' || type.type === 'parenthesized_type' ? type.namedChild(0) : type;
+    if (t === null) return null;
+    if (t.type === 'struct_type') {
+      const list = t.namedChildren.find((c) => c?.type === 'field_declaration_list');
+      for (const decl of list?.namedChildren ?? [])
+        if (
+          decl?.type === 'field_declaration' &&
+          decl.namedChildren.some((c) => c?.type === 'field_identifier' && c.text === field)
+        )
+          return decl.childForFieldName('type');
+      return null;
+    }
+    const local = localTypeName(t);
+    return local === null ? null : (fieldType(local, field)?.type ?? null);
+  };
+
+  /** The element type of a map, slice or array type node (through a local named type such as `type Pages []*Page`). */
+  const elementOf = (type: Node | null, depth = 0): Node | null => {
+    if (type === null || depth > 3) return null;
+    if (type.type === 'map_type') return type.childForFieldName('value');
+    if (type.type === 'slice_type' || type.type === 'array_type') return type.childForFieldName('element');
+    const local = localTypeName(type);
+    return local === null || type.type === 'pointer_type'
+      ? null
+      : elementOf(pkg.namedTypes.get(local) ?? null, depth + 1);
+  };
+
+  /** The declared type node of a field selector or index expression, when declarations say it. */
+  const typeNodeOf = (expr: Node, file: FileFacts, depth: number): Node | null => {
     if (depth > 6) return null;
     const e = unparen(expr);
-    if (e.type === 'identifier') return identifierType(e.text, e, file, depth);
     if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
       const field = e.childForFieldName('field')?.text;
       if (operand === null || field === undefined) return null;
       const owner = typeOf(operand, file, depth + 1);
-      if (owner === null) return null;
-      const found = fieldType(owner, field);
-      return found === null ? null : localTypeName(found.type);
+      if (owner !== null) return fieldType(owner, field)?.type ?? null;
+      const ownerNode = typeNodeOf(operand, file, depth + 1);
+      return ownerNode === null ? null : fieldOfTypeNode(ownerNode, field);
     }
+    if (e.type === 'index_expression') {
+      const operand = e.childForFieldName('operand');
+      return operand === null ? null : elementOf(typeNodeOf(operand, file, depth + 1));
+    }
+    if (e.type === 'identifier')
+      for (let fn = enclosingFunction(e); fn !== null; fn = enclosingFunction(fn)) {
+        const decl = declarationsOf(fn).get(e.text);
+        if (decl === undefined) continue;
+        return decl.type === 'parameter_declaration' || decl.type === 'var_spec'
+          ? decl.childForFieldName('type')
+          : null;
+      }
+    return null;
+  };
+
+  const typeOf = (expr: Node, file: FileFacts, depth = 0): string | null => {
+    if (depth > 6) return null;
+    const e = unparen(expr);
+    if (e.type === 'identifier') return identifierType(e.text, e, file, depth);
+    if (e.type === 'selector_expression' || e.type === 'index_expression')
+      return localTypeName(typeNodeOf(e, file, depth + 1));
     if (e.type === 'unary_expression' && e.text.startsWith('*')) {
       const operand = e.childForFieldName('operand');
       return operand === null ? null : typeOf(operand, file, depth + 1);
