@@ -197,18 +197,36 @@ export function callGraph(pkg: PackageFacts): CallGraph {
     return fieldValues.get(`${owner}.${field}`) ?? [];
   };
 
-  // Static call sites per callee, for parameters of function type.
+  /** The package's implementations an interface method call `x.m()` can reach. */
+  const interfaceTargets = (call: Node, file: FileFacts): FunctionInfo[] => {
+    const f = call.childForFieldName('function');
+    if (f?.type !== 'selector_expression') return [];
+    const operand = f.childForFieldName('operand');
+    const name = f.childForFieldName('field')?.text;
+    const owner = operand === null ? null : model.typeOf(operand, file);
+    if (owner === null || name === undefined || pkg.namedTypes.get(owner)?.type !== 'interface_type') return [];
+    const out = implementationsOf(owner, name, file);
+    // `w.inner.m()` in a type that wraps another implementation of the interface it implements itself (a
+    // decorator) calls the wrapped value, not the wrapper.
+    const holder = operand?.type === 'selector_expression' ? operand.childForFieldName('operand') : null;
+    const wrapper = holder === null || holder === undefined ? null : model.typeOf(holder, file);
+    return wrapper === null ? out : out.filter((impl) => impl.receiverType !== wrapper);
+  };
+
+  // Static and interface call sites per callee, for parameters of function type.
   let callSites: Map<number, { call: Node; file: FileFacts }[]> | null = null;
   const callSitesOf = (fn: Node): { call: Node; file: FileFacts }[] => {
     if (callSites === null) {
       const index = new Map<number, { call: Node; file: FileFacts }[]>();
       for (const file of pkg.files)
         for (const call of file.nodes('call_expression')) {
-          const target = model.callee(call, file);
-          if (target === null) continue;
-          const list = index.get(target.node.id) ?? [];
-          list.push({ call, file });
-          index.set(target.node.id, list);
+          // Static and interface calls only: a function value's own targets would need this index again.
+          const direct = model.callee(call, file);
+          for (const target of direct !== null ? [direct] : interfaceTargets(call, file)) {
+            const list = index.get(target.node.id) ?? [];
+            list.push({ call, file });
+            index.set(target.node.id, list);
+          }
         }
       callSites = index;
     }
@@ -278,6 +296,15 @@ export function callGraph(pkg: PackageFacts): CallGraph {
       }
       return out;
     }
+    if (v.type === 'call_expression') {
+      // A conversion to a named function type: `HandlerFunc(f)`.
+      const fn = v.childForFieldName('function');
+      const args = callArguments(v);
+      const only = args.length === 1 ? args[0] : undefined;
+      if (fn?.type === 'identifier' && only !== undefined && pkg.namedTypes.get(fn.text)?.type === 'function_type')
+        return valueTargets(only, file, depth + 1);
+      return [];
+    }
     if (v.type === 'selector_expression') {
       const operand = v.childForFieldName('operand');
       const name = v.childForFieldName('field')?.text;
@@ -311,14 +338,8 @@ export function callGraph(pkg: PackageFacts): CallGraph {
         const name = f.childForFieldName('field')?.text;
         const owner = operand === null ? null : model.typeOf(operand, file);
         if (owner !== null && name !== undefined) {
-          if (pkg.namedTypes.get(owner)?.type === 'interface_type') {
-            out = implementationsOf(owner, name, file);
-            // `w.inner.m()` in a type that wraps another implementation of the interface it implements itself
-            // (a decorator) calls the wrapped value, not the wrapper.
-            const holder = operand?.type === 'selector_expression' ? operand.childForFieldName('operand') : null;
-            const wrapper = holder === null || holder === undefined ? null : model.typeOf(holder, file);
-            if (wrapper !== null) out = out.filter((impl) => impl.receiverType !== wrapper);
-          } else if (funcField(owner, name)) out = valueTargets(f, file, 0);
+          if (pkg.namedTypes.get(owner)?.type === 'interface_type') out = interfaceTargets(call, file);
+          else if (funcField(owner, name)) out = valueTargets(f, file, 0);
         }
       }
     }

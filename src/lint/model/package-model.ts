@@ -31,6 +31,9 @@ export interface PackageModel {
 
 const models = new WeakMap<PackageFacts, PackageModel>();
 
+/** How deep type inference follows declarations, fields and calls (each level is one step of an expression). */
+const MAX_DEPTH = 12;
+
 /** The local type name behind a type node: `T`, `*T`, `T[int]`; null for other packages' and literal types. */
 export function localTypeName(type: Node | null): string | null {
   if (type === null) return null;
@@ -145,7 +148,7 @@ export function packageModel(pkg: PackageFacts): PackageModel {
 
   /** Declared type of identifier `name` seen from `at`: enclosing functions' receivers, parameters and locals. */
   const identifierType = (name: string, at: Node, file: FileFacts, depth: number): string | null => {
-    if (depth > 6) return null;
+    if (depth > MAX_DEPTH) return null;
     for (let fn = enclosingFunction(at); fn !== null; fn = enclosingFunction(fn)) {
       const decl = declarationsOf(fn).get(name);
       if (decl === undefined) continue;
@@ -158,7 +161,9 @@ export function packageModel(pkg: PackageFacts): PackageModel {
         const left = decl.childForFieldName('left')?.namedChildren ?? [];
         const right = decl.childForFieldName('right')?.namedChildren ?? [];
         const index = left.findIndex((n) => n?.text === name);
-        const value = left.length === right.length ? right[index] : null;
+        // `v, ok := m[k]` types v as the map's element.
+        const commaOk = index === 0 && right.length === 1 && right[0]?.type === 'index_expression';
+        const value = left.length === right.length ? right[index] : commaOk ? right[0] : null;
         return value === null || value === undefined ? null : typeOfValue(value, file, depth + 1);
       }
       return null;
@@ -202,7 +207,7 @@ export function packageModel(pkg: PackageFacts): PackageModel {
 
   /** The declared type node of a field selector or index expression, when declarations say it. */
   const typeNodeOf = (expr: Node, file: FileFacts, depth: number): Node | null => {
-    if (depth > 6) return null;
+    if (depth > MAX_DEPTH) return null;
     const e = unparen(expr);
     if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
@@ -229,7 +234,7 @@ export function packageModel(pkg: PackageFacts): PackageModel {
   };
 
   const typeOf = (expr: Node, file: FileFacts, depth = 0): string | null => {
-    if (depth > 6) return null;
+    if (depth > MAX_DEPTH) return null;
     const e = unparen(expr);
     if (e.type === 'identifier') return identifierType(e.text, e, file, depth);
     if (e.type === 'selector_expression' || e.type === 'index_expression')
