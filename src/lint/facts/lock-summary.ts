@@ -90,7 +90,53 @@ function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): { i
   return null;
 }
 
-function collectSites(file: FileFacts, model: PackageModel, into: Map<number, LockSite[]>): void {
+interface CondLock {
+  identity: string;
+  /** Made from `mu.RLocker()`: `c.L.Lock()` is `mu.RLock()`. */
+  read: boolean;
+}
+
+/**
+ * The lock behind each `sync.Cond` field made in the package by `x.c = sync.NewCond(&x.mu)` or
+ * `sync.NewCond(x.mu.RLocker())`: `x.c.L.Lock()` takes that lock (a read lock for RLocker).
+ */
+function condLocks(model: PackageModel): Map<string, CondLock> {
+  const out = new Map<string, CondLock>();
+  for (const file of model.pkg.files)
+    for (const assignment of file.nodes('assignment_statement')) {
+      const left = assignment.childForFieldName('left')?.namedChildren ?? [];
+      const right = assignment.childForFieldName('right')?.namedChildren ?? [];
+      if (left.length !== 1 || right.length !== 1) continue;
+      const target = left[0];
+      const value = right[0];
+      if (target?.type !== 'selector_expression' || value?.type !== 'call_expression') continue;
+      const fn = value.childForFieldName('function');
+      const pkgName = fn?.childForFieldName('operand')?.text;
+      if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'NewCond') continue;
+      if (pkgName === undefined || file.imports.get(pkgName) !== 'sync') continue;
+      let arg = callArguments(value)[0];
+      if (arg === undefined) continue;
+      arg = unparen(arg);
+      let read = false;
+      const method = arg.type === 'call_expression' ? methodCall(arg) : null;
+      if (method !== null && method.method === 'RLocker') {
+        arg = method.receiver;
+        read = true;
+      } else if (arg.type === 'unary_expression' && arg.text.startsWith('&'))
+        arg = arg.childForFieldName('operand') ?? arg;
+      const cond = lockIdentity(target, file, model);
+      const lock = lockIdentity(arg, file, model);
+      if (cond !== null && lock !== null) out.set(`${cond.identity}.L`, { identity: lock.identity, read });
+    }
+  return out;
+}
+
+function collectSites(
+  file: FileFacts,
+  model: PackageModel,
+  into: Map<number, LockSite[]>,
+  conds: Map<string, CondLock>,
+): void {
   for (const call of file.nodes('call_expression')) {
     const method = methodCall(call);
     if (method === null || !METHODS.has(method.method)) continue;
@@ -117,6 +163,12 @@ function collectSites(file: FileFacts, model: PackageModel, into: Map<number, Lo
       fn = outer;
     }
     const identity = lockIdentity(method.receiver, file, model);
+    const cond = identity === null ? undefined : conds.get(identity.identity);
+    if (identity !== null && cond !== undefined) {
+      identity.identity = cond.identity;
+      if (cond.read)
+        method.method = method.method === 'Lock' ? 'RLock' : method.method === 'Unlock' ? 'RUnlock' : method.method;
+    }
     const site: LockSite = {
       call,
       file,
@@ -273,7 +325,8 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
   if (cached !== undefined) return cached;
   const model = packageModel(pkg);
   const sitesByFunction = new Map<number, LockSite[]>();
-  for (const file of pkg.files) collectSites(file, model, sitesByFunction);
+  const conds = condLocks(model);
+  for (const file of pkg.files) collectSites(file, model, sitesByFunction, conds);
 
   const memo = new Map<number, Acquisition[]>();
   const acquires = (fn: FunctionInfo, depth = 0, visiting = new Set<number>()): Acquisition[] => {

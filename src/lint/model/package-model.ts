@@ -163,6 +163,21 @@ export function packageModel(pkg: PackageFacts): PackageModel {
         const index = left.findIndex((n) => n?.text === name);
         // `v, ok := m[k]` types v as the map's element.
         const commaOk = index === 0 && right.length === 1 && right[0]?.type === 'index_expression';
+        const only = right.length === 1 ? right[0] : null;
+        if (left.length > 1 && only?.type === 'call_expression') {
+          // `a, b := f()` types each name by f's declared results.
+          const target = callee(only, file, depth + 1);
+          const results = target?.node.childForFieldName('result');
+          if (results?.type === 'parameter_list') {
+            const types: (Node | null)[] = [];
+            for (const decl of results.namedChildren) {
+              if (decl?.type !== 'parameter_declaration') continue;
+              const count = Math.max(1, decl.childrenForFieldName('name').length);
+              for (let i = 0; i < count; i++) types.push(decl.childForFieldName('type'));
+            }
+            if (types.length === left.length) return localTypeName(types[index] ?? null);
+          }
+        }
         const value = left.length === right.length ? right[index] : commaOk ? right[0] : null;
         return value === null || value === undefined ? null : typeOfValue(value, file, depth + 1);
       }
