@@ -187,8 +187,8 @@ export const lockOrder: Rule = {
       'compares locks by identity: the same field of the same type, so `s.mu` in one method and `r.store.mu` in ' +
       'another are one lock. A cycle is reported when the two orders can run in different goroutines (started by ' +
       'different `go` statements, or exported functions any caller can run at once) and no third lock held around ' +
-      'both serialises them. Two read locks (`RLock`) do not wait for each other, so a cycle through read locks ' +
-      'only is not reported.',
+      'both serialises them. A cycle through read locks (`RLock`) only is not reported: readers wait for each ' +
+      'other only when writers queue on both locks in between.',
     fix:
       'Take the locks in one global order everywhere, or release the first before taking the second:\n\n```go\n' +
       'func (s *Store) flush() {\n\ts.mu.Lock()\n\tpending := s.pending\n\ts.pending = nil\n\ts.mu.Unlock() // ' +
