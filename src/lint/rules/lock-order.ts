@@ -4,6 +4,7 @@
 // and a cycle is reported only when the two chains can run in different goroutines and no third lock held
 // around both serialises them.
 import type { Node } from '../load/tree-sitter-go.js';
+import { dominates, enclosingFunction, statementOf } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import { calledFunctions, directCalls, lockFacts } from '../facts/lock-summary.js';
@@ -152,6 +153,111 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
   return edges;
 }
 
+/**
+ * Locks held around a frame that its own Lock calls do not show: taken by a helper it called earlier that
+ * returns holding them (`t.lockTx()`), held on entry (the frame releases them without taking them first, as an
+ * `Unlock` method does), or held by every caller in the package at the call. They serialise chains as a gate does.
+ */
+function hiddenGates(lf: LockFacts, graph: CallGraph): (frame: FunctionInfo, at: Node) => Set<string> {
+  const holdingMemo = new Map<number, Set<string>>();
+  /** Locks a function returns holding: taken (itself or by a helper) and never released in it. */
+  const returnsHolding = (fn: FunctionInfo, depth: number): Set<string> => {
+    const known = holdingMemo.get(fn.node.id);
+    if (known !== undefined) return known;
+    const out = new Set<string>();
+    holdingMemo.set(fn.node.id, out);
+    if (depth > 3) return out;
+    const sites = lf.sitesByFunction.get(fn.node.id) ?? [];
+    const released = new Set<string>();
+    for (const s of sites) if (!isAcquire(s) && s.identity !== null) released.add(s.identity);
+    for (const s of sites) if (isAcquire(s) && s.identity !== null && !released.has(s.identity)) out.add(s.identity);
+    for (const call of directCalls(fn.node))
+      for (const { callee } of calledFunctions(call, fn.file, lf.model))
+        if (callee.node.id !== fn.node.id)
+          for (const id of returnsHolding(callee, depth + 1)) if (!released.has(id)) out.add(id);
+    return out;
+  };
+  const entryMemo = new Map<number, Set<string>>();
+  /** Locks held when the function starts: released (itself or by a helper) before it takes them. */
+  const heldOnEntry = (fn: FunctionInfo, depth: number): Set<string> => {
+    const known = entryMemo.get(fn.node.id);
+    if (known !== undefined) return known;
+    const out = new Set<string>();
+    entryMemo.set(fn.node.id, out);
+    if (depth > 3) return out;
+    const sites = lf.sitesByFunction.get(fn.node.id) ?? [];
+    const firstAcquire = (id: string): number =>
+      Math.min(...sites.filter((s) => isAcquire(s) && s.identity === id).map((s) => s.call.startIndex));
+    for (const s of sites)
+      if ((s.method === 'Unlock' || s.method === 'RUnlock') && s.identity !== null)
+        if (s.call.startIndex < firstAcquire(s.identity)) out.add(s.identity);
+    for (const call of directCalls(fn.node))
+      for (const { callee } of calledFunctions(call, fn.file, lf.model))
+        if (callee.node.id !== fn.node.id)
+          for (const id of heldOnEntry(callee, depth + 1)) if (call.startIndex < firstAcquire(id)) out.add(id);
+    return out;
+  };
+  /** Locks the frame holds at `at` through helpers called before it. */
+  const viaHelpers = (frame: FunctionInfo, at: Node): Set<string> => {
+    const out = new Set<string>();
+    const sites = lf.sitesByFunction.get(frame.node.id) ?? [];
+    const point = statementOf(at) ?? at;
+    for (const call of directCalls(frame.node)) {
+      if (call.startIndex >= at.startIndex) break;
+      const statement = statementOf(call);
+      if (statement === null || statement.id === point.id || !dominates(statement, point)) continue;
+      for (const { callee } of calledFunctions(call, frame.file, lf.model))
+        for (const id of returnsHolding(callee, 0))
+          if (
+            !sites.some(
+              (s) =>
+                s.identity === id &&
+                !isAcquire(s) &&
+                s.call.startIndex > call.startIndex &&
+                s.call.startIndex < at.startIndex,
+            )
+          )
+            out.add(id);
+    }
+    return out;
+  };
+  // Callers per function (static and dynamic calls), built once.
+  const callers = new Map<number, { call: Node; caller: FunctionInfo }[]>();
+  for (const file of lf.model.pkg.files)
+    for (const call of file.nodes('call_expression')) {
+      const enclosing = enclosingFunction(call);
+      if (enclosing === null) continue;
+      const caller = graph.infoOf(enclosing, file);
+      for (const target of graph.targets(call, file)) {
+        const list = callers.get(target.node.id) ?? [];
+        list.push({ call, caller });
+        callers.set(target.node.id, list);
+      }
+    }
+  const byCallers = new Map<number, Set<string>>();
+  const heldByEveryCaller = (frame: FunctionInfo): Set<string> => {
+    const known = byCallers.get(frame.node.id);
+    if (known !== undefined) return known;
+    let common: string[] | null = null;
+    for (const { call, caller } of callers.get(frame.node.id) ?? []) {
+      const held = identities(lf.heldAt(call, caller.node));
+      for (const id of viaHelpers(caller, call)) held.add(id);
+      for (const id of heldOnEntry(caller, 0)) held.add(id);
+      common = common === null ? [...held] : common.filter((id) => held.has(id));
+      if (common.length === 0) break;
+    }
+    const out = new Set<string>(common ?? []);
+    byCallers.set(frame.node.id, out);
+    return out;
+  };
+  return (frame, at) => {
+    const out = viaHelpers(frame, at);
+    for (const id of heldOnEntry(frame, 0)) out.add(id);
+    for (const id of heldByEveryCaller(frame)) out.add(id);
+    return out;
+  };
+}
+
 /** Whether the two frames can run in two goroutines at once. */
 function concurrent(graph: CallGraph, a: FunctionInfo, b: FunctionInfo): boolean {
   const rootsA = graph.rootsReaching(a.node);
@@ -165,9 +271,16 @@ const conflicts = (held: LockSite, wanted: LockSite): boolean => held.method ===
 
 const line = (node: Node): number => node.startPosition.row + 1;
 
-function where(edge: OrderEdge): string {
+const baseName = (file: FileFacts): string => file.path.slice(file.path.lastIndexOf('/') + 1);
+
+/** `line N`, with the file's name when `site` is in another file than the finding. */
+function lineOf(site: LockSite, reportFile: FileFacts): string {
+  return `${site.file.path === reportFile.path ? '' : `${baseName(site.file)} `}line ${line(site.call)}`;
+}
+
+function where(edge: OrderEdge, reportFile: FileFacts): string {
   const inner = edge.path.slice(1).map((fn) => fn.name);
-  return `line ${line(edge.to.call)}${inner.length > 0 ? ` (in ${inner.join(' -> ')})` : ''}`;
+  return `${lineOf(edge.to, reportFile)}${inner.length > 0 ? ` (in ${inner.join(' -> ')})` : ''}`;
 }
 
 export const lockOrder: Rule = {
@@ -199,6 +312,7 @@ export const lockOrder: Rule = {
     const lf = lockFacts(context.pkg);
     const graph = callGraph(context.pkg);
     const edges = orderEdges(lf, graph);
+    const hidden = hiddenGates(lf, graph);
     const byPair = new Map<string, OrderEdge[]>();
     for (const edge of edges) {
       const key = `${edge.from.identity ?? ''}\u0000${edge.to.identity ?? ''}`;
@@ -218,6 +332,11 @@ export const lockOrder: Rule = {
         for (const e2 of backward) {
           if (!conflicts(e1.from, e2.to) || !conflicts(e2.from, e1.to)) continue;
           if ([...e1.gate].some((id) => e2.gate.has(id))) continue;
+          const gate1 = hidden(e1.frame, e1.at);
+          const gate2 = hidden(e2.frame, e2.at);
+          const outside = new Set([e1.from.identity, e1.to.identity]);
+          if ([...gate1].some((id) => !outside.has(id) && (gate2.has(id) || e2.gate.has(id)))) continue;
+          if ([...e1.gate].some((id) => gate2.has(id))) continue;
           if (!concurrent(graph, e1.frame, e2.frame)) continue;
           found = [e1, e2];
           break;
@@ -231,16 +350,15 @@ export const lockOrder: Rule = {
         (x, y) => x.file.path.localeCompare(y.file.path) || x.at.startIndex - y.at.startIndex,
       );
       if (first === undefined || second === undefined) continue;
-      const sameFile = first.file.path === second.file.path;
-      const otherWhere = `${sameFile ? '' : `${second.file.path.slice(second.file.path.lastIndexOf('/') + 1)} `}${where(second)}`;
       const other =
         second.frame.node.id === first.frame.node.id ? `another goroutine in ${second.frame.name}` : second.frame.name;
       context.report(first.file, {
         node: first.at,
         message:
-          `${first.frame.name} holds ${first.from.mutex} (${first.from.identity ?? a}, line ${line(first.from.call)}) ` +
-          `and takes ${first.to.mutex} (${first.to.identity ?? b}) at ${where(first)}, while ${other} holds ${second.from.mutex} ` +
-          `(line ${line(second.from.call)}) and takes ${second.to.mutex} at ${otherWhere}: two goroutines running ` +
+          `${first.frame.name} holds ${first.from.mutex} (${first.from.identity ?? a}, ${lineOf(first.from, first.file)}) ` +
+          `and takes ${first.to.mutex} (${first.to.identity ?? b}) at ${where(first, first.file)}, while ${other} holds ` +
+          `${second.from.mutex} (${lineOf(second.from, first.file)}) and takes ${second.to.mutex} at ` +
+          `${where(second, first.file)}: two goroutines running ` +
           `these at once each wait for the other's lock forever`,
         related: [
           { node: first.from.call, message: `${first.from.mutex} locked here`, file: first.from.file },

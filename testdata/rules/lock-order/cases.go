@@ -336,3 +336,64 @@ func NegOppositeReadLocksOnly() {
 	go func() { defer wg.Done(); _ = i.describe(c) }()
 	wg.Wait()
 }
+
+// Correct: the gate lock is taken through a helper that returns holding it, and the second chain runs only from
+// callers that hold it.
+
+type buffer struct {
+	mu   sync.Mutex
+	data []int
+}
+
+type backend struct {
+	mu sync.Mutex
+	n  int
+}
+
+type engine struct {
+	txMu sync.Mutex
+	buf  buffer
+	db   backend
+}
+
+func (e *engine) lockTx() {
+	e.txMu.Lock()
+}
+
+func (e *engine) unlockTx() {
+	e.txMu.Unlock()
+}
+
+func (e *engine) compact() {
+	e.lockTx()
+	defer e.unlockTx()
+	e.db.mu.Lock()
+	defer e.db.mu.Unlock()
+	e.buf.mu.Lock()
+	e.buf.data = nil
+	e.buf.mu.Unlock()
+}
+
+// flushLocked runs with e.txMu held by every caller.
+func (e *engine) flushLocked() {
+	e.buf.mu.Lock()
+	defer e.buf.mu.Unlock()
+	e.db.mu.Lock()
+	e.db.n += len(e.buf.data)
+	e.db.mu.Unlock()
+}
+
+func (e *engine) commit() {
+	e.lockTx()
+	e.flushLocked()
+	e.unlockTx()
+}
+
+func NegGateTakenThroughHelper() {
+	e := &engine{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); e.compact() }()
+	go func() { defer wg.Done(); e.commit() }()
+	wg.Wait()
+}
