@@ -377,26 +377,53 @@ export function callGraph(pkg: PackageFacts): CallGraph {
     return list;
   };
 
-  let reach: Map<number, GoroutineRoot[]> | null = null;
+  // Reverse call edges within one goroutine, built once; a query walks up from the function to the roots, so
+  // the cost follows the callers of the few functions asked about, not every root times everything it reaches.
+  let callersOf: Map<number, Node[]> | null = null;
+  const reverse = (): Map<number, Node[]> => {
+    if (callersOf !== null) return callersOf;
+    const index = new Map<number, Node[]>();
+    for (const file of pkg.files)
+      for (const fn of [
+        ...file.nodes('function_declaration'),
+        ...file.nodes('method_declaration'),
+        ...file.nodes('func_literal'),
+      ])
+        for (const call of ownCalls(fn))
+          for (const target of targets(call, file)) {
+            const list = index.get(target.node.id) ?? [];
+            list.push(fn);
+            index.set(target.node.id, list);
+          }
+    callersOf = index;
+    return index;
+  };
+  let rootsByEntry: Map<number, GoroutineRoot[]> | null = null;
+  const reachMemo = new Map<number, GoroutineRoot[]>();
   const rootsReaching = (fn: Node): GoroutineRoot[] => {
-    if (reach === null) {
-      const index = new Map<number, GoroutineRoot[]>();
+    const known = reachMemo.get(fn.id);
+    if (known !== undefined) return known;
+    if (rootsByEntry === null) {
+      rootsByEntry = new Map();
       for (const root of roots()) {
-        const seen = new Set<number>();
-        const stack: FunctionInfo[] = [root.entry];
-        while (stack.length > 0) {
-          const current = stack.pop();
-          if (current === undefined || seen.has(current.node.id)) continue;
-          seen.add(current.node.id);
-          const list = index.get(current.node.id) ?? [];
-          list.push(root);
-          index.set(current.node.id, list);
-          for (const call of ownCalls(current.node)) for (const t of targets(call, current.file)) stack.push(t);
-        }
+        const list = rootsByEntry.get(root.entry.node.id) ?? [];
+        list.push(root);
+        rootsByEntry.set(root.entry.node.id, list);
       }
-      reach = index;
     }
-    return reach.get(fn.id) ?? [];
+    const index = reverse();
+    const out: GoroutineRoot[] = [];
+    const seen = new Set<number>();
+    const stack: Node[] = [fn];
+    while (stack.length > 0) {
+      const current = stack.pop();
+      if (current === undefined || seen.has(current.id)) continue;
+      seen.add(current.id);
+      out.push(...(rootsByEntry.get(current.id) ?? []));
+      stack.push(...(index.get(current.id) ?? []));
+    }
+    reachMemo.set(fn.id, out);
+    return out;
   };
 
   const graph: CallGraph = { model, targets, infoOf, roots, rootsReaching };

@@ -312,7 +312,9 @@ export const lockOrder: Rule = {
     const lf = lockFacts(context.pkg);
     const graph = callGraph(context.pkg);
     const edges = orderEdges(lf, graph);
-    const hidden = hiddenGates(lf, graph);
+    // Built only when a candidate cycle needs it: most packages have none.
+    let gates: ((frame: FunctionInfo, at: Node) => Set<string>) | null = null;
+    const hidden = (frame: FunctionInfo, at: Node): Set<string> => (gates ??= hiddenGates(lf, graph))(frame, at);
     const byPair = new Map<string, OrderEdge[]>();
     for (const edge of edges) {
       const key = `${edge.from.identity ?? ''}\u0000${edge.to.identity ?? ''}`;
