@@ -363,8 +363,16 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
     }
     visiting.delete(fn.node.id);
     // Memoised even inside a cycle: a summary cut short at a recursive call only misses locks behind it.
-    memo.set(fn.node.id, out);
-    return out;
+    // One entry per lock site (the first path that flows, else the first): the number of paths grows with
+    // every level of calls, the number of sites does not.
+    const bySite = new Map<number, Acquisition>();
+    for (const a of out) {
+      const known = bySite.get(a.site.call.id);
+      if (known === undefined || (!known.flows && a.flows)) bySite.set(a.site.call.id, a);
+    }
+    const unique = out.length === bySite.size ? out : [...bySite.values()];
+    memo.set(fn.node.id, unique);
+    return unique;
   };
 
   const heldAt = (node: Node, fn: Node): LockSite[] => {

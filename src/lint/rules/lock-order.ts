@@ -91,8 +91,16 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
       }
     }
     visiting.delete(fn.node.id);
-    memo.set(fn.node.id, out);
-    return out;
+    // One entry per lock site and the locks held there: paths multiply with every level of calls.
+    const seen = new Set<string>();
+    const unique = out.filter((t) => {
+      const key = `${t.site.call.id}|${[...t.held].sort().join(',')}|${[...t.released].sort().join(',')}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    memo.set(fn.node.id, unique);
+    return unique;
   };
   return (fn) => summary(fn, 0);
 }
