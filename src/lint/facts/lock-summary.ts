@@ -10,6 +10,7 @@ import {
   methodCall,
   rootIdentifier,
   statementOf,
+  statementsOf,
   unparen,
   walk,
 } from '../load/syntax.js';
@@ -56,6 +57,122 @@ export interface Acquisition {
   path: FunctionInfo[];
   /** Every call on the way hands down the caller's receiver or a parameter: the lock can be the caller's own. */
   flows: boolean;
+  /** Boolean parameters of the summarised function the path needs (`create` must be true to get here). */
+  guards: Guard[];
+}
+
+export interface Guard {
+  /** Parameter index. */
+  index: number;
+  value: boolean;
+}
+
+/** `p`, `!p` for a parameter `p`: the parameter index and the value that makes the condition true. */
+function guardTerm(condition: Node, params: Map<string, number>): Guard | null {
+  const c = unparen(condition);
+  if (c.type === 'identifier') {
+    const index = params.get(c.text);
+    return index === undefined ? null : { index, value: true };
+  }
+  if (c.type === 'unary_expression' && c.text.startsWith('!')) {
+    const inner = c.childForFieldName('operand');
+    const term = inner === null ? null : guardTerm(inner, params);
+    return term === null ? null : { index: term.index, value: !term.value };
+  }
+  return null;
+}
+
+function parameterIndexes(fn: Node): Map<string, number> {
+  const out = new Map<string, number>();
+  let index = 0;
+  for (const decl of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (decl?.type !== 'parameter_declaration' && decl?.type !== 'variadic_parameter_declaration') continue;
+    const names = decl.childrenForFieldName('name');
+    if (names.length === 0) index++;
+    for (const name of names) if (name !== null) out.set(name.text, index++);
+  }
+  return out;
+}
+
+const endsInReturn = (block: Node | null): boolean => {
+  const last = block === null ? undefined : statementsOf(block).at(-1);
+  return last?.type === 'return_statement';
+};
+
+/**
+ * The values of boolean parameters that `node` in `fn` needs: it sits in `if p { ... }` (or its else), or after
+ * `if !p || ... { return }`. A caller passing a constant for `p` never reaches it with the other value.
+ */
+export function guardsOf(node: Node, fn: Node): Guard[] {
+  const params = parameterIndexes(fn);
+  if (params.size === 0) return [];
+  const out: Guard[] = [];
+  for (
+    let child: Node = node, parent = node.parent;
+    parent !== null && child.id !== fn.id;
+    child = parent, parent = parent.parent
+  ) {
+    if (FUNCTION_TYPES.has(parent.type)) break;
+    if (parent.type === 'if_statement') {
+      const condition = parent.childForFieldName('condition');
+      const term = condition === null ? null : guardTerm(condition, params);
+      if (term !== null && parent.childForFieldName('consequence')?.id === child.id) out.push(term);
+      if (term !== null && parent.childForFieldName('alternative')?.id === child.id)
+        out.push({ index: term.index, value: !term.value });
+    }
+    if (parent.type === 'block' || parent.type === 'statement_list')
+      for (const earlier of parent.namedChildren) {
+        if (earlier === null || earlier.startIndex >= child.startIndex) break;
+        if (earlier.type !== 'if_statement' || earlier.childForFieldName('alternative') !== null) continue;
+        if (!endsInReturn(earlier.childForFieldName('consequence'))) continue;
+        // `if a || b { return }`: past it, every term is false.
+        const condition = earlier.childForFieldName('condition');
+        const terms: Node[] = [];
+        const split = (c: Node): void => {
+          const u = unparen(c);
+          if (u.type === 'binary_expression' && u.childForFieldName('operator')?.text === '||') {
+            const left = u.childForFieldName('left');
+            const right = u.childForFieldName('right');
+            if (left !== null) split(left);
+            if (right !== null) split(right);
+          } else terms.push(u);
+        };
+        if (condition !== null) split(condition);
+        for (const t of terms) {
+          const term = guardTerm(t, params);
+          if (term !== null) out.push({ index: term.index, value: !term.value });
+        }
+      }
+  }
+  return out;
+}
+
+/**
+ * The guards of a path below `call` that `fn` passes its own parameters to (`commit(stop)` in
+ * `unsafeCommit(stop bool)`), plus those on `call` itself: the caller's caller can then settle them.
+ */
+export function callGuards(inner: Guard[], call: Node, fn: Node): Guard[] {
+  const out = guardsOf(call, fn);
+  if (inner.length === 0) return out;
+  const params = parameterIndexes(fn);
+  const args = callArguments(call);
+  for (const g of inner) {
+    const arg = args[g.index];
+    const term = arg === undefined ? null : guardTerm(arg, params);
+    if (term !== null) out.push({ index: term.index, value: term.value === g.value });
+  }
+  return out;
+}
+
+/** Whether a call's constant arguments allow the guards (`f(false)` never reaches what needs `p == true`). */
+export function guardsAllow(guards: Guard[], call: Node): boolean {
+  if (guards.length === 0) return true;
+  const args = callArguments(call);
+  return guards.every((g) => {
+    const arg = args[g.index];
+    const text = arg === undefined ? '' : unparen(arg).text;
+    return text === 'true' ? g.value : text === 'false' ? !g.value : true;
+  });
 }
 
 const facts = new WeakMap<PackageFacts, LockFacts>();
@@ -345,7 +462,7 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
     for (const site of sites)
       if (!site.deferred && (site.method === 'Lock' || site.method === 'RLock') && site.identity !== null)
         if (!releasedFirst(site.identity, site.call.startIndex) && !othersLock(fn, site))
-          out.push({ site, path: [fn], flows: true });
+          out.push({ site, path: [fn], flows: true, guards: guardsOf(site.call, fn.node) });
     const own = ownNames(fn.node);
     for (const call of directCalls(fn.node)) {
       for (const { callee, receiver, dynamic } of calledFunctions(call, fn.file, model)) {
@@ -356,8 +473,9 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
           ? receiver !== null && own.self.has(rootIdentifier(receiver) ?? '')
           : passes(call, receiver, own.names);
         for (const inner of acquires(callee, depth + 1, visiting)) {
-          if (releasedFirst(inner.site.identity ?? '', call.startIndex)) continue;
-          out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown });
+          if (releasedFirst(inner.site.identity ?? '', call.startIndex) || !guardsAllow(inner.guards, call)) continue;
+          const guards = callGuards(inner.guards, call, fn.node);
+          out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown, guards });
         }
       }
     }
@@ -431,7 +549,11 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
           const global = h.identity?.startsWith('var.') === true;
           if (!global && (root === null || !passes(call, receiver, new Set([root])))) continue;
           const again = acquired.find(
-            (a) => a.site.identity === h.identity && a.site.call.id !== h.call.id && (global || a.flows),
+            (a) =>
+              a.site.identity === h.identity &&
+              a.site.call.id !== h.call.id &&
+              (global || a.flows) &&
+              guardsAllow(a.guards, call),
           );
           if (again !== undefined && !out.some((o) => o.call.id === call.id && o.held.identity === h.identity))
             out.push({ call, file: first.file, held: h, again });

@@ -7,8 +7,8 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { dominates, enclosingFunction, statementOf } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import type { FileFacts } from '../facts/package-facts.js';
-import { calledFunctions, directCalls, lockFacts } from '../facts/lock-summary.js';
-import type { LockFacts, LockSite } from '../facts/lock-summary.js';
+import { callGuards, calledFunctions, directCalls, guardsAllow, guardsOf, lockFacts } from '../facts/lock-summary.js';
+import type { Guard, LockFacts, LockSite } from '../facts/lock-summary.js';
 import { callGraph } from '../model/call-graph.js';
 import type { CallGraph } from '../model/call-graph.js';
 import type { FunctionInfo } from '../model/package-model.js';
@@ -21,6 +21,8 @@ interface Taken {
   held: Set<string>;
   /** Identities the chain released before taking `site` (a caller's lock it gives up on the way). */
   released: Set<string>;
+  /** Constant boolean arguments that keep the summarised function from getting there. */
+  guards: Guard[];
 }
 
 /** A is held (at `from`) while B is taken (at `to`, reached from the frame through `at`). */
@@ -72,6 +74,7 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
           path: [fn],
           held: identities(lf.heldAt(site.call, fn.node)),
           released: releasedBefore(sites, site.call.startIndex),
+          guards: guardsOf(site.call, fn.node),
         });
     for (const call of directCalls(fn.node)) {
       const held = sites.length === 0 ? new Set<string>() : identities(lf.heldAt(call, fn.node));
@@ -79,6 +82,8 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
       for (const { callee } of calledFunctions(call, fn.file, lf.model)) {
         if (callee.node.id === fn.node.id) continue;
         for (const inner of summary(callee, depth + 1)) {
+          if (!guardsAllow(inner.guards, call)) continue;
+          const guards = callGuards(inner.guards, call, fn.node);
           const chainHeld = new Set([...held].filter((id) => !inner.released.has(id)));
           for (const id of inner.held) chainHeld.add(id);
           out.push({
@@ -86,6 +91,7 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
             path: [fn, ...inner.path],
             held: chainHeld,
             released: new Set([...released, ...inner.released]),
+            guards,
           });
         }
       }
@@ -94,7 +100,8 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
     // One entry per lock site and the locks held there: paths multiply with every level of calls.
     const seen = new Set<string>();
     const unique = out.filter((t) => {
-      const key = `${t.site.call.id}|${[...t.held].sort().join(',')}|${[...t.released].sort().join(',')}`;
+      const guards = t.guards.map((g) => `${g.index}=${g.value}`).join(',');
+      const key = `${t.site.call.id}|${[...t.held].sort().join(',')}|${[...t.released].sort().join(',')}|${guards}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -135,6 +142,7 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
       for (const { callee } of calledFunctions(call, first.file, lf.model)) {
         if (callee.node.id === frame.node.id) continue;
         for (const taken of summary(callee)) {
+          if (!guardsAllow(taken.guards, call)) continue;
           const to = taken.site.identity;
           // Taking a lock the frame already holds is a double lock (unlock-misuse, rwmutex-upgrade), not an order.
           if (to === null || (ids.has(to) && !taken.released.has(to))) continue;
