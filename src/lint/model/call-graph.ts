@@ -234,44 +234,46 @@ export function callGraph(pkg: PackageFacts): CallGraph {
   };
 
   /** The declaration of identifier `name` seen from `at`: a parameter (with its index) or a local's value. */
-  const declarationOf = (
-    name: string,
-    at: Node,
-  ): { kind: 'parameter'; fn: Node; index: number } | { kind: 'value'; value: Node } | null => {
-    for (let fn = enclosingFunction(at); fn !== null; fn = enclosingFunction(fn)) {
-      const params = fn.childForFieldName('parameters');
-      let index = 0;
-      for (const decl of params?.namedChildren ?? []) {
-        if (decl?.type !== 'parameter_declaration' && decl?.type !== 'variadic_parameter_declaration') continue;
-        const names = decl.childrenForFieldName('name');
-        if (names.length === 0) index++;
-        for (const n of names) {
-          if (n?.text === name) return { kind: 'parameter', fn, index };
-          index++;
-        }
-      }
-      let found: { kind: 'value'; value: Node } | null | undefined;
-      const body = fn.childForFieldName('body');
-      if (body !== null)
-        walk(body, (inner) => {
-          if (found !== undefined) return false;
-          if (inner.type === 'short_var_declaration' || inner.type === 'var_spec') {
-            const left =
-              inner.type === 'var_spec'
-                ? inner.childrenForFieldName('name')
-                : (inner.childForFieldName('left')?.namedChildren ?? []);
-            const right =
-              inner.type === 'var_spec'
-                ? (inner.childForFieldName('value')?.namedChildren ?? [])
-                : (inner.childForFieldName('right')?.namedChildren ?? []);
-            const i = left.findIndex((n) => n?.text === name);
-            if (i >= 0) {
-              const value = left.length === right.length ? right[i] : undefined;
-              found = value === undefined || value === null ? null : { kind: 'value', value };
-            }
-          }
-          return undefined;
+  type Declaration = { kind: 'parameter'; fn: Node; index: number } | { kind: 'value'; value: Node } | null;
+  // Per function: each name's parameter or first local declaration, found in one walk of the body.
+  const declarationsByFunction = new Map<number, Map<string, Declaration>>();
+  const declarationsIn = (fn: Node): Map<string, Declaration> => {
+    const known = declarationsByFunction.get(fn.id);
+    if (known !== undefined) return known;
+    const names = new Map<string, Declaration>();
+    let index = 0;
+    for (const decl of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (decl?.type !== 'parameter_declaration' && decl?.type !== 'variadic_parameter_declaration') continue;
+      const declared = decl.childrenForFieldName('name');
+      if (declared.length === 0) index++;
+      for (const n of declared)
+        if (n !== null && !names.has(n.text)) names.set(n.text, { kind: 'parameter', fn, index: index++ });
+    }
+    const body = fn.childForFieldName('body');
+    if (body !== null)
+      walk(body, (inner) => {
+        if (inner.type !== 'short_var_declaration' && inner.type !== 'var_spec') return undefined;
+        const left =
+          inner.type === 'var_spec'
+            ? inner.childrenForFieldName('name')
+            : (inner.childForFieldName('left')?.namedChildren ?? []);
+        const right =
+          inner.type === 'var_spec'
+            ? (inner.childForFieldName('value')?.namedChildren ?? [])
+            : (inner.childForFieldName('right')?.namedChildren ?? []);
+        left.forEach((n, i) => {
+          if (n === null || names.has(n.text)) return;
+          const value = left.length === right.length ? right[i] : undefined;
+          names.set(n.text, value === undefined || value === null ? null : { kind: 'value', value });
         });
+        return undefined;
+      });
+    declarationsByFunction.set(fn.id, names);
+    return names;
+  };
+  const declarationOf = (name: string, at: Node): Declaration => {
+    for (let fn = enclosingFunction(at); fn !== null; fn = enclosingFunction(fn)) {
+      const found = declarationsIn(fn).get(name);
       if (found !== undefined) return found;
     }
     return null;
