@@ -539,7 +539,7 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
     for (const call of directCalls(fn)) {
       const held = lf.heldAt(call, fn).filter((h) => h.identity !== null);
       if (held.length === 0) continue;
-      for (const { callee, receiver } of calledFunctions(call, first.file, lf.model)) {
+      for (const { callee, receiver, dynamic } of calledFunctions(call, first.file, lf.model)) {
         if (info !== undefined && (callee.node.id === info.node.id || otherInstance(info, callee, receiver))) continue;
         const acquired = lf.acquires(callee);
         for (const h of held) {
@@ -548,6 +548,8 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
           const root = rootIdentifier(h.receiver);
           const global = h.identity?.startsWith('var.') === true;
           if (!global && (root === null || !passes(call, receiver, new Set([root])))) continue;
+          // An interface call runs on its receiver: `w.WriteHeader(tw.code)` reaches w's lock, not tw's.
+          if (!global && dynamic && (receiver === null || rootIdentifier(receiver) !== root)) continue;
           const again = acquired.find(
             (a) =>
               a.site.identity === h.identity &&
