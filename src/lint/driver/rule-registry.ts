@@ -22,6 +22,7 @@ import { waitgroupMisuse } from '../rules/waitgroup-misuse.js';
 import { testingGoroutineAfterTest } from '../rules/testing-goroutine-after-test.js';
 import { blockingUnderLock } from '../rules/blocking-under-lock.js';
 import { dataRace } from '../rules/data-race.js';
+import { lockOrder } from '../rules/lock-order.js';
 
 export const rules: Rule[] = [
   nilMapWrite,
@@ -46,6 +47,7 @@ export const rules: Rule[] = [
   testingGoroutineAfterTest,
   blockingUnderLock,
   dataRace,
+  lockOrder,
 ];
 
 export function ruleByName(name: string): Rule | undefined {

@@ -86,6 +86,61 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const siteOf = new Map<number, LockSite>();
   for (const site of sites) if (!site.deferred) siteOf.set(site.statement.id, site);
 
+  /**
+   * `if linux { mu.Lock() } ... if linux { mu.Unlock() }`: on the path that skips the second branch the
+   * first one did not run either, so the lock it took is not held. Only for a condition with no call and
+   * nothing assigned in the function, which stays the same between the two.
+   */
+  const withoutGuarded = (state: State, condition: Node | null): State => {
+    if (condition === null || !stable(condition)) return state;
+    let out: State | null = null;
+    for (const [mutex, held] of state)
+      if (guardOf(held.site) === condition.text) {
+        out ??= new Map(state);
+        out.delete(mutex);
+      }
+    return out ?? state;
+  };
+  const guardOf = (site: LockSite): string | null => {
+    for (let n = site.statement.parent; n !== null && n.id !== body.id; n = n.parent)
+      if (n.type === 'if_statement') {
+        const consequence = n.childForFieldName('consequence');
+        if (
+          consequence !== null &&
+          site.call.startIndex >= consequence.startIndex &&
+          site.call.endIndex <= consequence.endIndex
+        )
+          return n.childForFieldName('condition')?.text ?? null;
+      }
+    return null;
+  };
+  const assigned = new Set<string>();
+  walk(body, (node) => {
+    if (
+      node.type === 'assignment_statement' ||
+      node.type === 'short_var_declaration' ||
+      node.type === 'inc_statement' ||
+      node.type === 'dec_statement'
+    )
+      for (const target of node.childForFieldName('left')?.namedChildren ??
+        (node.namedChild(0) === null ? [] : [node.namedChild(0)]))
+        if (target !== null) assigned.add(target.text.split('.')[0] ?? target.text);
+    return undefined;
+  });
+  const stable = (condition: Node): boolean => {
+    let ok = true;
+    walk(condition, (node) => {
+      if (
+        node.type === 'call_expression' ||
+        node.type === 'unary_expression' ||
+        (node.type === 'identifier' && assigned.has(node.text))
+      )
+        ok = false;
+      return undefined;
+    });
+    return ok && !(condition.type === 'identifier' && assigned.has(condition.text));
+  };
+
   const issues = new Map<number, LockFlowIssue>();
   const exits: State[] = [];
   const targets: Target[] = [];
@@ -138,7 +193,12 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
         const consequence = node.childForFieldName('consequence');
         const alternative = node.childForFieldName('alternative');
         const then = constant === false || consequence === null ? null : exec(consequence, start, undefined);
-        const otherwise = constant === true ? null : alternative === null ? start : exec(alternative, start, undefined);
+        const otherwise =
+          constant === true
+            ? null
+            : alternative === null
+              ? withoutGuarded(start, node.childForFieldName('condition'))
+              : exec(alternative, start, undefined);
         return join([then, otherwise].filter((s): s is State => s !== null));
       }
       case 'for_statement': {

@@ -11,12 +11,14 @@ import {
   methodCall,
   rootIdentifier,
   statementOf,
+  statementsOf,
   unparen,
   walk,
 } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { packageModel } from '../model/package-model.js';
 import type { FunctionInfo, PackageModel } from '../model/package-model.js';
+import { callGraph } from '../model/call-graph.js';
 
 export type LockMethod = 'Lock' | 'Unlock' | 'RLock' | 'RUnlock';
 
@@ -56,6 +58,122 @@ export interface Acquisition {
   path: FunctionInfo[];
   /** Every call on the way hands down the caller's receiver or a parameter: the lock can be the caller's own. */
   flows: boolean;
+  /** Boolean parameters of the summarised function the path needs (`create` must be true to get here). */
+  guards: Guard[];
+}
+
+export interface Guard {
+  /** Parameter index. */
+  index: number;
+  value: boolean;
+}
+
+/** `p`, `!p` for a parameter `p`: the parameter index and the value that makes the condition true. */
+function guardTerm(condition: Node, params: Map<string, number>): Guard | null {
+  const c = unparen(condition);
+  if (c.type === 'identifier') {
+    const index = params.get(c.text);
+    return index === undefined ? null : { index, value: true };
+  }
+  if (c.type === 'unary_expression' && c.text.startsWith('!')) {
+    const inner = c.childForFieldName('operand');
+    const term = inner === null ? null : guardTerm(inner, params);
+    return term === null ? null : { index: term.index, value: !term.value };
+  }
+  return null;
+}
+
+function parameterIndexes(fn: Node): Map<string, number> {
+  const out = new Map<string, number>();
+  let index = 0;
+  for (const decl of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (decl?.type !== 'parameter_declaration' && decl?.type !== 'variadic_parameter_declaration') continue;
+    const names = decl.childrenForFieldName('name');
+    if (names.length === 0) index++;
+    for (const name of names) if (name !== null) out.set(name.text, index++);
+  }
+  return out;
+}
+
+const endsInReturn = (block: Node | null): boolean => {
+  const last = block === null ? undefined : statementsOf(block).at(-1);
+  return last?.type === 'return_statement';
+};
+
+/**
+ * The values of boolean parameters that `node` in `fn` needs: it sits in `if p { ... }` (or its else), or after
+ * `if !p || ... { return }`. A caller passing a constant for `p` never reaches it with the other value.
+ */
+export function guardsOf(node: Node, fn: Node): Guard[] {
+  const params = parameterIndexes(fn);
+  if (params.size === 0) return [];
+  const out: Guard[] = [];
+  for (
+    let child: Node = node, parent = node.parent;
+    parent !== null && child.id !== fn.id;
+    child = parent, parent = parent.parent
+  ) {
+    if (FUNCTION_TYPES.has(parent.type)) break;
+    if (parent.type === 'if_statement') {
+      const condition = parent.childForFieldName('condition');
+      const term = condition === null ? null : guardTerm(condition, params);
+      if (term !== null && parent.childForFieldName('consequence')?.id === child.id) out.push(term);
+      if (term !== null && parent.childForFieldName('alternative')?.id === child.id)
+        out.push({ index: term.index, value: !term.value });
+    }
+    if (parent.type === 'block' || parent.type === 'statement_list')
+      for (const earlier of parent.namedChildren) {
+        if (earlier === null || earlier.startIndex >= child.startIndex) break;
+        if (earlier.type !== 'if_statement' || earlier.childForFieldName('alternative') !== null) continue;
+        if (!endsInReturn(earlier.childForFieldName('consequence'))) continue;
+        // `if a || b { return }`: past it, every term is false.
+        const condition = earlier.childForFieldName('condition');
+        const terms: Node[] = [];
+        const split = (c: Node): void => {
+          const u = unparen(c);
+          if (u.type === 'binary_expression' && u.childForFieldName('operator')?.text === '||') {
+            const left = u.childForFieldName('left');
+            const right = u.childForFieldName('right');
+            if (left !== null) split(left);
+            if (right !== null) split(right);
+          } else terms.push(u);
+        };
+        if (condition !== null) split(condition);
+        for (const t of terms) {
+          const term = guardTerm(t, params);
+          if (term !== null) out.push({ index: term.index, value: !term.value });
+        }
+      }
+  }
+  return out;
+}
+
+/**
+ * The guards of a path below `call` that `fn` passes its own parameters to (`commit(stop)` in
+ * `unsafeCommit(stop bool)`), plus those on `call` itself: the caller's caller can then settle them.
+ */
+export function callGuards(inner: Guard[], call: Node, fn: Node): Guard[] {
+  const out = guardsOf(call, fn);
+  if (inner.length === 0) return out;
+  const params = parameterIndexes(fn);
+  const args = callArguments(call);
+  for (const g of inner) {
+    const arg = args[g.index];
+    const term = arg === undefined ? null : guardTerm(arg, params);
+    if (term !== null) out.push({ index: term.index, value: term.value === g.value });
+  }
+  return out;
+}
+
+/** Whether a call's constant arguments allow the guards (`f(false)` never reaches what needs `p == true`). */
+export function guardsAllow(guards: Guard[], call: Node): boolean {
+  if (guards.length === 0) return true;
+  const args = callArguments(call);
+  return guards.every((g) => {
+    const arg = args[g.index];
+    const text = arg === undefined ? '' : unparen(arg).text;
+    return text === 'true' ? g.value : text === 'false' ? !g.value : true;
+  });
 }
 
 const facts = new WeakMap<PackageFacts, LockFacts>();
@@ -102,7 +220,53 @@ function packageVarNames(pkg: PackageFacts): Set<string> {
   return names;
 }
 
-function collectSites(file: FileFacts, model: PackageModel, into: Map<number, LockSite[]>): void {
+interface CondLock {
+  identity: string;
+  /** Made from `mu.RLocker()`: `c.L.Lock()` is `mu.RLock()`. */
+  read: boolean;
+}
+
+/**
+ * The lock behind each `sync.Cond` field made in the package by `x.c = sync.NewCond(&x.mu)` or
+ * `sync.NewCond(x.mu.RLocker())`: `x.c.L.Lock()` takes that lock (a read lock for RLocker).
+ */
+function condLocks(model: PackageModel): Map<string, CondLock> {
+  const out = new Map<string, CondLock>();
+  for (const file of model.pkg.files)
+    for (const assignment of file.nodes('assignment_statement')) {
+      const left = assignment.childForFieldName('left')?.namedChildren ?? [];
+      const right = assignment.childForFieldName('right')?.namedChildren ?? [];
+      if (left.length !== 1 || right.length !== 1) continue;
+      const target = left[0];
+      const value = right[0];
+      if (target?.type !== 'selector_expression' || value?.type !== 'call_expression') continue;
+      const fn = value.childForFieldName('function');
+      const pkgName = fn?.childForFieldName('operand')?.text;
+      if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'NewCond') continue;
+      if (pkgName === undefined || file.imports.get(pkgName) !== 'sync') continue;
+      let arg = callArguments(value)[0];
+      if (arg === undefined) continue;
+      arg = unparen(arg);
+      let read = false;
+      const method = arg.type === 'call_expression' ? methodCall(arg) : null;
+      if (method !== null && method.method === 'RLocker') {
+        arg = method.receiver;
+        read = true;
+      } else if (arg.type === 'unary_expression' && arg.text.startsWith('&'))
+        arg = arg.childForFieldName('operand') ?? arg;
+      const cond = lockIdentity(target, file, model);
+      const lock = lockIdentity(arg, file, model);
+      if (cond !== null && lock !== null) out.set(`${cond.identity}.L`, { identity: lock.identity, read });
+    }
+  return out;
+}
+
+function collectSites(
+  file: FileFacts,
+  model: PackageModel,
+  into: Map<number, LockSite[]>,
+  conds: Map<string, CondLock>,
+): void {
   for (const call of file.nodes('call_expression')) {
     const method = methodCall(call);
     if (method === null || !METHODS.has(method.method)) continue;
@@ -129,6 +293,12 @@ function collectSites(file: FileFacts, model: PackageModel, into: Map<number, Lo
       fn = outer;
     }
     const identity = lockIdentity(method.receiver, file, model);
+    const cond = identity === null ? undefined : conds.get(identity.identity);
+    if (identity !== null && cond !== undefined) {
+      identity.identity = cond.identity;
+      if (cond.read)
+        method.method = method.method === 'Lock' ? 'RLock' : method.method === 'Unlock' ? 'RUnlock' : method.method;
+    }
     const site: LockSite = {
       call,
       file,
@@ -164,15 +334,23 @@ const PRINTERS = /^(Print|Printf|Println|Sprint|Sprintf|Sprintln|Fprint|Fprintf|
 
 export interface CallEdge {
   callee: FunctionInfo;
+  /** Reached through an interface method or a function value, not a static call. */
+  dynamic: boolean;
   /** The value the method runs on (`x` in `x.m()`, the printed operand for fmt), or null for functions. */
   receiver: Node | null;
 }
 
-/** Functions a call runs in this goroutine: the callee, and String/Error methods fmt calls on its operands. */
+/**
+ * Functions a call runs in this goroutine: the callee (also through interfaces and function values, see
+ * call-graph.ts), and String/Error methods fmt calls on its operands.
+ */
 export function calledFunctions(call: Node, file: FileFacts, model: PackageModel): CallEdge[] {
-  const target = model.callee(call, file);
-  if (target !== null)
-    return [{ callee: target, receiver: call.childForFieldName('function')?.childForFieldName('operand') ?? null }];
+  const targets = callGraph(model.pkg).targets(call, file);
+  if (targets.length > 0) {
+    const receiver = call.childForFieldName('function')?.childForFieldName('operand') ?? null;
+    const dynamic = model.callee(call, file) === null;
+    return targets.map((callee) => ({ callee, receiver, dynamic }));
+  }
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return [];
   const pkg = fn.childForFieldName('operand');
@@ -183,7 +361,7 @@ export function calledFunctions(call: Node, file: FileFacts, model: PackageModel
     const type = model.typeOf(arg, file);
     const method =
       type === null ? undefined : (model.methods.get(`${type}.String`) ?? model.methods.get(`${type}.Error`));
-    if (method !== undefined) out.push({ callee: method, receiver: arg });
+    if (method !== undefined) out.push({ callee: method, receiver: arg, dynamic: false });
   }
   return out;
 }
@@ -212,15 +390,55 @@ function othersLock(fn: FunctionInfo, site: LockSite): boolean {
   );
 }
 
-/** The receiver and parameter names of a function. */
-function ownNames(fn: Node): Set<string> {
+/**
+ * The names whose values a function's caller hands it: receiver and parameters, the variables a function
+ * literal captures (its body refers to them without declaring them), and locals built by a call given one of
+ * those (`api := newAPI(c)` wraps `c`).
+ */
+function ownNames(fn: Node): { names: Set<string>; self: Set<string> } {
   const names = new Set<string>();
+  // The receiver, captured variables and what wraps them: the value itself, never merely another argument.
+  const self = new Set<string>();
   for (const field of ['receiver', 'parameters']) {
     const list = fn.childForFieldName(field);
     for (const decl of list?.namedChildren ?? [])
-      for (const name of decl?.childrenForFieldName('name') ?? []) if (name !== null) names.add(name.text);
+      for (const name of decl?.childrenForFieldName('name') ?? [])
+        if (name !== null) {
+          names.add(name.text);
+          if (field === 'receiver') self.add(name.text);
+        }
   }
-  return names;
+  const body = fn.childForFieldName('body');
+  if (body === null) return { names, self };
+  const locals = new Set<string>();
+  walk(body, (node) => {
+    if (node.type === 'short_var_declaration' || node.type === 'range_clause') {
+      const left = node.childForFieldName('left')?.namedChildren ?? [];
+      const right = node.childForFieldName('right')?.namedChildren ?? [];
+      const only = right.length === 1 ? right[0] : undefined;
+      const wraps =
+        node.type === 'short_var_declaration' &&
+        only?.type === 'call_expression' &&
+        callArguments(only).some((arg) => names.has(unparen(arg).text));
+      for (const name of left)
+        if (name !== null) {
+          (wraps ? names : locals).add(name.text);
+          if (wraps) self.add(name.text);
+        }
+    } else if (node.type === 'var_spec' || node.type === 'parameter_declaration') {
+      for (const name of node.childrenForFieldName('name')) if (name !== null) locals.add(name.text);
+    } else if (
+      fn.type === 'func_literal' &&
+      node.type === 'identifier' &&
+      !locals.has(node.text) &&
+      !names.has(node.text)
+    ) {
+      names.add(node.text);
+      self.add(node.text);
+    }
+    return undefined;
+  });
+  return { names, self };
 }
 
 /** Whether a call runs on, or is given, a value rooted at one of `names` (`s.f.m()`, `g(s)`, `fmt.Print(s)`). */
@@ -237,13 +455,14 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
   if (cached !== undefined) return cached;
   const model = packageModel(pkg);
   const sitesByFunction = new Map<number, LockSite[]>();
-  for (const file of pkg.files) collectSites(file, model, sitesByFunction);
+  const conds = condLocks(model);
+  for (const file of pkg.files) collectSites(file, model, sitesByFunction, conds);
 
   const memo = new Map<number, Acquisition[]>();
   const acquires = (fn: FunctionInfo, depth = 0, visiting = new Set<number>()): Acquisition[] => {
     const known = memo.get(fn.node.id);
     if (known !== undefined) return known;
-    if (depth > 4 || visiting.has(fn.node.id)) return [];
+    if (depth > 8 || visiting.has(fn.node.id)) return [];
     visiting.add(fn.node.id);
     const out: Acquisition[] = [];
     const sites = sitesByFunction.get(fn.node.id) ?? [];
@@ -256,22 +475,35 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
     for (const site of sites)
       if (!site.deferred && (site.method === 'Lock' || site.method === 'RLock') && site.identity !== null)
         if (!releasedFirst(site.identity, site.call.startIndex) && !othersLock(fn, site))
-          out.push({ site, path: [fn], flows: true });
+          out.push({ site, path: [fn], flows: true, guards: guardsOf(site.call, fn.node) });
     const own = ownNames(fn.node);
     for (const call of directCalls(fn.node)) {
-      for (const { callee, receiver } of calledFunctions(call, fn.file, model)) {
+      for (const { callee, receiver, dynamic } of calledFunctions(call, fn.file, model)) {
         if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
-        const handsDown = passes(call, receiver, own);
+        // A dynamic call reaches the caller's own lock only on the caller's own value: `other.Values()` on a
+        // parameter of interface type is usually another instance.
+        const handsDown = dynamic
+          ? receiver !== null && own.self.has(rootIdentifier(receiver) ?? '')
+          : passes(call, receiver, own.names);
         for (const inner of acquires(callee, depth + 1, visiting)) {
-          if (releasedFirst(inner.site.identity ?? '', call.startIndex)) continue;
-          out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown });
+          if (releasedFirst(inner.site.identity ?? '', call.startIndex) || !guardsAllow(inner.guards, call)) continue;
+          const guards = callGuards(inner.guards, call, fn.node);
+          out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown, guards });
         }
       }
     }
     visiting.delete(fn.node.id);
     // Memoised even inside a cycle: a summary cut short at a recursive call only misses locks behind it.
-    memo.set(fn.node.id, out);
-    return out;
+    // One entry per lock site (the first path that flows, else the first): the number of paths grows with
+    // every level of calls, the number of sites does not.
+    const bySite = new Map<number, Acquisition>();
+    for (const a of out) {
+      const known = bySite.get(a.site.call.id);
+      if (known === undefined || (!known.flows && a.flows)) bySite.set(a.site.call.id, a);
+    }
+    const unique = out.length === bySite.size ? out : [...bySite.values()];
+    memo.set(fn.node.id, unique);
+    return unique;
   };
 
   const heldAt = (node: Node, fn: Node): LockSite[] => {
@@ -320,7 +552,7 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
     for (const call of directCalls(fn)) {
       const held = lf.heldAt(call, fn).filter((h) => h.identity !== null);
       if (held.length === 0) continue;
-      for (const { callee, receiver } of calledFunctions(call, first.file, lf.model)) {
+      for (const { callee, receiver, dynamic } of calledFunctions(call, first.file, lf.model)) {
         if (info !== undefined && (callee.node.id === info.node.id || otherInstance(info, callee, receiver))) continue;
         const acquired = lf.acquires(callee);
         for (const h of held) {
@@ -329,8 +561,14 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
           const root = rootIdentifier(h.receiver);
           const global = h.identity?.startsWith('var.') === true;
           if (!global && (root === null || !passes(call, receiver, new Set([root])))) continue;
+          // An interface call runs on its receiver: `w.WriteHeader(tw.code)` reaches w's lock, not tw's.
+          if (!global && dynamic && (receiver === null || rootIdentifier(receiver) !== root)) continue;
           const again = acquired.find(
-            (a) => a.site.identity === h.identity && a.site.call.id !== h.call.id && (global || a.flows),
+            (a) =>
+              a.site.identity === h.identity &&
+              a.site.call.id !== h.call.id &&
+              (global || a.flows) &&
+              guardsAllow(a.guards, call),
           );
           if (again !== undefined && !out.some((o) => o.call.id === call.id && o.held.identity === h.identity))
             out.push({ call, file: first.file, held: h, again });

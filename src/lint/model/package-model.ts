@@ -31,6 +31,9 @@ export interface PackageModel {
 
 const models = new WeakMap<PackageFacts, PackageModel>();
 
+/** How deep type inference follows declarations, fields and calls (each level is one step of an expression). */
+const MAX_DEPTH = 12;
+
 /** The local type name behind a type node: `T`, `*T`, `T[int]`; null for other packages' and literal types. */
 export function localTypeName(type: Node | null): string | null {
   if (type === null) return null;
@@ -145,7 +148,7 @@ export function packageModel(pkg: PackageFacts): PackageModel {
 
   /** Declared type of identifier `name` seen from `at`: enclosing functions' receivers, parameters and locals. */
   const identifierType = (name: string, at: Node, file: FileFacts, depth: number): string | null => {
-    if (depth > 6) return null;
+    if (depth > MAX_DEPTH) return null;
     for (let fn = enclosingFunction(at); fn !== null; fn = enclosingFunction(fn)) {
       const decl = declarationsOf(fn).get(name);
       if (decl === undefined) continue;
@@ -158,7 +161,24 @@ export function packageModel(pkg: PackageFacts): PackageModel {
         const left = decl.childForFieldName('left')?.namedChildren ?? [];
         const right = decl.childForFieldName('right')?.namedChildren ?? [];
         const index = left.findIndex((n) => n?.text === name);
-        const value = left.length === right.length ? right[index] : null;
+        // `v, ok := m[k]` types v as the map's element.
+        const commaOk = index === 0 && right.length === 1 && right[0]?.type === 'index_expression';
+        const only = right.length === 1 ? right[0] : null;
+        if (left.length > 1 && only?.type === 'call_expression') {
+          // `a, b := f()` types each name by f's declared results.
+          const target = callee(only, file, depth + 1);
+          const results = target?.node.childForFieldName('result');
+          if (results?.type === 'parameter_list') {
+            const types: (Node | null)[] = [];
+            for (const decl of results.namedChildren) {
+              if (decl?.type !== 'parameter_declaration') continue;
+              const count = Math.max(1, decl.childrenForFieldName('name').length);
+              for (let i = 0; i < count; i++) types.push(decl.childForFieldName('type'));
+            }
+            if (types.length === left.length) return localTypeName(types[index] ?? null);
+          }
+        }
+        const value = left.length === right.length ? right[index] : commaOk ? right[0] : null;
         return value === null || value === undefined ? null : typeOfValue(value, file, depth + 1);
       }
       return null;
@@ -171,19 +191,69 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     return value === null ? null : typeOfValue(value, global.file, depth + 1);
   };
 
-  const typeOf = (expr: Node, file: FileFacts, depth = 0): string | null => {
-    if (depth > 6) return null;
+  /** Field `field` of a type written as a node: an anonymous struct's own field, or a named type's. */
+  const fieldOfTypeNode = (type: Node, field: string): Node | null => {
+    const t = type.type === 'pointer_type' || type.type === 'parenthesized_type' ? type.namedChild(0) : type;
+    if (t === null) return null;
+    if (t.type === 'struct_type') {
+      const list = t.namedChildren.find((c) => c?.type === 'field_declaration_list');
+      for (const decl of list?.namedChildren ?? [])
+        if (
+          decl?.type === 'field_declaration' &&
+          decl.namedChildren.some((c) => c?.type === 'field_identifier' && c.text === field)
+        )
+          return decl.childForFieldName('type');
+      return null;
+    }
+    const local = localTypeName(t);
+    return local === null ? null : (fieldType(local, field)?.type ?? null);
+  };
+
+  /** The element type of a map, slice or array type node (through a local named type such as `type Pages []*Page`). */
+  const elementOf = (type: Node | null, depth = 0): Node | null => {
+    if (type === null || depth > 3) return null;
+    if (type.type === 'map_type') return type.childForFieldName('value');
+    if (type.type === 'slice_type' || type.type === 'array_type') return type.childForFieldName('element');
+    const local = localTypeName(type);
+    return local === null || type.type === 'pointer_type'
+      ? null
+      : elementOf(pkg.namedTypes.get(local) ?? null, depth + 1);
+  };
+
+  /** The declared type node of a field selector or index expression, when declarations say it. */
+  const typeNodeOf = (expr: Node, file: FileFacts, depth: number): Node | null => {
+    if (depth > MAX_DEPTH) return null;
     const e = unparen(expr);
-    if (e.type === 'identifier') return identifierType(e.text, e, file, depth);
     if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
       const field = e.childForFieldName('field')?.text;
       if (operand === null || field === undefined) return null;
       const owner = typeOf(operand, file, depth + 1);
-      if (owner === null) return null;
-      const found = fieldType(owner, field);
-      return found === null ? null : localTypeName(found.type);
+      if (owner !== null) return fieldType(owner, field)?.type ?? null;
+      const ownerNode = typeNodeOf(operand, file, depth + 1);
+      return ownerNode === null ? null : fieldOfTypeNode(ownerNode, field);
     }
+    if (e.type === 'index_expression') {
+      const operand = e.childForFieldName('operand');
+      return operand === null ? null : elementOf(typeNodeOf(operand, file, depth + 1));
+    }
+    if (e.type === 'identifier')
+      for (let fn = enclosingFunction(e); fn !== null; fn = enclosingFunction(fn)) {
+        const decl = declarationsOf(fn).get(e.text);
+        if (decl === undefined) continue;
+        return decl.type === 'parameter_declaration' || decl.type === 'var_spec'
+          ? decl.childForFieldName('type')
+          : null;
+      }
+    return null;
+  };
+
+  const typeOf = (expr: Node, file: FileFacts, depth = 0): string | null => {
+    if (depth > MAX_DEPTH) return null;
+    const e = unparen(expr);
+    if (e.type === 'identifier') return identifierType(e.text, e, file, depth);
+    if (e.type === 'selector_expression' || e.type === 'index_expression')
+      return localTypeName(typeNodeOf(e, file, depth + 1));
     if (e.type === 'unary_expression' && e.text.startsWith('*')) {
       const operand = e.childForFieldName('operand');
       return operand === null ? null : typeOf(operand, file, depth + 1);

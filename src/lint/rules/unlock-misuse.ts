@@ -57,6 +57,23 @@ function callsIn(node: Node, text: string): boolean {
   return found;
 }
 
+/** `defer func() { if !unlocked { mu.Unlock() } }()`: a deferred closure that releases the lock at return. */
+function deferredClosureReleases(fn: Node, release: string): boolean {
+  let found = false;
+  const body = fn.childForFieldName('body');
+  if (body !== null)
+    walk(body, (node) => {
+      if (found) return false;
+      if (node.type === 'defer_statement') {
+        const call = node.namedChild(0);
+        if (call?.childForFieldName('function')?.type === 'func_literal' && call.text.includes(release)) found = true;
+        return false;
+      }
+      return undefined;
+    });
+  return found;
+}
+
 /** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
 function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
   let current: Node | null = ret;
@@ -225,6 +242,7 @@ export const unlockMisuse: Rule = {
           )
             continue;
           if (calls.some((other) => other.deferred && other.mutex === lock.mutex && other.method === unlock)) continue;
+          if (deferredClosureReleases(fn, `${lock.mutex}.${unlock}()`)) continue;
           if (
             touchedBetween(fn, lock.mutex, lock.statement.endIndex, release.startIndex) &&
             returnsIn(list, lock.statement.endIndex, release.startIndex).length === 0

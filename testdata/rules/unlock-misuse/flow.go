@@ -147,3 +147,35 @@ func NegUnlockHandedToCaller() {
 		unlock()
 	}
 }
+
+var serialiseScans = true
+
+type scanner struct {
+	mu    sync.Mutex
+	found []int
+}
+
+// The lock is taken and released under the same unchanged condition; the break in between only leaves the
+// inner loop.
+func (s *scanner) scan(ids, want []int) {
+	if serialiseScans {
+		s.mu.Lock()
+	}
+	for _, id := range ids {
+		for _, w := range want {
+			if id == w {
+				s.found = append(s.found, id)
+				break
+			}
+		}
+	}
+	if serialiseScans {
+		s.mu.Unlock()
+	}
+}
+
+func NegLockAndUnlockUnderTheSameCondition() {
+	s := &scanner{}
+	s.scan([]int{1, 2}, []int{2})
+	s.scan([]int{3}, []int{3})
+}

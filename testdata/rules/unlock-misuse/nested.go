@@ -147,3 +147,40 @@ func NegCalleeReleasesFirst() {
 	l.slowFlushLocked()
 	l.mu.Unlock()
 }
+
+type catalogue struct {
+	mu    sync.Mutex
+	root  *int
+	names []string
+}
+
+// findRoot takes the lock only when asked to create the root.
+func (c *catalogue) findRoot(create bool) *int {
+	if c.root != nil || !create {
+		return c.root
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.root = new(int)
+	return c.root
+}
+
+// refresh hands its own flag down: with stop set, nothing below locks.
+func (c *catalogue) refresh(stop bool) {
+	if !stop {
+		c.findRoot(true)
+	}
+}
+
+func (c *catalogue) purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_ = c.findRoot(false)
+	c.refresh(true)
+	c.names = nil
+}
+
+func NegConstantArgumentSkipsTheLock() {
+	c := &catalogue{}
+	c.purge()
+}

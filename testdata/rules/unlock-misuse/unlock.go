@@ -126,3 +126,34 @@ func NegRLockerIsReentrant() {
 	rl.Unlock()
 	rl.Unlock()
 }
+
+type waitQueue struct {
+	sync.Mutex
+	items []int
+}
+
+// The deferred closure releases the lock on every return that comes before the explicit Unlock.
+func (q *waitQueue) take() (int, bool) {
+	unlocked := false
+	q.Lock()
+	defer func() {
+		if !unlocked {
+			q.Unlock()
+		}
+	}()
+	if len(q.items) == 0 {
+		return 0, false
+	}
+	v := q.items[0]
+	q.items = q.items[1:]
+	q.Unlock()
+	unlocked = true
+	return v, true
+}
+
+func NegDeferredClosureReleasesUnlessUnlocked() {
+	q := &waitQueue{}
+	q.take()
+	q.items = []int{1}
+	q.take()
+}

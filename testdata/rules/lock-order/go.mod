@@ -1,0 +1,3 @@
+module example.com/rules/lock-order
+
+go 1.22
