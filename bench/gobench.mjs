@@ -91,8 +91,9 @@ const groups = new Map();
 const rows = [];
 for (const [id, k] of kernels) {
   const found = (findingsOf.get(id) ?? []).some((f) => detects(k, f));
+  const foundLoud = (findingsOf.get(id) ?? []).some((f) => f.severity !== 'info' && detects(k, f));
   const peerFound = peers.map((p) => (p.hits ? (p.hits.get(id) ?? []).some((h) => near(h.line, k.bugLines)) : null));
-  rows.push({ id, category: k.category, subtype: k.subtype, rules: k.rules, found, peerFound });
+  rows.push({ id, category: k.category, subtype: k.subtype, rules: k.rules, found, foundLoud, peerFound });
   for (const key of [k.category, `${k.category} / ${k.subtype}`]) {
     const g = groups.get(key) ?? { kernels: 0, found: 0, peers: peers.map(() => 0) };
     g.kernels++;
@@ -114,6 +115,13 @@ const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
 for (const l of lines)
   console.log(l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 for (const p of peers) if (p.skipped) console.log(`${p.name}: skipped (${p.skipped})`);
+// A note (info) is shown to users but easy to overlook: say how many kernels only a note detects.
+const loud = (category) => rows.filter((r) => r.category === category && r.foundLoud).length;
+const total = (category) => rows.filter((r) => r.category === category).length;
+console.log(
+  `goroscope without notes (errors and warnings only): blocking ${loud('blocking')}/${total('blocking')}, ` +
+    `nonblocking ${loud('nonblocking')}/${total('nonblocking')}`,
+);
 console.log(
   `peers count any diagnostic at a bug line (+-2) from: go vet ${VET.join(' ')}; staticcheck -checks ${STATICCHECK}`,
 );
@@ -126,7 +134,8 @@ console.log(
 );
 
 console.log('\ndetected:');
-for (const r of rows) if (r.found) console.log(`  ${r.id} (${r.rules.join(', ')})`);
+for (const r of rows)
+  if (r.found) console.log(`  ${r.id} (${r.rules.join(', ')})${r.foundLoud ? '' : ' (a note only)'}`);
 console.log('\nother findings (triage them in docs/gobench.md):');
 const others = [];
 for (const [id, k] of kernels)
