@@ -13,6 +13,8 @@ interface Held {
   site: LockSite;
   /** The break or continue this path took since the lock was taken; null on a straight path. */
   via: Node | null;
+  /** The stable `if` conditions the lock was taken under: a later `if` on the same condition takes the same branch. */
+  under: readonly string[];
 }
 
 type State = Map<string, Held>;
@@ -47,8 +49,46 @@ function join(states: State[]): State | null {
 /** Marks every lock held on a path that takes `jump` (entries already marked keep their first jump). */
 function through(state: State, jump: Node): State {
   const out: State = new Map();
-  for (const [mutex, held] of state) out.set(mutex, held.via === null ? { site: held.site, via: jump } : held);
+  for (const [mutex, held] of state) out.set(mutex, held.via === null ? { ...held, via: jump } : held);
   return out;
+}
+
+/**
+ * The text of an `if` condition whose value cannot change within `body`: no calls or receives, only the function's
+ * own names never assigned in it and selectors on imported packages (`runtime.GOOS == "linux"`, `verbose`); a
+ * field could be changed by any call in between, so a condition on one is not stable. Null for any other.
+ */
+function stableCondition(condition: Node | null, body: Node, imports: ReadonlyMap<string, string>): string | null {
+  if (condition === null) return null;
+  const names = new Set<string>();
+  let stable = true;
+  const visit = (node: Node): void => {
+    if (node.type === 'call_expression' || (node.type === 'unary_expression' && node.text.startsWith('<-')))
+      stable = false;
+    else if (node.type === 'selector_expression') {
+      const operand = node.childForFieldName('operand');
+      if (operand?.type !== 'identifier' || !imports.has(operand.text)) stable = false;
+      return;
+    } else if (node.type === 'identifier') names.add(node.text);
+    for (const child of node.namedChildren) if (child !== null && stable) visit(child);
+  };
+  visit(condition);
+  if (!stable) return null;
+  walk(
+    body,
+    (node) => {
+      if (!stable) return false;
+      if (['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement'].includes(node.type)) {
+        const left = node.childForFieldName('left') ?? node.namedChild(0);
+        for (const target of left?.type === 'expression_list' ? left.namedChildren : [left])
+          if (target !== null && target !== undefined && names.has(target.text.split(/[.[(]/)[0] ?? '')) stable = false;
+      } else if (node.type === 'unary_expression' && node.text.startsWith('&') && names.has(node.text.slice(1)))
+        stable = false;
+      return undefined;
+    },
+    false,
+  );
+  return stable ? unparen(condition).text : null;
 }
 
 function constantCondition(condition: Node | null): boolean | null {
@@ -89,6 +129,9 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const issues = new Map<number, LockFlowIssue>();
   const exits: State[] = [];
   const targets: Target[] = [];
+  const imports = sites[0]?.file.imports ?? new Map<string, string>();
+  /** Stable conditions of the `if` consequences being executed, innermost last. */
+  const conditions: string[] = [];
 
   const target = (label: string | undefined, forContinue: boolean): Target | undefined => {
     for (let i = targets.length - 1; i >= 0; i--) {
@@ -126,7 +169,7 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
           const before = state.get(site.mutex);
           if (before !== undefined && before.via !== null && before.via.type === 'continue_statement')
             issues.set(site.call.id, { kind: 'relock', lock: site, previous: before.site, via: before.via });
-          next.set(site.mutex, { site, via: null });
+          next.set(site.mutex, { site, via: null, under: [...conditions] });
         } else next.delete(site.mutex);
         return next;
       }
@@ -137,8 +180,17 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
         const constant = constantCondition(node.childForFieldName('condition'));
         const consequence = node.childForFieldName('consequence');
         const alternative = node.childForFieldName('alternative');
+        const stable = stableCondition(node.childForFieldName('condition'), body, imports);
+        if (stable !== null) conditions.push(stable);
         const then = constant === false || consequence === null ? null : exec(consequence, start, undefined);
-        const otherwise = constant === true ? null : alternative === null ? start : exec(alternative, start, undefined);
+        if (stable !== null) conditions.pop();
+        // When the condition is false, no lock taken under an earlier `if` on the same stable condition is held.
+        let notTaken = start;
+        if (stable !== null && [...start.values()].some((held) => held.under.includes(stable))) {
+          notTaken = new Map([...start].filter(([, held]) => !held.under.includes(stable)));
+        }
+        const otherwise =
+          constant === true ? null : alternative === null ? notTaken : exec(alternative, notTaken, undefined);
         return join([then, otherwise].filter((s): s is State => s !== null));
       }
       case 'for_statement': {

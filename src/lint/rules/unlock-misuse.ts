@@ -57,6 +57,23 @@ function callsIn(node: Node, text: string): boolean {
   return found;
 }
 
+/**
+ * `defer func() { if !unlocked { mu.Unlock() } }()` registered between the Lock and `ret`: the closure releases
+ * the lock at return (its condition is the function's own bookkeeping of an early Unlock).
+ */
+function deferredClosureUnlocks(fn: Node, lock: LockCall, ret: Node, unlock: string): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found || node.startIndex >= ret.startIndex) return false;
+    if (node.type !== 'defer_statement') return undefined;
+    const callee = node.namedChild(0)?.childForFieldName('function');
+    if (node.startIndex > lock.statement.endIndex && callee?.type === 'func_literal')
+      found = callsIn(callee, `${lock.mutex}.${unlock}()`);
+    return false;
+  });
+  return found;
+}
+
 /** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
 function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
   let current: Node | null = ret;
@@ -231,7 +248,12 @@ export const unlockMisuse: Rule = {
           )
             continue;
           for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
-            if (unlockedBefore(lock, ret, unlock) || handsUnlock(ret, lock.mutex, unlock)) continue;
+            if (
+              unlockedBefore(lock, ret, unlock) ||
+              handsUnlock(ret, lock.mutex, unlock) ||
+              deferredClosureUnlocks(fn, lock, ret, unlock)
+            )
+              continue;
             context.report(file, {
               node: lock.call,
               message:

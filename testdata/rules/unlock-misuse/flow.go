@@ -65,7 +65,6 @@ func (c *conn) acquireRead() error {
 	return nil
 }
 
-
 func PosReturnInLoopThatNoCallerReleases() {
 	c := &conn{closed: true}
 	_ = c.acquireRead()
@@ -145,5 +144,44 @@ func NegUnlockHandedToCaller() {
 	}
 	if unlock, ok := lockIfAlive(n); ok {
 		unlock()
+	}
+}
+
+type scanner struct {
+	commsMu sync.Mutex
+	pending int
+	found   []int
+}
+
+// scan takes the lock only when serialise is set and releases it under the same condition, which nothing in
+// between changes; the break leaves the inner loop, not the function.
+func (s *scanner) scan(serialise bool, candidates, wanted []int) {
+	if serialise {
+		s.commsMu.Lock()
+		if s.pending > 0 {
+			s.commsMu.Unlock()
+			return
+		}
+	}
+	for _, c := range candidates {
+		for _, w := range wanted {
+			if c == w {
+				s.found = append(s.found, c)
+				break
+			}
+		}
+	}
+	if serialise {
+		s.commsMu.Unlock()
+	}
+}
+
+func NegLockAndUnlockUnderTheSameCondition() {
+	for _, serialise := range []bool{true, false} {
+		s := &scanner{}
+		s.scan(serialise, []int{1, 2}, []int{2})
+		s.scan(serialise, []int{1, 2}, []int{2})
+		s.commsMu.Lock()
+		s.commsMu.Unlock()
 	}
 }
