@@ -276,6 +276,28 @@ function sequentialTestServer(outer: Node, file: FileFacts): boolean {
   return !concurrent;
 }
 
+/** A call that serves HTTP requests: net/http's servers, httptest's started servers, an http.Server value. */
+const SERVES =
+  /\b(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|NewServer|NewTLSServer|NewUnstartedServer)\(|\bServer\{/;
+
+const servesHttp = new WeakMap<RuleContext['pkg'], boolean>();
+
+/**
+ * Whether a handler in `file` can run for two requests at once. net/http runs handlers concurrently only once a
+ * server serves them: a `main` package that never starts one (and a `_test.go` file of a package that never
+ * does) only calls its handlers directly, one at a time, while a library's handlers are served by its importers.
+ */
+function handlersServed(file: FileFacts, pkg: RuleContext['pkg']): boolean {
+  let serves = servesHttp.get(pkg);
+  if (serves === undefined) {
+    serves = pkg.files.some(
+      (f) => [...f.imports.values()].some((path) => path.startsWith('net/http')) && SERVES.test(f.source),
+    );
+    servesHttp.set(pkg, serves);
+  }
+  return serves || (file.packageName !== 'main' && !file.path.endsWith('_test.go'));
+}
+
 /** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
 function isHandler(fn: Node, file: FileFacts): boolean {
   const params = fn.childForFieldName('parameters');
@@ -317,7 +339,7 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
   const maps = packageLevelMaps(pkg);
   if (maps.size === 0) return;
   for (const file of pkg.files) {
-    if (![...file.imports.values()].includes('net/http')) continue;
+    if (![...file.imports.values()].includes('net/http') || !handlersServed(file, pkg)) continue;
     for (const fn of [
       ...file.nodes('function_declaration'),
       ...file.nodes('method_declaration'),
@@ -1006,7 +1028,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     ...file.nodes('method_declaration'),
     ...file.nodes('func_literal'),
   ]) {
-    if (!isHandler(fn, file)) continue;
+    if (!isHandler(fn, file) || !handlersServed(file, index.pkg)) continue;
     const body = fn.childForFieldName('body');
     if (body === null) continue;
     const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
@@ -1142,7 +1164,9 @@ export const concurrentMapAccess: Rule = {
       '`concurrent map read and map write` or `concurrent map iteration and map write`; these fatal errors cannot ' +
       'be recovered. The race detector reports the same pairs. Goroutines are `go` statements, functions passed to ' +
       '`errgroup.Group.Go`, `sync.WaitGroup.Go` and `time.AfterFunc`, and HTTP handlers (net/http runs each request ' +
-      'in its own goroutine, so a handler writing a shared map races with itself). The rule follows calls to the ' +
+      'in its own goroutine, so a handler writing a shared map races with itself; a `main` package that never ' +
+      'starts a server, and the tests of a package that never does, only call their handlers one at a time). The ' +
+      'rule follows calls to the ' +
       "package's functions and methods two levels down, so `go worker(s)` in a loop where worker calls `s.Add` " +
       'and `Add` writes `s.items[k]` without `s.mu` is found. Two sides are protected only by the same mutex: ' +
       '`s.mu` in one method and `s.auditMu` in another do not exclude each other. Accesses made before the `go` ' +
