@@ -58,7 +58,11 @@ function through(state: State, jump: Node): State {
  * own names never assigned in it and selectors on imported packages (`runtime.GOOS == "linux"`, `verbose`); a
  * field could be changed by any call in between, so a condition on one is not stable. Null for any other.
  */
-function stableCondition(condition: Node | null, body: Node, imports: ReadonlyMap<string, string>): string | null {
+function stableCondition(
+  condition: Node | null,
+  assigned: () => ReadonlySet<string>,
+  imports: ReadonlyMap<string, string>,
+): string | null {
   if (condition === null) return null;
   const names = new Set<string>();
   let stable = true;
@@ -74,21 +78,27 @@ function stableCondition(condition: Node | null, body: Node, imports: ReadonlyMa
   };
   visit(condition);
   if (!stable) return null;
+  const changed = assigned();
+  for (const name of names) if (changed.has(name)) return null;
+  return unparen(condition).text;
+}
+
+/** Root names assigned anywhere in `body` (also in closures) or whose address is taken. */
+function assignedNames(body: Node): Set<string> {
+  const out = new Set<string>();
   walk(
     body,
     (node) => {
-      if (!stable) return false;
       if (['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement'].includes(node.type)) {
         const left = node.childForFieldName('left') ?? node.namedChild(0);
         for (const target of left?.type === 'expression_list' ? left.namedChildren : [left])
-          if (target !== null && target !== undefined && names.has(target.text.split(/[.[(]/)[0] ?? '')) stable = false;
-      } else if (node.type === 'unary_expression' && node.text.startsWith('&') && names.has(node.text.slice(1)))
-        stable = false;
+          if (target !== null && target !== undefined) out.add(target.text.split(/[.[(]/)[0] ?? '');
+      } else if (node.type === 'unary_expression' && node.text.startsWith('&')) out.add(node.text.slice(1));
       return undefined;
     },
     false,
   );
-  return stable ? unparen(condition).text : null;
+  return out;
 }
 
 function constantCondition(condition: Node | null): boolean | null {
@@ -130,6 +140,8 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const exits: State[] = [];
   const targets: Target[] = [];
   const imports = sites[0]?.file.imports ?? new Map<string, string>();
+  let assignedInBody: Set<string> | null = null;
+  const assigned = (): Set<string> => (assignedInBody ??= assignedNames(body));
   /** Stable conditions of the `if` consequences being executed, innermost last. */
   const conditions: string[] = [];
 
@@ -180,7 +192,7 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
         const constant = constantCondition(node.childForFieldName('condition'));
         const consequence = node.childForFieldName('consequence');
         const alternative = node.childForFieldName('alternative');
-        const stable = stableCondition(node.childForFieldName('condition'), body, imports);
+        const stable = stableCondition(node.childForFieldName('condition'), assigned, imports);
         if (stable !== null) conditions.push(stable);
         const then = constant === false || consequence === null ? null : exec(consequence, start, undefined);
         if (stable !== null) conditions.pop();
@@ -280,21 +292,19 @@ export function handsUnlockToCaller(fn: Node, mutex: string): boolean {
 export function callersOf(pkg: PackageFacts, fn: Node, field: string): 'none' | 'unlock' | 'keep' {
   const lf = lockFacts(pkg);
   let callers = 0;
-  for (const file of pkg.files)
-    for (const call of file.nodes('call_expression')) {
-      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
-      callers++;
-      let outer: Node | null = call.parent;
-      while (outer !== null && !['function_declaration', 'method_declaration', 'func_literal'].includes(outer.type))
-        outer = outer.parent;
-      if (outer === null) continue;
-      // The first use of a lock with that field name after the call (or a deferred release) decides.
-      const same = (lf.sitesByFunction.get(outer.id) ?? []).filter(
-        (s) => s.mutex === field || s.mutex.endsWith(`.${field}`),
-      );
-      const release = (s: { method: string }): boolean => s.method === 'Unlock' || s.method === 'RUnlock';
-      const next = same.filter((s) => !s.deferred && s.call.startIndex > call.endIndex)[0];
-      if (same.some((s) => s.deferred && release(s)) || (next !== undefined && release(next))) return 'unlock';
-    }
+  for (const { call } of lf.model.callers(fn)) {
+    callers++;
+    let outer: Node | null = call.parent;
+    while (outer !== null && !['function_declaration', 'method_declaration', 'func_literal'].includes(outer.type))
+      outer = outer.parent;
+    if (outer === null) continue;
+    // The first use of a lock with that field name after the call (or a deferred release) decides.
+    const same = (lf.sitesByFunction.get(outer.id) ?? []).filter(
+      (s) => s.mutex === field || s.mutex.endsWith(`.${field}`),
+    );
+    const release = (s: { method: string }): boolean => s.method === 'Unlock' || s.method === 'RUnlock';
+    const next = same.filter((s) => !s.deferred && s.call.startIndex > call.endIndex)[0];
+    if (same.some((s) => s.deferred && release(s)) || (next !== undefined && release(next))) return 'unlock';
+  }
   return callers === 0 ? 'none' : 'keep';
 }

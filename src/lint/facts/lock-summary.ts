@@ -81,12 +81,25 @@ function lockIdentity(receiver: Node, file: FileFacts, model: PackageModel): { i
     return embedded === undefined ? null : { identity: `${own}.${embedded.name}`, owner: current };
   }
   // A package-level lock variable (and fields of a package-level struct variable without a local type).
-  for (const pkgFile of model.pkg.files)
-    for (const spec of pkgFile.nodes('var_spec'))
-      if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
-        if (spec.childrenForFieldName('name').some((n) => n?.text === current.text))
-          return { identity: ['var', current.text, ...path].join('.'), owner: current };
+  if (packageVariables(model.pkg).has(current.text))
+    return { identity: ['var', current.text, ...path].join('.'), owner: current };
   return null;
+}
+
+const packageVariableNames = new WeakMap<PackageFacts, Set<string>>();
+
+/** Names declared by package-level `var` specs (also inside `var ( ... )` groups), collected once per package. */
+function packageVariables(pkg: PackageFacts): Set<string> {
+  let names = packageVariableNames.get(pkg);
+  if (names === undefined) {
+    names = new Set();
+    for (const pkgFile of pkg.files)
+      for (const spec of pkgFile.nodes('var_spec'))
+        if (spec.parent?.parent?.type === 'source_file' || spec.parent?.type === 'source_file')
+          for (const n of spec.childrenForFieldName('name')) if (n !== null) names.add(n.text);
+    packageVariableNames.set(pkg, names);
+  }
+  return names;
 }
 
 function collectSites(file: FileFacts, model: PackageModel, into: Map<number, LockSite[]>): void {
@@ -345,27 +358,25 @@ export function lockedByEveryCaller(pkg: PackageFacts, fn: Node): string[] {
   if (known !== undefined) return known;
   const lf = lockFacts(pkg);
   let common: string[] | null = null;
-  for (const file of pkg.files)
-    for (const call of file.nodes('call_expression')) {
-      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
-      let caller: Node | null = call.parent;
-      let spawned = false;
-      while (caller !== null && !FUNCTION_TYPES.has(caller.type)) {
-        if (caller.type === 'go_statement' || caller.type === 'defer_statement') spawned = true;
-        caller = caller.parent;
-      }
-      const operand = call.childForFieldName('function')?.childForFieldName('operand');
-      if (caller === null || spawned || operand === null || operand === undefined) {
-        common = [];
-        continue;
-      }
-      const prefix = `${unparen(operand).text}.`;
-      const held = lf
-        .heldAt(call, caller)
-        .filter((h) => h.mutex.startsWith(prefix))
-        .map((h) => h.mutex.slice(prefix.length));
-      common = common === null ? held : common.filter((p) => held.includes(p));
+  for (const { call } of lf.model.callers(fn)) {
+    let caller: Node | null = call.parent;
+    let spawned = false;
+    while (caller !== null && !FUNCTION_TYPES.has(caller.type)) {
+      if (caller.type === 'go_statement' || caller.type === 'defer_statement') spawned = true;
+      caller = caller.parent;
     }
+    const operand = call.childForFieldName('function')?.childForFieldName('operand');
+    if (caller === null || spawned || operand === null || operand === undefined) {
+      common = [];
+      continue;
+    }
+    const prefix = `${unparen(operand).text}.`;
+    const held = lf
+      .heldAt(call, caller)
+      .filter((h) => h.mutex.startsWith(prefix))
+      .map((h) => h.mutex.slice(prefix.length));
+    common = common === null ? held : common.filter((p) => held.includes(p));
+  }
   const out = common ?? [];
   memo.set(fn.id, out);
   return out;

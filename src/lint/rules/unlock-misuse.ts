@@ -164,7 +164,13 @@ export const unlockMisuse: Rule = {
           }
           if (call.deferred) continue;
           for (const first of calls) {
-            if (first === call || first.mutex !== call.mutex || !dominates(first.statement, call.statement)) continue;
+            if (first === call || first.mutex !== call.mutex) continue;
+            // Only an unlock after the same unlock, or a Lock after a Lock, is judged (checked first: cheap).
+            const twiceUnlocked =
+              (call.method === 'Unlock' || call.method === 'RUnlock') && first.method === call.method;
+            const twiceLocked = call.method === 'Lock' && first.method === 'Lock' && !first.deferred;
+            if (!twiceUnlocked && !twiceLocked) continue;
+            if (!dominates(first.statement, call.statement)) continue;
             if (reassignedBetween(fn, call.receiver, first.statement.startIndex, call.statement.startIndex)) continue;
             const line = first.statement.startPosition.row + 1;
             // Unlock after Unlock (or after a deferred Unlock registered earlier, which runs again at return).
