@@ -147,3 +147,45 @@ func NegCalleeReleasesFirst() {
 	l.slowFlushLocked()
 	l.mu.Unlock()
 }
+
+type store struct {
+	mu      sync.RWMutex
+	tx      []int
+	pending int
+}
+
+func (s *store) begin() []int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return make([]int, 0, s.pending)
+}
+
+// commit starts the next transaction only when it does not stop; commit(true) never reaches begin.
+func (s *store) commit(stop bool) {
+	s.pending = 0
+	if !stop {
+		s.tx = s.begin()
+	}
+}
+
+func (s *store) finish(stop bool) {
+	s.commit(stop)
+	if stop {
+		return
+	}
+	s.pending++
+}
+
+func (s *store) rebuild() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.finish(true) // the lock is held, and the constant true rules out the branch that locks again
+	s.tx = nil
+}
+
+func NegConstantArgumentRulesOutTheLockingBranch() {
+	s := &store{}
+	s.commit(false)
+	s.rebuild()
+	s.commit(false)
+}
