@@ -257,7 +257,23 @@ function evaluate(condition: Node, bindings: ReadonlyMap<string, boolean>): bool
   return undefined;
 }
 
-/** Whether `node` in `fn` sits in an `if` branch that the bound parameters rule out. */
+/** An `if` whose consequence ends in a return, taken under `bindings` (`if !create { return }` for create=false). */
+function returnsEarly(statement: Node, bindings: ReadonlyMap<string, boolean>): boolean {
+  if (statement.type !== 'if_statement' || statement.childForFieldName('initializer') !== null) return false;
+  const condition = statement.childForFieldName('condition');
+  if (condition === null || evaluate(condition, bindings) !== true) return false;
+  const body = statement.childForFieldName('consequence');
+  const last = body?.namedChildren.filter((c) => c !== null && c.type !== 'comment').pop();
+  const statements = last?.type === 'statement_list' ? last.namedChildren : [last];
+  return (
+    statements.filter((c) => c !== null && c !== undefined && c.type !== 'comment').pop()?.type === 'return_statement'
+  );
+}
+
+/**
+ * Whether `node` in `fn` cannot run under the bound parameters: it sits in an `if` branch they rule out, or after
+ * an `if` they make return.
+ */
 function ruledOut(node: Node, fn: Node, bindings: ReadonlyMap<string, boolean>): boolean {
   let child = node;
   for (let current = node.parent; current !== null && current.id !== fn.id; current = current.parent) {
@@ -268,6 +284,9 @@ function ruledOut(node: Node, fn: Node, bindings: ReadonlyMap<string, boolean>):
       if (value === false && current.childForFieldName('consequence')?.id === child.id) return true;
       if (value === true && current.childForFieldName('alternative')?.id === child.id) return true;
     }
+    if (current.type === 'block' || current.type === 'statement_list')
+      for (let before = child.previousNamedSibling; before !== null; before = before.previousNamedSibling)
+        if (returnsEarly(before, bindings)) return true;
     child = current;
   }
   return false;
@@ -329,7 +348,12 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
           s.identity === identity && (s.method === 'Unlock' || s.method === 'RUnlock') && s.call.startIndex < before,
       );
     for (const site of sites)
-      if (!site.deferred && (site.method === 'Lock' || site.method === 'RLock') && site.identity !== null)
+      if (
+        !site.deferred &&
+        (site.method === 'Lock' || site.method === 'RLock') &&
+        site.identity !== null &&
+        (bindings.size === 0 || !ruledOut(site.call, fn.node, bindings))
+      )
         if (!releasedFirst(site.identity, site.call.startIndex) && !othersLock(fn, site))
           out.push({ site, path: [fn], flows: true });
     const own = ownNames(fn.node);

@@ -189,3 +189,47 @@ func NegConstantArgumentRulesOutTheLockingBranch() {
 	s.rebuild()
 	s.commit(false)
 }
+
+// refresh locks only when asked to; a caller that already holds the lock passes false.
+func (s *store) refresh(lock bool) {
+	if lock {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	s.pending++
+}
+
+func (s *store) mkdir() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tx = append(s.tx, 0)
+}
+
+// root creates only when asked to: with create false it returns before mkdir.
+func (s *store) root(create bool) int {
+	if len(s.tx) > 0 {
+		return s.tx[0]
+	}
+	if !create || s.pending < 0 {
+		return -1
+	}
+	s.mkdir()
+	return 0
+}
+
+func (s *store) purge() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh(false)
+	if s.root(false) < 0 {
+		s.tx = nil
+	}
+}
+
+func NegLockOnlyWhenAskedOrBeforeAnEarlyReturn() {
+	s := &store{}
+	s.refresh(true)
+	s.purge()
+	s.root(true)
+	s.purge()
+}
