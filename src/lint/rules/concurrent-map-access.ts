@@ -298,6 +298,22 @@ function handlersServed(file: FileFacts, pkg: RuleContext['pkg']): boolean {
   return serves || (file.packageName !== 'main' && !file.path.endsWith('_test.go'));
 }
 
+/**
+ * A `_test.go` helper that registers handlers (`m.Mux.HandleFunc(...)` in `SetupHandlers`) and is called only by
+ * functions that start the httptest server and no goroutine: the same single sequential client as above.
+ */
+function setUpBySequentialTestServers(outer: Node, file: FileFacts, index: PackageIndex): boolean {
+  if (!file.path.endsWith('_test.go') || enclosingFunction(outer) !== null) return false;
+  const callers = packageModel(index.pkg).callers(outer);
+  return (
+    callers.length > 0 &&
+    callers.every(({ call, file: callerFile }) => {
+      const caller = enclosingFunction(call);
+      return caller !== null && sequentialTestServer(caller, callerFile);
+    })
+  );
+}
+
 /** `func(w http.ResponseWriter, r *http.Request)` under any alias of net/http. */
 function isHandler(fn: Node, file: FileFacts): boolean {
   const params = fn.childForFieldName('parameters');
@@ -1033,7 +1049,8 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     if (body === null) continue;
     const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
     const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
-    if (outer !== null && sequentialTestServer(outer, file)) continue;
+    if (outer !== null && (sequentialTestServer(outer, file) || setUpBySequentialTestServers(outer, file, index)))
+      continue;
     const outerNames = outer === null ? new Set<string>() : declaredNames(outer, file, index);
     const locals = declaredNames(fn, file, index);
     const scope: Scope = (name) => {
