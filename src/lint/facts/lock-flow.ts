@@ -54,9 +54,10 @@ function through(state: State, jump: Node): State {
 }
 
 /**
- * The text of an `if` condition whose value cannot change within `body`: no calls or receives, only the function's
- * own names never assigned in it and selectors on imported packages (`runtime.GOOS == "linux"`, `verbose`); a
- * field could be changed by any call in between, so a condition on one is not stable. Null for any other.
+ * The text of an `if` condition taken to keep its value within `body`: no calls, receives or indexing; only names
+ * the function never assigns (nor takes the address of), their fields, and selectors on imported packages
+ * (`runtime.GOOS == "linux"`, `verbose`, `sub.client != nil`). A call in between could still change a field: then
+ * a finding is missed, never invented. Null for any other condition.
  */
 function stableCondition(
   condition: Node | null,
@@ -70,10 +71,14 @@ function stableCondition(
     if (node.type === 'call_expression' || (node.type === 'unary_expression' && node.text.startsWith('<-')))
       stable = false;
     else if (node.type === 'selector_expression') {
-      const operand = node.childForFieldName('operand');
-      if (operand?.type !== 'identifier' || !imports.has(operand.text)) stable = false;
+      // `runtime.GOOS`, or a field path of a name the function never assigns (`sub.client`).
+      let operand = node.childForFieldName('operand');
+      while (operand?.type === 'selector_expression') operand = operand.childForFieldName('operand');
+      if (operand?.type !== 'identifier') stable = false;
+      else if (!imports.has(operand.text)) names.add(operand.text);
       return;
-    } else if (node.type === 'identifier') names.add(node.text);
+    } else if (node.type === 'index_expression') stable = false;
+    else if (node.type === 'identifier') names.add(node.text);
     for (const child of node.namedChildren) if (child !== null && stable) visit(child);
   };
   visit(condition);
@@ -118,6 +123,34 @@ function caseStatements(clause: Node): Node[] {
   return out;
 }
 
+/**
+ * Local closures that release locks: `clearAndUnlock := func() { ...; mu.Unlock() }` -> {clearAndUnlock: [mu]}.
+ * Calling one releases those locks like the Unlock it holds.
+ */
+export function releasingClosures(fn: Node): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const body = fn.childForFieldName('body');
+  if (body === null) return out;
+  walk(body, (node) => {
+    if (node.type !== 'short_var_declaration' && node.type !== 'assignment_statement') return undefined;
+    const left = node.childForFieldName('left')?.namedChildren ?? [];
+    const right = node.childForFieldName('right')?.namedChildren ?? [];
+    if (left.length !== 1 || right.length !== 1 || left[0]?.type !== 'identifier') return undefined;
+    const literal = right[0];
+    if (literal === null || literal === undefined || literal.type !== 'func_literal') return undefined;
+    const released = new Set<string>();
+    walk(literal, (inner) => {
+      if (inner.type !== 'expression_statement') return undefined;
+      const m = /^(.+)\.R?Unlock\(\)$/.exec(inner.text);
+      if (m?.[1] !== undefined) released.add(m[1]);
+      return undefined;
+    });
+    if (released.size > 0) out.set(left[0].text, released);
+    return undefined;
+  });
+  return out;
+}
+
 export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const body = fn.childForFieldName('body');
   if (body === null) return [];
@@ -132,10 +165,19 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const released = new Set(
     sites.filter((s) => !s.deferred && (s.method === 'Unlock' || s.method === 'RUnlock')).map((s) => s.mutex),
   );
-  const tracked = (mutex: string): boolean => released.has(mutex) && !deferred.has(mutex);
+  // A lock whose first use here is a release is the caller's: released for a while and taken back for it.
+  const callersLock = new Set<string>();
+  const seen = new Set<string>();
+  for (const site of [...sites].sort((a, b) => a.call.startIndex - b.call.startIndex)) {
+    if (site.deferred || seen.has(site.mutex)) continue;
+    seen.add(site.mutex);
+    if (site.method === 'Unlock' || site.method === 'RUnlock') callersLock.add(site.mutex);
+  }
+  const tracked = (mutex: string): boolean => released.has(mutex) && !deferred.has(mutex) && !callersLock.has(mutex);
   const siteOf = new Map<number, LockSite>();
   for (const site of sites) if (!site.deferred) siteOf.set(site.statement.id, site);
 
+  const closures = releasingClosures(fn);
   const issues = new Map<number, LockFlowIssue>();
   const exits: State[] = [];
   const targets: Target[] = [];
@@ -174,6 +216,13 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
       }
       case 'expression_statement': {
         const site = siteOf.get(node.id);
+        const closure = site === undefined ? /^(\w+)\(\)$/.exec(node.text)?.[1] : undefined;
+        const released = closure === undefined ? undefined : closures.get(closure);
+        if (released !== undefined) {
+          const next: State = new Map(state);
+          for (const mutex of released) next.delete(mutex);
+          return next;
+        }
         if (site === undefined) return NO_RETURN.test(node.text) ? null : state;
         if (!tracked(site.mutex)) return state;
         const next: State = new Map(state);

@@ -6,7 +6,7 @@ import type { Node } from '../load/tree-sitter-go.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { nestedLocks, lockFacts } from '../facts/lock-summary.js';
 import type { NestedLock } from '../facts/lock-summary.js';
-import { callersOf, handsUnlockToCaller, lockFlow } from '../facts/lock-flow.js';
+import { callersOf, handsUnlockToCaller, lockFlow, releasingClosures } from '../facts/lock-flow.js';
 
 import { lockCalls, mutexKind, touchedBetween, type LockCall, type MutexKind } from '../facts/lock-calls.js';
 
@@ -74,16 +74,21 @@ function deferredClosureUnlocks(fn: Node, lock: LockCall, ret: Node, unlock: str
   return found;
 }
 
-/** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
-function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
+/**
+ * Whether an `mutex.Unlock()` call (or a deferred one, or a call of a local closure that makes it) runs on the
+ * way from the Lock to `ret`.
+ */
+function unlockedBefore(lock: LockCall, ret: Node, unlock: string, closures: Map<string, Set<string>>): boolean {
   let current: Node | null = ret;
   const list = lock.statement.parent;
+  const releasing = [...closures].filter(([, mutexes]) => mutexes.has(lock.mutex)).map(([name]) => `${name}()`);
   while (current !== null && current.parent !== null) {
     const parent: Node = current.parent;
     for (const sibling of parent.namedChildren) {
       if (sibling === null || sibling.startIndex >= current.startIndex) break;
       if (sibling.startIndex < lock.statement.endIndex) continue;
       if (callsIn(sibling, `${lock.mutex}.${unlock}()`)) return true;
+      if (releasing.some((call) => callsIn(sibling, call))) return true;
     }
     if (list !== null && parent.id === list.id) return false;
     current = parent;
@@ -226,6 +231,7 @@ export const unlockMisuse: Rule = {
           }
         }
         // A return between Lock and its Unlock in the same block that skips the Unlock.
+        const closures = releasingClosures(fn);
         for (const lock of calls) {
           if (lock.deferred || (lock.method !== 'Lock' && lock.method !== 'RLock')) continue;
           const unlock = unlockOf[lock.method];
@@ -255,7 +261,7 @@ export const unlockMisuse: Rule = {
             continue;
           for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
             if (
-              unlockedBefore(lock, ret, unlock) ||
+              unlockedBefore(lock, ret, unlock, closures) ||
               handsUnlock(ret, lock.mutex, unlock) ||
               deferredClosureUnlocks(fn, lock, ret, unlock)
             )
