@@ -413,10 +413,15 @@ export interface NestedLock {
   again: Acquisition;
 }
 
+const nested = new WeakMap<PackageFacts, NestedLock[]>();
+
 /** Calls made while a lock is held that take the same lock (by identity) again in the same goroutine. */
 export function nestedLocks(pkg: PackageFacts): NestedLock[] {
+  const known = nested.get(pkg);
+  if (known !== undefined) return known;
   const lf = lockFacts(pkg);
   const out: NestedLock[] = [];
+  nested.set(pkg, out);
   for (const [fnId, sites] of lf.sitesByFunction) {
     const first = sites[0];
     if (first === undefined) continue;

@@ -64,6 +64,30 @@ function lastName(node: Node): string | null {
   return null;
 }
 
+/** Field and variable names given a value somewhere: assigned, or set in a composite literal (by key or position). */
+function givenNames(pkg: PackageFacts): Set<string> {
+  const given = new Set<string>();
+  for (const file of pkg.files) {
+    for (const node of file.nodes('assignment_statement'))
+      for (const target of node.childForFieldName('left')?.namedChildren ?? []) {
+        const name = target === null ? null : lastName(target);
+        if (name !== null) given.add(name);
+      }
+    for (const node of file.nodes('keyed_element')) {
+      const key = node.namedChild(0);
+      if (key !== null) given.add(key.text);
+    }
+    for (const literal of file.nodes('composite_literal')) {
+      const info = pkg.structs.get(literal.childForFieldName('type')?.text ?? '');
+      if (info === undefined) continue;
+      const body = literal.childForFieldName('body');
+      if (body?.namedChildren.some((element) => element?.type === 'literal_element') === true)
+        for (const field of info.fields) given.add(field.name);
+    }
+  }
+  return given;
+}
+
 export const condNeverSignalled: Rule = {
   meta: {
     name: 'cond-never-signalled',
@@ -89,25 +113,7 @@ export const condNeverSignalled: Rule = {
     const signalled = new Set<string>();
     const escaped = new Set<string>();
     const waits: { call: Node; file: FileFacts; name: string; unset: boolean }[] = [];
-    // Fields given a value somewhere: assigned, or set in a composite literal (by key, or by position).
-    const given = new Set<string>();
-    for (const file of context.pkg.files) {
-      for (const node of file.nodes('assignment_statement'))
-        for (const target of node.childForFieldName('left')?.namedChildren ?? []) {
-          const name = target === null ? null : lastName(target);
-          if (name !== null) given.add(name);
-        }
-      for (const node of file.nodes('keyed_element')) {
-        const key = node.namedChild(0);
-        if (key !== null) given.add(key.text);
-      }
-      for (const literal of file.nodes('composite_literal')) {
-        const body = literal.childForFieldName('body');
-        const positional = body?.namedChildren.some((element) => element?.type === 'literal_element') === true;
-        const info = positional ? context.pkg.structs.get(literal.childForFieldName('type')?.text ?? '') : undefined;
-        for (const field of info?.fields ?? []) given.add(field.name);
-      }
-    }
+    let given: Set<string> | undefined;
     for (const file of context.pkg.files) {
       for (const call of file.nodes('call_expression')) {
         const m = methodCall(call);
@@ -144,7 +150,9 @@ export const condNeverSignalled: Rule = {
         }
     }
     for (const wait of waits) {
-      if (signalled.has(wait.name) || escaped.has(wait.name) || (wait.unset && !given.has(wait.name))) continue;
+      if (signalled.has(wait.name) || escaped.has(wait.name)) continue;
+      // Computed only when needed: most packages wait on no Cond at all.
+      if (wait.unset && !(given ??= givenNames(context.pkg)).has(wait.name)) continue;
       context.report(wait.file, {
         node: wait.call,
         message:
