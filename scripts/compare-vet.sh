@@ -18,7 +18,7 @@ cd "$root/testdata/rules"
 go vet ./... > "$work/vet.txt" 2>&1 || true
 "$staticcheck" -checks all ./... > "$work/staticcheck.txt" 2>&1 || true
 # Rule folders with their own go.mod (an older language version) are separate modules: run the tools inside.
-for mod in */go.mod; do
+for mod in $(find . -mindepth 2 -name go.mod | sed 's#^\./##' | sort); do
   d=$(dirname "$mod")
   (cd "$d" && go vet ./... 2>&1 | sed -E "s#^(\./)?([^ :]+\.go:)#$d/\2#") >> "$work/vet.txt" || true
   (cd "$d" && "$staticcheck" -checks all ./... 2>&1 | sed -E "s#^(\./)?([^ :]+\.go:)#$d/\2#") >> "$work/staticcheck.txt" || true
@@ -31,11 +31,25 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 const { ROOT, DIST, WORK, VET_VERSION, SC_VERSION } = process.env;
 const load = (p) => import(pathToFileURL(join(DIST, p)).href);
-const { loadPackages } = await load('src/parse/gosource/load.js');
-const { lintPackages } = await load('src/analyse/lint/run.js');
-const { rules } = await load('src/analyse/lint/registry.js');
+const { loadPackages } = await load('src/lint/load/go-packages.js');
+const { lintPackages } = await load('src/lint/driver/lint-packages.js');
+const { rules } = await load('src/lint/driver/rule-registry.js');
 const base = join(ROOT, 'testdata', 'rules');
-const result = await lintPackages(loadPackages(rules.map((rule) => rule.meta.name), base));
+// Every folder of a rule's cases, subfolders included (a subfolder holds cases that need their own package).
+const folders = (dir) => [
+  dir,
+  ...readdirSync(join(base, dir), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => folders(join(dir, entry.name))),
+];
+const goFiles = (dir) =>
+  folders(dir).flatMap((folder) =>
+    readdirSync(join(base, folder))
+      .filter((n) => n.endsWith('.go'))
+      .sort()
+      .map((n) => join(folder, n)),
+  );
+const result = await lintPackages(loadPackages(rules.flatMap((rule) => folders(rule.meta.name)), base));
 const ours = new Set(result.findings.map((f) => `${relative(base, f.file)}:${f.line}`));
 // Tool output lines look like `path/file.go:12:3: message` (vet prints `./path`; staticcheck adds `(SA1234)`).
 const parse = (text) => {
@@ -55,15 +69,15 @@ const rows = [];
 const summary = [];
 const negatives = [];
 for (const { meta } of rules) {
-  const dir = join(base, meta.name);
   let wants = 0, g = 0, v = 0, s = 0;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.go')).sort()) {
-    const lines = readFileSync(join(dir, name), 'utf8').split('\n');
+  for (const path of goFiles(meta.name)) {
+    const name = relative(meta.name, path);
+    const lines = readFileSync(join(base, path), 'utf8').split('\n');
     let fn = '';
     lines.forEach((text, i) => {
       const decl = /^func (?:\([^)]*\) )?(\w+)/.exec(text);
       if (decl) fn = decl[1];
-      const key = `${meta.name}/${name}:${i + 1}`;
+      const key = `${path}:${i + 1}`;
       if (/\/\/ want "/.test(text)) {
         wants++;
         const inG = ours.has(key), inV = vet.get(key), inS = sc.get(key);

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RULES_TESTDATA, checkRule, readCases, runProgram } from './rules-support.js';
 
-const SUBDIRS: { rule: string; dir: string }[] = [{ rule: 'waitgroup-misuse', dir: 'waitgroup-misuse/waitloop' }];
+const SUBDIRS: { rule: string; dir: string }[] = [
+  { rule: 'waitgroup-misuse', dir: 'waitgroup-misuse/waitloop' },
+  { rule: 'concurrent-map-access', dir: 'concurrent-map-access/unserved' },
+];
 
 for (const { rule, dir } of SUBDIRS) {
   test(`${dir}: ${rule} findings match, positives fail at the marked line, negatives run clean`, async () => {

@@ -63,6 +63,44 @@ export function sequentialTestServer(outer: Node, file: FileFacts): boolean {
   return !concurrent;
 }
 
+/** A call that serves HTTP requests: net/http's servers, httptest's started servers, an http.Server value. */
+const SERVES =
+  /\b(ListenAndServe|ListenAndServeTLS|Serve|ServeTLS|NewServer|NewTLSServer|NewUnstartedServer)\(|\bServer\{/;
+
+const servesHttp = new WeakMap<PackageFacts, boolean>();
+
+/**
+ * Whether a handler in `file` can run for two requests at once. net/http runs handlers concurrently only once a
+ * server serves them: a `main` package that never starts one (and a `_test.go` file of a package that never
+ * does) only calls its handlers directly, one at a time, while a library's handlers are served by its importers.
+ */
+export function handlersServed(file: FileFacts, pkg: PackageFacts): boolean {
+  let serves = servesHttp.get(pkg);
+  if (serves === undefined) {
+    serves = pkg.files.some(
+      (f) => [...f.imports.values()].some((path) => path.startsWith('net/http')) && SERVES.test(f.source),
+    );
+    servesHttp.set(pkg, serves);
+  }
+  return serves || (file.packageName !== 'main' && !file.path.endsWith('_test.go'));
+}
+
+/**
+ * A `_test.go` helper that registers handlers (`m.Mux.HandleFunc(...)` in `SetupHandlers`) and is called only by
+ * functions that start the httptest server and no goroutine: the same single sequential client as above.
+ */
+export function setUpBySequentialTestServers(outer: Node, file: FileFacts, pkg: PackageFacts): boolean {
+  if (!file.path.endsWith('_test.go') || enclosingFunction(outer) !== null) return false;
+  const callers = packageModel(pkg).callers(outer);
+  return (
+    callers.length > 0 &&
+    callers.every(({ call, file: callerFile }) => {
+      const caller = enclosingFunction(call);
+      return caller !== null && sequentialTestServer(caller, callerFile);
+    })
+  );
+}
+
 export interface GoroutineStart {
   /** The `go` statement, the `X.Go(...)`/AfterFunc call, or the handler function. */
   start: Node;
@@ -161,9 +199,10 @@ export function goroutineFacts(pkg: PackageFacts): GoroutineFacts {
       ...file.nodes('method_declaration'),
       ...file.nodes('func_literal'),
     ]) {
-      if (!isHandler(fn, file)) continue;
+      if (!isHandler(fn, file) || !handlersServed(file, pkg)) continue;
       const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
-      if (outer !== null && sequentialTestServer(outer, file)) continue;
+      if (outer !== null && (sequentialTestServer(outer, file) || setUpBySequentialTestServers(outer, file, pkg)))
+        continue;
       const name = fn.childForFieldName('name')?.text;
       starts.push({
         start: fn,

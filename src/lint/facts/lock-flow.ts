@@ -13,6 +13,8 @@ interface Held {
   site: LockSite;
   /** The break or continue this path took since the lock was taken; null on a straight path. */
   via: Node | null;
+  /** The stable `if` conditions the lock was taken under: a later `if` on the same condition takes the same branch. */
+  under: readonly string[];
 }
 
 type State = Map<string, Held>;
@@ -47,7 +49,60 @@ function join(states: State[]): State | null {
 /** Marks every lock held on a path that takes `jump` (entries already marked keep their first jump). */
 function through(state: State, jump: Node): State {
   const out: State = new Map();
-  for (const [mutex, held] of state) out.set(mutex, held.via === null ? { site: held.site, via: jump } : held);
+  for (const [mutex, held] of state) out.set(mutex, held.via === null ? { ...held, via: jump } : held);
+  return out;
+}
+
+/**
+ * The text of an `if` condition taken to keep its value within `body`: no calls, receives or indexing; only names
+ * the function never assigns (nor takes the address of), their fields, and selectors on imported packages
+ * (`runtime.GOOS == "linux"`, `verbose`, `sub.client != nil`). A call in between could still change a field: then
+ * a finding is missed, never invented. Null for any other condition.
+ */
+function stableCondition(
+  condition: Node | null,
+  assigned: () => ReadonlySet<string>,
+  imports: ReadonlyMap<string, string>,
+): string | null {
+  if (condition === null) return null;
+  const names = new Set<string>();
+  let stable = true;
+  const visit = (node: Node): void => {
+    if (node.type === 'call_expression' || (node.type === 'unary_expression' && node.text.startsWith('<-')))
+      stable = false;
+    else if (node.type === 'selector_expression') {
+      // `runtime.GOOS`, or a field path of a name the function never assigns (`sub.client`).
+      let operand = node.childForFieldName('operand');
+      while (operand?.type === 'selector_expression') operand = operand.childForFieldName('operand');
+      if (operand?.type !== 'identifier') stable = false;
+      else if (!imports.has(operand.text)) names.add(operand.text);
+      return;
+    } else if (node.type === 'index_expression') stable = false;
+    else if (node.type === 'identifier') names.add(node.text);
+    for (const child of node.namedChildren) if (child !== null && stable) visit(child);
+  };
+  visit(condition);
+  if (!stable) return null;
+  const changed = assigned();
+  for (const name of names) if (changed.has(name)) return null;
+  return unparen(condition).text;
+}
+
+/** Root names assigned anywhere in `body` (also in closures) or whose address is taken. */
+function assignedNames(body: Node): Set<string> {
+  const out = new Set<string>();
+  walk(
+    body,
+    (node) => {
+      if (['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement'].includes(node.type)) {
+        const left = node.childForFieldName('left') ?? node.namedChild(0);
+        for (const target of left?.type === 'expression_list' ? left.namedChildren : [left])
+          if (target !== null && target !== undefined) out.add(target.text.split(/[.[(]/)[0] ?? '');
+      } else if (node.type === 'unary_expression' && node.text.startsWith('&')) out.add(node.text.slice(1));
+      return undefined;
+    },
+    false,
+  );
   return out;
 }
 
@@ -68,6 +123,34 @@ function caseStatements(clause: Node): Node[] {
   return out;
 }
 
+/**
+ * Local closures that release locks: `clearAndUnlock := func() { ...; mu.Unlock() }` -> {clearAndUnlock: [mu]}.
+ * Calling one releases those locks like the Unlock it holds.
+ */
+export function releasingClosures(fn: Node): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const body = fn.childForFieldName('body');
+  if (body === null) return out;
+  walk(body, (node) => {
+    if (node.type !== 'short_var_declaration' && node.type !== 'assignment_statement') return undefined;
+    const left = node.childForFieldName('left')?.namedChildren ?? [];
+    const right = node.childForFieldName('right')?.namedChildren ?? [];
+    if (left.length !== 1 || right.length !== 1 || left[0]?.type !== 'identifier') return undefined;
+    const literal = right[0];
+    if (literal === null || literal === undefined || literal.type !== 'func_literal') return undefined;
+    const released = new Set<string>();
+    walk(literal, (inner) => {
+      if (inner.type !== 'expression_statement') return undefined;
+      const m = /^(.+)\.R?Unlock\(\)$/.exec(inner.text);
+      if (m?.[1] !== undefined) released.add(m[1]);
+      return undefined;
+    });
+    if (released.size > 0) out.set(left[0].text, released);
+    return undefined;
+  });
+  return out;
+}
+
 export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const body = fn.childForFieldName('body');
   if (body === null) return [];
@@ -82,68 +165,27 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
   const released = new Set(
     sites.filter((s) => !s.deferred && (s.method === 'Unlock' || s.method === 'RUnlock')).map((s) => s.mutex),
   );
-  const tracked = (mutex: string): boolean => released.has(mutex) && !deferred.has(mutex);
+  // A lock whose first use here is a release is the caller's: released for a while and taken back for it.
+  const callersLock = new Set<string>();
+  const seen = new Set<string>();
+  for (const site of [...sites].sort((a, b) => a.call.startIndex - b.call.startIndex)) {
+    if (site.deferred || seen.has(site.mutex)) continue;
+    seen.add(site.mutex);
+    if (site.method === 'Unlock' || site.method === 'RUnlock') callersLock.add(site.mutex);
+  }
+  const tracked = (mutex: string): boolean => released.has(mutex) && !deferred.has(mutex) && !callersLock.has(mutex);
   const siteOf = new Map<number, LockSite>();
   for (const site of sites) if (!site.deferred) siteOf.set(site.statement.id, site);
 
-  /**
-   * `if linux { mu.Lock() } ... if linux { mu.Unlock() }`: on the path that skips the second branch the
-   * first one did not run either, so the lock it took is not held. Only for a condition with no call and
-   * nothing assigned in the function, which stays the same between the two.
-   */
-  const withoutGuarded = (state: State, condition: Node | null): State => {
-    if (condition === null || !stable(condition)) return state;
-    let out: State | null = null;
-    for (const [mutex, held] of state)
-      if (guardOf(held.site) === condition.text) {
-        out ??= new Map(state);
-        out.delete(mutex);
-      }
-    return out ?? state;
-  };
-  const guardOf = (site: LockSite): string | null => {
-    for (let n = site.statement.parent; n !== null && n.id !== body.id; n = n.parent)
-      if (n.type === 'if_statement') {
-        const consequence = n.childForFieldName('consequence');
-        if (
-          consequence !== null &&
-          site.call.startIndex >= consequence.startIndex &&
-          site.call.endIndex <= consequence.endIndex
-        )
-          return n.childForFieldName('condition')?.text ?? null;
-      }
-    return null;
-  };
-  const assigned = new Set<string>();
-  walk(body, (node) => {
-    if (
-      node.type === 'assignment_statement' ||
-      node.type === 'short_var_declaration' ||
-      node.type === 'inc_statement' ||
-      node.type === 'dec_statement'
-    )
-      for (const target of node.childForFieldName('left')?.namedChildren ??
-        (node.namedChild(0) === null ? [] : [node.namedChild(0)]))
-        if (target !== null) assigned.add(target.text.split('.')[0] ?? target.text);
-    return undefined;
-  });
-  const stable = (condition: Node): boolean => {
-    let ok = true;
-    walk(condition, (node) => {
-      if (
-        node.type === 'call_expression' ||
-        node.type === 'unary_expression' ||
-        (node.type === 'identifier' && assigned.has(node.text))
-      )
-        ok = false;
-      return undefined;
-    });
-    return ok && !(condition.type === 'identifier' && assigned.has(condition.text));
-  };
-
+  const closures = releasingClosures(fn);
   const issues = new Map<number, LockFlowIssue>();
   const exits: State[] = [];
   const targets: Target[] = [];
+  const imports = sites[0]?.file.imports ?? new Map<string, string>();
+  let assignedInBody: Set<string> | null = null;
+  const assigned = (): Set<string> => (assignedInBody ??= assignedNames(body));
+  /** Stable conditions of the `if` consequences being executed, innermost last. */
+  const conditions: string[] = [];
 
   const target = (label: string | undefined, forContinue: boolean): Target | undefined => {
     for (let i = targets.length - 1; i >= 0; i--) {
@@ -174,6 +216,13 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
       }
       case 'expression_statement': {
         const site = siteOf.get(node.id);
+        const closure = site === undefined ? /^(\w+)\(\)$/.exec(node.text)?.[1] : undefined;
+        const released = closure === undefined ? undefined : closures.get(closure);
+        if (released !== undefined) {
+          const next: State = new Map(state);
+          for (const mutex of released) next.delete(mutex);
+          return next;
+        }
         if (site === undefined) return NO_RETURN.test(node.text) ? null : state;
         if (!tracked(site.mutex)) return state;
         const next: State = new Map(state);
@@ -181,7 +230,7 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
           const before = state.get(site.mutex);
           if (before !== undefined && before.via !== null && before.via.type === 'continue_statement')
             issues.set(site.call.id, { kind: 'relock', lock: site, previous: before.site, via: before.via });
-          next.set(site.mutex, { site, via: null });
+          next.set(site.mutex, { site, via: null, under: [...conditions] });
         } else next.delete(site.mutex);
         return next;
       }
@@ -192,13 +241,17 @@ export function lockFlow(fn: Node, sites: LockSite[]): LockFlowIssue[] {
         const constant = constantCondition(node.childForFieldName('condition'));
         const consequence = node.childForFieldName('consequence');
         const alternative = node.childForFieldName('alternative');
+        const stable = stableCondition(node.childForFieldName('condition'), assigned, imports);
+        if (stable !== null) conditions.push(stable);
         const then = constant === false || consequence === null ? null : exec(consequence, start, undefined);
+        if (stable !== null) conditions.pop();
+        // When the condition is false, no lock taken under an earlier `if` on the same stable condition is held.
+        let notTaken = start;
+        if (stable !== null && [...start.values()].some((held) => held.under.includes(stable))) {
+          notTaken = new Map([...start].filter(([, held]) => !held.under.includes(stable)));
+        }
         const otherwise =
-          constant === true
-            ? null
-            : alternative === null
-              ? withoutGuarded(start, node.childForFieldName('condition'))
-              : exec(alternative, start, undefined);
+          constant === true ? null : alternative === null ? notTaken : exec(alternative, notTaken, undefined);
         return join([then, otherwise].filter((s): s is State => s !== null));
       }
       case 'for_statement': {
@@ -288,21 +341,19 @@ export function handsUnlockToCaller(fn: Node, mutex: string): boolean {
 export function callersOf(pkg: PackageFacts, fn: Node, field: string): 'none' | 'unlock' | 'keep' {
   const lf = lockFacts(pkg);
   let callers = 0;
-  for (const file of pkg.files)
-    for (const call of file.nodes('call_expression')) {
-      if (lf.model.callee(call, file)?.node.id !== fn.id) continue;
-      callers++;
-      let outer: Node | null = call.parent;
-      while (outer !== null && !['function_declaration', 'method_declaration', 'func_literal'].includes(outer.type))
-        outer = outer.parent;
-      if (outer === null) continue;
-      // The first use of a lock with that field name after the call (or a deferred release) decides.
-      const same = (lf.sitesByFunction.get(outer.id) ?? []).filter(
-        (s) => s.mutex === field || s.mutex.endsWith(`.${field}`),
-      );
-      const release = (s: { method: string }): boolean => s.method === 'Unlock' || s.method === 'RUnlock';
-      const next = same.filter((s) => !s.deferred && s.call.startIndex > call.endIndex)[0];
-      if (same.some((s) => s.deferred && release(s)) || (next !== undefined && release(next))) return 'unlock';
-    }
+  for (const { call } of lf.model.callers(fn)) {
+    callers++;
+    let outer: Node | null = call.parent;
+    while (outer !== null && !['function_declaration', 'method_declaration', 'func_literal'].includes(outer.type))
+      outer = outer.parent;
+    if (outer === null) continue;
+    // The first use of a lock with that field name after the call (or a deferred release) decides.
+    const same = (lf.sitesByFunction.get(outer.id) ?? []).filter(
+      (s) => s.mutex === field || s.mutex.endsWith(`.${field}`),
+    );
+    const release = (s: { method: string }): boolean => s.method === 'Unlock' || s.method === 'RUnlock';
+    const next = same.filter((s) => !s.deferred && s.call.startIndex > call.endIndex)[0];
+    if (same.some((s) => s.deferred && release(s)) || (next !== undefined && release(next))) return 'unlock';
+  }
   return callers === 0 ? 'none' : 'keep';
 }

@@ -48,6 +48,8 @@ export interface LockFacts {
   sitesByFunction: Map<number, LockSite[]>;
   /** Locks `fn` can take, directly or through calls in the package (one goroutine, not deferred). */
   acquires(fn: FunctionInfo): Acquisition[];
+  /** The locks `callee` can take when `call` runs it: branches its constant boolean arguments rule out are skipped. */
+  acquiresFrom(call: Node, callee: FunctionInfo): Acquisition[];
   /** Locks held (taken earlier in the same function and not released) when `node` runs. */
   heldAt(node: Node, fn: Node): LockSite[];
 }
@@ -450,6 +452,88 @@ function passes(call: Node, receiver: Node | null, names: Set<string>): boolean 
   return rooted(receiver) || callArguments(call).some(rooted);
 }
 
+/** The value of a boolean condition under `bindings` (`!stop`, `a && b`), or undefined when it depends on more. */
+function evaluate(condition: Node, bindings: ReadonlyMap<string, boolean>): boolean | undefined {
+  const c = unparen(condition);
+  if (c.type === 'true') return true;
+  if (c.type === 'false') return false;
+  if (c.type === 'identifier') return bindings.get(c.text);
+  if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
+    const operand = c.childForFieldName('operand');
+    const value = operand === null ? undefined : evaluate(operand, bindings);
+    return value === undefined ? undefined : !value;
+  }
+  if (c.type === 'binary_expression') {
+    const operator = c.childForFieldName('operator')?.text;
+    const left = c.childForFieldName('left');
+    const right = c.childForFieldName('right');
+    const l = left === null ? undefined : evaluate(left, bindings);
+    const r = right === null ? undefined : evaluate(right, bindings);
+    if (operator === '&&') return l === false || r === false ? false : l === true && r === true ? true : undefined;
+    if (operator === '||') return l === true || r === true ? true : l === false && r === false ? false : undefined;
+  }
+  return undefined;
+}
+
+/** An `if` whose consequence ends in a return, taken under `bindings` (`if !create { return }` for create=false). */
+function returnsEarly(statement: Node, bindings: ReadonlyMap<string, boolean>): boolean {
+  if (statement.type !== 'if_statement' || statement.childForFieldName('initializer') !== null) return false;
+  const condition = statement.childForFieldName('condition');
+  if (condition === null || evaluate(condition, bindings) !== true) return false;
+  const body = statement.childForFieldName('consequence');
+  const last = body?.namedChildren.filter((c) => c !== null && c.type !== 'comment').pop();
+  const statements = last?.type === 'statement_list' ? last.namedChildren : [last];
+  return (
+    statements.filter((c) => c !== null && c !== undefined && c.type !== 'comment').pop()?.type === 'return_statement'
+  );
+}
+
+/**
+ * Whether `node` in `fn` cannot run under the bound parameters: it sits in an `if` branch they rule out, or after
+ * an `if` they make return.
+ */
+function ruledOut(node: Node, fn: Node, bindings: ReadonlyMap<string, boolean>): boolean {
+  let child = node;
+  for (let current = node.parent; current !== null && current.id !== fn.id; current = current.parent) {
+    if (FUNCTION_TYPES.has(current.type)) return false;
+    if (current.type === 'if_statement') {
+      const condition = current.childForFieldName('condition');
+      const value = condition === null ? undefined : evaluate(condition, bindings);
+      if (value === false && current.childForFieldName('consequence')?.id === child.id) return true;
+      if (value === true && current.childForFieldName('alternative')?.id === child.id) return true;
+    }
+    if (current.type === 'block' || current.type === 'statement_list')
+      for (let before = child.previousNamedSibling; before !== null; before = before.previousNamedSibling)
+        if (returnsEarly(before, bindings)) return true;
+    child = current;
+  }
+  return false;
+}
+
+/** The callee's parameters that `call` passes a constant boolean (a literal, or a parameter bound to one). */
+function constantArguments(
+  call: Node,
+  callee: FunctionInfo,
+  bindings: ReadonlyMap<string, boolean>,
+): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const args = callArguments(call);
+  if (args.length === 0) return out;
+  const names: string[] = [];
+  for (const decl of callee.node.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (decl === null || decl.type !== 'parameter_declaration') return out; // variadic: positions unclear
+    const declared = decl.childrenForFieldName('name');
+    if (declared.length === 0) names.push('_');
+    for (const name of declared) names.push(name?.text ?? '_');
+  }
+  args.forEach((arg, index) => {
+    const name = names[index];
+    const value = evaluate(arg, bindings);
+    if (name !== undefined && name !== '_' && value !== undefined) out.set(name, value);
+  });
+  return out;
+}
+
 export function lockFacts(pkg: PackageFacts): LockFacts {
   const cached = facts.get(pkg);
   if (cached !== undefined) return cached;
@@ -459,8 +543,18 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
   for (const file of pkg.files) collectSites(file, model, sitesByFunction, conds);
 
   const memo = new Map<number, Acquisition[]>();
-  const acquires = (fn: FunctionInfo, depth = 0, visiting = new Set<number>()): Acquisition[] => {
-    const known = memo.get(fn.node.id);
+  /**
+   * `bindings` are parameters the caller passes as constant booleans (`commit(true)`, or a parameter bound so
+   * further up): calls in branches those values rule out (`if !stop { begin() }`) are not followed. Summaries
+   * under bindings are not memoised.
+   */
+  const acquires = (
+    fn: FunctionInfo,
+    depth = 0,
+    visiting = new Set<number>(),
+    bindings: ReadonlyMap<string, boolean> = new Map(),
+  ): Acquisition[] => {
+    const known = bindings.size === 0 ? memo.get(fn.node.id) : undefined;
     if (known !== undefined) return known;
     if (depth > 8 || visiting.has(fn.node.id)) return [];
     visiting.add(fn.node.id);
@@ -473,11 +567,17 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
           s.identity === identity && (s.method === 'Unlock' || s.method === 'RUnlock') && s.call.startIndex < before,
       );
     for (const site of sites)
-      if (!site.deferred && (site.method === 'Lock' || site.method === 'RLock') && site.identity !== null)
+      if (
+        !site.deferred &&
+        (site.method === 'Lock' || site.method === 'RLock') &&
+        site.identity !== null &&
+        (bindings.size === 0 || !ruledOut(site.call, fn.node, bindings))
+      )
         if (!releasedFirst(site.identity, site.call.startIndex) && !othersLock(fn, site))
           out.push({ site, path: [fn], flows: true, guards: guardsOf(site.call, fn.node) });
     const own = ownNames(fn.node);
     for (const call of directCalls(fn.node)) {
+      if (bindings.size > 0 && ruledOut(call, fn.node, bindings)) continue;
       for (const { callee, receiver, dynamic } of calledFunctions(call, fn.file, model)) {
         if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
         // A dynamic call reaches the caller's own lock only on the caller's own value: `other.Values()` on a
@@ -485,7 +585,7 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
         const handsDown = dynamic
           ? receiver !== null && own.self.has(rootIdentifier(receiver) ?? '')
           : passes(call, receiver, own.names);
-        for (const inner of acquires(callee, depth + 1, visiting)) {
+        for (const inner of acquires(callee, depth + 1, visiting, constantArguments(call, callee, bindings))) {
           if (releasedFirst(inner.site.identity ?? '', call.startIndex) || !guardsAllow(inner.guards, call)) continue;
           const guards = callGuards(inner.guards, call, fn.node);
           out.push({ site: inner.site, path: [fn, ...inner.path], flows: inner.flows && handsDown, guards });
@@ -502,7 +602,7 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
       if (known === undefined || (!known.flows && a.flows)) bySite.set(a.site.call.id, a);
     }
     const unique = out.length === bySite.size ? out : [...bySite.values()];
-    memo.set(fn.node.id, unique);
+    if (bindings.size === 0) memo.set(fn.node.id, unique);
     return unique;
   };
 
@@ -526,7 +626,13 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
     return held;
   };
 
-  const result: LockFacts = { model, sitesByFunction, acquires: (fn) => acquires(fn), heldAt };
+  const result: LockFacts = {
+    model,
+    sitesByFunction,
+    acquires: (fn) => acquires(fn),
+    acquiresFrom: (call, callee) => acquires(callee, 0, new Set(), constantArguments(call, callee, new Map())),
+    heldAt,
+  };
   facts.set(pkg, result);
   return result;
 }
@@ -539,10 +645,15 @@ export interface NestedLock {
   again: Acquisition;
 }
 
+const nested = new WeakMap<PackageFacts, NestedLock[]>();
+
 /** Calls made while a lock is held that take the same lock (by identity) again in the same goroutine. */
 export function nestedLocks(pkg: PackageFacts): NestedLock[] {
+  const known = nested.get(pkg);
+  if (known !== undefined) return known;
   const lf = lockFacts(pkg);
   const out: NestedLock[] = [];
+  nested.set(pkg, out);
   for (const [fnId, sites] of lf.sitesByFunction) {
     const first = sites[0];
     if (first === undefined) continue;
@@ -554,7 +665,7 @@ export function nestedLocks(pkg: PackageFacts): NestedLock[] {
       if (held.length === 0) continue;
       for (const { callee, receiver, dynamic } of calledFunctions(call, first.file, lf.model)) {
         if (info !== undefined && (callee.node.id === info.node.id || otherInstance(info, callee, receiver))) continue;
-        const acquired = lf.acquires(callee);
+        const acquired = lf.acquiresFrom(call, callee);
         for (const h of held) {
           // The lock reached must be this one, not the same field of another value: the call hands down the
           // value that owns the held lock, and every call below hands it on (package variables are one value).

@@ -27,6 +27,13 @@ export interface PackageModel {
   callee(call: Node, file: FileFacts): FunctionInfo | null;
   /** The declared type node of field `field` of local struct `typeName` (also promoted through embedding). */
   fieldType(typeName: string, field: string): { type: Node; file: FileFacts } | null;
+  /** The calls in the package that `callee` resolves to `fn`, in source order per file (indexed once). */
+  callers(fn: Node): readonly CallSite[];
+}
+
+export interface CallSite {
+  call: Node;
+  file: FileFacts;
 }
 
 const models = new WeakMap<PackageFacts, PackageModel>();
@@ -293,6 +300,43 @@ export function packageModel(pkg: PackageFacts): PackageModel {
     return null;
   };
 
+  const calleeCache = new Map<number, FunctionInfo | null>();
+  const cachedCallee = (call: Node, file: FileFacts): FunctionInfo | null => {
+    const known = calleeCache.get(call.id);
+    if (known !== undefined) return known;
+    const target = callee(call, file);
+    calleeCache.set(call.id, target);
+    return target;
+  };
+  // Every call resolved once: finding a function's callers by scanning all calls per function is quadratic.
+  let callersIndex: Map<number, CallSite[]> | null = null;
+  const callers = (fn: Node): readonly CallSite[] => {
+    if (callersIndex === null) {
+      const index = new Map<number, CallSite[]>();
+      const methodNames = new Set<string>();
+      for (const info of methods.values()) methodNames.add(info.name);
+      for (const file of pkg.files)
+        for (const call of file.nodes('call_expression')) {
+          const target = call.childForFieldName('function');
+          const inner = target === null ? null : unparen(target);
+          const name =
+            inner?.type === 'identifier'
+              ? inner.text
+              : inner?.type === 'selector_expression'
+                ? inner.childForFieldName('field')?.text
+                : undefined;
+          if (name === undefined || (!functions.has(name) && !methodNames.has(name))) continue;
+          const info = cachedCallee(call, file);
+          if (info === null) continue;
+          const list = index.get(info.node.id) ?? [];
+          list.push({ call, file });
+          index.set(info.node.id, list);
+        }
+      callersIndex = index;
+    }
+    return callersIndex.get(fn.id) ?? [];
+  };
+
   const typeCache = new Map<number, string | null>();
   const model: PackageModel = {
     pkg,
@@ -306,8 +350,9 @@ export function packageModel(pkg: PackageFacts): PackageModel {
       typeCache.set(expr.id, type);
       return type;
     },
-    callee: (call, file) => callee(call, file),
+    callee: cachedCallee,
     fieldType: (typeName, field) => fieldType(typeName, field),
+    callers,
   };
   models.set(pkg, model);
   return model;

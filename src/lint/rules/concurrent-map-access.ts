@@ -24,7 +24,13 @@ import {
 } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import { lockedByEveryCaller } from '../facts/lock-summary.js';
-import { goroutineLiteral, isHandler, sequentialTestServer } from '../facts/goroutine-starts.js';
+import {
+  goroutineLiteral,
+  handlersServed,
+  isHandler,
+  sequentialTestServer,
+  setUpBySequentialTestServers,
+} from '../facts/goroutine-starts.js';
 import { packageModel } from '../model/package-model.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 
@@ -264,7 +270,7 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
   const maps = packageLevelMaps(pkg);
   if (maps.size === 0) return;
   for (const file of pkg.files) {
-    if (![...file.imports.values()].includes('net/http')) continue;
+    if (![...file.imports.values()].includes('net/http') || !handlersServed(file, pkg)) continue;
     for (const fn of [
       ...file.nodes('function_declaration'),
       ...file.nodes('method_declaration'),
@@ -972,12 +978,13 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
     ...file.nodes('method_declaration'),
     ...file.nodes('func_literal'),
   ]) {
-    if (!isHandler(fn, file)) continue;
+    if (!isHandler(fn, file) || !handlersServed(file, index.pkg)) continue;
     const body = fn.childForFieldName('body');
     if (body === null) continue;
     const receiver = fn.type === 'method_declaration' ? receiverOf(fn) : { name: null, type: null };
     const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
-    if (outer !== null && sequentialTestServer(outer, file)) continue;
+    if (outer !== null && (sequentialTestServer(outer, file) || setUpBySequentialTestServers(outer, file, index.pkg)))
+      continue;
     const outerNames = outer === null ? new Set<string>() : declaredNames(outer, file, index);
     const locals = declaredNames(fn, file, index);
     const scope: Scope = (name) => {
@@ -1108,7 +1115,9 @@ export const concurrentMapAccess: Rule = {
       '`concurrent map read and map write` or `concurrent map iteration and map write`; these fatal errors cannot ' +
       'be recovered. The race detector reports the same pairs. Goroutines are `go` statements, functions passed to ' +
       '`errgroup.Group.Go`, `sync.WaitGroup.Go` and `time.AfterFunc`, and HTTP handlers (net/http runs each request ' +
-      'in its own goroutine, so a handler writing a shared map races with itself). The rule follows calls to the ' +
+      'in its own goroutine, so a handler writing a shared map races with itself; a `main` package that never ' +
+      'starts a server, and the tests of a package that never does, only call their handlers one at a time). The ' +
+      'rule follows calls to the ' +
       "package's functions and methods two levels down, so `go worker(s)` in a loop where worker calls `s.Add` " +
       'and `Add` writes `s.items[k]` without `s.mu` is found. Two sides are protected only by the same mutex: ' +
       '`s.mu` in one method and `s.auditMu` in another do not exclude each other. Accesses made before the `go` ' +

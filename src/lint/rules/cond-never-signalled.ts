@@ -18,7 +18,11 @@ function isNewCond(value: Node | null, file: FileFacts): boolean {
 }
 
 /** The name a cond is known by across the package: an unexported struct field or a local/package variable. */
-function condName(receiver: Node, file: FileFacts, pkg: PackageFacts): { name: string; field: boolean } | null {
+function condName(
+  receiver: Node,
+  file: FileFacts,
+  pkg: PackageFacts,
+): { name: string; field: boolean; pointer: boolean } | null {
   const r = unparen(receiver);
   if (r.type === 'selector_expression') {
     const field = r.childForFieldName('field')?.text;
@@ -27,7 +31,7 @@ function condName(receiver: Node, file: FileFacts, pkg: PackageFacts): { name: s
       info.fields.filter((f) => f.name === field).map((f) => ({ f, info })),
     );
     return fields.length > 0 && fields.every(({ f, info }) => isCondType(f.type, info.file))
-      ? { name: field, field: true }
+      ? { name: field, field: true, pointer: fields.every(({ f }) => f.type?.type === 'pointer_type') }
       : null;
   }
   if (r.type !== 'identifier' || /^[A-Z]/.test(r.text)) return null;
@@ -36,13 +40,13 @@ function condName(receiver: Node, file: FileFacts, pkg: PackageFacts): { name: s
       if (!spec.childrenForFieldName('name').some((n) => n?.text === r.text)) continue;
       const value = spec.childForFieldName('value')?.namedChild(0) ?? null;
       if (isCondType(spec.childForFieldName('type'), file) || isNewCond(value, file))
-        return { name: r.text, field: false };
+        return { name: r.text, field: false, pointer: false };
     } else {
       const left = spec.childForFieldName('left')?.namedChildren ?? [];
       const right = spec.childForFieldName('right')?.namedChildren ?? [];
       const index = left.findIndex((n) => n?.text === r.text);
       if (index >= 0 && left.length === right.length && isNewCond(right[index] ?? null, file))
-        return { name: r.text, field: false };
+        return { name: r.text, field: false, pointer: false };
     }
   }
   return null;
@@ -60,6 +64,30 @@ function lastName(node: Node): string | null {
   return null;
 }
 
+/** Field and variable names given a value somewhere: assigned, or set in a composite literal (by key or position). */
+function givenNames(pkg: PackageFacts): Set<string> {
+  const given = new Set<string>();
+  for (const file of pkg.files) {
+    for (const node of file.nodes('assignment_statement'))
+      for (const target of node.childForFieldName('left')?.namedChildren ?? []) {
+        const name = target === null ? null : lastName(target);
+        if (name !== null) given.add(name);
+      }
+    for (const node of file.nodes('keyed_element')) {
+      const key = node.namedChild(0);
+      if (key !== null) given.add(key.text);
+    }
+    for (const literal of file.nodes('composite_literal')) {
+      const info = pkg.structs.get(literal.childForFieldName('type')?.text ?? '');
+      if (info === undefined) continue;
+      const body = literal.childForFieldName('body');
+      if (body?.namedChildren.some((element) => element?.type === 'literal_element') === true)
+        for (const field of info.fields) given.add(field.name);
+    }
+  }
+  return given;
+}
+
 export const condNeverSignalled: Rule = {
   meta: {
     name: 'cond-never-signalled',
@@ -74,7 +102,8 @@ export const condNeverSignalled: Rule = {
       'the program waits for that goroutine. goroscope reports a Wait on an unexported struct field or a variable ' +
       'of type sync.Cond when no Signal or Broadcast on a Cond of that name appears anywhere in the package and ' +
       'the Cond is not handed to other code (passed as an argument, stored elsewhere or returned), which could ' +
-      'signal it.',
+      'signal it. A `*sync.Cond` field that nothing in the package ever sets is nil, so a Wait on it cannot run ' +
+      '(it sits behind a nil check) and is not reported.',
     fix:
       'Signal the Cond wherever the condition it waits for changes, with the lock ' +
       'held:\n\n```go\np.mu.Lock()\np.activated = true\np.cond.Broadcast()\np.mu.Unlock()\n```',
@@ -83,7 +112,8 @@ export const condNeverSignalled: Rule = {
   check(context: RuleContext): void {
     const signalled = new Set<string>();
     const escaped = new Set<string>();
-    const waits: { call: Node; file: FileFacts; name: string }[] = [];
+    const waits: { call: Node; file: FileFacts; name: string; unset: boolean }[] = [];
+    let given: Set<string> | undefined;
     for (const file of context.pkg.files) {
       for (const call of file.nodes('call_expression')) {
         const m = methodCall(call);
@@ -99,7 +129,8 @@ export const condNeverSignalled: Rule = {
         if (m === null || m.method !== 'Wait' || callArguments(call).length !== 0) continue;
         const cond = condName(m.receiver, file, context.pkg);
         if (cond === null || enclosingFunction(call) === null) continue;
-        waits.push({ call, file, name: cond.name });
+        // A *sync.Cond field nothing ever sets is nil: its Wait cannot run (it sits behind a nil check).
+        waits.push({ call, file, name: cond.name, unset: cond.field && cond.pointer });
       }
       // Stored in another variable or field, or returned: another name may signal it.
       for (const type of ['assignment_statement', 'short_var_declaration', 'keyed_element'])
@@ -120,6 +151,8 @@ export const condNeverSignalled: Rule = {
     }
     for (const wait of waits) {
       if (signalled.has(wait.name) || escaped.has(wait.name)) continue;
+      // Computed only when needed: most packages wait on no Cond at all.
+      if (wait.unset && !(given ??= givenNames(context.pkg)).has(wait.name)) continue;
       context.report(wait.file, {
         node: wait.call,
         message:

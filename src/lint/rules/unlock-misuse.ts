@@ -6,7 +6,7 @@ import type { Node } from '../load/tree-sitter-go.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { nestedLocks, lockFacts } from '../facts/lock-summary.js';
 import type { NestedLock } from '../facts/lock-summary.js';
-import { callersOf, handsUnlockToCaller, lockFlow } from '../facts/lock-flow.js';
+import { callersOf, handsUnlockToCaller, lockFlow, releasingClosures } from '../facts/lock-flow.js';
 
 import { lockCalls, mutexKind, touchedBetween, type LockCall, type MutexKind } from '../facts/lock-calls.js';
 
@@ -74,16 +74,38 @@ function deferredClosureReleases(fn: Node, release: string): boolean {
   return found;
 }
 
-/** Whether an `mutex.Unlock()` call (or a deferred one) runs on the way from the Lock to `ret`. */
-function unlockedBefore(lock: LockCall, ret: Node, unlock: string): boolean {
+/**
+ * `defer func() { if !unlocked { mu.Unlock() } }()` registered between the Lock and `ret`: the closure releases
+ * the lock at return (its condition is the function's own bookkeeping of an early Unlock).
+ */
+function deferredClosureUnlocks(fn: Node, lock: LockCall, ret: Node, unlock: string): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (found || node.startIndex >= ret.startIndex) return false;
+    if (node.type !== 'defer_statement') return undefined;
+    const callee = node.namedChild(0)?.childForFieldName('function');
+    if (node.startIndex > lock.statement.endIndex && callee?.type === 'func_literal')
+      found = callsIn(callee, `${lock.mutex}.${unlock}()`);
+    return false;
+  });
+  return found;
+}
+
+/**
+ * Whether an `mutex.Unlock()` call (or a deferred one, or a call of a local closure that makes it) runs on the
+ * way from the Lock to `ret`.
+ */
+function unlockedBefore(lock: LockCall, ret: Node, unlock: string, closures: Map<string, Set<string>>): boolean {
   let current: Node | null = ret;
   const list = lock.statement.parent;
+  const releasing = [...closures].filter(([, mutexes]) => mutexes.has(lock.mutex)).map(([name]) => `${name}()`);
   while (current !== null && current.parent !== null) {
     const parent: Node = current.parent;
     for (const sibling of parent.namedChildren) {
       if (sibling === null || sibling.startIndex >= current.startIndex) break;
       if (sibling.startIndex < lock.statement.endIndex) continue;
       if (callsIn(sibling, `${lock.mutex}.${unlock}()`)) return true;
+      if (releasing.some((call) => callsIn(sibling, call))) return true;
     }
     if (list !== null && parent.id === list.id) return false;
     current = parent;
@@ -164,7 +186,13 @@ export const unlockMisuse: Rule = {
           }
           if (call.deferred) continue;
           for (const first of calls) {
-            if (first === call || first.mutex !== call.mutex || !dominates(first.statement, call.statement)) continue;
+            if (first === call || first.mutex !== call.mutex) continue;
+            // Only an unlock after the same unlock, or a Lock after a Lock, is judged (checked first: cheap).
+            const twiceUnlocked =
+              (call.method === 'Unlock' || call.method === 'RUnlock') && first.method === call.method;
+            const twiceLocked = call.method === 'Lock' && first.method === 'Lock' && !first.deferred;
+            if (!twiceUnlocked && !twiceLocked) continue;
+            if (!dominates(first.statement, call.statement)) continue;
             if (reassignedBetween(fn, call.receiver, first.statement.startIndex, call.statement.startIndex)) continue;
             const line = first.statement.startPosition.row + 1;
             // Unlock after Unlock (or after a deferred Unlock registered earlier, which runs again at return).
@@ -220,6 +248,7 @@ export const unlockMisuse: Rule = {
           }
         }
         // A return between Lock and its Unlock in the same block that skips the Unlock.
+        const closures = releasingClosures(fn);
         for (const lock of calls) {
           if (lock.deferred || (lock.method !== 'Lock' && lock.method !== 'RLock')) continue;
           const unlock = unlockOf[lock.method];
@@ -249,7 +278,12 @@ export const unlockMisuse: Rule = {
           )
             continue;
           for (const ret of returnsIn(list, lock.statement.endIndex, release.startIndex)) {
-            if (unlockedBefore(lock, ret, unlock) || handsUnlock(ret, lock.mutex, unlock)) continue;
+            if (
+              unlockedBefore(lock, ret, unlock, closures) ||
+              handsUnlock(ret, lock.mutex, unlock) ||
+              deferredClosureUnlocks(fn, lock, ret, unlock)
+            )
+              continue;
             context.report(file, {
               node: lock.call,
               message:

@@ -96,3 +96,24 @@ func NegSignalledThroughAnotherName() {
 	}
 	mu.Unlock()
 }
+
+// pacedCall may be made to wait on a gate, but no code sets the gate: it stays nil and the Wait never runs.
+type pacedCall struct {
+	calls int
+	gate  *sync.Cond
+}
+
+func (c *pacedCall) call() {
+	if c.gate != nil {
+		c.gate.L.Lock()
+		c.gate.Wait()
+		c.gate.L.Unlock()
+	}
+	c.calls++
+}
+
+func NegCondFieldNeverSet() {
+	c := &pacedCall{}
+	c.call()
+	c.call()
+}

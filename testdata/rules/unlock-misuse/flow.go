@@ -65,7 +65,6 @@ func (c *conn) acquireRead() error {
 	return nil
 }
 
-
 func PosReturnInLoopThatNoCallerReleases() {
 	c := &conn{closed: true}
 	_ = c.acquireRead()
@@ -150,14 +149,14 @@ func NegUnlockHandedToCaller() {
 
 var serialiseScans = true
 
-type scanner struct {
+type flagScanner struct {
 	mu    sync.Mutex
 	found []int
 }
 
 // The lock is taken and released under the same unchanged condition; the break in between only leaves the
 // inner loop.
-func (s *scanner) scan(ids, want []int) {
+func (s *flagScanner) scan(ids, want []int) {
 	if serialiseScans {
 		s.mu.Lock()
 	}
@@ -174,8 +173,147 @@ func (s *scanner) scan(ids, want []int) {
 	}
 }
 
-func NegLockAndUnlockUnderTheSameCondition() {
-	s := &scanner{}
+func NegLockAndUnlockUnderAPackageFlag() {
+	s := &flagScanner{}
 	s.scan([]int{1, 2}, []int{2})
 	s.scan([]int{3}, []int{3})
+}
+
+type scanner struct {
+	commsMu sync.Mutex
+	pending int
+	found   []int
+}
+
+// scan takes the lock only when serialise is set and releases it under the same condition, which nothing in
+// between changes; the break leaves the inner loop, not the function.
+func (s *scanner) scan(serialise bool, candidates, wanted []int) {
+	if serialise {
+		s.commsMu.Lock()
+		if s.pending > 0 {
+			s.commsMu.Unlock()
+			return
+		}
+	}
+	for _, c := range candidates {
+		for _, w := range wanted {
+			if c == w {
+				s.found = append(s.found, c)
+				break
+			}
+		}
+	}
+	if serialise {
+		s.commsMu.Unlock()
+	}
+}
+
+func NegLockAndUnlockUnderTheSameCondition() {
+	for _, serialise := range []bool{true, false} {
+		s := &scanner{}
+		s.scan(serialise, []int{1, 2}, []int{2})
+		s.scan(serialise, []int{1, 2}, []int{2})
+		s.commsMu.Lock()
+		s.commsMu.Unlock()
+	}
+}
+
+type batcher struct {
+	mu       sync.Mutex
+	isolate  sync.Mutex
+	pending  [][]int
+	applied  int
+	rejected int
+}
+
+// apply releases the isolation lock through a local closure on every early return.
+func (b *batcher) apply() error {
+	for _, batch := range b.pending {
+		b.isolate.Lock()
+		clearAndUnlock := func() {
+			b.pending = nil
+			b.isolate.Unlock()
+		}
+		for _, v := range batch {
+			if v == 0 {
+				continue
+			}
+			if v < 0 {
+				clearAndUnlock()
+				return errors.New("negative entry")
+			}
+			b.applied += v
+		}
+		b.isolate.Unlock()
+	}
+	return nil
+}
+
+// expireLocked is called with b.mu held; it lets the lock go while it works on each batch and takes it back
+// before the next one and before returning, as its callers expect.
+func (b *batcher) expireLocked() {
+	for i := range b.pending {
+		if b.pending[i] == nil {
+			continue
+		}
+		b.mu.Unlock()
+		if len(b.pending[i]) == 0 {
+			b.mu.Lock()
+			continue
+		}
+		b.mu.Lock()
+		b.rejected++
+	}
+}
+
+func NegUnlockThroughLocalClosureAndCallersLock() {
+	b := &batcher{pending: [][]int{{1, 0, 2}, {-1}}}
+	_ = b.apply()
+	b.isolate.Lock()
+	b.isolate.Unlock()
+	b.pending = [][]int{nil, {}, {3}}
+	b.mu.Lock()
+	b.expireLocked()
+	b.mu.Unlock()
+}
+
+type member struct {
+	mu      sync.Mutex
+	account string
+}
+
+type subscription struct {
+	owner *member
+	name  string
+}
+
+// names locks another member's mutex only when the subscription has another owner, and unlocks under the same
+// condition on the same fields; the continue happens before either.
+func (m *member) names(subs []*subscription, skip string) []string {
+	var out []string
+	for _, sub := range subs {
+		if sub.name == skip {
+			continue
+		}
+		account := m.account
+		if sub.owner != nil && sub.owner != m {
+			sub.owner.mu.Lock()
+		}
+		if sub.owner != nil {
+			account = sub.owner.account
+		}
+		if sub.owner != nil && sub.owner != m {
+			sub.owner.mu.Unlock()
+		}
+		out = append(out, account+"/"+sub.name)
+	}
+	return out
+}
+
+func NegSameConditionOnFields() {
+	a, b := &member{account: "a"}, &member{account: "b"}
+	subs := []*subscription{{owner: b, name: "x"}, {owner: a, name: "y"}, {name: "z"}}
+	_ = a.names(subs, "z")
+	b.mu.Lock()
+	b.mu.Unlock()
 }

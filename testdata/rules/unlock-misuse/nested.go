@@ -184,3 +184,89 @@ func NegConstantArgumentSkipsTheLock() {
 	c := &catalogue{}
 	c.purge()
 }
+
+type store struct {
+	mu      sync.RWMutex
+	tx      []int
+	pending int
+}
+
+func (s *store) begin() []int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return make([]int, 0, s.pending)
+}
+
+// commit starts the next transaction only when it does not stop; commit(true) never reaches begin.
+func (s *store) commit(stop bool) {
+	s.pending = 0
+	if !stop {
+		s.tx = s.begin()
+	}
+}
+
+func (s *store) finish(stop bool) {
+	s.commit(stop)
+	if stop {
+		return
+	}
+	s.pending++
+}
+
+func (s *store) rebuild() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.finish(true) // the lock is held, and the constant true rules out the branch that locks again
+	s.tx = nil
+}
+
+func NegConstantArgumentRulesOutTheLockingBranch() {
+	s := &store{}
+	s.commit(false)
+	s.rebuild()
+	s.commit(false)
+}
+
+// refresh locks only when asked to; a caller that already holds the lock passes false.
+func (s *store) refresh(lock bool) {
+	if lock {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	s.pending++
+}
+
+func (s *store) mkdir() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tx = append(s.tx, 0)
+}
+
+// root creates only when asked to: with create false it returns before mkdir.
+func (s *store) root(create bool) int {
+	if len(s.tx) > 0 {
+		return s.tx[0]
+	}
+	if !create || s.pending < 0 {
+		return -1
+	}
+	s.mkdir()
+	return 0
+}
+
+func (s *store) purge() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refresh(false)
+	if s.root(false) < 0 {
+		s.tx = nil
+	}
+}
+
+func NegLockOnlyWhenAskedOrBeforeAnEarlyReturn() {
+	s := &store{}
+	s.refresh(true)
+	s.purge()
+	s.root(true)
+	s.purge()
+}

@@ -157,3 +157,42 @@ func NegDeferredClosureReleasesUnlessUnlocked() {
 	q.items = []int{1}
 	q.take()
 }
+
+type eventQueue struct {
+	sync.Mutex
+	events  []int
+	waiting chan int
+}
+
+// wait unlocks early on its main path and records it; the deferred closure releases the lock on every return
+// that happens before that.
+func (q *eventQueue) wait(want int) (int, bool) {
+	var unlocked bool
+	q.Lock()
+	defer func() {
+		if !unlocked {
+			q.Unlock()
+		}
+	}()
+	for _, e := range q.events {
+		if e == want {
+			return e, true
+		}
+	}
+	if q.waiting != nil {
+		return 0, false
+	}
+	q.waiting = make(chan int, 1)
+	q.Unlock()
+	unlocked = true
+	return 0, false
+}
+
+func NegConditionalUnlockInDeferredClosure() {
+	q := &eventQueue{events: []int{1}}
+	q.wait(1)
+	q.wait(2)
+	q.wait(3)
+	q.Lock()
+	q.Unlock()
+}
