@@ -619,7 +619,8 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
           !other.deferred &&
           (other.method === 'Unlock' || other.method === 'RUnlock') &&
           other.call.startIndex > lock.call.startIndex &&
-          other.call.startIndex < node.startIndex,
+          other.call.startIndex < node.startIndex &&
+          !leavesBefore(other.statement, node),
       );
       if (!released) held.push(lock);
     }
@@ -749,4 +750,22 @@ export function lockedByEveryCaller(pkg: PackageFacts, fn: Node): string[] {
   const out = common ?? [];
   memo.set(fn.id, out);
   return out;
+}
+
+// Not `break`: in a switch or select case it only leaves the case, and the code after it runs next.
+const LEAVING = new Set(['return_statement', 'continue_statement', 'goto_statement']);
+
+/**
+ * `if done { mu.Unlock(); return }` before `node`: the Unlock sits in a block that ends by leaving, so the path
+ * that reaches `node` never ran it, and the lock is still held there.
+ */
+function leavesBefore(unlock: Node, node: Node): boolean {
+  for (let n: Node | null = unlock.parent; n !== null; n = n.parent) {
+    if (n.startIndex <= node.startIndex && node.endIndex <= n.endIndex) return false;
+    if (n.type === 'statement_list' || n.type === 'block') {
+      const last = n.namedChildren.at(-1);
+      if (last !== undefined && last !== null && LEAVING.has(last.type)) return true;
+    }
+  }
+  return false;
 }

@@ -433,3 +433,46 @@ func NegResultUnusedAfterTimeout() {
 	runOrGiveUp(func() int { return 1 }, time.Second)
 	time.Sleep(50 * time.Millisecond)
 }
+
+type handoff struct {
+	mu      sync.Mutex
+	waiting bool
+	items   []int
+	wake    chan struct{}
+}
+
+func (h *handoff) put(v int) {
+	h.mu.Lock()
+	h.items = append(h.items, v)
+	if h.waiting {
+		h.waiting = false
+		h.mu.Unlock()
+		h.wake <- struct{}{}
+		return
+	}
+	h.mu.Unlock()
+}
+
+// The Unlock in the branch that returns does not release the lock on the path below it: waiting is written
+// under the lock (a shape of grpc-go's controlBuffer.get).
+func (h *handoff) get() int {
+	for {
+		h.mu.Lock()
+		if len(h.items) > 0 {
+			v := h.items[0]
+			h.mu.Unlock()
+			return v
+		}
+		h.waiting = true
+		h.mu.Unlock()
+		<-h.wake
+	}
+}
+
+func NegUnlockInReturningBranch() {
+	h := &handoff{wake: make(chan struct{})}
+	done := make(chan int)
+	go func() { done <- h.get() }()
+	h.put(7)
+	<-done
+}
