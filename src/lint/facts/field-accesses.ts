@@ -60,7 +60,7 @@ function selfSynchronised(type: Node, file: FileFacts): boolean {
 
 /** A comment right above a function saying its caller holds the lock ("must be called with mu held"). */
 const CALLER_LOCKS =
-  /\b(must|should|only) (be )?(called |invoked |run )?(with|while|holding|under)\b|\b(lock|mu|mutex)\w* (is |must be |should be )?(held|locked|acquired)\b|\bcaller(s)? (must )?(hold|holds|has|have|acquire)|\bassumes?\b.*\block|\block(ed)? by (the )?caller|\bwith .{0,40}\b(held|locked)\b|\bunder (the )?(lock|mutex|mu\b)|\b(already )?(have|has|having) (already )?(acquired|taken|locked|held)\b/i;
+  /\b(must|should|only) (be )?(called |invoked |run )?(with|while|holding|under)\b|\b(lock|mu|mutex)\w* (is |must be |should be )?(held|locked|acquired)\b|\bcaller(s)? (must )?(hold|holds|has|have|acquire)|\bassumes?\b.*\block|\block(ed)? by (the )?caller|\bwith .{0,40}\b(held|locked)\b|\bunder (the )?(lock|mutex|mu\b)|\b(already )?(have|has|having) (already )?(acquired|taken|locked|held)\b|\brequires? (holding )?(a |the )?(lock|mutex)\b/i;
 
 function callerLocks(fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text ?? '';
