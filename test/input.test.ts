@@ -359,6 +359,14 @@ describe('errors', () => {
     assert.deepEqual(result.lines, []);
     assert.match(result.report.skipped[0]?.reason ?? '', /^UTF-16 text .*iconv -f UTF-16 -t UTF-8/);
   });
+
+  test('binary bytes that look like a byte order mark in front of a UTF-8 log do not hide it', async () => {
+    // Found by hostile-property.test.ts: garbage starting FE FF, then the log as UTF-8 text.
+    const head = Buffer.from([0xfe, 0xff, 0x00, 0x00, 0x0a]);
+    const path = writeScratch('mark.log', Buffer.concat([head, Buffer.from(CRASH_STDERR)]));
+    const result = await collect([path]);
+    assert.ok(result.lines.some((line) => line.text.startsWith('panic: ')));
+  });
 });
 
 describe('other compression formats', () => {

@@ -255,9 +255,26 @@ function formatReason(head: Buffer): string | undefined {
     }
   }
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    return 'UTF-16 text (byte order mark); convert it first, e.g. iconv -f UTF-16 -t UTF-8';
+    if (looksUtf16(head, head[0] === 0xfe ? 0 : 1)) {
+      return 'UTF-16 text (byte order mark); convert it first, e.g. iconv -f UTF-16 -t UTF-8';
+    }
   }
   return undefined;
+}
+
+/**
+ * After its byte order mark, UTF-16 log text is mostly ASCII: a zero high byte in nearly every code unit. Two
+ * bytes that merely look like a mark (binary data in front of a log) are followed by 8-bit text instead.
+ */
+function looksUtf16(head: Buffer, high: 0 | 1): boolean {
+  const end = Math.min(head.length, 66);
+  let units = 0;
+  let ascii = 0;
+  for (let i = 2; i + 1 < end; i += 2) {
+    units++;
+    if (head[i + high] === 0) ascii++;
+  }
+  return units < 2 || ascii * 4 >= units * 3;
 }
 
 /** Consecutive skipped binary data: NUL runs and binary lines with no text line between them. */
