@@ -128,9 +128,9 @@ export const dataRace: Rule = {
       'in functions whose callers all hold the lock (or that say so: `fooLocked`, "must be called with mu held"), ' +
       'and fields of `sync` and `sync/atomic` types. An unlocked read in a goroutine that itself writes the field ' +
       'under the lock is only an `info` finding: a single writer may read its own writes without the lock. The ' +
-      'inferred-lock and read-lock shapes are notes (`info`) as a whole: on the 15 repositories of ' +
-      '`npm run bench:precision` most of them were set-up code before the value is shared, or one writer that its ' +
-      'callers serialise, which the source alone does not show. Package variables shared by goroutines, goroutines ' +
+      'inferred-lock and read-lock shapes are notes (`info`) as a whole: every one read on the repositories of ' +
+      '`npm run bench:precision` was set-up code before the value is shared, or one writer that its callers ' +
+      'serialise, which the source alone does not show. Package variables shared by goroutines, goroutines ' +
       'started in a loop on one object, and a variable used after a wait that timed out stay warnings.',
     fix:
       'Hold the mutex that guards the field around every access, and take the write lock to write:\n\n```go\n' +
