@@ -57,23 +57,6 @@ function callsIn(node: Node, text: string): boolean {
   return found;
 }
 
-/** `defer func() { if !unlocked { mu.Unlock() } }()`: a deferred closure that releases the lock at return. */
-function deferredClosureReleases(fn: Node, release: string): boolean {
-  let found = false;
-  const body = fn.childForFieldName('body');
-  if (body !== null)
-    walk(body, (node) => {
-      if (found) return false;
-      if (node.type === 'defer_statement') {
-        const call = node.namedChild(0);
-        if (call?.childForFieldName('function')?.type === 'func_literal' && call.text.includes(release)) found = true;
-        return false;
-      }
-      return undefined;
-    });
-  return found;
-}
-
 /**
  * `defer func() { if !unlocked { mu.Unlock() } }()` registered between the Lock and `ret`: the closure releases
  * the lock at return (its condition is the function's own bookkeeping of an early Unlock).
@@ -271,7 +254,6 @@ export const unlockMisuse: Rule = {
           )
             continue;
           if (calls.some((other) => other.deferred && other.mutex === lock.mutex && other.method === unlock)) continue;
-          if (deferredClosureReleases(fn, `${lock.mutex}.${unlock}()`)) continue;
           if (
             touchedBetween(fn, lock.mutex, lock.statement.endIndex, release.startIndex) &&
             returnsIn(list, lock.statement.endIndex, release.startIndex).length === 0
