@@ -10,7 +10,7 @@
 // any line. Anything else (a log line between goroutines, a prefix, a race report, a repeated goroutine id) and the
 // region is read on the main thread as usual.
 
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -88,7 +88,9 @@ export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRe
   if (buffer.indexOf(0) !== -1 || buffer.indexOf(13) !== -1 || !isUtf8(buffer)) return undefined;
   const text = buffer.toString('utf8', 0, n);
   if (!text.startsWith('goroutine ')) return undefined;
-  return parseRepeatedGoroutines(text, options) ?? parseGoroutineLines(text, options);
+  // In ASCII text a character's index is its byte's: parts are then compared four bytes at a time.
+  const bytesOfText = isAscii(buffer) ? new DataView(buffer.buffer, buffer.byteOffset, n) : undefined;
+  return parseRepeatedGoroutines(text, options, bytesOfText) ?? parseGoroutineLines(text, options);
 }
 
 /** Whether text[from, to) is one or more lowercase hex digits. */
@@ -113,17 +115,28 @@ interface Signature {
 }
 
 /**
- * Whether the parts at `starts`/`cuts` of the text hold the same characters as the signature's parts. Compared with
- * charCodeAt from each part's end, where function names differ: faster here than startsWith or a slice.
+ * Whether the parts at `starts`/`cuts` of the text hold the same characters as the signature's parts. Compared from
+ * each part's end, where function names differ: four bytes at a time when the text is ASCII and its bytes are at
+ * hand, else with charCodeAt (both faster here than startsWith or a slice).
  */
-function sameParts(text: string, signature: Signature, starts: Int32Array, cuts: Int32Array): boolean {
+function sameParts(
+  text: string,
+  bytes: DataView | undefined,
+  signature: Signature,
+  starts: Int32Array,
+  cuts: Int32Array,
+): boolean {
   const { starts: expectedStarts, lengths } = signature;
   for (let k = 0; k < lengths.length; k++) {
     const length = lengths[k] as number;
     const at = starts[k] as number;
     if ((cuts[k] as number) - at !== length) return false;
     const other = expectedStarts[k] as number;
-    for (let j = length - 1; j >= 0; j--) if (text.charCodeAt(at + j) !== text.charCodeAt(other + j)) return false;
+    let j = length;
+    if (bytes !== undefined) {
+      for (; j >= 4; j -= 4) if (bytes.getUint32(at + j - 4) !== bytes.getUint32(other + j - 4)) return false;
+    }
+    for (j--; j >= 0; j--) if (text.charCodeAt(at + j) !== text.charCodeAt(other + j)) return false;
   }
   return true;
 }
@@ -143,7 +156,11 @@ function mix(h: number, n: number): number {
  * strict grammar (a second blank line, a prefix, a line of something else) gives undefined, and the region takes
  * the line-by-line way.
  */
-export function parseRepeatedGoroutines(text: string, options: RegionOptions): ParsedRegion | undefined {
+export function parseRepeatedGoroutines(
+  text: string,
+  options: RegionOptions,
+  bytes?: DataView,
+): ParsedRegion | undefined {
   // At 'exact' the arguments group too: the line-by-line way does it.
   if (options.grouping === 'exact') return undefined;
   const grouper = new Grouper(options.grouping, undefined, options.groupByLabel);
@@ -256,7 +273,7 @@ export function parseRepeatedGoroutines(text: string, options: RegionOptions): P
     let known: Signature | undefined;
     if (bucket !== undefined) {
       for (const candidate of bucket) {
-        if (candidate.starts.length === parts && sameParts(text, candidate, starts, cuts)) {
+        if (candidate.starts.length === parts && sameParts(text, bytes, candidate, starts, cuts)) {
           known = candidate;
           break;
         }

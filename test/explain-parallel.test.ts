@@ -4,6 +4,7 @@
 // worker threads, a larger generated dump.
 
 import { strict as assert } from 'node:assert';
+import { isAscii } from 'node:buffer';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -214,11 +215,16 @@ function compareWays(text: string, blockBytes: number, options: RegionOptions, w
     const block = all.subarray(at, at + blockBytes);
     const region = goroutineRegion(block);
     if (region === undefined) continue;
-    const regionText = block.subarray(region.start, region.end).toString('utf8');
+    const regionBytes = block.subarray(region.start, region.end);
+    const regionText = regionBytes.toString('utf8');
     const fast = parseRepeatedGoroutines(regionText, options);
     if (fast === undefined) continue;
     taken++;
     assert.deepEqual(fast, parseGoroutineLines(regionText, options), `${where} at byte ${at + region.start}`);
+    if (isAscii(regionBytes)) {
+      const view = new DataView(regionBytes.buffer, regionBytes.byteOffset, regionBytes.length);
+      assert.deepEqual(parseRepeatedGoroutines(regionText, options, view), fast, `${where}, compared as bytes`);
+    }
   }
   return taken;
 }
