@@ -455,10 +455,12 @@ export function goroutineRegion(block: Buffer, from = 0): { start: number; end: 
   return end > start ? { start, end } : undefined;
 }
 
-/** The worker's request and answer. */
+/** The worker's request and answer; the region is bytes [start, end) of the shared memory. */
 export interface RegionRequest {
   id: number;
-  bytes: Uint8Array;
+  memory: SharedArrayBuffer;
+  start: number;
+  end: number;
   options: RegionOptions;
 }
 
@@ -528,14 +530,21 @@ export function createRegionPool(
       if (workers.length === 0) start();
       const id = nextId++;
       const worker = workers[id % workers.length] as Worker;
-      // A copy of just the region, moved to the worker: the block stays here in case the result cannot apply. (Not
-      // zero-filled first: allocUnsafeSlow gives it a buffer of its own to move.)
-      const bytes = Buffer.allocUnsafeSlow(region.length);
-      region.copy(bytes);
+      // The worker reads the region in shared memory (the reader's blocks are; anything else is copied there once):
+      // the block stays here in case the result cannot apply.
+      let memory: SharedArrayBuffer;
+      let from = 0;
+      if (region.buffer instanceof SharedArrayBuffer) {
+        memory = region.buffer;
+        from = region.byteOffset;
+      } else {
+        memory = new SharedArrayBuffer(region.length);
+        region.copy(new Uint8Array(memory));
+      }
       return new Promise((resolve) => {
         waiting.set(id, resolve);
-        const request: RegionRequest = { id, bytes, options };
-        worker.postMessage(request, [bytes.buffer]);
+        const request: RegionRequest = { id, memory, start: from, end: from + region.length, options };
+        worker.postMessage(request);
       });
     },
     apply(parsed: ParsedRegion, firstLineNo: number, context: LineContext): boolean {

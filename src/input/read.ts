@@ -541,7 +541,8 @@ async function readOffloaded(path: string, handle: FileHandle, settings: Setting
   /** The next block, after `carry` (the end of the block before, copied in front: cheaper than concatenating). */
   const readBlock = async (carry?: Buffer): Promise<Buffer> => {
     const kept = carry?.length ?? 0;
-    const buffer = Buffer.allocUnsafe(kept + blockBytes);
+    // Shared memory: the offload's threads read the region where it is, with no copy, and it stays here too.
+    const buffer = Buffer.from(new SharedArrayBuffer(kept + blockBytes));
     if (carry !== undefined) carry.copy(buffer, 0);
     const { bytesRead } = await handle.read(buffer, kept, blockBytes, null);
     return buffer.subarray(0, bytesRead === 0 ? 0 : kept + bytesRead);
