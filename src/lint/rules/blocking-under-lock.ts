@@ -363,6 +363,99 @@ class Analysis {
   heldAt(node: Node, fn: Node): LockSite[] {
     return this.lf.heldAt(node, fn).filter((s) => isLock(s));
   }
+
+  /**
+   * Whether a goroutine started while `held` is held, before `at`, releases that lock: a sync.Mutex belongs to no
+   * goroutine, so the lock is handed over and the counterparts get it once that goroutine runs.
+   */
+  handedOff(held: LockSite, key: string, at: Node, fn: Node, file: FileFacts): boolean {
+    for (const start of goStatements(fn)) {
+      if (start.startIndex < held.call.endIndex || start.startIndex > at.startIndex) continue;
+      const call = start.namedChild(0);
+      if (call?.type !== 'call_expression') continue;
+      const literal = call.childForFieldName('function');
+      const bodies =
+        literal?.type === 'func_literal'
+          ? [literal]
+          : calledFunctions(call, file, this.lf.model).map(({ callee }) => callee.node);
+      for (const body of bodies)
+        if ((this.lf.sitesByFunction.get(body.id) ?? []).some((s) => isUnlock(s) && lockKey(s, this.pkg) === key))
+          return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a receive runs only once a boolean field says the senders are done: it sits under `if x.f` (or in the
+   * else of `if !x.f`), and every assignment of the field in the package sets it to true while holding the lock,
+   * in a function that closes the channel under that lock too. Read under the same lock, a true flag means that
+   * critical section, close included, is over: the receive cannot block.
+   */
+  receivesAfterClosingFlag(point: BlockingPoint, key: string): boolean {
+    const [end] = point.ends;
+    if (point.ends.length !== 1 || end === undefined || end.kind !== 'receive') return false;
+    const flag = guardingFlag(point.node, point.fn);
+    if (flag === null) return false;
+    const ids = this.cf.identities(end.value, end.file);
+    if (ids === null || ids.length === 0) return false;
+    const closesUnderLock = (fn: Node): boolean =>
+      ids.every((id) =>
+        this.cf
+          .ends(id)
+          .some(
+            (e) =>
+              e.kind === 'close' &&
+              e.fn.id === fn.id &&
+              this.heldAt(e.node, fn).some((h) => lockKey(h, this.pkg) === key),
+          ),
+      );
+    const owner = this.lf.model.typeOf(flag.operand, point.file);
+    if (owner === null) return false;
+    let assignments = 0;
+    for (const file of this.pkg.files)
+      for (const assignment of file.nodes('assignment_statement')) {
+        const left = assignment.childForFieldName('left')?.namedChildren ?? [];
+        const right = assignment.childForFieldName('right')?.namedChildren ?? [];
+        for (let i = 0; i < left.length; i++) {
+          const target = left[i];
+          if (target?.type !== 'selector_expression' || target.childForFieldName('field')?.text !== flag.field)
+            continue;
+          const operand = target.childForFieldName('operand');
+          if (operand === null || this.lf.model.typeOf(operand, file) !== owner) continue;
+          const fn = enclosing(assignment);
+          if (
+            right[i]?.text !== 'true' ||
+            fn === null ||
+            !this.heldAt(assignment, fn).some((h) => lockKey(h, this.pkg) === key) ||
+            !closesUnderLock(fn)
+          )
+            return false;
+          assignments++;
+        }
+      }
+    return assignments > 0;
+  }
+}
+
+/** The boolean field `x.f` whose truth the innermost `if` around `node` in `fn` requires, if it is that simple. */
+function guardingFlag(node: Node, fn: Node): { operand: Node; field: string } | null {
+  for (let child = node, n = node.parent; n !== null && n.id !== fn.id; child = n, n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type)) return null;
+    if (n.type !== 'if_statement') continue;
+    const condition = n.childForFieldName('condition');
+    const inThen = n.childForFieldName('consequence')?.id === child.id;
+    const inElse = n.childForFieldName('alternative')?.id === child.id;
+    if (condition === null || (!inThen && !inElse)) continue;
+    let test = condition;
+    while (test.type === 'parenthesized_expression' && test.namedChild(0) !== null) test = test.namedChild(0) ?? test;
+    const negated = test.type === 'unary_expression' && test.child(0)?.type === '!';
+    const selector = negated ? test.childForFieldName('operand') : test;
+    if (selector?.type !== 'selector_expression' || negated === inThen) return null;
+    const operand = selector.childForFieldName('operand');
+    const field = selector.childForFieldName('field')?.text;
+    return operand === null || field === undefined ? null : { operand, field };
+  }
+  return null;
 }
 
 /** The go statements `fn` itself runs (not those in nested function literals). */
@@ -482,6 +575,8 @@ export const blockingUnderLock: Rule = {
         for (const held of analysis.heldAt(at, fn)) {
           const key = lockKey(held, pkg);
           if (key === null || analysis.releasedOnPath(reach.path, key)) continue;
+          if (analysis.handedOff(held, key, at, fn, file)) continue;
+          if (analysis.receivesAfterClosingFlag(reach.point, key)) continue;
           const needs = analysis.blocked(reach.point, key, held);
           const need = needs?.[0];
           if (needs === null || need === undefined) continue;

@@ -7,7 +7,15 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { dominates, enclosingFunction, statementOf } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import type { FileFacts } from '../facts/package-facts.js';
-import { callGuards, calledFunctions, directCalls, guardsAllow, guardsOf, lockFacts } from '../facts/lock-summary.js';
+import {
+  callGuards,
+  calledFunctions,
+  directCalls,
+  guardsAllow,
+  guardsOf,
+  lockFacts,
+  otherInstance,
+} from '../facts/lock-summary.js';
 import type { Guard, LockFacts, LockSite } from '../facts/lock-summary.js';
 import { callGraph } from '../model/call-graph.js';
 import type { CallGraph } from '../model/call-graph.js';
@@ -79,8 +87,10 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
     for (const call of directCalls(fn.node)) {
       const held = sites.length === 0 ? new Set<string>() : identities(lf.heldAt(call, fn.node));
       const released = releasedBefore(sites, call.startIndex);
-      for (const { callee } of calledFunctions(call, fn.file, lf.model)) {
-        if (callee.node.id === fn.node.id) continue;
+      for (const { callee, receiver } of calledFunctions(call, fn.file, lf.model)) {
+        // Another value of the caller's own type (a peer, or an interface argument the type also implements):
+        // its locks are other instances of the same fields.
+        if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
         for (const inner of summary(callee, depth + 1)) {
           if (!guardsAllow(inner.guards, call)) continue;
           const guards = callGuards(inner.guards, call, fn.node);
@@ -139,8 +149,8 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
       const held = lf.heldAt(call, frame.node).filter((h) => h.identity !== null);
       if (held.length === 0) continue;
       const ids = identities(held);
-      for (const { callee } of calledFunctions(call, first.file, lf.model)) {
-        if (callee.node.id === frame.node.id) continue;
+      for (const { callee, receiver } of calledFunctions(call, first.file, lf.model)) {
+        if (callee.node.id === frame.node.id || otherInstance(frame, callee, receiver)) continue;
         for (const taken of summary(callee)) {
           if (!guardsAllow(taken.guards, call)) continue;
           const to = taken.site.identity;
