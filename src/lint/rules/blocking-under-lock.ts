@@ -378,9 +378,13 @@ class Analysis {
         literal?.type === 'func_literal'
           ? [literal]
           : calledFunctions(call, file, this.lf.model).map(({ callee }) => callee.node);
-      for (const body of bodies)
-        if ((this.lf.sitesByFunction.get(body.id) ?? []).some((s) => isUnlock(s) && lockKey(s, this.pkg) === key))
-          return true;
+      // Its first use of the lock is a release: one that locks first waits like any other counterpart.
+      for (const body of bodies) {
+        const first = (this.lf.sitesByFunction.get(body.id) ?? [])
+          .filter((s) => !s.deferred && lockKey(s, this.pkg) === key)
+          .sort((a, b) => a.call.startIndex - b.call.startIndex)[0];
+        if (first !== undefined && isUnlock(first)) return true;
+      }
     }
     return false;
   }

@@ -158,6 +158,9 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
           if (to === null || (ids.has(to) && !taken.released.has(to))) continue;
           for (const h of held) {
             if (h.identity === to || h.identity === null || taken.released.has(h.identity)) continue;
+            // The chain holds the frame's write lock again when it takes `to`: on the same value it would block
+            // on that Lock first (a double lock), so the `to` it reaches belongs to another value.
+            if (h.method === 'Lock' && taken.held.has(h.identity)) continue;
             const gate = new Set([...ids].filter((id) => !taken.released.has(id)));
             for (const id of taken.held) gate.add(id);
             gate.delete(h.identity);
