@@ -536,7 +536,10 @@ export const blockingUnderLock: Rule = {
       '(or again before its next one, in the loop that repeats it), and the channel, WaitGroup or Cond is not ' +
       'handed to code it cannot see (exported, stored elsewhere, passed to another package). A `select` is ' +
       'reported only when every case is blocked that way: a case such as `<-ctx.Done()` or a stop channel closed ' +
-      'without the lock lets it go on. Both sides holding only read locks is not reported.',
+      'without the lock lets it go on. Both sides holding only read locks is not reported, nor a lock handed to a ' +
+      'goroutine started while it is held that releases it (a `sync.Mutex` belongs to no goroutine), nor a receive ' +
+      'under `if x.done` where every `x.done = true` is set, under the same lock, by code that closes the channel ' +
+      'under that lock: once the flag reads true the channel is closed.',
     fix:
       'Release the lock before blocking, or let the other side proceed without it:\n\n```go\ns.mu.Lock()\n' +
       'v := s.pending\ns.mu.Unlock()\ns.updates <- v // no lock held while waiting for the receiver\n```\n\n' +

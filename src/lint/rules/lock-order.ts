@@ -330,7 +330,10 @@ export const lockOrder: Rule = {
       'another are one lock. A cycle is reported when the two orders can run in different goroutines (started by ' +
       'different `go` statements, or exported functions any caller can run at once) and no third lock held around ' +
       'both serialises them. A cycle through read locks (`RLock`) only is not reported: readers wait for each ' +
-      'other only when writers queue on both locks in between.',
+      'other only when writers queue on both locks in between. A method called on another value of the ' +
+      "caller's own type (a peer, or an interface argument the type also implements) takes that value's locks, " +
+      "not the caller's, and a chain that takes the held write lock again before the second one is on another " +
+      'value too (on the same value it would block at once).',
     fix:
       'Take the locks in one global order everywhere, or release the first before taking the second:\n\n```go\n' +
       'func (s *Store) flush() {\n\ts.mu.Lock()\n\tpending := s.pending\n\ts.pending = nil\n\ts.mu.Unlock() // ' +
