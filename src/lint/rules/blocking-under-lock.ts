@@ -9,6 +9,7 @@ import { lockFacts, directCalls, calledFunctions } from '../facts/lock-summary.j
 import type { LockFacts, LockSite } from '../facts/lock-summary.js';
 import { channelFacts, declarationOf } from '../facts/channel-ends.js';
 import type { ChannelEnd, ChannelFacts } from '../facts/channel-ends.js';
+import { localTypeName } from '../model/package-model.js';
 import type { FunctionInfo } from '../model/package-model.js';
 
 /** A place a goroutine can block: one channel operation or WaitGroup wait, or a select without default. */
@@ -436,6 +437,13 @@ class Analysis {
             return false;
           assignments++;
         }
+      }
+    // A value built with the flag already set (`T{done: true}`) has not been through the closing code.
+    for (const file of this.pkg.files)
+      for (const literal of file.nodes('composite_literal')) {
+        if (localTypeName(literal.childForFieldName('type')) !== owner) continue;
+        for (const element of literal.childForFieldName('body')?.namedChildren ?? [])
+          if (element?.type === 'keyed_element' && element.namedChild(0)?.text === flag.field) return false;
       }
     return assignments > 0;
   }
