@@ -372,7 +372,7 @@ export function calledFunctions(call: Node, file: FileFacts, model: PackageModel
  * A method called on another value of the caller's own receiver type (a child node, a peer): its locks are
  * other instances of the same field, as in hand-over-hand locking.
  */
-function otherInstance(caller: FunctionInfo, callee: FunctionInfo, receiver: Node | null): boolean {
+export function otherInstance(caller: FunctionInfo, callee: FunctionInfo, receiver: Node | null): boolean {
   return (
     caller.receiverType !== undefined &&
     callee.receiverType === caller.receiverType &&

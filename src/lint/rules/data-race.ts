@@ -78,6 +78,44 @@ function goroutineWords(starts: GoroutineStart[]): string {
   return starts.length === 1 ? first.label : `${first.label} (and ${starts.length - 1} more)`;
 }
 
+/**
+ * The standard library's runtime packages: the compiler gives them no race instrumentation
+ * (cmd/internal/objabi/pkgspecial.go, NoInstrument) and they do not use sync's locks.
+ */
+const RUNTIME_PACKAGE = /^(runtime|internal\/runtime\/.+)$/;
+
+/**
+ * Package booleans declared `= false` that nothing in the package writes or takes the address of (`if
+ * alwaysFalse { sink += x }`, which keeps the compiler from removing the work): the code they guard never runs.
+ */
+function falseFlags(pkg: RuleContext['pkg'], byKey: Map<string, FieldAccess[]>): Set<number> {
+  // The reads of such a flag (identifier nodes the accesses resolved to the package variable, not a local).
+  const out = new Set<number>();
+  for (const file of pkg.files)
+    for (const spec of file.nodes('var_spec')) {
+      if (enclosingFunction(spec) !== null) continue;
+      const names = spec.childrenForFieldName('name');
+      const values = spec.childForFieldName('value')?.namedChildren ?? [];
+      names.forEach((name, i) => {
+        if (name === null || values.length !== names.length || values[i]?.text !== 'false') return;
+        const uses = byKey.get(`var.${name.text}`) ?? [];
+        if (uses.every((u) => u.kind === 'read' && u.node.parent?.type !== 'unary_expression'))
+          for (const u of uses) out.add(u.node.id);
+      });
+    }
+  return out;
+}
+
+/** Whether `node` sits in the body of an `if flag {` inside `fn`, with `flag` one of the reads in `flags`. */
+function underFalseFlag(node: Node, fn: Node, flags: Set<number>): boolean {
+  for (let child = node, n = node.parent; n !== null && n.id !== fn.id; child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || n.childForFieldName('consequence')?.id !== child.id) continue;
+    const condition = n.childForFieldName('condition');
+    if (condition !== null && flags.has(condition.id)) return true;
+  }
+  return false;
+}
+
 /** Functions that set a value up before it is shared, or tear it down after: their accesses are not counted. */
 const SETUP = /^(new|New|init|Init|provision|Provision|setup|Setup|configure|Configure|load|Load|validate|Validate)/;
 
@@ -131,7 +169,10 @@ export const dataRace: Rule = {
       'inferred-lock and read-lock shapes are notes (`info`) as a whole: every one read on the repositories of ' +
       '`npm run bench:precision` was set-up code before the value is shared, or one writer that its callers ' +
       'serialise, which the source alone does not show. Package variables shared by goroutines, goroutines ' +
-      'started in a loop on one object, and a variable used after a wait that timed out stay warnings.',
+      'started in a loop on one object, and a variable used after a wait that timed out stay warnings. The Go ' +
+      "runtime's own packages (`runtime`, `internal/runtime/...`) are not checked: their goroutines synchronise " +
+      "through the runtime's internal locks, semaphores and stopping the world, which the compiler never " +
+      'instruments for the race detector.',
     fix:
       'Hold the mutex that guards the field around every access, and take the write lock to write:\n\n```go\n' +
       'func (c *Cache) Len() int {\n\tc.mu.RLock()\n\tdefer c.mu.RUnlock()\n\treturn len(c.items)\n}\n```\n\n' +
@@ -140,8 +181,12 @@ export const dataRace: Rule = {
   },
   check(context: RuleContext): void {
     const pkg = context.pkg;
+    // The runtime's own files, not its external tests (package runtime_test), which use sync like any program.
+    const runtime = RUNTIME_PACKAGE.test(pkg.importPath);
     const { byKey } = accessFacts(pkg);
     const goroutines = goroutineFacts(pkg);
+    const off = falseFlags(pkg, byKey);
+    const dead = (access: FieldAccess): boolean => off.size > 0 && underFalseFlag(access.node, access.fn, off);
     const reported = new Set<number>();
     const report = (
       access: FieldAccess,
@@ -150,7 +195,8 @@ export const dataRace: Rule = {
       otherMessage: string,
       severity?: Severity,
     ): void => {
-      if (reported.has(access.node.id)) return;
+      if (reported.has(access.node.id) || dead(access) || (other !== null && dead(other))) return;
+      if (runtime && !access.file.packageName.endsWith('_test')) return;
       reported.add(access.node.id);
       const related: { node: Node; message: string; file?: FileFacts }[] =
         other === null ? [] : [{ node: other.node, message: otherMessage, file: other.file }];

@@ -7,7 +7,15 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { dominates, enclosingFunction, statementOf } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import type { FileFacts } from '../facts/package-facts.js';
-import { callGuards, calledFunctions, directCalls, guardsAllow, guardsOf, lockFacts } from '../facts/lock-summary.js';
+import {
+  callGuards,
+  calledFunctions,
+  directCalls,
+  guardsAllow,
+  guardsOf,
+  lockFacts,
+  otherInstance,
+} from '../facts/lock-summary.js';
 import type { Guard, LockFacts, LockSite } from '../facts/lock-summary.js';
 import { callGraph } from '../model/call-graph.js';
 import type { CallGraph } from '../model/call-graph.js';
@@ -79,8 +87,10 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
     for (const call of directCalls(fn.node)) {
       const held = sites.length === 0 ? new Set<string>() : identities(lf.heldAt(call, fn.node));
       const released = releasedBefore(sites, call.startIndex);
-      for (const { callee } of calledFunctions(call, fn.file, lf.model)) {
-        if (callee.node.id === fn.node.id) continue;
+      for (const { callee, receiver } of calledFunctions(call, fn.file, lf.model)) {
+        // Another value of the caller's own type (a peer, or an interface argument the type also implements):
+        // its locks are other instances of the same fields.
+        if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
         for (const inner of summary(callee, depth + 1)) {
           if (!guardsAllow(inner.guards, call)) continue;
           const guards = callGuards(inner.guards, call, fn.node);
@@ -139,8 +149,8 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
       const held = lf.heldAt(call, frame.node).filter((h) => h.identity !== null);
       if (held.length === 0) continue;
       const ids = identities(held);
-      for (const { callee } of calledFunctions(call, first.file, lf.model)) {
-        if (callee.node.id === frame.node.id) continue;
+      for (const { callee, receiver } of calledFunctions(call, first.file, lf.model)) {
+        if (callee.node.id === frame.node.id || otherInstance(frame, callee, receiver)) continue;
         for (const taken of summary(callee)) {
           if (!guardsAllow(taken.guards, call)) continue;
           const to = taken.site.identity;
@@ -148,6 +158,9 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
           if (to === null || (ids.has(to) && !taken.released.has(to))) continue;
           for (const h of held) {
             if (h.identity === to || h.identity === null || taken.released.has(h.identity)) continue;
+            // The chain holds the frame's write lock again when it takes `to`: on the same value it would block
+            // on that Lock first (a double lock), so the `to` it reaches belongs to another value.
+            if (h.method === 'Lock' && taken.held.has(h.identity)) continue;
             const gate = new Set([...ids].filter((id) => !taken.released.has(id)));
             for (const id of taken.held) gate.add(id);
             gate.delete(h.identity);
@@ -317,7 +330,10 @@ export const lockOrder: Rule = {
       'another are one lock. A cycle is reported when the two orders can run in different goroutines (started by ' +
       'different `go` statements, or exported functions any caller can run at once) and no third lock held around ' +
       'both serialises them. A cycle through read locks (`RLock`) only is not reported: readers wait for each ' +
-      'other only when writers queue on both locks in between.',
+      'other only when writers queue on both locks in between. A method called on another value of the ' +
+      "caller's own type (a peer, or an interface argument the type also implements) takes that value's locks, " +
+      "not the caller's, and a chain that takes the held write lock again before the second one is on another " +
+      'value too (on the same value it would block at once).',
     fix:
       'Take the locks in one global order everywhere, or release the first before taking the second:\n\n```go\n' +
       'func (s *Store) flush() {\n\ts.mu.Lock()\n\tpending := s.pending\n\ts.pending = nil\n\ts.mu.Unlock() // ' +

@@ -681,3 +681,69 @@ func NegLockTakenBeforeAdd() {
 	w.closeWriter()
 	<-done
 }
+
+// A goroutine started while the lock is held releases it (a sync.Mutex belongs to no goroutine): the workers
+// that lock it get it once the releaser runs, so Wait is not waiting behind its own lock.
+func NegLockReleasedByStartedGoroutine() {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	mu.Lock()
+	go func() {
+		time.Sleep(time.Millisecond)
+		mu.Unlock()
+	}()
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+}
+
+// A ticket filled at most once: fill marks it filled, puts the value in the buffer and closes the channel in one
+// critical section, so take, holding the same lock, receives only when filled says all of that already happened.
+type ticket struct {
+	mu     sync.Mutex
+	filled bool
+	value  chan int
+}
+
+func (t *ticket) fill(v int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.filled {
+		return false
+	}
+	t.filled = true
+	t.value <- v
+	close(t.value)
+	return true
+}
+
+func (t *ticket) take() int {
+	t.mu.Lock()
+	got := -1
+	if t.filled {
+		if v, ok := <-t.value; ok {
+			got = v
+		}
+	} else {
+		close(t.value)
+	}
+	t.filled = true
+	t.mu.Unlock()
+	return got
+}
+
+func NegReceiveOnlyOnceFilled() {
+	for i := 0; i < 20; i++ {
+		t := &ticket{value: make(chan int, 1)}
+		done := make(chan bool)
+		go func() { done <- t.fill(i) }()
+		t.take()
+		<-done
+	}
+}

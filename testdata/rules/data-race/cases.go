@@ -476,3 +476,55 @@ func NegUnlockInReturningBranch() {
 	h.put(7)
 	<-done
 }
+
+// The last total the caller recorded; only NegNamedResultShadowsPackageVariable's own goroutine sets it.
+var lastTotal int
+
+// The named result lastTotal shadows the package variable: each goroutine writes its own.
+func sumOf(xs []int) (lastTotal int) {
+	for _, x := range xs {
+		lastTotal += x
+	}
+	return lastTotal
+}
+
+func NegNamedResultShadowsPackageVariable() {
+	var wg sync.WaitGroup
+	totals := make([]int, 4)
+	for i := range totals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			totals[i] = sumOf([]int{i, i + 1})
+		}()
+	}
+	wg.Wait()
+	lastTotal = totals[0]
+}
+
+// Never set: the work it guards stays in the binary but never runs (a benchmark's sink).
+var keepWork = false
+
+var workTotal = 0
+
+func burn(n int) {
+	x := 0
+	for i := 0; i < n; i++ {
+		x += i
+	}
+	if keepWork {
+		workTotal += x
+	}
+}
+
+func NegWriteUnderFlagNeverSet() {
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			burn(100)
+		}()
+	}
+	wg.Wait()
+}

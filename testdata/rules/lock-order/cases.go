@@ -397,3 +397,63 @@ func NegGateTakenThroughHelper() {
 	go func() { defer wg.Done(); e.commit() }()
 	wg.Wait()
 }
+
+// A recorder that also implements the sink it copies records to. record holds outMu and writes to the sink it
+// is given; Write takes shakeMu, then outMu. The sink is always another value (here a byte counter): given the
+// recorder itself, record would take outMu twice in one goroutine, so a program that works never does that, and
+// the two orders never meet on one recorder.
+type recordSink interface {
+	Write(p []byte) (int, error)
+}
+
+type recorder struct {
+	outMu   sync.Mutex
+	shakeMu sync.Mutex
+	out     []byte
+	shakes  int
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.shakeMu.Lock()
+	defer r.shakeMu.Unlock()
+	r.shakes++
+	r.outMu.Lock()
+	r.out = append(r.out, p...)
+	r.outMu.Unlock()
+	return len(p), nil
+}
+
+func (r *recorder) record(p []byte, copyTo recordSink) {
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	r.out = append(r.out, p...)
+	if copyTo != nil {
+		copyTo.Write(p)
+	}
+}
+
+type byteCounter struct{ n int }
+
+func (b *byteCounter) Write(p []byte) (int, error) {
+	b.n += len(p)
+	return len(p), nil
+}
+
+func NegInterfaceArgumentIsAnotherValue() {
+	r := &recorder{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			r.Write([]byte("hello"))
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			r.record([]byte("x"), &byteCounter{})
+		}
+	}()
+	wg.Wait()
+}
