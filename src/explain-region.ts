@@ -271,6 +271,8 @@ export function parseRepeatedGoroutines(
     if (fileLineNext) return undefined;
     lastLine = lineNo - 1;
     ids.push(id);
+    // Goroutines that seldom repeat (labels with a request id in every header) gain nothing here.
+    if (ids.length === 2048 && signatures > 1024) return undefined;
     let bucket = byHash.get(h);
     let known: Signature | undefined;
     if (bucket !== undefined) {

@@ -274,6 +274,12 @@ test('the fast way leaves damaged or unusual goroutine text to the line-by-line 
   for (const body of damaged) {
     assert.equal(parseRepeatedGoroutines(block(body), { grouping: 'ignore-wait' }), undefined, body);
   }
+  // Goroutines that seldom repeat (a request id in every header's labels) take the line-by-line way at once.
+  let unique = '';
+  for (let id = 1; id <= 2100; id++)
+    unique += `goroutine ${id} [select] {request: ${id}}:\nmain.f(0x1)\n\t/a/b.go:3 +0x1d\n\n`;
+  assert.equal(parseRepeatedGoroutines(unique, { grouping: 'ignore-wait' }), undefined);
+  assert.equal(parseGoroutineLines(unique, { grouping: 'ignore-wait' })?.ids.length, 2100);
   // A repeated id starts another dump; the same stack with other arguments is one group.
   const repeated = block('main.f(0x1)\n\t/a/b.go:3 +0x1d').replace('goroutine 6 ', 'goroutine 5 ');
   assert.equal(parseRepeatedGoroutines(repeated, { grouping: 'ignore-wait' }), undefined);
