@@ -76,6 +76,8 @@ interface Context {
   file: FileFacts;
   type: string;
   memo: Map<number, boolean>;
+  /** Set when an answer below was cut short at the depth limit: such an answer is not memoised. */
+  depthCut: { hit: boolean };
 }
 
 /**
@@ -122,7 +124,12 @@ function methodPublishes(fn: FunctionInfo, ctx: Context, depth: number): boolean
   const receiver = fn.receiverName;
   const body = fn.node.childForFieldName('body');
   if (receiver === undefined || receiver === '_' || body === null) return false;
-  if (depth > MAX_METHOD_DEPTH) return true;
+  if (depth > MAX_METHOD_DEPTH) {
+    ctx.depthCut.hit = true;
+    return true;
+  }
+  const outer = ctx.depthCut.hit;
+  ctx.depthCut.hit = false;
   ctx.memo.set(fn.node.id, false); // a recursive call adds nothing new
   const inner: Context = { ...ctx, file: fn.file };
   let out = false;
@@ -131,7 +138,10 @@ function methodPublishes(fn: FunctionInfo, ctx: Context, depth: number): boolean
     if (node.type === 'identifier' && node.text === receiver && publishes(node, fn.node, inner, depth)) out = true;
     return undefined;
   });
-  ctx.memo.set(fn.node.id, out);
+  // An answer cut short at the depth limit holds for this query only: a shallower one may see further.
+  if (ctx.depthCut.hit) ctx.memo.delete(fn.node.id);
+  else ctx.memo.set(fn.node.id, out);
+  ctx.depthCut.hit ||= outer;
   return out;
 }
 
@@ -207,15 +217,13 @@ export function freshValues(model: PackageModel): Freshness {
     const body = fn.childForFieldName('body');
     let fresh = allocation !== null && body !== null && allocation.endIndex <= at.startIndex;
     if (fresh && allocation !== null && body !== null) {
-      const ctx: Context = { model, file, type, memo: methodMemo };
+      const ctx: Context = { model, file, type, memo: methodMemo, depthCut: { hit: false } };
       const after = allocation.endIndex;
       // `if solicit { ... }` around `at`: a use under `if !solicit` (or its else) is on another path, when the flag
-      // is set once before the value is made and never changed.
-      const atFlags = [...flagBranches(at, fn)].filter(([name]) => {
-        const defined = allocationOf(fn, name, () => true);
-        if (defined !== null) return defined.endIndex <= after;
-        return isParameter(fn, name) && !assigned(fn, name);
-      });
+      // is defined once (or a parameter) and never changed: both branches read the same value.
+      const atFlags = [...flagBranches(at, fn)].filter(
+        ([name]) => allocationOf(fn, name, () => true) !== null || (isParameter(fn, name) && !assigned(fn, name)),
+      );
       const otherPath = (use: Node): boolean => {
         const flags = flagBranches(use, fn);
         return atFlags.some(([name, value]) => flags.get(name) === !value);
