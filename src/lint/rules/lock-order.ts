@@ -378,7 +378,11 @@ export const lockOrder: Rule = {
       'another are one lock. A cycle is reported when the two orders can run in different goroutines (started by ' +
       'different `go` statements, or exported functions any caller can run at once) and no third lock held around ' +
       'both serialises them. A cycle through read locks (`RLock`) only is not reported: readers wait for each ' +
-      'other only when writers queue on both locks in between.',
+      'other only when writers queue on both locks in between. A function value passed as an argument is followed ' +
+      'only from the call that passes it (`retry(func() {...})` runs that literal, not what other callers pass), ' +
+      'and two kinds of lock take part in no cycle: the lock of a value the function has just made and not yet ' +
+      'handed to anything (`c := &conn{}; c.mu.Lock()`), which no other goroutine can hold or wait for, and a lock ' +
+      'handed to a goroutine that unlocks it (`mu.Lock(); go func() { ...; mu.Unlock() }()`).',
     fix:
       'Take the locks in one global order everywhere, or release the first before taking the second:\n\n```go\n' +
       'func (s *Store) flush() {\n\ts.mu.Lock()\n\tpending := s.pending\n\ts.pending = nil\n\ts.mu.Unlock() // ' +
