@@ -103,7 +103,8 @@ for (const { repo } of repositories) {
     const t0 = performance.now();
     const run = spawnSync(
       process.execPath,
-      [goroscope, 'lint', '--all-modules', '--no-summary', '--format', 'json', ...ruleArgs, './...'],
+      // The path before --rule: the option takes every name after it.
+      [goroscope, 'lint', '--all-modules', '--no-summary', '--format', 'json', './...', ...ruleArgs],
       { cwd: join(checkouts, dirName(repo)), encoding: 'utf8', maxBuffer: 256 << 20 },
     );
     const ms = performance.now() - t0;

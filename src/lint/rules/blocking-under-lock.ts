@@ -5,7 +5,7 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { FUNCTION_TYPES, dominates, statementOf, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
-import { lockFacts, directCalls, calledFunctions } from '../facts/lock-summary.js';
+import { lockFacts, directCalls, calledFunctions, otherInstance } from '../facts/lock-summary.js';
 import type { LockFacts, LockSite } from '../facts/lock-summary.js';
 import { channelFacts, declarationOf } from '../facts/channel-ends.js';
 import type { ChannelEnd, ChannelFacts } from '../facts/channel-ends.js';
@@ -209,8 +209,12 @@ class Analysis {
     if (known !== undefined) return known;
     const out: { call: Node; site: LockSite }[] = [];
     this.acquiringMemo.set(memoKey, out);
+    const info = this.lf.model.infoOf(fn);
     for (const call of directCalls(fn))
-      for (const { callee } of calledFunctions(call, file, this.lf.model)) {
+      for (const { callee, receiver } of calledFunctions(call, file, this.lf.model)) {
+        // A method of its own type run on another value (`s.it.Next()` on a source that is itself a mixer)
+        // takes that value's lock, not the one this goroutine's own value holds.
+        if (info !== undefined && otherInstance(info, callee, receiver)) continue;
         const hit = this.lf
           .acquires(callee)
           .find((a) => a.site.identity === key && (held.method === 'Lock' || a.site.method === 'Lock'));

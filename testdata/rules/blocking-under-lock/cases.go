@@ -747,3 +747,74 @@ func NegReceiveOnlyOnceFilled() {
 		<-done
 	}
 }
+
+// Correct: a mixer waits for its feeds while holding its lock, and a feed pulls from a source that can be
+// another mixer; that source's pull locks the source's own mutex, never the waiting mixer's.
+
+type intSource interface {
+	pull() (int, bool)
+}
+
+type countdown struct{ n int }
+
+func (c *countdown) pull() (int, bool) {
+	if c.n == 0 {
+		return 0, false
+	}
+	c.n--
+	return c.n, true
+}
+
+type mixer struct {
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	sum    atomic.Int64
+	closed bool
+	given  bool
+}
+
+func (m *mixer) add(src intSource) {
+	m.wg.Add(1)
+	go m.feed(src)
+}
+
+func (m *mixer) feed(src intSource) {
+	defer m.wg.Done()
+	for {
+		v, ok := src.pull()
+		if !ok {
+			return
+		}
+		m.sum.Add(int64(v))
+	}
+}
+
+// pull hands out the merged sum once, after close.
+func (m *mixer) pull() (int, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed || m.given {
+		return 0, false
+	}
+	m.given = true
+	return int(m.sum.Load()), true
+}
+
+func (m *mixer) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.wg.Wait()
+	m.closed = true
+}
+
+func NegWaitForFeedsFromAnotherMixer() {
+	inner := &mixer{}
+	inner.add(&countdown{n: 4})
+	inner.close()
+	outer := &mixer{}
+	outer.add(inner)
+	outer.close()
+	if v, ok := outer.pull(); !ok || v != 6 {
+		panic("merged sum lost")
+	}
+}
