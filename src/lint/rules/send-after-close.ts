@@ -11,6 +11,7 @@ import {
   reassignedBetween,
   statementOf,
   unparen,
+  walk,
 } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { channelFieldFacts, lockedBefore, ordersBefore, type ChannelFieldOp } from '../facts/channel-fields.js';
@@ -76,6 +77,8 @@ function checkAcrossFunctions(context: RuleContext): void {
                 continue;
               if (!sameValue(fn, first, second, close, send, reach.model, file)) continue;
               if (guarded(close, send) || reported.has(send.node.id)) continue;
+              // Closing sets a flag that the sender checks first: in one goroutine the later send sees it and returns.
+              if (checkedBefore(send, flagsSetBefore(close))) continue;
               reported.add(send.node.id);
               context.report(send.file, {
                 node: send.node,
@@ -181,6 +184,66 @@ const FIX =
   'close a channel only after its last send: let the sending goroutine close it, or wait for the senders ' +
   '(WaitGroup) before closing; or signal with a separate done channel and never close the data channel';
 
+const FLAG_SETTERS = new Set(['Store', 'Swap', 'CompareAndSwap', 'Add']);
+
+/**
+ * The fields the close's function sets before closing, as a "closed" flag: `x.closed.Store(1)` (an atomic),
+ * `x.closed = true`.
+ */
+function flagsSetBefore(close: ChannelFieldOp): Set<string> {
+  const flags = new Set<string>();
+  walk(close.declaration, (node) => {
+    if (node.startIndex >= close.node.startIndex) return false;
+    if (node.type === 'call_expression') {
+      const m = methodCall(node);
+      const receiver = m === null ? null : unparen(m.receiver);
+      const field = receiver?.type === 'selector_expression' ? receiver.childForFieldName('field')?.text : undefined;
+      if (m !== null && FLAG_SETTERS.has(m.method) && field !== undefined) flags.add(field);
+    }
+    if (node.type === 'assignment_statement') {
+      const left = node.childForFieldName('left')?.namedChildren ?? [];
+      const right = node.childForFieldName('right')?.namedChildren ?? [];
+      left.forEach((target, i) => {
+        const value = right[i];
+        if (target?.type === 'selector_expression' && (value?.type === 'true' || value?.type === 'int_literal')) {
+          const field = target.childForFieldName('field')?.text;
+          if (field !== undefined) flags.add(field);
+        }
+      });
+    }
+    return undefined;
+  });
+  return flags;
+}
+
+/**
+ * Whether the send's function first returns when one of `flags` is set: `if db.closed.Load() == 1 { return }`
+ * before the send. The close's function sets the flag before closing, so a send after the close sees it.
+ */
+function checkedBefore(send: ChannelFieldOp, flags: Set<string>): boolean {
+  if (flags.size === 0) return false;
+  let found = false;
+  walk(send.declaration, (node) => {
+    if (found || node.startIndex >= send.node.startIndex) return false;
+    if (node.type !== 'if_statement' || node.endIndex > send.node.startIndex) return undefined;
+    const condition = node.childForFieldName('condition');
+    const consequence = node.childForFieldName('consequence');
+    if (condition === null || consequence === null) return undefined;
+    let mentions = false;
+    walk(condition, (inner) => {
+      if (inner.type === 'field_identifier' && flags.has(inner.text)) mentions = true;
+      return mentions ? false : undefined;
+    });
+    if (!mentions) return undefined;
+    walk(consequence, (inner) => {
+      if (inner.type === 'return_statement') found = true;
+      return found ? false : undefined;
+    });
+    return undefined;
+  });
+  return found;
+}
+
 /** `close(s.ch); s.ch = make(chan T)`: later sends go to the new channel. */
 function remadeAfter(close: ChannelFieldOp): boolean {
   const text = close.channel.text;
@@ -216,8 +279,10 @@ export const sendAfterClose: Rule = {
       'closes the field and later, on every path, something that sends on it, in the same goroutine; or it starts ' +
       'a goroutine that closes it (sends on it) and then, with nothing in between that waits (a `Wait`, lock, ' +
       'channel operation, `select` or `sync.Once`), sends on it (closes it) itself. Calls are followed through the ' +
-      "package's functions and methods and through calls on a local interface to the package's methods of that " +
-      'name. Not reported: a send or close made under a lock (the usual `closed` flag checked under the mutex), a ' +
+      "package's functions and methods, function values, and interface calls to the package's types that implement " +
+      'the interface. Not reported: a send or close made under a lock (the usual `closed` flag checked under the ' +
+      'mutex), a send in one goroutine after the close when the closing function first sets a flag ' +
+      '(`closed.Store(1)`, `closed = true`) that the sending function checks and returns on before it sends, a ' +
       'close followed by a new channel stored in the field, and a close that its function makes only after waiting ' +
       '(a `Wait`, a receive or a `select` before it) while the senders run in a goroutine.',
     fix:

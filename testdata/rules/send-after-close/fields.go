@@ -156,3 +156,30 @@ func NegPublishAfterReset() {
 	b.reset()
 	b.publish(1)
 }
+
+// Shutting down sets an atomic flag before it closes; submit checks the flag first and returns: a submit after
+// the shutdown never reaches the send.
+
+type journal struct {
+	entries chan int
+	blocked atomic.Int32
+}
+
+func (j *journal) shutdown() {
+	j.blocked.Store(1)
+	close(j.entries)
+}
+
+func (j *journal) submit(v int) bool {
+	if j.blocked.Load() == 1 {
+		return false
+	}
+	j.entries <- v
+	return true
+}
+
+func NegSubmitAfterShutdownChecksFlag() {
+	j := &journal{entries: make(chan int, 1)}
+	j.shutdown()
+	j.submit(1)
+}
