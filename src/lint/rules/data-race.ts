@@ -126,7 +126,12 @@ export const dataRace: Rule = {
       'reported: accesses on a value the function built itself before starting a goroutine (a constructor), in ' +
       '`init`, before the `go` statement, after a `Wait`, a channel receive or a `select` in the same function, ' +
       'in functions whose callers all hold the lock (or that say so: `fooLocked`, "must be called with mu held"), ' +
-      'and fields of `sync` and `sync/atomic` types. An unlocked read in a goroutine that itself writes the field ' +
+      'and fields of `sync` and `sync/atomic` types; for a package variable also a use in a function that the ' +
+      'writing function hands out only after the write (a function literal written after it, a handler or ' +
+      'callback used nowhere else), and a use behind `if flag.Load()` when only the writer sets the flag, after ' +
+      'the write; and for a variable written before a signal, a use that the starter reaches only after ' +
+      'receiving that signal (also after a `select` that could give up on it). An unlocked read in a goroutine ' +
+      'that itself writes the field ' +
       'under the lock is only an `info` finding: a single writer may read its own writes without the lock. The ' +
       'inferred-lock and read-lock shapes are notes (`info`) as a whole: every one read on the repositories of ' +
       '`npm run bench:precision` was set-up code before the value is shared, or one writer that its callers ' +

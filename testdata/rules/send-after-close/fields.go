@@ -157,20 +157,20 @@ func NegPublishAfterReset() {
 	b.publish(1)
 }
 
-// Shutting down sets an atomic flag before it closes; submit checks the flag first and returns: a submit after
-// the shutdown never reaches the send.
+// Retiring sets an atomic flag before it closes; record checks the flag first and returns: a record after
+// retiring never reaches the send.
 
 type journal struct {
 	entries chan int
 	blocked atomic.Int32
 }
 
-func (j *journal) shutdown() {
+func (j *journal) retire() {
 	j.blocked.Store(1)
 	close(j.entries)
 }
 
-func (j *journal) submit(v int) bool {
+func (j *journal) record(v int) bool {
 	if j.blocked.Load() == 1 {
 		return false
 	}
@@ -178,8 +178,8 @@ func (j *journal) submit(v int) bool {
 	return true
 }
 
-func NegSubmitAfterShutdownChecksFlag() {
+func NegRecordAfterRetireChecksFlag() {
 	j := &journal{entries: make(chan int, 1)}
-	j.shutdown()
-	j.submit(1)
+	j.retire()
+	j.record(1)
 }
