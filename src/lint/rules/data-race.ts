@@ -71,11 +71,16 @@ function overlap(a: GoroutineStart[], b: GoroutineStart[]): boolean {
   return false;
 }
 
-function goroutineWords(starts: GoroutineStart[]): string {
+function goroutineWords(starts: GoroutineStart[], at?: FileFacts): string {
   if (starts.length === 0) return 'its caller';
   const first = starts[0];
   if (first === undefined) return 'its caller';
-  return starts.length === 1 ? first.label : `${first.label} (and ${starts.length - 1} more)`;
+  // A start in another file than the finding's is named with its file.
+  const label =
+    at !== undefined && first.file.path !== at.path && first.label.includes(' at line ')
+      ? first.label.replace(' at line ', ` at ${first.file.path.slice(first.file.path.lastIndexOf('/') + 1)}:`)
+      : first.label;
+  return starts.length === 1 ? label : `${label} (and ${starts.length - 1} more)`;
 }
 
 /** Functions that set a value up before it is shared, or tear it down after: their accesses are not counted. */
@@ -211,7 +216,7 @@ export const dataRace: Rule = {
             w,
             `${keyName(key)} is written here while holding only the read lock of ${lockName(guard)}: every other ` +
               `reader holds that lock at the same time${other === null ? '' : `, such as the access at line ${line(other.node)}`}` +
-              `, so this write races with them (${goroutineWords(runners(goroutines, w))}) unless its callers ` +
+              `, so this write races with them (${goroutineWords(runners(goroutines, w), w.file)}) unless its callers ` +
               `serialise it (a note: on real code this is often a single writer by design)`,
             other,
             `${other?.kind === 'write' ? 'written' : 'read'} holding ${lockName(guard)}`,
@@ -269,7 +274,7 @@ export const dataRace: Rule = {
           u,
           `${keyName(key)} is ${u.kind === 'write' ? 'written' : 'read'} here with no lock, but ${guarded} of its ` +
             `${total} other accesses hold ${lockName(guard)}, among them the ${partner.kind} at line ` +
-            `${line(partner.node)}; ${goroutineWords(uRunners.length > 0 ? uRunners : pRunners)} runs ` +
+            `${line(partner.node)}; ${goroutineWords(uRunners.length > 0 ? uRunners : pRunners, u.file)} runs ` +
             `${uRunners.length > 0 ? 'this access' : 'that one'}, so the two can overlap: a data race` +
             (ownWriter
               ? ' (unless the goroutine running this read is the only writer: reading its own writes needs no lock)'
@@ -310,13 +315,13 @@ function checkPackageVariable(
     report(
       w,
       other === w
-        ? `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners)}, which runs many times at ` +
+        ? `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners, w.file)}, which runs many times at ` +
             `once: a data race`
-        : `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners)} and ` +
+        : `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners, w.file)} and ` +
             `${other.kind === 'write' ? 'written' : 'read'} at line ${line(other.node)} by ` +
-            `${goroutineWords(oRunners)}, also with no lock: a data race`,
+            `${goroutineWords(oRunners, w.file)}, also with no lock: a data race`,
       other === w ? null : other,
-      `${other.kind === 'write' ? 'written' : 'read'} by ${goroutineWords(oRunners)}`,
+      `${other.kind === 'write' ? 'written' : 'read'} by ${goroutineWords(oRunners, other.file)}`,
     );
   }
 }
