@@ -104,8 +104,13 @@ function checkAcrossFunctions(context: RuleContext): void {
             if (close === undefined || send === undefined || guarded(close, send) || reported.has(send.node.id))
               continue;
             if (synchronisesBetween(fn, first.node.endIndex, second.node.startIndex) !== null) continue;
+            // This goroutine's half, reached through a method call, must act on that method's own receiver: a
+            // method that makes a fresh value and closes (sends on) its field touches another channel.
+            if (!ownReceiverStep(second, kind === 'close' ? close : send, reach.model, file)) continue;
             if (ordersBefore(close.declaration, close.node.startIndex) !== null) continue;
             reported.add(send.node.id);
+            // Through a plain function call the value it works on is not known: maybe another value of the type.
+            const untied = second.kind === 'call' && methodCall(second.node) === null;
             const started =
               first.kind === 'go'
                 ? `starts a goroutine at line ${line(first.node)}`
@@ -116,10 +121,19 @@ function checkAcrossFunctions(context: RuleContext): void {
                 kind === 'send'
                   ? `send on ${send.channel.text} (channel field ${field}) may run after it is closed: ${name} ` +
                     `${started} that closes it at line ${line(close.node)}, then sends (through line ` +
-                    `${line(second.node)}) without waiting for that goroutine; a send on a closed channel panics`
+                    `${line(second.node)}) without waiting for that goroutine; a send on a closed channel panics` +
+                    (untied
+                      ? ` (a note: the call at line ${line(second.node)} is a function, not a method of the value, ` +
+                        'so whether it works on the same value of the type the rule cannot tell)'
+                      : '')
                   : `send on ${send.channel.text} (channel field ${field}) may run after it is closed: ${name} ` +
                     `${started} that sends on it, then closes it (through line ${line(second.node)}) without ` +
-                    `waiting for that goroutine; a send on a closed channel panics`,
+                    `waiting for that goroutine; a send on a closed channel panics` +
+                    (untied
+                      ? ` (a note: the call at line ${line(second.node)} is a function, not a method of the value, ` +
+                        'so whether it works on the same value of the type the rule cannot tell)'
+                      : ''),
+              ...(untied ? { severity: 'info' as const } : {}),
               related: [
                 { node: close.node, message: 'closed here', file: close.file },
                 { node: first.node, message: 'goroutine started here', file },
@@ -178,6 +192,16 @@ function sameValue(
     if (event.kind === 'call' && (!onOwnReceiver(op) || model.infoOf(op.declaration)?.receiverType !== owner))
       return false;
   return true;
+}
+
+/** A method-call step reaches `op` on the method's own receiver, of the receiver's type (or the type is unknown). */
+function ownReceiverStep(step: ReachEvent, op: ChannelFieldOp, model: PackageModel, file: FileFacts): boolean {
+  if (step.kind !== 'call') return true;
+  const receiver = methodCall(step.node)?.receiver;
+  const owner = receiver === undefined ? null : model.typeOf(receiver, file);
+  // Through an interface the method is an implementation's, on its own receiver when onOwnReceiver says so.
+  if (owner === null || model.pkg.namedTypes.get(owner)?.type === 'interface_type') return true;
+  return onOwnReceiver(op) && model.infoOf(op.declaration)?.receiverType === owner;
 }
 
 const FIX =
@@ -283,8 +307,11 @@ export const sendAfterClose: Rule = {
       'the interface. Not reported: a send or close made under a lock (the usual `closed` flag checked under the ' +
       'mutex), a send in one goroutine after the close when the closing function first sets a flag ' +
       '(`closed.Store(1)`, `closed = true`) that the sending function checks and returns on before it sends, a ' +
+      'goroutine-started half reached in this goroutine through a method that works on another value than its own ' +
+      'receiver (a fresh value it makes), a ' +
       'close followed by a new channel stored in the field, and a close that its function makes only after waiting ' +
-      '(a `Wait`, a receive or a `select` before it) while the senders run in a goroutine.',
+      '(a `Wait`, a receive or a `select` before it) while the senders run in a goroutine. When that half is ' +
+      'reached through a plain function call, which may work on another value of the type, the finding is a note.',
     fix:
       'Close a channel only after the last send, in the sending goroutine:\n\n```go\nfor _, v := range values ' +
       '{\n\tout <- v\n}\nclose(out)\n```',
