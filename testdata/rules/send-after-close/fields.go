@@ -198,9 +198,11 @@ type responder struct{ incoming chan *request }
 
 func (s *responder) serve() {
 	for r := range s.incoming {
-		r.answer(1)
+		s.handle(r)
 	}
 }
+
+func (s *responder) handle(r *request) { r.answer(1) }
 
 func startResponder() *responder {
 	s := &responder{incoming: make(chan *request)}
