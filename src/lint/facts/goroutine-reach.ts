@@ -82,12 +82,22 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
   const model = packageModel(pkg);
   const fileOf = new Map<number, FileFacts>();
   const ownOps = new Map<number, Map<string, ReachedOp>>();
-  for (const op of ops)
-    for (const region of regionsOf(op.node)) {
+  // The ops written directly in each function (its innermost region), node id -> key, for eventsOf.
+  const opsWrittenIn = new Map<number, Map<number, string>>();
+  for (const op of ops) {
+    const regions = regionsOf(op.node);
+    for (const region of regions) {
       const map = ownOps.get(region.id) ?? new Map<string, ReachedOp>();
       if (!map.has(op.key)) map.set(op.key, { node: op.node, file: op.file });
       ownOps.set(region.id, map);
     }
+    const innermost = regions[0];
+    if (innermost !== undefined) {
+      const here = opsWrittenIn.get(innermost.id) ?? new Map<number, string>();
+      here.set(op.node.id, op.key);
+      opsWrittenIn.set(innermost.id, here);
+    }
+  }
   const interfaces = new Set<string>();
   for (const [name, type] of pkg.namedTypes) if (type.type === 'interface_type') interfaces.add(name);
   const methodsByName = new Map<string, FunctionInfo[]>();
@@ -163,8 +173,7 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
   };
   const eventsOf = (fn: Node, file: FileFacts): ReachEvent[] => {
     const events: ReachEvent[] = [];
-    const opsHere = new Map<number, string>();
-    for (const op of ops) if (regionsOf(op.node)[0]?.id === fn.id) opsHere.set(op.node.id, op.key);
+    const opsHere = opsWrittenIn.get(fn.id) ?? new Map<number, string>();
     const body = fn.childForFieldName('body');
     if (body === null) return events;
     walk(body, (node) => {

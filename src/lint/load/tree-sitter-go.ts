@@ -2,7 +2,7 @@
 // prebuild does not load on Debian 12 (it compiles from source for ~30 s) while the wasm build needs no
 // toolchain and parses within reach of native speed (see docs/comparison.md for the measurement).
 import { createRequire } from 'node:module';
-import { Language, Parser, Query } from 'web-tree-sitter';
+import { Language, Node as TreeNode, Parser, Query } from 'web-tree-sitter';
 import type { Node, Tree } from 'web-tree-sitter';
 
 export type { Node, Tree, Query };
@@ -10,6 +10,92 @@ export type { Node, Tree, Query };
 const require = createRequire(import.meta.url);
 
 let goLanguage: Promise<Language> | undefined;
+
+/** A tree's top-level children with their byte ranges, to find the one holding a node by binary search. */
+interface TopLevel {
+  rootId: number;
+  children: Node[];
+  starts: number[];
+  ends: number[];
+  /** False when the ranges cannot be trusted (a syntax error, empty or overlapping children). */
+  usable: boolean;
+  /** Node id -> parent, for every node on a path already descended: walking up a chain costs one step each. */
+  parents: Map<number, Node>;
+}
+
+const topLevels = new WeakMap<Tree, TopLevel>();
+let fastParentInstalled = false;
+
+function topLevelOf(tree: Tree): TopLevel {
+  let top = topLevels.get(tree);
+  if (top === undefined) {
+    const root = tree.rootNode;
+    const children: Node[] = [];
+    for (const child of root.children) if (child !== null) children.push(child);
+    const starts = children.map((child) => child.startIndex);
+    const ends = children.map((child) => child.endIndex);
+    let usable = !root.hasError;
+    for (let i = 0; usable && i < children.length; i++)
+      if ((starts[i] ?? 0) >= (ends[i] ?? 0) || (i > 0 && (ends[i - 1] ?? 0) > (starts[i] ?? 0))) usable = false;
+    top = { rootId: root.id, children, starts, ends, usable, parents: new Map() };
+    topLevels.set(tree, top);
+  }
+  return top;
+}
+
+/**
+ * tree-sitter's `parent` descends from the root and scans the root's children one by one, so on a file with
+ * thousands of declarations every `.parent` costs thousands of steps (it was most of lint's time on large
+ * packages). This finds the top-level child by binary search and descends from there the way tree-sitter does,
+ * remembering the parent of each node on the way (a walk up the chain then costs one lookup per step); anything
+ * unusual (a syntax error, an empty node) takes tree-sitter's own path, so the answer is the same.
+ */
+function installFastParent(): void {
+  if (fastParentInstalled) return;
+  fastParentInstalled = true;
+  // tree-sitter's own ts_node_parent: from the root, the child holding the node, until the next one is the node.
+  const slow = (node: Node): Node | null => {
+    let current = node.tree.rootNode;
+    if (current.id === node.id) return null;
+    for (;;) {
+      const next = current.childWithDescendant(node);
+      if (next === null || next.id === node.id) return current;
+      current = next;
+    }
+  };
+  Object.defineProperty(TreeNode.prototype, 'parent', {
+    configurable: true,
+    get(this: Node): Node | null {
+      const top = topLevelOf(this.tree);
+      if (!top.usable || this.id === top.rootId) return slow(this);
+      const known = top.parents.get(this.id);
+      if (known !== undefined) return known;
+      const start = this.startIndex;
+      const end = this.endIndex;
+      if (start === end) return slow(this);
+      let lo = 0;
+      let hi = top.children.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((top.starts[mid] ?? 0) <= start) lo = mid;
+        else hi = mid - 1;
+      }
+      const candidate = top.children[lo];
+      if (candidate === undefined || (top.starts[lo] ?? 0) > start || (top.ends[lo] ?? 0) < end) return slow(this);
+      if (candidate.id === this.id) return this.tree.rootNode;
+      let current = candidate;
+      let next = current.childWithDescendant(this);
+      if (next === null) return slow(this);
+      while (next !== null) {
+        top.parents.set(next.id, current);
+        if (next.id === this.id) break;
+        current = next;
+        next = current.childWithDescendant(this);
+      }
+      return current;
+    },
+  });
+}
 
 /** The Go grammar, loaded once per thread. */
 export function loadGoLanguage(): Promise<Language> {
@@ -34,6 +120,7 @@ export interface GoParser {
 
 export async function createGoParser(): Promise<GoParser> {
   const language = await loadGoLanguage();
+  installFastParent();
   const parser = new Parser();
   parser.setLanguage(language);
   const queries = new Map<string, Query>();
