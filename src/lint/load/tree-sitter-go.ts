@@ -24,7 +24,15 @@ interface TopLevel {
 }
 
 const topLevels = new WeakMap<Tree, TopLevel>();
+/**
+ * The parent caches hold at most this many nodes in all (each a JS object of ~300 bytes); past it they start
+ * afresh. Walks up a chain are local, so a recent window keeps them one step each.
+ */
+const MAX_CACHED_PARENTS = 100_000;
+let cachedParents = 0;
+const withCachedParents: TopLevel[] = [];
 let fastParentInstalled = false;
+let uncachedChildrenInstalled = false;
 
 function topLevelOf(tree: Tree): TopLevel {
   let top = topLevels.get(tree);
@@ -86,7 +94,14 @@ function installFastParent(): void {
       let current = candidate;
       let next = current.childWithDescendant(this);
       if (next === null) return slow(this);
+      if (cachedParents > MAX_CACHED_PARENTS) {
+        for (const filled of withCachedParents) filled.parents.clear();
+        withCachedParents.length = 0;
+        cachedParents = 0;
+      }
+      if (top.parents.size === 0) withCachedParents.push(top);
       while (next !== null) {
+        cachedParents++;
         top.parents.set(next.id, current);
         if (next.id === this.id) break;
         current = next;
@@ -118,9 +133,37 @@ export interface GoParser {
   query(source: string): Query;
 }
 
+/**
+ * web-tree-sitter keeps a node's child list on the node object, so a node held in an index or a cache (the
+ * per-type lists, function nodes, memo keys) that was once walked keeps its whole subtree alive as JS objects:
+ * on a 440k-line package that was over a million nodes and most of the heap. The lists are built afresh instead.
+ */
+function installUncachedChildren(): void {
+  if (uncachedChildrenInstalled) return;
+  uncachedChildrenInstalled = true;
+  for (const [name, cacheField] of [
+    ['children', '_children'],
+    ['namedChildren', '_namedChildren'],
+  ] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(TreeNode.prototype, name);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the node as `this`
+    const original: ((this: Node) => (Node | null)[]) | undefined = descriptor?.get;
+    if (original === undefined) continue;
+    Object.defineProperty(TreeNode.prototype, name, {
+      configurable: true,
+      get(this: Node): (Node | null)[] {
+        const list = original.call(this);
+        Reflect.set(this, cacheField, undefined);
+        return list;
+      },
+    });
+  }
+}
+
 export async function createGoParser(): Promise<GoParser> {
   const language = await loadGoLanguage();
   installFastParent();
+  installUncachedChildren();
   const parser = new Parser();
   parser.setLanguage(language);
   const queries = new Map<string, Query>();
