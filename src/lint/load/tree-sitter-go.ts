@@ -33,6 +33,7 @@ let cachedParents = 0;
 const withCachedParents: TopLevel[] = [];
 let fastParentInstalled = false;
 let uncachedChildrenInstalled = false;
+let keptTypeInstalled = false;
 
 function topLevelOf(tree: Tree): TopLevel {
   let top = topLevels.get(tree);
@@ -160,10 +161,42 @@ function installUncachedChildren(): void {
   }
 }
 
+declare module 'web-tree-sitter' {
+  interface Node {
+    /** The node's type once asked (see installKeptType). */
+    keptType?: string;
+  }
+}
+
+/**
+ * A node's type costs a call into WebAssembly each time it is read, and the walks and rules read it several
+ * times per node (a third of lint's time on a large package): the first answer is kept on the node.
+ */
+function installKeptType(): void {
+  if (keptTypeInstalled) return;
+  keptTypeInstalled = true;
+  const descriptor = Object.getOwnPropertyDescriptor(TreeNode.prototype, 'type');
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the node as `this`
+  const original: ((this: Node) => string) | undefined = descriptor?.get;
+  if (original === undefined) return;
+  Object.defineProperty(TreeNode.prototype, 'type', {
+    configurable: true,
+    get(this: Node): string {
+      let type = this.keptType;
+      if (type === undefined) {
+        type = original.call(this);
+        this.keptType = type;
+      }
+      return type;
+    },
+  });
+}
+
 export async function createGoParser(): Promise<GoParser> {
   const language = await loadGoLanguage();
   installFastParent();
   installUncachedChildren();
+  installKeptType();
   const parser = new Parser();
   parser.setLanguage(language);
   const queries = new Map<string, Query>();
