@@ -3,7 +3,7 @@
 // starts (`go` statements in it or in what it calls). A rule names the operations it cares about as keyed nodes;
 // the reach of a function is then the keys it can get to, with one example node each. Calls are resolved within
 // the package; a call on a value of a local interface type reaches every package method of that name.
-import type { Node } from '../load/tree-sitter-go.js';
+import type { Node, Tree } from '../load/tree-sitter-go.js';
 import { FUNCTION_TYPES, methodCall, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { localTypeName, packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
@@ -201,22 +201,35 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
   return { model, reachOf, eventsOf, calleesOf };
 }
 
-/**
- * A step of `fn` between two offsets (outside goroutines it starts) that may order what comes after it with a
- * goroutine started before it: a Wait, Lock, Do, channel operation, select or range.
- */
-export function synchronisesBetween(fn: Node, from: number, to: number): Node | null {
-  let found: Node | null = null;
+interface SyncStep {
+  node: Node;
+  start: number;
+  end: number;
+}
+
+/** Per tree, per function node id: its steps that may synchronise, in source (pre-)order. */
+const syncStepsByTree = new WeakMap<Tree, Map<number, SyncStep[]>>();
+
+/** The steps of `fn` that may synchronise, outside go and defer statements, found in one walk and kept. */
+function syncSteps(fn: Node): SyncStep[] {
+  let byFunction = syncStepsByTree.get(fn.tree);
+  if (byFunction === undefined) {
+    byFunction = new Map<number, SyncStep[]>();
+    syncStepsByTree.set(fn.tree, byFunction);
+  }
+  const known = byFunction.get(fn.id);
+  if (known !== undefined) return known;
+  const steps: SyncStep[] = [];
   walk(
     fn,
     (node) => {
-      if (found !== null || node.endIndex <= from || node.startIndex >= to) return false;
       // A deferred call waits only at return; a goroutine's own waits do not order this one.
       if (node.type === 'go_statement' || node.type === 'defer_statement') return false;
+      let synchronises = false;
       if (node.type === 'call_expression') {
         const m = methodCall(node);
         if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock' || m.method === 'Do'))
-          found = node;
+          synchronises = true;
       }
       if (
         (node.type === 'unary_expression' && node.text.startsWith('<-')) ||
@@ -225,12 +238,24 @@ export function synchronisesBetween(fn: Node, from: number, to: number): Node | 
         node.type === 'receive_statement' ||
         node.type === 'range_clause'
       )
-        found = node;
+        synchronises = true;
+      if (synchronises) steps.push({ node, start: node.startIndex, end: node.endIndex });
       return undefined;
     },
     false,
   );
-  return found;
+  byFunction.set(fn.id, steps);
+  return steps;
+}
+
+/**
+ * A step of `fn` between two offsets (outside goroutines it starts) that may order what comes after it with a
+ * goroutine started before it: a Wait, Lock, Do, channel operation, select or range. The first such step in
+ * source order that overlaps the range (the steps of a function are found once: rules ask for many ranges).
+ */
+export function synchronisesBetween(fn: Node, from: number, to: number): Node | null {
+  for (const step of syncSteps(fn)) if (step.end > from && step.start < to) return step.node;
+  return null;
 }
 
 /** Whether a node runs at return (it sits in a defer statement of its function). */
