@@ -6,7 +6,8 @@
 // with its triage row in bench/precision-triage/<rule>.tsv (one file per rule; header `repo location verdict
 // reason`, verdict true | deliberate | false, location `path/from/repo/root.go:line`). Prints per rule and overall:
 // errors+warnings, how many are triaged true/deliberate/false, the untriaged ones, and the precision
-// (true+deliberate)/triaged; notes (severity info) are counted apart and never enter the precision.
+// (true+deliberate)/triaged; notes (severity info) are counted apart and never enter the precision. Triage rows that
+// now match a note are listed as such; rows that match nothing as stale (fixed, or the line moved).
 //
 // Options:
 //   --save DIR   also write each repository's JSON result to DIR/<owner>+<name>.json
@@ -99,11 +100,13 @@ for (const { repo } of repositories) {
   if (loadDir !== undefined) {
     report = JSON.parse(readFileSync(join(loadDir, `${dirName(repo)}.json`), 'utf8'));
   } else {
-    const ruleArgs = onlyRules.length > 0 ? ['--rule', ...onlyRules] : [];
+    // `--rule=NAME` each: `--rule a b ./...` would take ./... for a rule name.
+    const ruleArgs = onlyRules.map((rule) => `--rule=${rule}`);
     const t0 = performance.now();
     const run = spawnSync(
       process.execPath,
-      [goroscope, 'lint', '--all-modules', '--no-summary', '--format', 'json', ...ruleArgs, './...'],
+      // The path before --rule: the option takes every name after it.
+      [goroscope, 'lint', '--all-modules', '--no-summary', '--format', 'json', './...', ...ruleArgs],
       { cwd: join(checkouts, dirName(repo)), encoding: 'utf8', maxBuffer: 256 << 20 },
     );
     const ms = performance.now() - t0;
@@ -137,6 +140,9 @@ for (const f of findings) {
   perRule.set(f.rule, counts);
   if (f.severity === 'info') {
     counts.notes++;
+    // A triaged finding that has become a note: its row is not stale, it just no longer counts.
+    const row = triage.get(f.rule)?.get(`${f.repo}\t${f.location}`);
+    if (row !== undefined) row.note = true;
     continue;
   }
   counts.reported++;
@@ -182,9 +188,15 @@ if (untriaged.length > 0) {
   for (const f of untriaged) console.log(`  ${f.rule}\t${f.repo}\t${f.location}\t${f.message}`);
 }
 const stale = [];
+const nowNotes = [];
 for (const [rule, rows] of triage)
   if (onlyRules.length === 0 || onlyRules.includes(rule))
-    for (const [key, row] of rows) if (!row.used) stale.push(`${rule}\t${key}\t${row.verdict}`);
+    for (const [key, row] of rows)
+      if (!row.used) (row.note === true ? nowNotes : stale).push(`${rule}\t${key}\t${row.verdict}`);
+if (nowNotes.length > 0) {
+  console.log(`\n${nowNotes.length} triage row(s) now match a note (severity info, not counted):`);
+  for (const s of nowNotes) console.log(`  ${s}`);
+}
 if (stale.length > 0) {
   console.log(`\n${stale.length} triage row(s) match no current finding (fixed, or the line moved):`);
   for (const s of stale) console.log(`  ${s}`);

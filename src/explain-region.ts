@@ -10,7 +10,7 @@
 // any line. Anything else (a log line between goroutines, a prefix, a race report, a repeated goroutine id) and the
 // region is read on the main thread as usual.
 
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -20,6 +20,7 @@ import type { LineContext, LineSink } from './input/lines.js';
 import type { RegionOffload, RegionResult } from './input/read.js';
 import type { Goroutine, GoroutineGroup, Traceback } from './model.js';
 import { createPasteRepair } from './parse/pasted.js';
+import { IdSet } from './parse/id-set.js';
 import { TracebackParser } from './parse/traceback.js';
 
 /** How goroutines are grouped, as the main thread's Explainer does it. */
@@ -84,10 +85,247 @@ export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRe
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = buffer.length;
   if (n === 0 || buffer[n - 1] !== 10) return undefined;
-  if (buffer.indexOf(0) !== -1 || buffer.indexOf(13) !== -1 || !isUtf8(buffer)) return undefined;
-  const text = buffer.toString('utf8', 0, n);
+  // ASCII (the usual dump) decodes as latin1 to the same string, several times faster than as UTF-8; a character's
+  // index is then its byte's, and parts are compared four bytes at a time.
+  const ascii = isAscii(buffer);
+  if (buffer.indexOf(0) !== -1 || buffer.indexOf(13) !== -1 || (!ascii && !isUtf8(buffer))) return undefined;
+  const text = buffer.toString(ascii ? 'latin1' : 'utf8', 0, n);
   if (!text.startsWith('goroutine ')) return undefined;
+  const bytesOfText = ascii ? new DataView(buffer.buffer, buffer.byteOffset, n) : undefined;
+  return parseRepeatedGoroutines(text, options, bytesOfText) ?? parseGoroutineLines(text, options);
+}
 
+/** Whether text[from, to) is one or more lowercase hex digits. */
+function isHexRun(text: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/**
+ * A goroutine text already parsed: where, in the region's text, the parts of its lines are that its parsed goroutine
+ * and group depend on.
+ */
+interface Signature {
+  starts: Int32Array;
+  lengths: Int32Array;
+  /** Its group; null when the label filter leaves its goroutines out. */
+  group: GroupDetail | null;
+}
+
+/**
+ * Whether the parts at `starts`/`cuts` of the text hold the same characters as the signature's parts. Compared from
+ * each part's end, where function names differ: four bytes at a time when the text is ASCII and its bytes are at
+ * hand, else with charCodeAt (both faster here than startsWith or a slice).
+ */
+function sameParts(
+  text: string,
+  bytes: DataView | undefined,
+  signature: Signature,
+  starts: Int32Array,
+  cuts: Int32Array,
+): boolean {
+  const { starts: expectedStarts, lengths } = signature;
+  for (let k = 0; k < lengths.length; k++) {
+    const length = lengths[k] as number;
+    const at = starts[k] as number;
+    if ((cuts[k] as number) - at !== length) return false;
+    const other = expectedStarts[k] as number;
+    let j = length;
+    if (bytes !== undefined) {
+      for (; j >= 4; j -= 4) if (bytes.getUint32(at + j - 4) !== bytes.getUint32(other + j - 4)) return false;
+    }
+    for (j--; j >= 0; j--) if (text.charCodeAt(at + j) !== text.charCodeAt(other + j)) return false;
+  }
+  return true;
+}
+
+/** Mixes a number into a 32-bit FNV-1a style hash. */
+function mix(h: number, n: number): number {
+  return Math.imul(h ^ n, 16777619);
+}
+
+/**
+ * The fast way through a region, for the usual dump where most goroutines repeat a stack: each goroutine's text is
+ * cut into what the parsed goroutine and its group depend on (the header after the id, each function line up to
+ * its arguments, each file line up to its pc offset, `created by` and elision lines whole) and what they do not
+ * (the id, the arguments, the offset). The first goroutine of each such signature is parsed by the traceback
+ * parser and grouped as usual; the others, found by a hash of a few characters of each part and confirmed by
+ * comparing every part in place, only count in its group, as Grouper.add would count them. Any line outside that
+ * strict grammar (a second blank line, a prefix, a line of something else) gives undefined, and the region takes
+ * the line-by-line way.
+ */
+export function parseRepeatedGoroutines(
+  text: string,
+  options: RegionOptions,
+  bytes?: DataView,
+): ParsedRegion | undefined {
+  // At 'exact' the arguments group too: the line-by-line way does it.
+  if (options.grouping === 'exact') return undefined;
+  const grouper = new Grouper(options.grouping, undefined, options.groupByLabel);
+  const firstOf = new Map<GroupDetail, Goroutine>();
+  const byHash = new Map<number, Signature[]>();
+  let signatures = 0;
+  const ids: number[] = [];
+  const seen = new IdSet();
+  const tracebacks: Traceback[] = [];
+  /** The goroutine the parser finished last. */
+  const finished: { goroutine: Goroutine | null } = { goroutine: null };
+  const parser = new TracebackParser(
+    {
+      goroutine(g) {
+        finished.goroutine = g;
+      },
+      traceback(tb) {
+        tracebacks.push(tb);
+      },
+    },
+    { retainGoroutines: 1 },
+  );
+  const context: LineContext = { source: '' };
+  // Where each part of the goroutine being read starts and ends (part 0 is the header after the id).
+  let starts = new Int32Array(64);
+  let cuts = new Int32Array(64);
+  const n = text.length;
+  let pos = 0;
+  let lineNo = 0;
+  let lastLine = 0;
+  while (pos < n) {
+    const headerLine = lineNo + 1;
+    const blockStart = pos;
+    let end = text.indexOf('\n', pos);
+    if (end - pos > MAX_REGION_LINE || !text.startsWith('goroutine ', pos)) return undefined;
+    let i = pos + 10;
+    let id = 0;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      id = id * 10 + c - 48;
+      i++;
+    }
+    // Id 0 (an idle M) may repeat within one dump; any other repeat starts another dump.
+    if (i === pos + 10 || i - pos - 10 > 15 || text.charCodeAt(i) !== 32 || id === 0 || seen.has(id)) return undefined;
+    seen.add(id);
+    starts[0] = i;
+    cuts[0] = end;
+    let h = mix(mix(2166136261, end - i), text.charCodeAt(i + 2));
+    h = mix(mix(h, text.charCodeAt(end - 3)), text.charCodeAt(end - 5));
+    let parts = 1;
+    lineNo++;
+    pos = end + 1;
+    let fileLineNext = false;
+    for (;;) {
+      end = text.indexOf('\n', pos);
+      if (end === -1) return undefined;
+      lineNo++;
+      if (end === pos) {
+        pos++;
+        break;
+      }
+      if (end - pos > MAX_REGION_LINE) return undefined;
+      const first = text.charCodeAt(pos);
+      let cut = end;
+      if (fileLineNext) {
+        // `\t/path/file.go:12 +0x1d`: the offset differs between goroutines of one stack (inlined calls, ...).
+        if (first !== 9) return undefined;
+        const offset = text.lastIndexOf(' +0x', end);
+        if (offset > pos) {
+          if (!isHexRun(text, offset + 4, end)) return undefined;
+          cut = offset;
+        }
+        fileLineNext = false;
+      } else if (first === 9 || first === 32) {
+        return undefined;
+      } else if (first === 99 /* c */ && text.startsWith('created by ', pos)) {
+        fileLineNext = true;
+      } else if (first !== 46 /* . (an elision line) */) {
+        // `pkg.(*T).M(0x1, {0x2, 0x3})`: arguments hold no parenthesis, so the last `(` opens them.
+        if (text.charCodeAt(end - 1) !== 41 /* ) */) return undefined;
+        const open = text.lastIndexOf('(', end - 1);
+        if (open <= pos) return undefined;
+        const tab = text.indexOf('\t', open);
+        if (tab !== -1 && tab < end) return undefined;
+        cut = open + 1;
+        fileLineNext = true;
+      }
+      if (parts === starts.length) {
+        const grownStarts = new Int32Array(parts * 2);
+        grownStarts.set(starts);
+        starts = grownStarts;
+        const grownCuts = new Int32Array(parts * 2);
+        grownCuts.set(cuts);
+        cuts = grownCuts;
+      }
+      starts[parts] = pos;
+      cuts[parts] = cut;
+      parts++;
+      // Function names share long prefixes and differ near the end: a few characters there are enough for a hash
+      // whose every hit is confirmed below.
+      h = mix(mix(h, cut - pos), text.charCodeAt(cut - 2));
+      h = mix(mix(h, text.charCodeAt(cut - 4)), text.charCodeAt(cut - 7));
+      pos = end + 1;
+    }
+    if (fileLineNext) return undefined;
+    lastLine = lineNo - 1;
+    ids.push(id);
+    // Goroutines that seldom repeat (labels with a request id in every header) gain nothing here.
+    if (ids.length === 2048 && signatures > 1024) return undefined;
+    let bucket = byHash.get(h);
+    let known: Signature | undefined;
+    if (bucket !== undefined) {
+      for (const candidate of bucket) {
+        if (candidate.starts.length === parts && sameParts(text, bytes, candidate, starts, cuts)) {
+          known = candidate;
+          break;
+        }
+      }
+    }
+    if (known !== undefined) {
+      if (known.group !== null) grouper.addSame(known.group, id);
+      continue;
+    }
+    // The first goroutine of this signature: parsed line by line, as parseGoroutineLines would.
+    finished.goroutine = null;
+    let lineAt = headerLine;
+    let nonBlank = 0;
+    for (let from = blockStart; from < pos; lineAt++) {
+      const to = text.indexOf('\n', from);
+      const line = text.slice(from, to);
+      if (!mayBeGoroutineLine(line)) return undefined;
+      if (line.length > 0) nonBlank++;
+      parser.line(line, lineAt, context);
+      from = to + 1;
+    }
+    const g = finished.goroutine;
+    if (g === null || linesOf(g) !== nonBlank) return undefined;
+    let group: GroupDetail | null = null;
+    if (options.labelFilter === undefined || hasLabels(g, options.labelFilter)) {
+      group = grouper.add(g);
+      if (!firstOf.has(group)) firstOf.set(group, g);
+    }
+    const signature: Signature = { starts: starts.slice(0, parts), lengths: new Int32Array(parts), group };
+    for (let k = 0; k < parts; k++) signature.lengths[k] = (cuts[k] as number) - (starts[k] as number);
+    if (bucket === undefined) {
+      bucket = [];
+      byHash.set(h, bucket);
+    }
+    bucket.push(signature);
+    signatures++;
+  }
+  parser.end(context);
+  if (tracebacks.length !== 1) return undefined;
+  const tb = tracebacks[0] as Traceback;
+  if (tb.goroutineCount !== signatures || !onlyGoroutines(tb)) return undefined;
+  const groups: ParsedRegion['groups'] = [];
+  for (const [group, first] of firstOf) groups.push({ first, group: plainGroup(group) });
+  return { lines: lineNo, chars: n - lineNo, ids, lastLine, groups };
+}
+
+/** The general way through a region: every line through the de-prefixer, the paste repair and the parser. */
+export function parseGoroutineLines(text: string, options: RegionOptions): ParsedRegion | undefined {
   const grouper = new Grouper(options.grouping, undefined, options.groupByLabel);
   const firstOf = new Map<GroupDetail, Goroutine>();
   const ids: number[] = [];
@@ -157,9 +395,15 @@ export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRe
   parser.end(context);
   if (changed || heldBlanks !== 0 || tracebacks.length !== 1) return undefined;
   const tb = tracebacks[0] as Traceback;
-  if (
-    goroutineLines !== lineNo - blank ||
-    tb.goroutineCount !== ids.length ||
+  if (goroutineLines !== lineNo - blank || tb.goroutineCount !== ids.length || !onlyGoroutines(tb)) return undefined;
+  const groups: ParsedRegion['groups'] = [];
+  for (const [group, first] of firstOf) groups.push({ first, group: plainGroup(group) });
+  return { lines: lineNo, chars, ids, lastLine: tb.endLine, groups };
+}
+
+/** Whether a traceback holds goroutines and nothing else: no crash, no runtime text, nothing skipped or cut. */
+function onlyGoroutines(tb: Traceback): boolean {
+  return !(
     tb.panics.length > 0 ||
     tb.fatalError !== undefined ||
     tb.signal !== undefined ||
@@ -172,12 +416,7 @@ export function parseRegion(bytes: Uint8Array, options: RegionOptions): ParsedRe
     tb.exitStatus !== undefined ||
     tb.loggedStack !== undefined ||
     tb.testTimeout !== undefined
-  ) {
-    return undefined;
-  }
-  const groups: ParsedRegion['groups'] = [];
-  for (const [group, first] of firstOf) groups.push({ first, group: plainGroup(group) });
-  return { lines: lineNo, chars, ids, lastLine: tb.endLine, groups };
+  );
 }
 
 /** The group's data as the main thread's Grouper.merge reads it (no culprit: the main thread finds it). */
@@ -210,18 +449,20 @@ function headerAfterBlank(block: Buffer, from: number, backwards: boolean): numb
   return -1;
 }
 
-/** From the first goroutine header after a blank line in `block` to the last one (excluded). */
-export function goroutineRegion(block: Buffer): { start: number; end: number } | undefined {
-  const start = headerAfterBlank(block, 0, false);
+/** From the first goroutine header after a blank line in `block`, at `from` or after, to the last one (excluded). */
+export function goroutineRegion(block: Buffer, from = 0): { start: number; end: number } | undefined {
+  const start = headerAfterBlank(block, from, false);
   if (start === -1) return undefined;
   const end = headerAfterBlank(block, block.length - 1, true);
   return end > start ? { start, end } : undefined;
 }
 
-/** The worker's request and answer. */
+/** The worker's request and answer; the region is bytes [start, end) of the shared memory. */
 export interface RegionRequest {
   id: number;
-  bytes: Uint8Array;
+  memory: SharedArrayBuffer;
+  start: number;
+  end: number;
   options: RegionOptions;
 }
 
@@ -291,13 +532,21 @@ export function createRegionPool(
       if (workers.length === 0) start();
       const id = nextId++;
       const worker = workers[id % workers.length] as Worker;
-      // A copy of just the region, moved to the worker: the block stays here in case the result cannot apply.
-      const bytes = new Uint8Array(region.length);
-      bytes.set(region);
+      // The worker reads the region in shared memory (the reader's blocks are; anything else is copied there once):
+      // the block stays here in case the result cannot apply.
+      let memory: SharedArrayBuffer;
+      let from = 0;
+      if (region.buffer instanceof SharedArrayBuffer) {
+        memory = region.buffer;
+        from = region.byteOffset;
+      } else {
+        memory = new SharedArrayBuffer(region.length);
+        region.copy(new Uint8Array(memory));
+      }
       return new Promise((resolve) => {
         waiting.set(id, resolve);
-        const request: RegionRequest = { id, bytes, options };
-        worker.postMessage(request, [bytes.buffer]);
+        const request: RegionRequest = { id, memory, start: from, end: from + region.length, options };
+        worker.postMessage(request);
       });
     },
     apply(parsed: ParsedRegion, firstLineNo: number, context: LineContext): boolean {

@@ -6,7 +6,8 @@ import { parseRegion, type RegionAnswer, type RegionRequest } from './explain-re
 const port = parentPort;
 if (port !== null) {
   port.on('message', (request: RegionRequest) => {
-    const answer: RegionAnswer = { id: request.id, parsed: parseRegion(request.bytes, request.options) };
+    const bytes = new Uint8Array(request.memory, request.start, request.end - request.start);
+    const answer: RegionAnswer = { id: request.id, parsed: parseRegion(bytes, request.options) };
     port.postMessage(answer);
   });
 }

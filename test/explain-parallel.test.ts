@@ -4,12 +4,19 @@
 // worker threads, a larger generated dump.
 
 import { strict as assert } from 'node:assert';
-import { statSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { explain, type ExplainOptions } from '../src/explain.js';
-import type { RegionPoolOptions } from '../src/explain-region.js';
+import {
+  goroutineRegion,
+  parseGoroutineLines,
+  parseRepeatedGoroutines,
+  type RegionOptions,
+  type RegionPoolOptions,
+} from '../src/explain-region.js';
 import { filesUnder, repoRoot, tempDir } from './helpers.js';
 
 /** explain on one thread, and with regions of `file` parsed elsewhere; returns both and the regions applied. */
@@ -198,4 +205,89 @@ test('worker threads give the same result as one thread on a larger dump', async
   assert.deepEqual(r.split, r.single);
   assert.equal(r.single.crashes[0]?.goroutineCount, 6000);
   assert.ok(r.applied > 10, `regions applied: ${r.applied}`);
+});
+
+/** Both ways through every region of `text` cut in blocks of `blockBytes`; counts the regions the fast way took. */
+function compareWays(text: string, blockBytes: number, options: RegionOptions, where: string): number {
+  const all = Buffer.from(text);
+  let taken = 0;
+  for (let at = 0; at < all.length; at += blockBytes) {
+    const block = all.subarray(at, at + blockBytes);
+    const region = goroutineRegion(block);
+    if (region === undefined) continue;
+    const regionBytes = block.subarray(region.start, region.end);
+    const regionText = regionBytes.toString('utf8');
+    const fast = parseRepeatedGoroutines(regionText, options);
+    if (fast === undefined) continue;
+    taken++;
+    assert.deepEqual(fast, parseGoroutineLines(regionText, options), `${where} at byte ${at + region.start}`);
+    if (isAscii(regionBytes)) {
+      const view = new DataView(regionBytes.buffer, regionBytes.byteOffset, regionBytes.length);
+      assert.deepEqual(parseRepeatedGoroutines(regionText, options, view), fast, `${where}, compared as bytes`);
+    }
+  }
+  return taken;
+}
+
+test('the fast way through a region gives what the line-by-line way gives, whenever it takes one', () => {
+  let taken = 0;
+  const files = [
+    ...filesUnder(join(repoRoot, 'testdata', 'logs'), '.log'),
+    ...filesUnder(join(repoRoot, 'testdata', 'crashes'), '.log'),
+  ].filter((file) => statSync(file).size > 8 * 1024);
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const blockBytes of [1500, 4000]) taken += compareWays(text, blockBytes, { grouping: 'ignore-wait' }, file);
+  }
+  fc.assert(
+    fc.property(
+      fc.constantFrom('panic' as const, 'dump' as const, 'sigquit' as const),
+      fc.array(goroutine, { minLength: 1, maxLength: 80 }),
+      fc.constantFrom(150, 400, 1500),
+      fc.constantFrom<RegionOptions>(
+        { grouping: 'ignore-wait' },
+        { grouping: 'ignore-args' },
+        { grouping: 'ignore-wait', groupByLabel: 'route' },
+        { grouping: 'ignore-wait', labelFilter: { route: '/api' } },
+      ),
+      (start, goroutines, blockBytes, options) => {
+        taken += compareWays(renderDump(start, goroutines), blockBytes, options, 'generated dump');
+      },
+    ),
+    { numRuns: 300, seed: 20261130 },
+  );
+  assert.ok(taken > 100, `regions the fast way took: ${taken}`);
+});
+
+test('the fast way leaves damaged or unusual goroutine text to the line-by-line way', () => {
+  const block = (body: string): string =>
+    `goroutine 5 [select]:\n${body}\n\ngoroutine 6 [select]:\nmain.f()\n\t/a/b.go:3\n\n`;
+  const damaged = [
+    'main.f(0x1,\t0x2)\n\t/a/b.go:3 +0x1d', // a tab in the arguments
+    'main.f(0x1)\n\t/a/b.go:3 +0xZZ', // an offset that is not hex
+    'main.f(0x1)^M\n\t/a/b.go:3 +0x1d', // a pasted carriage return
+    ' main.f(0x1)\n\t/a/b.go:3 +0x1d', // a stray space
+    'main.f(0x1)\nmain.g(0x2)\n\t/a/b.go:3 +0x1d', // a function line without its file line
+    'main.f(0x1)\n\t/a/b.go:3 +0x1d\n', // two blank lines
+    'goroutine running on other thread; stack unavailable',
+  ];
+  for (const body of damaged) {
+    assert.equal(parseRepeatedGoroutines(block(body), { grouping: 'ignore-wait' }), undefined, body);
+  }
+  // Goroutines that seldom repeat (a request id in every header's labels) take the line-by-line way at once.
+  let unique = '';
+  for (let id = 1; id <= 2100; id++)
+    unique += `goroutine ${id} [select] {request: ${id}}:\nmain.f(0x1)\n\t/a/b.go:3 +0x1d\n\n`;
+  assert.equal(parseRepeatedGoroutines(unique, { grouping: 'ignore-wait' }), undefined);
+  assert.equal(parseGoroutineLines(unique, { grouping: 'ignore-wait' })?.ids.length, 2100);
+  // A repeated id starts another dump; the same stack with other arguments is one group.
+  const repeated = block('main.f(0x1)\n\t/a/b.go:3 +0x1d').replace('goroutine 6 ', 'goroutine 5 ');
+  assert.equal(parseRepeatedGoroutines(repeated, { grouping: 'ignore-wait' }), undefined);
+  const same =
+    'goroutine 5 [select]:\nmain.f(0x1)\n\t/a/b.go:3 +0x1d\n\ngoroutine 6 [select]:\nmain.f(0x2)\n\t/a/b.go:3 +0x2e\n\n';
+  const fast = parseRepeatedGoroutines(same, { grouping: 'ignore-wait' });
+  assert.deepEqual(fast, parseGoroutineLines(same, { grouping: 'ignore-wait' }));
+  assert.equal(fast?.groups.length, 1);
+  assert.equal(fast?.groups[0]?.group.count, 2);
+  assert.deepEqual(fast?.ids, [5, 6]);
 });

@@ -159,6 +159,16 @@ export class Grouper {
   }
 
   /**
+   * Counts one more goroutine that differs from one already added to `group` only in its id and its arguments
+   * (the caller has compared the rest of their text; never at 'exact'): what add() does with it, without hashing its
+   * frames again.
+   */
+  addSame(group: GroupDetail, goroutineId: number): void {
+    group.count++;
+    if (group.goroutineIds.length < MAX_IDS) group.goroutineIds.push(goroutineId);
+  }
+
+  /**
    * Counts a group another Grouper (at the same level) made of the goroutines that follow, as if each had been
    * added here in turn: `first` is its first goroutine, `group` what that Grouper made of it. Merging the groups
    * of consecutive stretches of goroutines in order gives the groups of all of them, in the same order.

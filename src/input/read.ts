@@ -42,8 +42,8 @@ export interface RegionResult {
 /**
  * Parses regions of a large regular file on other threads while this one reads on, and applies the results in
  * input order. A result stands in for pushing the region's lines only when the sink says it can (`apply`);
- * otherwise the region is read here as usual, so the outcome never depends on the offload. The first block of a
- * file is always read here.
+ * otherwise the region is read here as usual, so the outcome never depends on the offload. The first half of the
+ * first block is always read here: a crash's first goroutines are kept whole, so a region there could not apply.
  */
 export interface RegionOffload<R extends RegionResult = RegionResult> {
   /** Files smaller than this are read on this thread alone. */
@@ -52,8 +52,11 @@ export interface RegionOffload<R extends RegionResult = RegionResult> {
   readonly blockBytes: number;
   /** Blocks read ahead of the one being applied: bounds memory to about (inFlight + 2) * blockBytes. */
   readonly inFlight: number;
-  /** Where a region worth handing off starts and ends in `block` (whole lines from its start); undefined if none. */
-  region(block: Buffer): { start: number; end: number } | undefined;
+  /**
+   * Where a region worth handing off starts (at `from` or after) and ends in `block` (whole lines from its start);
+   * undefined if none.
+   */
+  region(block: Buffer, from?: number): { start: number; end: number } | undefined;
   /** Parses a region elsewhere; undefined when it cannot be applied whatever the state (resolves, never rejects). */
   parse(region: Buffer): Promise<R | undefined>;
   /** Takes the result in place of the region's lines, the first of which is `firstLineNo`; false when it cannot. */
@@ -535,10 +538,14 @@ interface Block {
  */
 async function readOffloaded(path: string, handle: FileHandle, settings: Settings, offload: RegionOffload) {
   const blockBytes = offload.blockBytes;
-  const readBlock = async (): Promise<Buffer> => {
-    const buffer = Buffer.allocUnsafe(blockBytes);
-    const { bytesRead } = await handle.read(buffer, 0, blockBytes, null);
-    return buffer.subarray(0, bytesRead);
+  /** The next block, after `carry` (the end of the block before, copied in front: cheaper than concatenating). */
+  const readBlock = async (carry?: Buffer): Promise<Buffer> => {
+    const kept = carry?.length ?? 0;
+    // Shared memory: the offload's threads read the region where it is, with no copy, and it stays here too.
+    const buffer = Buffer.from(new SharedArrayBuffer(kept + blockBytes));
+    if (carry !== undefined) carry.copy(buffer, 0);
+    const { bytesRead } = await handle.read(buffer, kept, blockBytes, null);
+    return buffer.subarray(0, bytesRead === 0 ? 0 : kept + bytesRead);
   };
   const first = await readBlock();
   if (first.length < MAGIC_BYTES || isGzip(first)) {
@@ -554,7 +561,7 @@ async function readOffloaded(path: string, handle: FileHandle, settings: Setting
     return readChunks(path, rest(), mode, settings, false);
   }
   const reading = new Reading(path, settings, false);
-  const queue: Block[] = [{ head: first, region: undefined, parsed: undefined }];
+  const queue: Block[] = [];
   let stopped = false;
   const applyNext = async (): Promise<void> => {
     const block = queue.shift();
@@ -566,10 +573,11 @@ async function readOffloaded(path: string, handle: FileHandle, settings: Setting
     if (!reading.push(block.region)) stopped = true;
   };
   let carry: Buffer | undefined;
+  let firstBlock: Buffer | undefined = first;
   for (;;) {
     let block: Buffer;
     try {
-      block = await readBlock();
+      block = firstBlock ?? (await readBlock(carry));
     } catch (error) {
       while (queue.length > 0) await applyNext();
       if (carry !== undefined && !stopped) reading.push(carry);
@@ -582,9 +590,9 @@ async function readOffloaded(path: string, handle: FileHandle, settings: Setting
       return reading.binary === undefined;
     }
     if (block.length === 0) break;
-    if (carry !== undefined) block = Buffer.concat([carry, block]);
     carry = undefined;
-    const where = offload.region(block);
+    const where = offload.region(block, firstBlock === undefined ? 0 : block.length >>> 1);
+    firstBlock = undefined;
     if (where === undefined) {
       queue.push({ head: block, region: undefined, parsed: undefined });
     } else {

@@ -32,6 +32,7 @@ import {
   parseSignalHeader,
   parseSignalLine,
 } from './frame.js';
+import { IdSet } from './id-set.js';
 
 export interface TracebackListener {
   /** A goroutine was fully read; tb is the traceback it belongs to, header fields already set. */
@@ -95,7 +96,7 @@ export class TracebackParser implements LineSink {
   private cgoName = '';
   private cgoLine = -1;
   private panicLines: string[] = [];
-  private seenIds = new Set<number>();
+  private seenIds = new IdSet();
   private foreign = 0;
   private afterSeparator = false;
   /** `runtime:` lines not yet known to belong to the current traceback or to the next crash. */

@@ -141,8 +141,9 @@ export function channelFieldFacts(pkg: PackageFacts): ChannelFieldFacts {
   return facts;
 }
 
-/** Something in `declaration` before `offset` that orders what follows after other goroutines' work: a Wait, a
- * Lock, a channel receive or select (outside nested goroutines). */
+/** Something in `declaration` before `offset` that orders what follows after other goroutines' work: a Wait (also
+ * `SignalAndWait` and other methods named `...Wait`), a Lock, a channel receive or select (outside nested
+ * goroutines). */
 export function ordersBefore(declaration: Node, offset: number): Node | null {
   let found: Node | null = null;
   walk(
@@ -152,7 +153,7 @@ export function ordersBefore(declaration: Node, offset: number): Node | null {
       if (node.type === 'go_statement') return false;
       if (node.type === 'call_expression') {
         const m = methodCall(node);
-        if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock')) found = node;
+        if (m !== null && (m.method.endsWith('Wait') || m.method === 'Lock' || m.method === 'RLock')) found = node;
       }
       if (
         (node.type === 'unary_expression' && node.text.startsWith('<-')) ||

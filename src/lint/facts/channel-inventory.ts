@@ -47,8 +47,11 @@ export interface ChannelInventory {
   channels: ChannelInfo[];
   /** The channel an operation node belongs to. */
   channelOf(op: Node): ChannelInfo | undefined;
-  /** Whether `op` can run many times in one goroutine: in a loop, or in a function called in a loop (one level). */
-  repeats(op: ChannelOp): boolean;
+  /**
+   * Whether `op` can run many times in one goroutine: in a loop, or in a function called in a loop (one level; for
+   * a local channel, by the calls its maker makes when there are any).
+   */
+  repeats(op: ChannelOp, channel?: ChannelInfo): boolean;
 }
 
 const inventories = new WeakMap<PackageFacts, ChannelInventory>();
@@ -660,11 +663,19 @@ export function channelInventory(pkg: PackageFacts): ChannelInventory {
     }
     return false;
   };
-  const repeats = (op: ChannelOp): boolean => {
+  const repeats = (op: ChannelOp, channel?: ChannelInfo): boolean => {
     if (inLoop(op.node, op.fn)) return true;
     if (op.fn === null || op.fn.type === 'func_literal') return false;
+    // A local channel reaches the function through the calls its maker makes: only those calls count (the same
+    // function called in a loop elsewhere sends on other channels).
+    const maker = channel?.kind === 'local' ? enclosingFunction(channel.makes[0]?.node ?? op.node) : null;
+    const all = callersOf(op.fn);
+    const own =
+      maker === null || maker.id === op.fn.id
+        ? all
+        : all.filter(({ call }) => call.startIndex >= maker.startIndex && call.endIndex <= maker.endIndex);
     // A plain call in a loop (a `go` statement in a loop starts a new goroutine per send instead).
-    return callersOf(op.fn).some(
+    return (own.length > 0 ? own : all).some(
       ({ call }) => call.parent?.type !== 'go_statement' && inLoop(call, enclosingFunction(call)),
     );
   };

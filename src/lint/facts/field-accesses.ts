@@ -110,7 +110,7 @@ function landmarks(fn: Node): { firstSync: number; lastStart: number; firstStart
   return { firstSync, lastStart, firstStart };
 }
 
-/** Names a function declares itself (receiver, parameters, :=, var, range), literals inside included. */
+/** Names a function declares itself (receiver, parameters, named results, :=, var, range), literals inside included. */
 function declaredIn(fn: Node): Map<string, Node> {
   const names = new Map<string, Node>();
   const add = (name: Node | null | undefined, decl: Node): void => {
@@ -129,7 +129,7 @@ function declaredIn(fn: Node): Map<string, Node> {
       for (const name of inner.childForFieldName('left')?.namedChildren ?? []) add(name, inner);
     return undefined;
   };
-  for (const field of ['receiver', 'parameters', 'body']) {
+  for (const field of ['receiver', 'parameters', 'result', 'body']) {
     const part = fn.childForFieldName(field);
     if (part !== null) walk(part, visit, false);
   }

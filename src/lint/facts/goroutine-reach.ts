@@ -2,11 +2,13 @@
 // calls it (its own code, function literals it holds, the package functions it calls), `started` by goroutines it
 // starts (`go` statements in it or in what it calls). A rule names the operations it cares about as keyed nodes;
 // the reach of a function is then the keys it can get to, with one example node each. Calls are resolved within
-// the package; a call on a value of a local interface type reaches every package method of that name.
+// the package by its call graph (methods by receiver type, interface calls to the types that implement the
+// interface, function values).
 import type { Node, Tree } from '../load/tree-sitter-go.js';
 import { FUNCTION_TYPES, methodCall, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
-import { localTypeName, packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
+import { packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
+import { callGraph } from '../model/call-graph.js';
 
 export interface ReachedOp {
   node: Node;
@@ -33,7 +35,7 @@ export interface GoroutineReach {
   reachOf(fn: Node): Reach;
   /** The steps of `fn`'s own code (not of nested function literals, except the goroutines it starts). */
   eventsOf(fn: Node, file: FileFacts): ReachEvent[];
-  /** The package functions a call can run: its callee, or every method of that name for a local interface. */
+  /** The package functions a call can run in the calling goroutine (the call graph's targets). */
   calleesOf(call: Node, file: FileFacts): FunctionInfo[];
 }
 
@@ -61,23 +63,6 @@ function regionsOf(node: Node): Node[] {
   return out;
 }
 
-/** The local element type of `x.f[i]` when field f is a slice, array or map of it. */
-function elementType(expr: Node, file: FileFacts, model: PackageModel): string | null {
-  if (expr.type !== 'index_expression') return null;
-  const operand = expr.childForFieldName('operand');
-  if (operand?.type !== 'selector_expression') return null;
-  const owner = operand.childForFieldName('operand');
-  const field = operand.childForFieldName('field')?.text;
-  const ownerType = owner === null ? null : model.typeOf(owner, file);
-  const found = ownerType === null || field === undefined ? null : model.fieldType(ownerType, field);
-  const container = found?.type;
-  if (container === undefined) return null;
-  if (container.type === 'slice_type' || container.type === 'array_type')
-    return localTypeName(container.childForFieldName('element'));
-  if (container.type === 'map_type') return localTypeName(container.childForFieldName('value'));
-  return null;
-}
-
 export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node; file: FileFacts }[]): GoroutineReach {
   const model = packageModel(pkg);
   const fileOf = new Map<number, FileFacts>();
@@ -98,22 +83,10 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
       opsWrittenIn.set(innermost.id, here);
     }
   }
-  const interfaces = new Set<string>();
-  for (const [name, type] of pkg.namedTypes) if (type.type === 'interface_type') interfaces.add(name);
-  const methodsByName = new Map<string, FunctionInfo[]>();
-  for (const info of model.methods.values()) {
-    const list = methodsByName.get(info.name) ?? [];
-    list.push(info);
-    methodsByName.set(info.name, list);
-  }
-  const calleesOf = (call: Node, file: FileFacts): FunctionInfo[] => {
-    const direct = model.callee(call, file);
-    if (direct !== null) return [direct];
-    const m = methodCall(call);
-    if (m === null) return [];
-    const type = model.typeOf(m.receiver, file) ?? elementType(m.receiver, file, model);
-    return type !== null && interfaces.has(type) ? (methodsByName.get(m.method) ?? []) : [];
-  };
+  // The package call graph: an interface call reaches only the types that implement every method of the
+  // interface with the same signature, and production code never a `_test.go` type; function values too.
+  const graph = callGraph(pkg);
+  const calleesOf = (call: Node, file: FileFacts): FunctionInfo[] => graph.targets(call, file);
   // Calls and go statements per region, found once.
   const calls = new Map<number, { call: Node; file: FileFacts }[]>();
   const gos = new Map<number, { go: Node; file: FileFacts }[]>();

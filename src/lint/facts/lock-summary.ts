@@ -102,6 +102,67 @@ const endsInReturn = (block: Node | null): boolean => {
   return last?.type === 'return_statement';
 };
 
+// By function node: the callers pass the nodes kept in the package model and lock sites.
+const definitions = new WeakMap<Node, Map<string, Node | null>>();
+
+/** Locals of `fn` defined once by `v := expr` and never assigned again: name -> expr (null when not so). */
+function singleDefinitions(fn: Node): Map<string, Node | null> {
+  const known = definitions.get(fn);
+  if (known !== undefined) return known;
+  const out = new Map<string, Node | null>();
+  const body = fn.childForFieldName('body');
+  if (body !== null)
+    walk(body, (node) => {
+      if (FUNCTION_TYPES.has(node.type)) return false;
+      if (node.type === 'short_var_declaration') {
+        const left = node.childForFieldName('left')?.namedChildren ?? [];
+        const right = node.childForFieldName('right')?.namedChildren ?? [];
+        left.forEach((name, i) => {
+          if (name === null) return;
+          const value = left.length === right.length ? right[i] : null;
+          out.set(name.text, out.has(name.text) ? null : (value ?? null));
+        });
+      } else if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement')
+        for (const target of node.childForFieldName('left')?.namedChildren ?? [node.namedChild(0)])
+          if (target !== null && target !== undefined && unparen(target).type === 'identifier')
+            out.set(unparen(target).text, null);
+      return undefined;
+    });
+  definitions.set(fn, out);
+  return out;
+}
+
+/**
+ * The values of boolean parameters that make `condition` come out `value`: `p`, `!p`, `a && p` (true), `a || p`
+ * (false), and a local defined once from such an expression (`inPlace := x && p; if inPlace {...}`).
+ */
+function conditionGuards(condition: Node, value: boolean, params: Map<string, number>, fn: Node, depth = 0): Guard[] {
+  const c = unparen(condition);
+  if (c.type === 'identifier') {
+    const index = params.get(c.text);
+    if (index !== undefined) return [{ index, value }];
+    const defined = depth < 3 ? singleDefinitions(fn).get(c.text) : undefined;
+    return defined === undefined || defined === null ? [] : conditionGuards(defined, value, params, fn, depth + 1);
+  }
+  if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
+    const inner = c.childForFieldName('operand');
+    return inner === null ? [] : conditionGuards(inner, !value, params, fn, depth);
+  }
+  if (c.type === 'binary_expression') {
+    const operator = c.childForFieldName('operator')?.text;
+    // Both sides have `value` only when `a && b` is true or `a || b` is false.
+    if ((operator === '&&' && value) || (operator === '||' && !value)) {
+      const left = c.childForFieldName('left');
+      const right = c.childForFieldName('right');
+      return [
+        ...(left === null ? [] : conditionGuards(left, value, params, fn, depth)),
+        ...(right === null ? [] : conditionGuards(right, value, params, fn, depth)),
+      ];
+    }
+  }
+  return [];
+}
+
 /**
  * The values of boolean parameters that `node` in `fn` needs: it sits in `if p { ... }` (or its else), or after
  * `if !p || ... { return }`. A caller passing a constant for `p` never reaches it with the other value.
@@ -118,33 +179,19 @@ export function guardsOf(node: Node, fn: Node): Guard[] {
     if (FUNCTION_TYPES.has(parent.type)) break;
     if (parent.type === 'if_statement') {
       const condition = parent.childForFieldName('condition');
-      const term = condition === null ? null : guardTerm(condition, params);
-      if (term !== null && parent.childForFieldName('consequence')?.id === child.id) out.push(term);
-      if (term !== null && parent.childForFieldName('alternative')?.id === child.id)
-        out.push({ index: term.index, value: !term.value });
+      if (condition !== null && parent.childForFieldName('consequence')?.id === child.id)
+        out.push(...conditionGuards(condition, true, params, fn));
+      if (condition !== null && parent.childForFieldName('alternative')?.id === child.id)
+        out.push(...conditionGuards(condition, false, params, fn));
     }
     if (parent.type === 'block' || parent.type === 'statement_list')
       for (const earlier of parent.namedChildren) {
         if (earlier === null || earlier.startIndex >= child.startIndex) break;
         if (earlier.type !== 'if_statement' || earlier.childForFieldName('alternative') !== null) continue;
         if (!endsInReturn(earlier.childForFieldName('consequence'))) continue;
-        // `if a || b { return }`: past it, every term is false.
+        // `if a || b { return }`: past it, the condition is false.
         const condition = earlier.childForFieldName('condition');
-        const terms: Node[] = [];
-        const split = (c: Node): void => {
-          const u = unparen(c);
-          if (u.type === 'binary_expression' && u.childForFieldName('operator')?.text === '||') {
-            const left = u.childForFieldName('left');
-            const right = u.childForFieldName('right');
-            if (left !== null) split(left);
-            if (right !== null) split(right);
-          } else terms.push(u);
-        };
-        if (condition !== null) split(condition);
-        for (const t of terms) {
-          const term = guardTerm(t, params);
-          if (term !== null) out.push({ index: term.index, value: !term.value });
-        }
+        if (condition !== null) out.push(...conditionGuards(condition, false, params, fn));
       }
   }
   return out;
@@ -372,7 +419,7 @@ export function calledFunctions(call: Node, file: FileFacts, model: PackageModel
  * A method called on another value of the caller's own receiver type (a child node, a peer): its locks are
  * other instances of the same field, as in hand-over-hand locking.
  */
-function otherInstance(caller: FunctionInfo, callee: FunctionInfo, receiver: Node | null): boolean {
+export function otherInstance(caller: FunctionInfo, callee: FunctionInfo, receiver: Node | null): boolean {
   return (
     caller.receiverType !== undefined &&
     callee.receiverType === caller.receiverType &&
@@ -606,6 +653,29 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
     return unique;
   };
 
+  const handoffMemo = new Map<number, { start: Node; mutexes: Set<string> }[]>();
+  /** `go func() { ...; mu.Unlock() }()` in `fn`: the goroutine it starts releases `mu`, which `fn` locked. */
+  const handoffs = (fn: Node): { start: Node; mutexes: Set<string> }[] => {
+    const known = handoffMemo.get(fn.id);
+    if (known !== undefined) return known;
+    const out: { start: Node; mutexes: Set<string> }[] = [];
+    const body = fn.childForFieldName('body');
+    if (body !== null)
+      walk(body, (inner) => {
+        if (inner.type === 'func_literal') return false;
+        if (inner.type !== 'go_statement') return undefined;
+        const literal = inner.namedChild(0)?.childForFieldName('function');
+        const unlocks = (literal?.type === 'func_literal' ? sitesByFunction.get(literal.id) : undefined) ?? [];
+        const mutexes = new Set(
+          unlocks.filter((s) => s.method === 'Unlock' || s.method === 'RUnlock').map((s) => s.mutex),
+        );
+        if (mutexes.size > 0) out.push({ start: inner, mutexes });
+        return false;
+      });
+    handoffMemo.set(fn.id, out);
+    return out;
+  };
+
   const heldAt = (node: Node, fn: Node): LockSite[] => {
     const sites = sitesByFunction.get(fn.id) ?? [];
     const statement = statementOf(node) ?? node;
@@ -622,7 +692,14 @@ export function lockFacts(pkg: PackageFacts): LockFacts {
           other.call.startIndex < node.startIndex &&
           !leavesBefore(other.statement, node),
       );
-      if (!released) held.push(lock);
+      // Handed to a goroutine started since, which unlocks it: this goroutine no longer holds it.
+      const handedOff =
+        !released &&
+        handoffs(fn).some(
+          (h) =>
+            h.mutexes.has(lock.mutex) && h.start.startIndex > lock.call.startIndex && dominates(h.start, statement),
+        );
+      if (!released && !handedOff) held.push(lock);
     }
     return held;
   };

@@ -1,6 +1,7 @@
 // Facts built once per file and per package and shared by every rule: the tree, imports under any alias,
 // struct types and their fields, which named types hold a lock by value, and per-type node lists picked by
 // compiled queries (filter first, then walk).
+import { relative, sep } from 'node:path';
 import type { GoParser, Node, Tree } from '../load/tree-sitter-go.js';
 import { goMinor } from '../../source/go-mod.js';
 import type { GoPackageFiles } from '../load/go-packages.js';
@@ -39,6 +40,8 @@ export interface StructInfo {
 
 export interface PackageFacts {
   dir: string;
+  /** Import path: the module path and the directory below it (the standard library's module is `std`: none). */
+  importPath: string;
   files: FileFacts[];
   /** Minor version from go.mod (22 for `go 1.22`); undefined when unknown. */
   goMinor: number | undefined;
@@ -294,8 +297,16 @@ export function buildPackageFacts(pkg: GoPackageFiles, files: FileFacts[]): Pack
     if (file !== undefined && lockOf(type, file, new Set([name])) !== null) lockTypes.add(name);
   }
 
+  const below = relative(pkg.module.dir, pkg.dir).split(sep).join('/');
+  const importPath =
+    pkg.module.path === 'std' || pkg.module.path === ''
+      ? below
+      : below === ''
+        ? pkg.module.path
+        : `${pkg.module.path}/${below}`;
   return {
     dir: pkg.dir,
+    importPath,
     files,
     goMinor: goMinor(pkg.module.goVersion),
     structs,

@@ -144,10 +144,14 @@ export function statementOf(node: Node): Node | null {
 
 /**
  * Whether statement `first` runs before `node` whenever `node` runs in the same call: `first` sits in a
- * statement list that encloses `node` (without a function literal between) and comes earlier.
+ * statement list that encloses `node` (without a function literal between) and comes earlier, or is the statement
+ * of a label there.
  */
 export function dominates(first: Node, node: Node): boolean {
-  const list = first.parent;
+  // A labelled statement (`done: mu.Lock()`) runs before what follows its label in the list, like any other.
+  let statement = first;
+  while (statement.parent?.type === 'labeled_statement') statement = statement.parent;
+  const list = statement.parent;
   if (list === null || node.startIndex < first.endIndex) return false;
   let current: Node | null = node.parent;
   while (current !== null) {

@@ -28,6 +28,10 @@ export interface CallGraph {
   roots(): GoroutineRoot[];
   /** The roots whose goroutine can run `fn` (through calls in the same goroutine). */
   rootsReaching(fn: Node): GoroutineRoot[];
+  /** The functions a function-valued expression can be (a literal, a function, a method value, what a local holds). */
+  values(value: Node, file: FileFacts): FunctionInfo[];
+  /** `f()` calling parameter `f` of function `fn`: which function and which parameter; null for any other call. */
+  parameterCall(call: Node): { fn: Node; index: number } | null;
 }
 
 const graphs = new WeakMap<PackageFacts, CallGraph>();
@@ -428,7 +432,23 @@ export function callGraph(pkg: PackageFacts): CallGraph {
     return out;
   };
 
-  const graph: CallGraph = { model, targets, infoOf, roots, rootsReaching };
+  const parameterCall = (call: Node): { fn: Node; index: number } | null => {
+    const f = call.childForFieldName('function');
+    const callee = f === null ? null : unparen(f);
+    if (callee?.type !== 'identifier') return null;
+    const decl = declarationOf(callee.text, callee);
+    return decl?.kind === 'parameter' ? { fn: decl.fn, index: decl.index } : null;
+  };
+
+  const graph: CallGraph = {
+    model,
+    targets,
+    infoOf,
+    roots,
+    rootsReaching,
+    values: (value, file) => valueTargets(value, file, 0),
+    parameterCall,
+  };
   graphs.set(pkg, graph);
   return graph;
 }

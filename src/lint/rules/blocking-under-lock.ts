@@ -5,10 +5,11 @@ import type { Node } from '../load/tree-sitter-go.js';
 import { FUNCTION_TYPES, dominates, statementOf, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from '../facts/package-facts.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
-import { lockFacts, directCalls, calledFunctions } from '../facts/lock-summary.js';
+import { lockFacts, directCalls, calledFunctions, otherInstance } from '../facts/lock-summary.js';
 import type { LockFacts, LockSite } from '../facts/lock-summary.js';
 import { channelFacts, declarationOf } from '../facts/channel-ends.js';
 import type { ChannelEnd, ChannelFacts } from '../facts/channel-ends.js';
+import { localTypeName } from '../model/package-model.js';
 import type { FunctionInfo } from '../model/package-model.js';
 
 /** A place a goroutine can block: one channel operation or WaitGroup wait, or a select without default. */
@@ -208,8 +209,12 @@ class Analysis {
     if (known !== undefined) return known;
     const out: { call: Node; site: LockSite }[] = [];
     this.acquiringMemo.set(memoKey, out);
+    const info = this.lf.model.infoOf(fn);
     for (const call of directCalls(fn))
-      for (const { callee } of calledFunctions(call, file, this.lf.model)) {
+      for (const { callee, receiver } of calledFunctions(call, file, this.lf.model)) {
+        // A method of its own type run on another value (`s.it.Next()` on a source that is itself a mixer)
+        // takes that value's lock, not the one this goroutine's own value holds.
+        if (info !== undefined && otherInstance(info, callee, receiver)) continue;
         const hit = this.lf
           .acquires(callee)
           .find((a) => a.site.identity === key && (held.method === 'Lock' || a.site.method === 'Lock'));
@@ -363,6 +368,110 @@ class Analysis {
   heldAt(node: Node, fn: Node): LockSite[] {
     return this.lf.heldAt(node, fn).filter((s) => isLock(s));
   }
+
+  /**
+   * Whether a goroutine started while `held` is held, before `at`, releases that lock: a sync.Mutex belongs to no
+   * goroutine, so the lock is handed over and the counterparts get it once that goroutine runs.
+   */
+  handedOff(held: LockSite, key: string, at: Node, fn: Node, file: FileFacts): boolean {
+    for (const start of goStatements(fn)) {
+      if (start.startIndex < held.call.endIndex || start.startIndex > at.startIndex) continue;
+      const call = start.namedChild(0);
+      if (call?.type !== 'call_expression') continue;
+      const literal = call.childForFieldName('function');
+      const bodies =
+        literal?.type === 'func_literal'
+          ? [literal]
+          : calledFunctions(call, file, this.lf.model).map(({ callee }) => callee.node);
+      // Its first use of the lock is a release: one that locks first waits like any other counterpart.
+      for (const body of bodies) {
+        const first = (this.lf.sitesByFunction.get(body.id) ?? [])
+          .filter((s) => !s.deferred && lockKey(s, this.pkg) === key)
+          .sort((a, b) => a.call.startIndex - b.call.startIndex)[0];
+        if (first !== undefined && isUnlock(first)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a receive runs only once a boolean field says the senders are done: it sits under `if x.f` (or in the
+   * else of `if !x.f`), and every assignment of the field in the package sets it to true while holding the lock,
+   * in a function that closes the channel under that lock too. Read under the same lock, a true flag means that
+   * critical section, close included, is over: the receive cannot block.
+   */
+  receivesAfterClosingFlag(point: BlockingPoint, key: string): boolean {
+    const [end] = point.ends;
+    if (point.ends.length !== 1 || end === undefined || end.kind !== 'receive') return false;
+    const flag = guardingFlag(point.node, point.fn);
+    if (flag === null) return false;
+    const ids = this.cf.identities(end.value, end.file);
+    if (ids === null || ids.length === 0) return false;
+    const closesUnderLock = (fn: Node): boolean =>
+      ids.every((id) =>
+        this.cf
+          .ends(id)
+          .some(
+            (e) =>
+              e.kind === 'close' &&
+              e.fn.id === fn.id &&
+              this.heldAt(e.node, fn).some((h) => lockKey(h, this.pkg) === key),
+          ),
+      );
+    const owner = this.lf.model.typeOf(flag.operand, point.file);
+    if (owner === null) return false;
+    let assignments = 0;
+    for (const file of this.pkg.files)
+      for (const assignment of file.nodes('assignment_statement')) {
+        const left = assignment.childForFieldName('left')?.namedChildren ?? [];
+        const right = assignment.childForFieldName('right')?.namedChildren ?? [];
+        for (let i = 0; i < left.length; i++) {
+          const target = left[i];
+          if (target?.type !== 'selector_expression' || target.childForFieldName('field')?.text !== flag.field)
+            continue;
+          const operand = target.childForFieldName('operand');
+          if (operand === null || this.lf.model.typeOf(operand, file) !== owner) continue;
+          const fn = enclosing(assignment);
+          if (
+            right[i]?.text !== 'true' ||
+            fn === null ||
+            !this.heldAt(assignment, fn).some((h) => lockKey(h, this.pkg) === key) ||
+            !closesUnderLock(fn)
+          )
+            return false;
+          assignments++;
+        }
+      }
+    // A value built with the flag already set (`T{done: true}`) has not been through the closing code.
+    for (const file of this.pkg.files)
+      for (const literal of file.nodes('composite_literal')) {
+        if (localTypeName(literal.childForFieldName('type')) !== owner) continue;
+        for (const element of literal.childForFieldName('body')?.namedChildren ?? [])
+          if (element?.type === 'keyed_element' && element.namedChild(0)?.text === flag.field) return false;
+      }
+    return assignments > 0;
+  }
+}
+
+/** The boolean field `x.f` whose truth the innermost `if` around `node` in `fn` requires, if it is that simple. */
+function guardingFlag(node: Node, fn: Node): { operand: Node; field: string } | null {
+  for (let child = node, n = node.parent; n !== null && n.id !== fn.id; child = n, n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type)) return null;
+    if (n.type !== 'if_statement') continue;
+    const condition = n.childForFieldName('condition');
+    const inThen = n.childForFieldName('consequence')?.id === child.id;
+    const inElse = n.childForFieldName('alternative')?.id === child.id;
+    if (condition === null || (!inThen && !inElse)) continue;
+    let test = condition;
+    while (test.type === 'parenthesized_expression' && test.namedChild(0) !== null) test = test.namedChild(0) ?? test;
+    const negated = test.type === 'unary_expression' && test.child(0)?.type === '!';
+    const selector = negated ? test.childForFieldName('operand') : test;
+    if (selector?.type !== 'selector_expression' || negated === inThen) return null;
+    const operand = selector.childForFieldName('operand');
+    const field = selector.childForFieldName('field')?.text;
+    return operand === null || field === undefined ? null : { operand, field };
+  }
+  return null;
 }
 
 /** The go statements `fn` itself runs (not those in nested function literals). */
@@ -439,7 +548,10 @@ export const blockingUnderLock: Rule = {
       '(or again before its next one, in the loop that repeats it), and the channel, WaitGroup or Cond is not ' +
       'handed to code it cannot see (exported, stored elsewhere, passed to another package). A `select` is ' +
       'reported only when every case is blocked that way: a case such as `<-ctx.Done()` or a stop channel closed ' +
-      'without the lock lets it go on. Both sides holding only read locks is not reported.',
+      'without the lock lets it go on. Both sides holding only read locks is not reported, nor a lock handed to a ' +
+      'goroutine started while it is held that releases it (a `sync.Mutex` belongs to no goroutine), nor a receive ' +
+      'under `if x.done` where every `x.done = true` is set, under the same lock, by code that closes the channel ' +
+      'under that lock: once the flag reads true the channel is closed.',
     fix:
       'Release the lock before blocking, or let the other side proceed without it:\n\n```go\ns.mu.Lock()\n' +
       'v := s.pending\ns.mu.Unlock()\ns.updates <- v // no lock held while waiting for the receiver\n```\n\n' +
@@ -482,6 +594,8 @@ export const blockingUnderLock: Rule = {
         for (const held of analysis.heldAt(at, fn)) {
           const key = lockKey(held, pkg);
           if (key === null || analysis.releasedOnPath(reach.path, key)) continue;
+          if (analysis.handedOff(held, key, at, fn, file)) continue;
+          if (analysis.receivesAfterClosingFlag(reach.point, key)) continue;
           const needs = analysis.blocked(reach.point, key, held);
           const need = needs?.[0];
           if (needs === null || need === undefined) continue;

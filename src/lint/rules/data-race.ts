@@ -8,7 +8,7 @@ import { accessFacts } from '../facts/field-accesses.js';
 import type { FieldAccess, HeldLock } from '../facts/field-accesses.js';
 import { goroutineFacts } from '../facts/goroutine-starts.js';
 import type { GoroutineFacts, GoroutineStart } from '../facts/goroutine-starts.js';
-import { enclosingFunction, methodCall, unparen, walk } from '../load/syntax.js';
+import { dominates, enclosingFunction, methodCall, statementOf, unparen, walk } from '../load/syntax.js';
 import { packageModel } from '../model/package-model.js';
 import { lockFacts } from '../facts/lock-summary.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
@@ -71,11 +71,54 @@ function overlap(a: GoroutineStart[], b: GoroutineStart[]): boolean {
   return false;
 }
 
-function goroutineWords(starts: GoroutineStart[]): string {
+function goroutineWords(starts: GoroutineStart[], at?: FileFacts): string {
   if (starts.length === 0) return 'its caller';
   const first = starts[0];
   if (first === undefined) return 'its caller';
-  return starts.length === 1 ? first.label : `${first.label} (and ${starts.length - 1} more)`;
+  // A start in another file than the finding's is named with its file.
+  const label =
+    at !== undefined && first.file.path !== at.path && first.label.includes(' at line ')
+      ? first.label.replace(' at line ', ` at ${first.file.path.slice(first.file.path.lastIndexOf('/') + 1)}:`)
+      : first.label;
+  return starts.length === 1 ? label : `${label} (and ${starts.length - 1} more)`;
+}
+
+/**
+ * The standard library's runtime packages: the compiler gives them no race instrumentation
+ * (cmd/internal/objabi/pkgspecial.go, NoInstrument) and they do not use sync's locks.
+ */
+const RUNTIME_PACKAGE = /^(runtime|internal\/runtime\/.+)$/;
+
+/**
+ * Package booleans declared `= false` that nothing in the package writes or takes the address of (`if
+ * alwaysFalse { sink += x }`, which keeps the compiler from removing the work): the code they guard never runs.
+ */
+function falseFlags(pkg: RuleContext['pkg'], byKey: Map<string, FieldAccess[]>): Set<number> {
+  // The reads of such a flag (identifier nodes the accesses resolved to the package variable, not a local).
+  const out = new Set<number>();
+  for (const file of pkg.files)
+    for (const spec of file.nodes('var_spec')) {
+      if (enclosingFunction(spec) !== null) continue;
+      const names = spec.childrenForFieldName('name');
+      const values = spec.childForFieldName('value')?.namedChildren ?? [];
+      names.forEach((name, i) => {
+        if (name === null || values.length !== names.length || values[i]?.text !== 'false') return;
+        const uses = byKey.get(`var.${name.text}`) ?? [];
+        if (uses.every((u) => u.kind === 'read' && u.node.parent?.type !== 'unary_expression'))
+          for (const u of uses) out.add(u.node.id);
+      });
+    }
+  return out;
+}
+
+/** Whether `node` sits in the body of an `if flag {` inside `fn`, with `flag` one of the reads in `flags`. */
+function underFalseFlag(node: Node, fn: Node, flags: Set<number>): boolean {
+  for (let child = node, n = node.parent; n !== null && n.id !== fn.id; child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || n.childForFieldName('consequence')?.id !== child.id) continue;
+    const condition = n.childForFieldName('condition');
+    if (condition !== null && flags.has(condition.id)) return true;
+  }
+  return false;
 }
 
 /** Functions that set a value up before it is shared, or tear it down after: their accesses are not counted. */
@@ -126,12 +169,20 @@ export const dataRace: Rule = {
       'reported: accesses on a value the function built itself before starting a goroutine (a constructor), in ' +
       '`init`, before the `go` statement, after a `Wait`, a channel receive or a `select` in the same function, ' +
       'in functions whose callers all hold the lock (or that say so: `fooLocked`, "must be called with mu held"), ' +
-      'and fields of `sync` and `sync/atomic` types. An unlocked read in a goroutine that itself writes the field ' +
+      'and fields of `sync` and `sync/atomic` types; for a package variable also a use in a function that the ' +
+      'writing function hands out only after the write (a function literal written after it, a handler or ' +
+      'callback used nowhere else), and a use behind `if flag.Load()` when only the writer sets the flag, after ' +
+      'the write; and for a variable written before a signal, a use that the starter reaches only after ' +
+      'receiving that signal (also after a `select` that could give up on it). An unlocked read in a goroutine ' +
+      'that itself writes the field ' +
       'under the lock is only an `info` finding: a single writer may read its own writes without the lock. The ' +
       'inferred-lock and read-lock shapes are notes (`info`) as a whole: every one read on the repositories of ' +
       '`npm run bench:precision` was set-up code before the value is shared, or one writer that its callers ' +
       'serialise, which the source alone does not show. Package variables shared by goroutines, goroutines ' +
-      'started in a loop on one object, and a variable used after a wait that timed out stay warnings.',
+      'started in a loop on one object, and a variable used after a wait that timed out stay warnings. The Go ' +
+      "runtime's own packages (`runtime`, `internal/runtime/...`) are not checked: their goroutines synchronise " +
+      "through the runtime's internal locks, semaphores and stopping the world, which the compiler never " +
+      'instruments for the race detector.',
     fix:
       'Hold the mutex that guards the field around every access, and take the write lock to write:\n\n```go\n' +
       'func (c *Cache) Len() int {\n\tc.mu.RLock()\n\tdefer c.mu.RUnlock()\n\treturn len(c.items)\n}\n```\n\n' +
@@ -140,8 +191,12 @@ export const dataRace: Rule = {
   },
   check(context: RuleContext): void {
     const pkg = context.pkg;
+    // The runtime's own files, not its external tests (package runtime_test), which use sync like any program.
+    const runtime = RUNTIME_PACKAGE.test(pkg.importPath);
     const { byKey } = accessFacts(pkg);
     const goroutines = goroutineFacts(pkg);
+    const off = falseFlags(pkg, byKey);
+    const dead = (access: FieldAccess): boolean => off.size > 0 && underFalseFlag(access.node, access.fn, off);
     const reported = new Set<number>();
     const report = (
       access: FieldAccess,
@@ -150,7 +205,8 @@ export const dataRace: Rule = {
       otherMessage: string,
       severity?: Severity,
     ): void => {
-      if (reported.has(access.node.id)) return;
+      if (reported.has(access.node.id) || dead(access) || (other !== null && dead(other))) return;
+      if (runtime && !access.file.packageName.endsWith('_test')) return;
       reported.add(access.node.id);
       const related: { node: Node; message: string; file?: FileFacts }[] =
         other === null ? [] : [{ node: other.node, message: otherMessage, file: other.file }];
@@ -172,7 +228,7 @@ export const dataRace: Rule = {
         .map((a) => ({ ...a, own: a.locks, locks: effectiveLocks(goroutines, a) }));
       if (!live.some((a) => a.kind === 'write')) continue;
       if (key.startsWith('var.')) {
-        checkPackageVariable(key, live, goroutines, report);
+        checkPackageVariable(key, live, goroutines, report, pkg);
         continue;
       }
       // The guarding lock: the named lock most accesses hold.
@@ -206,7 +262,7 @@ export const dataRace: Rule = {
             w,
             `${keyName(key)} is written here while holding only the read lock of ${lockName(guard)}: every other ` +
               `reader holds that lock at the same time${other === null ? '' : `, such as the access at line ${line(other.node)}`}` +
-              `, so this write races with them (${goroutineWords(runners(goroutines, w))}) unless its callers ` +
+              `, so this write races with them (${goroutineWords(runners(goroutines, w), w.file)}) unless its callers ` +
               `serialise it (a note: on real code this is often a single writer by design)`,
             other,
             `${other?.kind === 'write' ? 'written' : 'read'} holding ${lockName(guard)}`,
@@ -264,7 +320,7 @@ export const dataRace: Rule = {
           u,
           `${keyName(key)} is ${u.kind === 'write' ? 'written' : 'read'} here with no lock, but ${guarded} of its ` +
             `${total} other accesses hold ${lockName(guard)}, among them the ${partner.kind} at line ` +
-            `${line(partner.node)}; ${goroutineWords(uRunners.length > 0 ? uRunners : pRunners)} runs ` +
+            `${line(partner.node)}; ${goroutineWords(uRunners.length > 0 ? uRunners : pRunners, u.file)} runs ` +
             `${uRunners.length > 0 ? 'this access' : 'that one'}, so the two can overlap: a data race` +
             (ownWriter
               ? ' (unless the goroutine running this read is the only writer: reading its own writes needs no lock)'
@@ -286,6 +342,7 @@ function checkPackageVariable(
   live: FieldAccess[],
   goroutines: GoroutineFacts,
   report: (access: FieldAccess, message: string, other: FieldAccess | null, otherMessage: string) => void,
+  pkg: RuleContext['pkg'],
 ): void {
   for (const w of live) {
     if (w.kind !== 'write' || w.locks.length > 0) continue;
@@ -295,22 +352,106 @@ function checkPackageVariable(
       if (a === w && !wRunners.some((s) => s.selfConcurrent)) return false;
       if (commonLock(w.locks, a.locks) || a.locks.length > 0) return false;
       const aRunners = runners(goroutines, a);
-      return aRunners.length > 0 && overlap(wRunners, aRunners);
+      if (aRunners.length === 0 || !overlap(wRunners, aRunners)) return false;
+      if (wRunners.some((s) => s.selfConcurrent)) return true;
+      return !handedOutAfter(w, a, pkg) && !publishedByFlag(w, a, pkg);
     });
     if (other === undefined) continue;
     const oRunners = runners(goroutines, other);
     report(
       w,
       other === w
-        ? `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners)}, which runs many times at ` +
+        ? `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners, w.file)}, which runs many times at ` +
             `once: a data race`
-        : `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners)} and ` +
+        : `${keyName(key)} is written here with no lock by ${goroutineWords(wRunners, w.file)} and ` +
             `${other.kind === 'write' ? 'written' : 'read'} at line ${line(other.node)} by ` +
-            `${goroutineWords(oRunners)}, also with no lock: a data race`,
+            `${goroutineWords(oRunners, w.file)}, also with no lock: a data race`,
       other === w ? null : other,
-      `${other.kind === 'write' ? 'written' : 'read'} by ${goroutineWords(oRunners)}`,
+      `${other.kind === 'write' ? 'written' : 'read'} by ${goroutineWords(oRunners, other.file)}`,
     );
   }
+}
+
+/**
+ * Whether the function that makes access `a` exists for other goroutines only after write `w`: a function literal
+ * written after the write in the writing function, or a package function used only as a value (a handler, a
+ * callback) there, after the write. Handing a function to another goroutine (a go statement, registering an HTTP
+ * handler and serving) orders what the writer did before.
+ */
+function handedOutAfter(w: FieldAccess, a: FieldAccess, pkg: RuleContext['pkg']): boolean {
+  const statement = statementOf(w.node);
+  if (statement === null) return false;
+  for (let fn: Node | null = a.fn; fn !== null; fn = enclosingFunction(fn)) {
+    if (fn.type === 'func_literal' && contains(w.fn, fn) && dominates(statement, fn)) return true;
+    if (fn.type !== 'function_declaration') continue;
+    const name = fn.childForFieldName('name')?.text;
+    if (name === undefined) return false;
+    let values = 0;
+    for (const file of pkg.files) {
+      if (!file.source.includes(name)) continue;
+      for (const id of file.nodes('identifier')) {
+        if (id.text !== name || id.id === fn.childForFieldName('name')?.id) continue;
+        const parent = id.parent;
+        if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === id.id) return false;
+        if (!contains(w.fn, id) || !dominates(statement, id)) return false;
+        values++;
+      }
+    }
+    return values > 0;
+  }
+  return false;
+}
+
+const FLAG_SETTERS = new Set(['Store', 'Swap', 'CompareAndSwap']);
+
+/**
+ * Whether access `a` runs only once an atomic flag is set (`if ready.Load() { use(v) }`) that nothing sets but the
+ * writing function after the write (`v = ...; ready.Store(true)`), or that is only ever reset to false/0:
+ * the load that sees the flag set orders the write before the use.
+ */
+function publishedByFlag(w: FieldAccess, a: FieldAccess, pkg: RuleContext['pkg']): boolean {
+  const statement = statementOf(w.node);
+  if (statement === null) return false;
+  const flags: string[] = [];
+  for (let child = a.node, parent = a.node.parent; parent !== null; child = parent, parent = parent.parent) {
+    if (FUNCTION_TYPES_WITH_LITERALS.has(parent.type)) break;
+    if (parent.type !== 'if_statement' || child.id !== parent.childForFieldName('consequence')?.id) continue;
+    // The condition's conjuncts: `flag.Load()`, `flag.Load() && more`.
+    const conjuncts: Node[] = [];
+    const split = (node: Node): void => {
+      const n = unparen(node);
+      if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&&') {
+        for (const side of [n.childForFieldName('left'), n.childForFieldName('right')]) if (side !== null) split(side);
+      } else conjuncts.push(n);
+    };
+    const condition = parent.childForFieldName('condition');
+    if (condition !== null) split(condition);
+    for (const c of conjuncts) {
+      const m = methodCall(c);
+      if (m !== null && m.method === 'Load' && callArgumentCount(c) === 0) flags.push(unparen(m.receiver).text);
+    }
+  }
+  if (flags.length === 0) return false;
+  return flags.some((flag) => {
+    for (const file of pkg.files) {
+      if (!file.source.includes(flag)) continue;
+      for (const call of file.nodes('call_expression')) {
+        const m = methodCall(call);
+        if (m === null || !FLAG_SETTERS.has(m.method) || unparen(m.receiver).text !== flag) continue;
+        const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+        const stored = args[args.length - 1];
+        if (stored?.type === 'false' || stored?.text === '0') continue;
+        if (!contains(w.fn, call) || !dominates(statement, call)) return false;
+      }
+    }
+    return true;
+  });
+}
+
+const FUNCTION_TYPES_WITH_LITERALS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+function callArgumentCount(call: Node): number {
+  return call.childForFieldName('arguments')?.namedChildCount ?? 0;
 }
 
 /** Whether the loop around `start` waits (Wait, receive, select) after starting it, before the next iteration. */
@@ -495,7 +636,7 @@ function checkAbandonedWrites(context: RuleContext, file: FileFacts): void {
     const results = namedResults(starter);
     // Writes of the starter's variables in the goroutine, each followed by a send or close on a channel.
     const writes: { node: Node; name: string }[] = [];
-    const signals: { node: Node; channel: string }[] = [];
+    const signals: { node: Node; channel: string; deferred: boolean }[] = [];
     walk(body, (node) => {
       if (node.type === 'assignment_statement' || node.type === 'inc_statement' || node.type === 'dec_statement') {
         const left = node.type === 'assignment_statement' ? node.childForFieldName('left') : node;
@@ -507,11 +648,12 @@ function checkAbandonedWrites(context: RuleContext, file: FileFacts): void {
       }
       if (node.type === 'send_statement') {
         const channel = node.childForFieldName('channel');
-        if (channel !== null) signals.push({ node, channel: unparen(channel).text });
+        if (channel !== null) signals.push({ node, channel: unparen(channel).text, deferred: false });
       }
       if (node.type === 'call_expression' && node.childForFieldName('function')?.text === 'close') {
         const arg = node.childForFieldName('arguments')?.namedChild(0);
-        if (arg !== null && arg !== undefined) signals.push({ node, channel: unparen(arg).text });
+        if (arg !== null && arg !== undefined)
+          signals.push({ node, channel: unparen(arg).text, deferred: node.parent?.type === 'defer_statement' });
       }
       return undefined;
     });
@@ -555,6 +697,11 @@ function checkAbandonedWrites(context: RuleContext, file: FileFacts): void {
         });
         if (use === null) continue;
         const useNode: Node = use;
+        // Signals that come after the write: a later send or close, or a close deferred by the goroutine.
+        const completions = new Set(
+          signals.filter((sg) => sg.deferred || sg.node.startIndex > write.node.startIndex).map((sg) => sg.channel),
+        );
+        if (receivedBefore(starterBody, completions, other, useNode)) continue;
         context.report(file, {
           node: write.node,
           message:
@@ -572,6 +719,47 @@ function checkAbandonedWrites(context: RuleContext, file: FileFacts): void {
       return undefined;
     });
   }
+}
+
+/** The case clauses and branches whose code may not run on the way to what follows them. */
+const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
+
+/**
+ * Whether the starter, once the select took `other`, receives from one of `channels` on every path to `use` (in
+ * that case, or after the select): the receive waits for the goroutine's signal that follows its write.
+ */
+function receivedBefore(body: Node, channels: Set<string>, other: Node, use: Node): boolean {
+  if (channels.size === 0) return false;
+  let found = false;
+  walk(body, (node) => {
+    if (found || node.startIndex >= use.startIndex) return false;
+    if (node.endIndex <= other.startIndex) return false;
+    if (node.type !== 'unary_expression' || !node.text.startsWith('<-')) return undefined;
+    const operand = node.childForFieldName('operand');
+    if (operand === null || !channels.has(unparen(operand).text)) return undefined;
+    if (onEveryPathTo(node, use, other)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** Whether `node` runs before `use` whenever `use` runs: no branch, loop body or other case lies between. */
+function onEveryPathTo(node: Node, use: Node, clause: Node): boolean {
+  for (let child = node, parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
+    if (contains(parent, use)) return true;
+    if (parent.type === 'func_literal') return false;
+    if (parent.type === 'select_statement' && child.id !== clause.id) return false;
+    if (CASES.has(parent.type) && parent.id !== clause.id) return false;
+    if (CASES.has(parent.type) && child.id === parent.childForFieldName('communication')?.id) return false;
+    if (
+      parent.type === 'if_statement' &&
+      (child.id === parent.childForFieldName('consequence')?.id ||
+        child.id === parent.childForFieldName('alternative')?.id)
+    )
+      return false;
+    if (parent.type === 'for_statement' && child.id === parent.childForFieldName('body')?.id) return false;
+  }
+  return false;
 }
 
 function contains(outer: Node, inner: Node): boolean {

@@ -286,7 +286,10 @@ function checkInventory(context: RuleContext): void {
       reported.add(op.node.id);
       // In test code the goroutine that blocks is usually the test's own: the test hangs and fails by timeout
       // instead of leaking in a running program. A note, not a warning.
-      const inTest = op.file.path.endsWith('_test.go');
+      // So too when the channel is made in test code and handed to the package's functions.
+      const inTest =
+        op.file.path.endsWith('_test.go') ||
+        (channel.makes.length > 0 && channel.makes.every((m) => m.file.path.endsWith('_test.go')));
       context.report(op.file, {
         node: op.node,
         message: inTest
@@ -311,8 +314,8 @@ function checkInventory(context: RuleContext): void {
           blocksAlone(send) &&
           (capacity === 0 ||
             (capacity === null
-              ? inventory.repeats(send)
-              : inventory.repeats(send) && !boundedByBuffer(send, capacity, pkg)))
+              ? inventory.repeats(send, channel)
+              : inventory.repeats(send, channel) && !boundedByBuffer(send, capacity, pkg)))
         )
           report(
             send,
@@ -491,8 +494,10 @@ export const goroutineLeak: Rule = {
       '- a plain send on a channel whose only receiver is a loop that stops on another case (`<-ctx.Done()`, ' +
       '`<-stop`) while the channel is still open: every send after that blocks;\n' +
       '- a send that fills the buffer before the function starts the only receiving loop.\n\n' +
-      'In `_test.go` files the counterpart findings are notes: the test hangs or a goroutine of the test binary ' +
-      'stays blocked, nothing leaks in a running program.',
+      'In `_test.go` files, and on a channel that only test code makes, the counterpart findings are notes: the ' +
+      'test hangs or a goroutine of the test binary stays blocked, nothing leaks in a running program. A send in a ' +
+      'function called in a loop counts as repeated for a local channel only when the function that makes the ' +
+      'channel makes that call (the same function called in a loop elsewhere sends on other channels).',
     fix:
       'Give the single send of a goroutine a buffer of 1 so it always completes:\n\n```go\nresult := ' +
       'make(chan string, 1)\n```\n\nFor a sender that can outlive its receiver, send in a `select` with the ' +

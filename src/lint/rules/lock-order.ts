@@ -4,11 +4,20 @@
 // and a cycle is reported only when the two chains can run in different goroutines and no third lock held
 // around both serialises them.
 import type { Node } from '../load/tree-sitter-go.js';
-import { dominates, enclosingFunction, statementOf } from '../load/syntax.js';
+import { callArguments, dominates, enclosingFunction, statementOf, unparen } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import type { FileFacts } from '../facts/package-facts.js';
-import { callGuards, calledFunctions, directCalls, guardsAllow, guardsOf, lockFacts } from '../facts/lock-summary.js';
+import {
+  callGuards,
+  calledFunctions,
+  directCalls,
+  guardsAllow,
+  guardsOf,
+  lockFacts,
+  otherInstance,
+} from '../facts/lock-summary.js';
 import type { Guard, LockFacts, LockSite } from '../facts/lock-summary.js';
+import { freshValues } from '../facts/fresh-values.js';
 import { callGraph } from '../model/call-graph.js';
 import type { CallGraph } from '../model/call-graph.js';
 import type { FunctionInfo } from '../model/package-model.js';
@@ -23,6 +32,17 @@ interface Taken {
   released: Set<string>;
   /** Constant boolean arguments that keep the summarised function from getting there. */
   guards: Guard[];
+  /**
+   * Function-typed parameters of the summarised function the chain calls, with the function each call ran:
+   * a caller's chain keeps the entry only when the argument it passes there can be that function.
+   */
+  through: Through[];
+}
+
+/** The chain runs function `target` by calling parameter `index` of the summarised function. */
+interface Through {
+  index: number;
+  target: number;
 }
 
 /** A is held (at `from`) while B is taken (at `to`, reached from the frame through `at`). */
@@ -57,7 +77,42 @@ function releasedBefore(sites: LockSite[], offset: number): Set<string> {
   return out;
 }
 
-function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
+/**
+ * The `through` entries of a callee's chain seen from `call` in `fn`: an argument that is `fn`'s own parameter
+ * passes the question up; any other must be able to be the function the chain ran (`checkFor(t, d, func() {...})`
+ * runs only that literal, not every function any caller hands to `checkFor`). Null when the argument cannot be it.
+ */
+function bindThrough(inner: Through[], call: Node, fn: FunctionInfo, graph: CallGraph): Through[] | null {
+  if (inner.length === 0) return inner;
+  const args = callArguments(call);
+  const out: Through[] = [];
+  for (const t of inner) {
+    const arg = args[t.index];
+    if (arg === undefined) return null;
+    const value = unparen(arg);
+    const param = value.type === 'identifier' ? parameterIndex(fn.node, value.text) : undefined;
+    if (param !== undefined) out.push({ index: param, target: t.target });
+    else if (!graph.values(value, fn.file).some((v) => v.node.id === t.target)) return null;
+  }
+  return out;
+}
+
+/** The index of parameter `name` of `fn`, or undefined when `name` is not one. */
+function parameterIndex(fn: Node, name: string): number | undefined {
+  let index = 0;
+  for (const decl of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (decl?.type !== 'parameter_declaration' && decl?.type !== 'variadic_parameter_declaration') continue;
+    const names = decl.childrenForFieldName('name');
+    if (names.length === 0) index++;
+    for (const n of names) {
+      if (n?.text === name) return index;
+      index++;
+    }
+  }
+  return undefined;
+}
+
+function summaries(lf: LockFacts, graph: CallGraph): (fn: FunctionInfo) => Taken[] {
   const memo = new Map<number, Taken[]>();
   const visiting = new Set<number>();
   const summary = (fn: FunctionInfo, depth: number): Taken[] => {
@@ -75,14 +130,22 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
           held: identities(lf.heldAt(site.call, fn.node)),
           released: releasedBefore(sites, site.call.startIndex),
           guards: guardsOf(site.call, fn.node),
+          through: [],
         });
     for (const call of directCalls(fn.node)) {
       const held = sites.length === 0 ? new Set<string>() : identities(lf.heldAt(call, fn.node));
       const released = releasedBefore(sites, call.startIndex);
-      for (const { callee } of calledFunctions(call, fn.file, lf.model)) {
-        if (callee.node.id === fn.node.id) continue;
+      const param = graph.parameterCall(call);
+      const viaParam = param !== null && param.fn.id === fn.node.id ? param.index : null;
+      for (const { callee, receiver } of calledFunctions(call, fn.file, lf.model)) {
+        // Another value of the caller's own type (a peer, or an interface argument the type also implements):
+        // its locks are other instances of the same fields.
+        if (callee.node.id === fn.node.id || otherInstance(fn, callee, receiver)) continue;
         for (const inner of summary(callee, depth + 1)) {
           if (!guardsAllow(inner.guards, call)) continue;
+          const through = bindThrough(inner.through, call, fn, graph);
+          if (through === null) continue;
+          if (viaParam !== null) through.push({ index: viaParam, target: callee.node.id });
           const guards = callGuards(inner.guards, call, fn.node);
           const chainHeld = new Set([...held].filter((id) => !inner.released.has(id)));
           for (const id of inner.held) chainHeld.add(id);
@@ -92,6 +155,7 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
             held: chainHeld,
             released: new Set([...released, ...inner.released]),
             guards,
+            through,
           });
         }
       }
@@ -101,7 +165,8 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
     const seen = new Set<string>();
     const unique = out.filter((t) => {
       const guards = t.guards.map((g) => `${g.index}=${g.value}`).join(',');
-      const key = `${t.site.call.id}|${[...t.held].sort().join(',')}|${[...t.released].sort().join(',')}|${guards}`;
+      const through = t.through.map((p) => `${p.index}=${p.target}`).join(',');
+      const key = `${t.site.call.id}|${[...t.held].sort().join(',')}|${[...t.released].sort().join(',')}|${guards}|${through}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -113,15 +178,21 @@ function summaries(lf: LockFacts): (fn: FunctionInfo) => Taken[] {
 }
 
 function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
-  const summary = summaries(lf);
+  const summary = summaries(lf, graph);
+  const isFresh = freshValues(lf.model);
   const edges: OrderEdge[] = [];
   for (const [fnId, sites] of lf.sitesByFunction) {
     const first = sites[0];
     if (first === undefined || first.fn.id !== fnId || !sites.some(isAcquire)) continue;
     const frame = graph.infoOf(first.fn, first.file);
+    // A lock of a value the frame made and has not handed to anything yet: nobody else can hold it or wait for it.
+    const fresh = (s: LockSite, at: Node): boolean =>
+      s.owner !== null &&
+      s.identity !== null &&
+      isFresh(s.owner, s.identity.slice(0, s.identity.indexOf('.')), at, frame.node, s.file);
     for (const site of sites) {
-      if (!isAcquire(site) || site.identity === null) continue;
-      const held = lf.heldAt(site.call, frame.node).filter((h) => h.identity !== null);
+      if (!isAcquire(site) || site.identity === null || fresh(site, site.call)) continue;
+      const held = lf.heldAt(site.call, frame.node).filter((h) => h.identity !== null && !fresh(h, site.call));
       const ids = identities(held);
       for (const h of held)
         if (h.identity !== site.identity)
@@ -136,18 +207,21 @@ function orderEdges(lf: LockFacts, graph: CallGraph): OrderEdge[] {
           });
     }
     for (const call of directCalls(frame.node)) {
-      const held = lf.heldAt(call, frame.node).filter((h) => h.identity !== null);
+      const held = lf.heldAt(call, frame.node).filter((h) => h.identity !== null && !fresh(h, call));
       if (held.length === 0) continue;
       const ids = identities(held);
-      for (const { callee } of calledFunctions(call, first.file, lf.model)) {
-        if (callee.node.id === frame.node.id) continue;
+      for (const { callee, receiver } of calledFunctions(call, first.file, lf.model)) {
+        if (callee.node.id === frame.node.id || otherInstance(frame, callee, receiver)) continue;
         for (const taken of summary(callee)) {
-          if (!guardsAllow(taken.guards, call)) continue;
+          if (!guardsAllow(taken.guards, call) || bindThrough(taken.through, call, frame, graph) === null) continue;
           const to = taken.site.identity;
           // Taking a lock the frame already holds is a double lock (unlock-misuse, rwmutex-upgrade), not an order.
           if (to === null || (ids.has(to) && !taken.released.has(to))) continue;
           for (const h of held) {
             if (h.identity === to || h.identity === null || taken.released.has(h.identity)) continue;
+            // The chain holds the frame's write lock again when it takes `to`: on the same value it would block
+            // on that Lock first (a double lock), so the `to` it reaches belongs to another value.
+            if (h.method === 'Lock' && taken.held.has(h.identity)) continue;
             const gate = new Set([...ids].filter((id) => !taken.released.has(id)));
             for (const id of taken.held) gate.add(id);
             gate.delete(h.identity);
@@ -317,7 +391,14 @@ export const lockOrder: Rule = {
       'another are one lock. A cycle is reported when the two orders can run in different goroutines (started by ' +
       'different `go` statements, or exported functions any caller can run at once) and no third lock held around ' +
       'both serialises them. A cycle through read locks (`RLock`) only is not reported: readers wait for each ' +
-      'other only when writers queue on both locks in between.',
+      'other only when writers queue on both locks in between. A method called on another value of the ' +
+      "caller's own type (a peer, or an interface argument the type also implements) takes that value's locks, " +
+      "not the caller's, and a chain that takes the held write lock again before the second one is on another " +
+      'value too (on the same value it would block at once). A function value passed as an argument is followed ' +
+      'only from the call that passes it (`retry(func() {...})` runs that literal, not what other callers pass), ' +
+      'and two kinds of lock take part in no cycle: the lock of a value the function has just made and not yet ' +
+      'handed to anything (`c := &conn{}; c.mu.Lock()`), which no other goroutine can hold or wait for, and a lock ' +
+      'handed to a goroutine that unlocks it (`mu.Lock(); go func() { ...; mu.Unlock() }()`).',
     fix:
       'Take the locks in one global order everywhere, or release the first before taking the second:\n\n```go\n' +
       'func (s *Store) flush() {\n\ts.mu.Lock()\n\tpending := s.pending\n\ts.pending = nil\n\ts.mu.Unlock() // ' +

@@ -11,6 +11,7 @@ import {
   reassignedBetween,
   statementOf,
   unparen,
+  walk,
 } from '../load/syntax.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
 import { channelFieldFacts, lockedBefore, ordersBefore, type ChannelFieldOp } from '../facts/channel-fields.js';
@@ -76,6 +77,8 @@ function checkAcrossFunctions(context: RuleContext): void {
                 continue;
               if (!sameValue(fn, first, second, close, send, reach.model, file)) continue;
               if (guarded(close, send) || reported.has(send.node.id)) continue;
+              // Closing sets a flag that the sender checks first: in one goroutine the later send sees it and returns.
+              if (checkedBefore(send, flagsSetBefore(close))) continue;
               reported.add(send.node.id);
               context.report(send.file, {
                 node: send.node,
@@ -101,8 +104,13 @@ function checkAcrossFunctions(context: RuleContext): void {
             if (close === undefined || send === undefined || guarded(close, send) || reported.has(send.node.id))
               continue;
             if (synchronisesBetween(fn, first.node.endIndex, second.node.startIndex) !== null) continue;
+            // This goroutine's half, reached through a method call, must act on that method's own receiver: a
+            // method that makes a fresh value and closes (sends on) its field touches another channel.
+            if (!ownReceiverStep(second, kind === 'close' ? close : send, reach.model, file)) continue;
             if (ordersBefore(close.declaration, close.node.startIndex) !== null) continue;
             reported.add(send.node.id);
+            // Through a plain function call the value it works on is not known: maybe another value of the type.
+            const untied = second.kind === 'call' && methodCall(second.node) === null;
             const started =
               first.kind === 'go'
                 ? `starts a goroutine at line ${line(first.node)}`
@@ -113,10 +121,19 @@ function checkAcrossFunctions(context: RuleContext): void {
                 kind === 'send'
                   ? `send on ${send.channel.text} (channel field ${field}) may run after it is closed: ${name} ` +
                     `${started} that closes it at line ${line(close.node)}, then sends (through line ` +
-                    `${line(second.node)}) without waiting for that goroutine; a send on a closed channel panics`
+                    `${line(second.node)}) without waiting for that goroutine; a send on a closed channel panics` +
+                    (untied
+                      ? ` (a note: the call at line ${line(second.node)} is a function, not a method of the value, ` +
+                        'so whether it works on the same value of the type the rule cannot tell)'
+                      : '')
                   : `send on ${send.channel.text} (channel field ${field}) may run after it is closed: ${name} ` +
                     `${started} that sends on it, then closes it (through line ${line(second.node)}) without ` +
-                    `waiting for that goroutine; a send on a closed channel panics`,
+                    `waiting for that goroutine; a send on a closed channel panics` +
+                    (untied
+                      ? ` (a note: the call at line ${line(second.node)} is a function, not a method of the value, ` +
+                        'so whether it works on the same value of the type the rule cannot tell)'
+                      : ''),
+              ...(untied ? { severity: 'info' as const } : {}),
               related: [
                 { node: close.node, message: 'closed here', file: close.file },
                 { node: first.node, message: 'goroutine started here', file },
@@ -177,9 +194,79 @@ function sameValue(
   return true;
 }
 
+/** A method-call step reaches `op` on the method's own receiver, of the receiver's type (or the type is unknown). */
+function ownReceiverStep(step: ReachEvent, op: ChannelFieldOp, model: PackageModel, file: FileFacts): boolean {
+  if (step.kind !== 'call') return true;
+  const receiver = methodCall(step.node)?.receiver;
+  const owner = receiver === undefined ? null : model.typeOf(receiver, file);
+  // Through an interface the method is an implementation's, on its own receiver when onOwnReceiver says so.
+  if (owner === null || model.pkg.namedTypes.get(owner)?.type === 'interface_type') return true;
+  return onOwnReceiver(op) && model.infoOf(op.declaration)?.receiverType === owner;
+}
+
 const FIX =
   'close a channel only after its last send: let the sending goroutine close it, or wait for the senders ' +
   '(WaitGroup) before closing; or signal with a separate done channel and never close the data channel';
+
+const FLAG_SETTERS = new Set(['Store', 'Swap', 'CompareAndSwap', 'Add']);
+
+/**
+ * The fields the close's function sets before closing, as a "closed" flag: `x.closed.Store(1)` (an atomic),
+ * `x.closed = true`.
+ */
+function flagsSetBefore(close: ChannelFieldOp): Set<string> {
+  const flags = new Set<string>();
+  walk(close.declaration, (node) => {
+    if (node.startIndex >= close.node.startIndex) return false;
+    if (node.type === 'call_expression') {
+      const m = methodCall(node);
+      const receiver = m === null ? null : unparen(m.receiver);
+      const field = receiver?.type === 'selector_expression' ? receiver.childForFieldName('field')?.text : undefined;
+      if (m !== null && FLAG_SETTERS.has(m.method) && field !== undefined) flags.add(field);
+    }
+    if (node.type === 'assignment_statement') {
+      const left = node.childForFieldName('left')?.namedChildren ?? [];
+      const right = node.childForFieldName('right')?.namedChildren ?? [];
+      left.forEach((target, i) => {
+        const value = right[i];
+        if (target?.type === 'selector_expression' && (value?.type === 'true' || value?.type === 'int_literal')) {
+          const field = target.childForFieldName('field')?.text;
+          if (field !== undefined) flags.add(field);
+        }
+      });
+    }
+    return undefined;
+  });
+  return flags;
+}
+
+/**
+ * Whether the send's function first returns when one of `flags` is set: `if db.closed.Load() == 1 { return }`
+ * before the send. The close's function sets the flag before closing, so a send after the close sees it.
+ */
+function checkedBefore(send: ChannelFieldOp, flags: Set<string>): boolean {
+  if (flags.size === 0) return false;
+  let found = false;
+  walk(send.declaration, (node) => {
+    if (found || node.startIndex >= send.node.startIndex) return false;
+    if (node.type !== 'if_statement' || node.endIndex > send.node.startIndex) return undefined;
+    const condition = node.childForFieldName('condition');
+    const consequence = node.childForFieldName('consequence');
+    if (condition === null || consequence === null) return undefined;
+    let mentions = false;
+    walk(condition, (inner) => {
+      if (inner.type === 'field_identifier' && flags.has(inner.text)) mentions = true;
+      return mentions ? false : undefined;
+    });
+    if (!mentions) return undefined;
+    walk(consequence, (inner) => {
+      if (inner.type === 'return_statement') found = true;
+      return found ? false : undefined;
+    });
+    return undefined;
+  });
+  return found;
+}
 
 /** `close(s.ch); s.ch = make(chan T)`: later sends go to the new channel. */
 function remadeAfter(close: ChannelFieldOp): boolean {
@@ -216,10 +303,15 @@ export const sendAfterClose: Rule = {
       'closes the field and later, on every path, something that sends on it, in the same goroutine; or it starts ' +
       'a goroutine that closes it (sends on it) and then, with nothing in between that waits (a `Wait`, lock, ' +
       'channel operation, `select` or `sync.Once`), sends on it (closes it) itself. Calls are followed through the ' +
-      "package's functions and methods and through calls on a local interface to the package's methods of that " +
-      'name. Not reported: a send or close made under a lock (the usual `closed` flag checked under the mutex), a ' +
+      "package's functions and methods, function values, and interface calls to the package's types that implement " +
+      'the interface. Not reported: a send or close made under a lock (the usual `closed` flag checked under the ' +
+      'mutex), a send in one goroutine after the close when the closing function first sets a flag ' +
+      '(`closed.Store(1)`, `closed = true`) that the sending function checks and returns on before it sends, a ' +
+      'goroutine-started half reached in this goroutine through a method that works on another value than its own ' +
+      'receiver (a fresh value it makes), a ' +
       'close followed by a new channel stored in the field, and a close that its function makes only after waiting ' +
-      '(a `Wait`, a receive or a `select` before it) while the senders run in a goroutine.',
+      '(a `Wait`, a receive or a `select` before it) while the senders run in a goroutine. When that half is ' +
+      'reached through a plain function call, which may work on another value of the type, the finding is a note.',
     fix:
       'Close a channel only after the last send, in the sending goroutine:\n\n```go\nfor _, v := range values ' +
       '{\n\tout <- v\n}\nclose(out)\n```',

@@ -111,6 +111,11 @@ const MESSAGES = {
     `it panics with "Log in goroutine after <Test> has completed"`,
 };
 
+/** The file name of a path, as messages name another file. */
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
 /** `t.Fatal` for a call `t.Fatal("...")`. */
 function callText(call: Node): string {
   return call.childForFieldName('function')?.text ?? call.text;
@@ -134,7 +139,7 @@ export const testingGoroutineAfterTest: Rule = {
       'closest parent test that is still running and panic with `Log in goroutine after TestX has completed` once ' +
       'every parent is done (`$(go env GOROOT)/src/testing/testing.go`, `common.Fail` and `common.destination`). ' +
       'goroscope follows the calls a goroutine makes through the package (methods by receiver type, interface ' +
-      "calls to the package's methods of that name) to a `*testing.T`, `B`, `F` or `TB`, or to a local interface " +
+      "calls to the package's types that implement the interface, function values) to a `*testing.T`, `B`, `F` or `TB`, or to a local interface " +
       'named like one (`TestingT`) that declares the method. It reports FailNow and friends from any goroutine, ' +
       'and Error/Fail/Log from a goroutine that nothing waits for: neither the function that starts it nor (in the ' +
       'same goroutine) its callers wait afterwards (`Wait`, a receive or `select`, also deferred or in a ' +
@@ -202,7 +207,10 @@ export const testingGoroutineAfterTest: Rule = {
           context.report(stop.file, {
             node: stop.node,
             severity: 'warning',
-            message: MESSAGES.stop(callText(stop.node), `the goroutine started at line ${line}`),
+            message: MESSAGES.stop(
+              callText(stop.node),
+              `the goroutine started at ${stop.file.path === file.path ? 'line ' : `${baseName(file.path)}:`}${line}`,
+            ),
             related: [{ node: go, message: 'goroutine started here', file }],
             fix: { description: 'send the failure to the test goroutine and call t.Fatal there' },
           });
@@ -217,7 +225,7 @@ export const testingGoroutineAfterTest: Rule = {
           // In test code a late Error or Log mostly follows a test that already failed or timed out: a note.
           severity: 'info',
           message: MESSAGES[kind](
-            `${callText(late.node)} (line ${late.node.startPosition.row + 1}${late.file.path === file.path ? '' : ` of ${late.file.path.slice(late.file.path.lastIndexOf('/') + 1)}`})`,
+            `${callText(late.node)} (line ${late.node.startPosition.row + 1}${late.file.path === file.path ? '' : ` of ${baseName(late.file.path)}`})`,
             'this goroutine',
           ),
           related: [{ node: late.node, message: 'uses the test here', file: late.file }],

@@ -681,3 +681,140 @@ func NegLockTakenBeforeAdd() {
 	w.closeWriter()
 	<-done
 }
+
+// A goroutine started while the lock is held releases it (a sync.Mutex belongs to no goroutine): the workers
+// that lock it get it once the releaser runs, so Wait is not waiting behind its own lock.
+func NegLockReleasedByStartedGoroutine() {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	mu.Lock()
+	go func() {
+		time.Sleep(time.Millisecond)
+		mu.Unlock()
+	}()
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+}
+
+// A ticket filled at most once: fill marks it filled, puts the value in the buffer and closes the channel in one
+// critical section, so take, holding the same lock, receives only when filled says all of that already happened.
+type ticket struct {
+	mu     sync.Mutex
+	filled bool
+	value  chan int
+}
+
+func (t *ticket) fill(v int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.filled {
+		return false
+	}
+	t.filled = true
+	t.value <- v
+	close(t.value)
+	return true
+}
+
+func (t *ticket) take() int {
+	t.mu.Lock()
+	got := -1
+	if t.filled {
+		if v, ok := <-t.value; ok {
+			got = v
+		}
+	} else {
+		close(t.value)
+	}
+	t.filled = true
+	t.mu.Unlock()
+	return got
+}
+
+func NegReceiveOnlyOnceFilled() {
+	for i := 0; i < 20; i++ {
+		t := &ticket{value: make(chan int, 1)}
+		done := make(chan bool)
+		go func() { done <- t.fill(i) }()
+		t.take()
+		<-done
+	}
+}
+
+// Correct: a mixer waits for its feeds while holding its lock, and a feed pulls from a source that can be
+// another mixer; that source's pull locks the source's own mutex, never the waiting mixer's.
+
+type intSource interface {
+	pull() (int, bool)
+}
+
+type countdown struct{ n int }
+
+func (c *countdown) pull() (int, bool) {
+	if c.n == 0 {
+		return 0, false
+	}
+	c.n--
+	return c.n, true
+}
+
+type mixer struct {
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	sum    atomic.Int64
+	closed bool
+	given  bool
+}
+
+func (m *mixer) add(src intSource) {
+	m.wg.Add(1)
+	go m.feed(src)
+}
+
+func (m *mixer) feed(src intSource) {
+	defer m.wg.Done()
+	for {
+		v, ok := src.pull()
+		if !ok {
+			return
+		}
+		m.sum.Add(int64(v))
+	}
+}
+
+// pull hands out the merged sum once, after close.
+func (m *mixer) pull() (int, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed || m.given {
+		return 0, false
+	}
+	m.given = true
+	return int(m.sum.Load()), true
+}
+
+func (m *mixer) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.wg.Wait()
+	m.closed = true
+}
+
+func NegWaitForFeedsFromAnotherMixer() {
+	inner := &mixer{}
+	inner.add(&countdown{n: 4})
+	inner.close()
+	outer := &mixer{}
+	outer.add(inner)
+	outer.close()
+	if v, ok := outer.pull(); !ok || v != 6 {
+		panic("merged sum lost")
+	}
+}

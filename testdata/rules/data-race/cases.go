@@ -4,6 +4,7 @@
 package datarace
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -475,4 +476,222 @@ func NegUnlockInReturningBranch() {
 	go func() { done <- h.get() }()
 	h.put(7)
 	<-done
+}
+
+// The last total the caller recorded; only NegNamedResultShadowsPackageVariable's own goroutine sets it.
+var lastTotal int
+
+// The named result lastTotal shadows the package variable: each goroutine writes its own.
+func sumOf(xs []int) (lastTotal int) {
+	for _, x := range xs {
+		lastTotal += x
+	}
+	return lastTotal
+}
+
+func NegNamedResultShadowsPackageVariable() {
+	var wg sync.WaitGroup
+	totals := make([]int, 4)
+	for i := range totals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			totals[i] = sumOf([]int{i, i + 1})
+		}()
+	}
+	wg.Wait()
+	lastTotal = totals[0]
+}
+
+// Never set: the work it guards stays in the binary but never runs (a benchmark's sink).
+var keepWork = false
+
+var workTotal = 0
+
+func burn(n int) {
+	x := 0
+	for i := 0; i < n; i++ {
+		x += i
+	}
+	if keepWork {
+		workTotal += x
+	}
+}
+
+func NegWriteUnderFlagNeverSet() {
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			burn(100)
+		}()
+	}
+	wg.Wait()
+}
+
+// The cancel case wakes nobody up early: it waits for the goroutine's signal too, so every path to the read of
+// got has received from done, which the goroutine closes after its write.
+func takeOrCancel(work func() int, cancel <-chan struct{}) int {
+	done := make(chan struct{})
+	var got int
+	go func() {
+		got = work()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-cancel:
+		<-done
+	}
+	return got
+}
+
+func NegCancelCaseWaitsForSignal() {
+	cancel := make(chan struct{})
+	close(cancel)
+	takeOrCancel(func() int {
+		time.Sleep(10 * time.Millisecond)
+		return 1
+	}, cancel)
+	takeOrCancel(func() int { return 2 }, make(chan struct{}))
+}
+
+// The select may give up on the error after a timeout, but the function then waits until the goroutine has
+// finished (its deferred close) before it reads result.
+func attemptThenJoin(work func() (int, error), limit time.Duration) (int, bool) {
+	errc := make(chan error, 1)
+	finished := make(chan struct{})
+	var result int
+	go func() {
+		defer close(finished)
+		v, err := work()
+		result = v
+		if err != nil {
+			errc <- err
+		}
+	}()
+	late := false
+	select {
+	case <-errc:
+		return 0, false
+	case <-time.After(limit):
+		late = true
+	}
+	<-finished
+	return result, late
+}
+
+func NegJoinAfterTimeoutSelect() {
+	attemptThenJoin(func() (int, error) {
+		time.Sleep(20 * time.Millisecond)
+		return 1, nil
+	}, time.Millisecond)
+	attemptThenJoin(func() (int, error) { return 0, errors.New("failed") }, time.Second)
+}
+
+// The list is changed under the lock taken right after a label that a goto jumps to: the label does not hide it.
+var (
+	sessionsMu sync.Mutex
+	sessions   []int
+)
+
+func join(id int) {
+	sessionsMu.Lock()
+	sessions = append(sessions, id)
+	sessionsMu.Unlock()
+}
+
+func serveSession(id int, expired <-chan time.Time) {
+	for {
+		select {
+		case <-expired:
+			goto done
+		}
+	}
+done:
+	sessionsMu.Lock()
+	for i, s := range sessions {
+		if s == id {
+			sessions[i] = sessions[len(sessions)-1]
+			sessions = sessions[:len(sessions)-1]
+			break
+		}
+	}
+	sessionsMu.Unlock()
+}
+
+func NegLockAfterLabel() {
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			join(i)
+		}()
+		go func() {
+			defer wg.Done()
+			serveSession(i, time.After(time.Millisecond))
+		}()
+	}
+	wg.Wait()
+}
+
+// The banner is set before the function that reads it is handed to the goroutine that calls it: the go statement
+// orders the write before every read.
+var banner string
+
+func printBanner(read func() string, out chan<- string) { out <- read() }
+
+func currentBanner() string { return banner }
+
+func announce(out chan<- string) {
+	banner = "ready"
+	go printBanner(currentBanner, out)
+}
+
+func NegCallbackHandedOutAfterWrite() {
+	out := make(chan string)
+	go announce(out)
+	<-out
+}
+
+// The threshold is read only once a flag says it is set, and only the loader sets the flag, after the write (it
+// only ever clears it otherwise): the load that sees the flag orders the write before the read.
+var (
+	threshold   *int
+	thresholdOn atomic.Bool
+)
+
+func loadThreshold(loaded chan<- struct{}, stop <-chan struct{}) {
+	limit := 10
+	threshold = &limit
+	thresholdOn.Store(true)
+	close(loaded)
+	<-stop
+	thresholdOn.Store(false)
+}
+
+func overThreshold(n int) bool {
+	if thresholdOn.Load() {
+		return n > *threshold
+	}
+	return false
+}
+
+func NegReadOnlyOnceFlagSet() {
+	loaded := make(chan struct{})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			overThreshold(i)
+		}()
+	}
+	go loadThreshold(loaded, stop)
+	<-loaded
+	wg.Wait()
+	close(stop)
 }

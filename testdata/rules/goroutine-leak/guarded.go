@@ -67,3 +67,28 @@ func NegOneOfTwoSendsAlwaysReceived() {
 	_, _ = parseAsync("")
 	_, _ = parseAsync("x")
 }
+
+// recordResult sends one value per call. The pipeline calls it in a loop, with a receiver; the check below calls
+// it once on a channel with one slot that nothing receives from: that one send never waits.
+func recordResult(n int, out chan<- int) { out <- n * n }
+
+func sumSquares(items []int) int {
+	out := make(chan int)
+	go func() {
+		for _, n := range items {
+			recordResult(n, out)
+		}
+		close(out)
+	}()
+	total := 0
+	for v := range out {
+		total += v
+	}
+	return total
+}
+
+func NegSingleSendFillsOwnSlot() {
+	sumSquares([]int{1, 2, 3})
+	out := make(chan int, 1)
+	recordResult(4, out)
+}

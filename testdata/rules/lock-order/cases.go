@@ -397,3 +397,343 @@ func NegGateTakenThroughHelper() {
 	go func() { defer wg.Done(); e.commit() }()
 	wg.Wait()
 }
+
+// A recorder that also implements the sink it copies records to. record holds outMu and writes to the sink it
+// is given; Write takes shakeMu, then outMu. The sink is always another value (here a byte counter): given the
+// recorder itself, record would take outMu twice in one goroutine, so a program that works never does that, and
+// the two orders never meet on one recorder.
+type recordSink interface {
+	Write(p []byte) (int, error)
+}
+
+type recorder struct {
+	outMu   sync.Mutex
+	shakeMu sync.Mutex
+	out     []byte
+	shakes  int
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.shakeMu.Lock()
+	defer r.shakeMu.Unlock()
+	r.shakes++
+	r.outMu.Lock()
+	r.out = append(r.out, p...)
+	r.outMu.Unlock()
+	return len(p), nil
+}
+
+func (r *recorder) record(p []byte, copyTo recordSink) {
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	r.out = append(r.out, p...)
+	if copyTo != nil {
+		copyTo.Write(p)
+	}
+}
+
+type byteCounter struct{ n int }
+
+func (b *byteCounter) Write(p []byte) (int, error) {
+	b.n += len(p)
+	return len(p), nil
+}
+
+func NegInterfaceArgumentIsAnotherValue() {
+	r := &recorder{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			r.Write([]byte("hello"))
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			r.record([]byte("x"), &byteCounter{})
+		}
+	}()
+	wg.Wait()
+}
+
+// Correct: a helper runs the function it is given. One caller's function takes the meter's lock and then the
+// gauge's; another caller holds the gauge's lock while the helper runs its own function, which takes nothing.
+
+type gauge struct {
+	mu sync.Mutex
+	v  int
+}
+
+type meter struct {
+	mu   sync.Mutex
+	g    *gauge
+	seen int
+}
+
+// retry runs f until it reports success.
+func retry(f func() bool) {
+	for !f() {
+	}
+}
+
+func (m *meter) sample() {
+	retry(func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.g.mu.Lock()
+		m.seen = m.g.v
+		m.g.mu.Unlock()
+		return true
+	})
+}
+
+func (g *gauge) bump() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	retry(func() bool {
+		g.v++
+		return true
+	})
+}
+
+func NegCallbackOfAnotherCaller() {
+	g := &gauge{}
+	m := &meter{g: g}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); m.sample() }()
+	go func() { defer wg.Done(); g.bump() }()
+	wg.Wait()
+}
+
+// Correct: a new session is locked while the registry's lock is held, before anything else can reach it; closing
+// takes a session's lock first and the registry's after, but only on a session already handed out.
+
+type session struct {
+	mu   sync.Mutex
+	id   int
+	open bool
+}
+
+type registry struct {
+	mu       sync.Mutex
+	sessions map[int]*session
+	next     int
+}
+
+func (r *registry) open() *session {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := &session{id: r.next}
+	r.next++
+	s.mu.Lock()
+	s.open = true
+	s.mu.Unlock()
+	r.sessions[s.id] = s
+	return s
+}
+
+func (r *registry) release(s *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open = false
+	r.mu.Lock()
+	delete(r.sessions, s.id)
+	r.mu.Unlock()
+}
+
+func NegNewValueLockedUnderRegistry() {
+	r := &registry{sessions: map[int]*session{}}
+	opened := make(chan *session, 8)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(opened)
+		for range 8 {
+			opened <- r.open()
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for s := range opened {
+			r.release(s)
+		}
+	}()
+	wg.Wait()
+}
+
+// Correct: a crate is filled under its own lock and then added to the depot under the depot's lock; the depot
+// counts its crates under its lock and each crate's, but cannot see the new crate before it is added. Only an
+// unchecked crate gets an inspection timer (which has the crate), and an unchecked crate is never added.
+
+type crate struct {
+	mu         sync.Mutex
+	items      int
+	inspection *time.Timer
+}
+
+type depot struct {
+	mu     sync.Mutex
+	crates []*crate
+}
+
+func (c *crate) inspect() {
+	c.mu.Lock()
+	c.items = 0
+	c.mu.Unlock()
+}
+
+func (d *depot) receive(items int, checked bool) *crate {
+	c := &crate{}
+	if !checked {
+		c.inspection = time.AfterFunc(time.Hour, c.inspect)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items = items
+	if checked {
+		d.mu.Lock()
+		d.crates = append(d.crates, c)
+		d.mu.Unlock()
+	}
+	return c
+}
+
+func (d *depot) inventory() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	total := 0
+	for i := range d.crates {
+		d.crates[i].mu.Lock()
+		total += d.crates[i].items
+		d.crates[i].mu.Unlock()
+	}
+	return total
+}
+
+func NegNewValueLockedBeforeItIsShared() {
+	d := &depot{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := range 8 {
+			if c := d.receive(i, i%2 == 0); c.inspection != nil {
+				c.inspection.Stop()
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range 8 {
+			_ = d.inventory()
+		}
+	}()
+	wg.Wait()
+}
+
+// Correct: the lock is handed to a goroutine that releases it, so the starter holds nothing while it waits for
+// the board's lock; the board takes the slot's lock under its own.
+
+type slot struct {
+	mu sync.Mutex
+	v  int
+}
+
+type board struct {
+	mu    sync.Mutex
+	total int
+	s     *slot
+}
+
+func (b *board) settle() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.s.mu.Lock()
+	b.total += b.s.v
+	b.s.mu.Unlock()
+}
+
+func handOver(b *board, s *slot) {
+	s.mu.Lock()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.v++
+		s.mu.Unlock()
+	}()
+	b.mu.Lock()
+	b.total++
+	b.mu.Unlock()
+	<-done
+}
+
+func NegLockHandedToAnotherGoroutine() {
+	s := &slot{}
+	b := &board{s: s}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); handOver(b, s) }()
+	go func() { defer wg.Done(); b.settle() }()
+	wg.Wait()
+}
+
+// Correct: a flag parameter decides, through a local, whether the tally is updated in place; the caller that
+// holds the tracker's lock passes true, so only callers without it take the tally's lock.
+
+type tally struct {
+	mu sync.Mutex
+	n  int
+}
+
+type tracker struct {
+	mu   sync.Mutex
+	t    *tally
+	hits int
+}
+
+func (k *tracker) record(locked bool) {
+	inPlace := k.t != nil && !locked
+	if inPlace {
+		k.t.mu.Lock()
+		k.t.n++
+		k.t.mu.Unlock()
+	}
+}
+
+func (k *tracker) hit() {
+	k.record(false)
+	k.mu.Lock()
+	k.hits++
+	k.mu.Unlock()
+}
+
+func (k *tracker) hitLocked() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.hits++
+	k.record(true)
+}
+
+func (t *tally) reset(k *tracker) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n = 0
+	k.mu.Lock()
+	k.hits = 0
+	k.mu.Unlock()
+}
+
+func NegFlagThroughLocalKeepsSecondLock() {
+	t := &tally{}
+	k := &tracker{t: t}
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { defer wg.Done(); k.hit() }()
+	go func() { defer wg.Done(); k.hitLocked() }()
+	go func() { defer wg.Done(); t.reset(k) }()
+	wg.Wait()
+}

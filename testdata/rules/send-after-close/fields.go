@@ -156,3 +156,71 @@ func NegPublishAfterReset() {
 	b.reset()
 	b.publish(1)
 }
+
+// Retiring sets an atomic flag before it closes; record checks the flag first and returns: a record after
+// retiring never reaches the send.
+
+type journal struct {
+	entries chan int
+	blocked atomic.Int32
+}
+
+func (j *journal) retire() {
+	j.blocked.Store(1)
+	close(j.entries)
+}
+
+func (j *journal) record(v int) bool {
+	if j.blocked.Load() == 1 {
+		return false
+	}
+	j.entries <- v
+	return true
+}
+
+func NegRecordAfterRetireChecksFlag() {
+	j := &journal{entries: make(chan int, 1)}
+	j.retire()
+	j.record(1)
+}
+
+// A goroutine answers each request on the request's own reply channel, and the caller's status makes a fresh
+// request and answers it in place: it closes that request's channel, never one the goroutine sends on.
+
+type request struct{ reply chan int }
+
+func (r *request) answer(v int) {
+	r.reply <- v
+	close(r.reply)
+}
+
+type responder struct{ incoming chan *request }
+
+func (s *responder) serve() {
+	for r := range s.incoming {
+		s.handle(r)
+	}
+}
+
+func (s *responder) handle(r *request) { r.answer(1) }
+
+func startResponder() *responder {
+	s := &responder{incoming: make(chan *request)}
+	go s.serve()
+	return s
+}
+
+func (s *responder) status() int {
+	r := &request{reply: make(chan int, 1)}
+	r.answer(2)
+	return <-r.reply
+}
+
+func NegFreshRequestAnsweredInPlace() {
+	s := startResponder()
+	s.status()
+	r := &request{reply: make(chan int, 1)}
+	s.incoming <- r
+	<-r.reply
+	close(s.incoming)
+}

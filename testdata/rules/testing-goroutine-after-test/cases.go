@@ -92,3 +92,46 @@ func NegFatalInSubtestOfGoroutine() {
 		wg.Wait()
 	})
 }
+
+// A goroutine closes a transport, whose Close closes the stream it wraps (an interface). The fixture's Close,
+// which calls Fatalf, has another signature and no Name method: it is not a stream, so the goroutine never
+// reaches that Fatalf.
+type stream interface {
+	Close() error
+	Name() string
+}
+
+type pipe struct{}
+
+func (pipe) Close() error { return nil }
+func (pipe) Name() string { return "pipe" }
+
+type transport struct{ s stream }
+
+func (tr *transport) Close() error { return tr.s.Close() }
+
+type fixture struct {
+	t      *testing.T
+	closed bool
+}
+
+func (f *fixture) Close() {
+	if f.closed {
+		f.t.Fatalf("fixture closed twice")
+	}
+	f.closed = true
+}
+
+func NegCloseReachesOnlyImplementations() {
+	run(func(t *testing.T) {
+		f := &fixture{t: t}
+		tr := &transport{s: pipe{}}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = tr.Close()
+		}()
+		<-done
+		f.Close()
+	})
+}
