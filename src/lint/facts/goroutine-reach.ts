@@ -4,7 +4,7 @@
 // the reach of a function is then the keys it can get to, with one example node each. Calls are resolved within
 // the package by its call graph (methods by receiver type, interface calls to the types that implement the
 // interface, function values).
-import type { Node } from '../load/tree-sitter-go.js';
+import type { Node, Tree } from '../load/tree-sitter-go.js';
 import { FUNCTION_TYPES, methodCall, walk } from '../load/syntax.js';
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { packageModel, type FunctionInfo, type PackageModel } from '../model/package-model.js';
@@ -67,12 +67,22 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
   const model = packageModel(pkg);
   const fileOf = new Map<number, FileFacts>();
   const ownOps = new Map<number, Map<string, ReachedOp>>();
-  for (const op of ops)
-    for (const region of regionsOf(op.node)) {
+  // The ops written directly in each function (its innermost region), node id -> key, for eventsOf.
+  const opsWrittenIn = new Map<number, Map<number, string>>();
+  for (const op of ops) {
+    const regions = regionsOf(op.node);
+    for (const region of regions) {
       const map = ownOps.get(region.id) ?? new Map<string, ReachedOp>();
       if (!map.has(op.key)) map.set(op.key, { node: op.node, file: op.file });
       ownOps.set(region.id, map);
     }
+    const innermost = regions[0];
+    if (innermost !== undefined) {
+      const here = opsWrittenIn.get(innermost.id) ?? new Map<number, string>();
+      here.set(op.node.id, op.key);
+      opsWrittenIn.set(innermost.id, here);
+    }
+  }
   // The package call graph: an interface call reaches only the types that implement every method of the
   // interface with the same signature, and production code never a `_test.go` type; function values too.
   const graph = callGraph(pkg);
@@ -136,8 +146,7 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
   };
   const eventsOf = (fn: Node, file: FileFacts): ReachEvent[] => {
     const events: ReachEvent[] = [];
-    const opsHere = new Map<number, string>();
-    for (const op of ops) if (regionsOf(op.node)[0]?.id === fn.id) opsHere.set(op.node.id, op.key);
+    const opsHere = opsWrittenIn.get(fn.id) ?? new Map<number, string>();
     const body = fn.childForFieldName('body');
     if (body === null) return events;
     walk(body, (node) => {
@@ -165,22 +174,35 @@ export function goroutineReach(pkg: PackageFacts, ops: { key: string; node: Node
   return { model, reachOf, eventsOf, calleesOf };
 }
 
-/**
- * A step of `fn` between two offsets (outside goroutines it starts) that may order what comes after it with a
- * goroutine started before it: a Wait, Lock, Do, channel operation, select or range.
- */
-export function synchronisesBetween(fn: Node, from: number, to: number): Node | null {
-  let found: Node | null = null;
+interface SyncStep {
+  node: Node;
+  start: number;
+  end: number;
+}
+
+/** Per tree, per function node id: its steps that may synchronise, in source (pre-)order. */
+const syncStepsByTree = new WeakMap<Tree, Map<number, SyncStep[]>>();
+
+/** The steps of `fn` that may synchronise, outside go and defer statements, found in one walk and kept. */
+function syncSteps(fn: Node): SyncStep[] {
+  let byFunction = syncStepsByTree.get(fn.tree);
+  if (byFunction === undefined) {
+    byFunction = new Map<number, SyncStep[]>();
+    syncStepsByTree.set(fn.tree, byFunction);
+  }
+  const known = byFunction.get(fn.id);
+  if (known !== undefined) return known;
+  const steps: SyncStep[] = [];
   walk(
     fn,
     (node) => {
-      if (found !== null || node.endIndex <= from || node.startIndex >= to) return false;
       // A deferred call waits only at return; a goroutine's own waits do not order this one.
       if (node.type === 'go_statement' || node.type === 'defer_statement') return false;
+      let synchronises = false;
       if (node.type === 'call_expression') {
         const m = methodCall(node);
         if (m !== null && (m.method === 'Wait' || m.method === 'Lock' || m.method === 'RLock' || m.method === 'Do'))
-          found = node;
+          synchronises = true;
       }
       if (
         (node.type === 'unary_expression' && node.text.startsWith('<-')) ||
@@ -189,12 +211,24 @@ export function synchronisesBetween(fn: Node, from: number, to: number): Node | 
         node.type === 'receive_statement' ||
         node.type === 'range_clause'
       )
-        found = node;
+        synchronises = true;
+      if (synchronises) steps.push({ node, start: node.startIndex, end: node.endIndex });
       return undefined;
     },
     false,
   );
-  return found;
+  byFunction.set(fn.id, steps);
+  return steps;
+}
+
+/**
+ * A step of `fn` between two offsets (outside goroutines it starts) that may order what comes after it with a
+ * goroutine started before it: a Wait, Lock, Do, channel operation, select or range. The first such step in
+ * source order that overlaps the range (the steps of a function are found once: rules ask for many ranges).
+ */
+export function synchronisesBetween(fn: Node, from: number, to: number): Node | null {
+  for (const step of syncSteps(fn)) if (step.end > from && step.start < to) return step.node;
+  return null;
 }
 
 /** Whether a node runs at return (it sits in a defer statement of its function). */

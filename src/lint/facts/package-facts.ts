@@ -15,7 +15,7 @@ export interface FileFacts {
   /** Local import name -> import path ("sync" -> "sync", "s" -> "sync" for `import s "sync"`). */
   imports: Map<string, string>;
   hasSyntaxError: boolean;
-  /** All nodes of one type, in source order; computed once per type. */
+  /** All nodes of one type, in source order; kept for the indexed types, found afresh for the others. */
   nodes(type: string): Node[];
   /** Start offset of each line (0-based index), for positions and fixes. */
   lineStarts: number[];
@@ -128,13 +128,13 @@ export function buildFileFacts(parser: GoParser, path: string, source: string, d
         fillIndex();
         list = cache.get(type);
       }
-      if (list === undefined) {
-        list = parser
+      // Other types (identifiers, selectors: the most numerous nodes) are found afresh on each call: kept, their
+      // JS node objects (about 300 bytes each) were most of the memory on a large package.
+      if (list === undefined)
+        return parser
           .query(`(${type}) @n`)
           .captures(root)
           .map((capture) => capture.node);
-        cache.set(type, list);
-      }
       return list;
     },
   };
