@@ -194,11 +194,7 @@ export function goroutineFacts(pkg: PackageFacts): GoroutineFacts {
         label: `the goroutine started at line ${call.startPosition.row + 1}`,
       });
     }
-    for (const fn of [
-      ...file.nodes('function_declaration'),
-      ...file.nodes('method_declaration'),
-      ...file.nodes('func_literal'),
-    ]) {
+    for (const fn of file.functions()) {
       if (!isHandler(fn, file) || !handlersServed(file, pkg)) continue;
       const outer = fn.type === 'func_literal' ? enclosingFunction(fn) : null;
       if (outer !== null && (sequentialTestServer(outer, file) || setUpBySequentialTestServers(outer, file, pkg)))

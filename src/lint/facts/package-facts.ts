@@ -17,6 +17,8 @@ export interface FileFacts {
   hasSyntaxError: boolean;
   /** All nodes of one type, in source order; kept for the indexed types, found afresh for the others. */
   nodes(type: string): Node[];
+  /** Every function of the file: declarations, then methods, then literals (each in source order). */
+  functions(): Node[];
   /** Start offset of each line (0-based index), for positions and fixes. */
   lineStarts: number[];
 }
@@ -122,6 +124,13 @@ export function buildFileFacts(parser: GoParser, path: string, source: string, d
     imports: new Map(),
     hasSyntaxError: root.hasError,
     lineStarts: computeLineStarts(source),
+    functions(): Node[] {
+      return [
+        ...facts.nodes('function_declaration'),
+        ...facts.nodes('method_declaration'),
+        ...facts.nodes('func_literal'),
+      ];
+    },
     nodes(type: string): Node[] {
       let list = cache.get(type);
       if (list === undefined && INDEXED.has(type)) {

@@ -390,11 +390,7 @@ export function callGraph(pkg: PackageFacts): CallGraph {
     if (callersOf !== null) return callersOf;
     const index = new Map<number, Node[]>();
     for (const file of pkg.files)
-      for (const fn of [
-        ...file.nodes('function_declaration'),
-        ...file.nodes('method_declaration'),
-        ...file.nodes('func_literal'),
-      ])
+      for (const fn of file.functions())
         for (const call of ownCalls(fn))
           for (const target of targets(call, file)) {
             const list = index.get(target.node.id) ?? [];

@@ -271,11 +271,7 @@ function checkHandlers(context: RuleContext, reported: Set<number>): void {
   if (maps.size === 0) return;
   for (const file of pkg.files) {
     if (![...file.imports.values()].includes('net/http') || !handlersServed(file, pkg)) continue;
-    for (const fn of [
-      ...file.nodes('function_declaration'),
-      ...file.nodes('method_declaration'),
-      ...file.nodes('func_literal'),
-    ]) {
+    for (const fn of file.functions()) {
       if (!isHandler(fn, file)) continue;
       const shadowed = new Set<string>();
       const local = new Set<string>();
@@ -973,11 +969,7 @@ function goroutineRoots(file: FileFacts, index: PackageIndex): GoroutineRoot[] {
       scope: spawnerScope(spawner, body),
     });
   }
-  for (const fn of [
-    ...file.nodes('function_declaration'),
-    ...file.nodes('method_declaration'),
-    ...file.nodes('func_literal'),
-  ]) {
+  for (const fn of file.functions()) {
     if (!isHandler(fn, file) || !handlersServed(file, index.pkg)) continue;
     const body = fn.childForFieldName('body');
     if (body === null) continue;

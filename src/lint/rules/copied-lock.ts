@@ -131,11 +131,7 @@ export const copiedLock: Rule = {
     // own parameters, var specs and literals), so the body walk is skipped for every other function.
     for (const file of pkg.files) {
       const mentionsLock = lockMentions(pkg.lockTypes, file);
-      const functions = [
-        ...file.nodes('function_declaration'),
-        ...file.nodes('method_declaration'),
-        ...file.nodes('func_literal'),
-      ];
+      const functions = file.functions();
       for (const fn of functions) {
         // Receivers and parameters by value.
         for (const field of ['receiver', 'parameters']) {

@@ -266,11 +266,7 @@ function checkAcrossFunctions(
   };
   const line = (node: Node): number => node.startPosition.row + 1;
   for (const file of context.pkg.files)
-    for (const fn of [
-      ...file.nodes('function_declaration'),
-      ...file.nodes('method_declaration'),
-      ...file.nodes('func_literal'),
-    ]) {
+    for (const fn of file.functions()) {
       const events = reach.eventsOf(fn, file);
       const starts = events.filter((event) => event.started.size > 0);
       if (starts.length === 0) continue;

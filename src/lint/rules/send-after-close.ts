@@ -54,11 +54,7 @@ function checkAcrossFunctions(context: RuleContext): void {
     remadeAfter(close);
   const line = (node: Node): number => node.startPosition.row + 1;
   for (const file of context.pkg.files)
-    for (const fn of [
-      ...file.nodes('function_declaration'),
-      ...file.nodes('method_declaration'),
-      ...file.nodes('func_literal'),
-    ]) {
+    for (const fn of file.functions()) {
       const events = reach.eventsOf(fn, file);
       if (events.length < 2) continue;
       const name = fn.type === 'func_literal' ? 'the function literal' : declarationName(fn);
