@@ -159,7 +159,7 @@ export class Grouper {
   }
 
   /**
-   * Counts one more goroutine that differs from one already added to `group` only in its id and its arguments
+   * Counts one more goroutine that differs from one already added to `group` only in its id, arguments and pc offsets
    * (the caller has compared the rest of their text; never at 'exact'): what add() does with it, without hashing its
    * frames again.
    */
