@@ -105,7 +105,8 @@ export async function readCases(dir: string): Promise<CaseSet> {
     });
     allWants.push(...wants);
     const tree = go.parse(source);
-    for (const decl of go.query('[(function_declaration) (method_declaration)] @f').captures(tree.rootNode)) {
+    for (const node of tree.nodesOfTypes(['function_declaration', 'method_declaration'])) {
+      const decl = { node };
       const fnName = decl.node.childForFieldName('name')?.text ?? '';
       const startLine = decl.node.startPosition.row + 1;
       const endLine = decl.node.endPosition.row + 1;

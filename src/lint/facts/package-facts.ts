@@ -59,19 +59,13 @@ export interface PackageFacts {
 const SYNC_NO_COPY = new Set(['Mutex', 'RWMutex', 'WaitGroup', 'Once', 'Cond', 'Map', 'Pool']);
 const ATOMIC_NO_COPY = new Set(['Int32', 'Int64', 'Uint32', 'Uint64', 'Uintptr', 'Bool', 'Pointer']);
 
-function computeLineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
 function stringLiteralValue(node: Node): string {
   return node.text.slice(1, -1);
 }
 
 /**
- * Node types the rules ask for. One compiled query with all of them walks the tree once (in WebAssembly)
- * and fills every list, instead of one traversal per type.
+ * Node types the rules ask for. One pass over the tree's type array fills every list, instead of one pass per
+ * type.
  */
 const INDEXED_TYPES = [
   'assignment_statement',
@@ -101,7 +95,6 @@ const INDEXED_TYPES = [
   'variadic_parameter_declaration',
 ];
 const INDEXED = new Set(INDEXED_TYPES);
-const INDEX_QUERY = `[${INDEXED_TYPES.map((type) => `(${type})`).join(' ')}] @n`;
 
 export function buildFileFacts(parser: GoParser, path: string, source: string): FileFacts;
 export function buildFileFacts(parser: GoParser, path: string, source: string, deadline?: number): FileFacts | null;
@@ -109,21 +102,26 @@ export function buildFileFacts(parser: GoParser, path: string, source: string, d
 export function buildFileFacts(parser: GoParser, path: string, source: string, deadline?: number): FileFacts | null {
   const tree = deadline === undefined ? parser.parse(source) : parser.parseUntil(source, deadline);
   if (tree === null) return null;
+  return fileFactsOf(path, tree);
+}
+
+/** The facts of one parsed file. */
+export function fileFactsOf(path: string, tree: Tree): FileFacts {
   const root = tree.rootNode;
   const cache = new Map<string, Node[]>();
   const fillIndex = (): void => {
     for (const type of INDEXED_TYPES) cache.set(type, []);
-    for (const capture of parser.query(INDEX_QUERY).captures(root)) cache.get(capture.node.type)?.push(capture.node);
+    for (const node of tree.nodesOfTypes(INDEXED_TYPES)) cache.get(node.type)?.push(node);
   };
   const facts: FileFacts = {
     path,
-    source,
+    source: tree.source,
     tree,
     root,
     packageName: '',
     imports: new Map(),
-    hasSyntaxError: root.hasError,
-    lineStarts: computeLineStarts(source),
+    hasSyntaxError: tree.hasError,
+    lineStarts: tree.lineStarts,
     functions(): Node[] {
       return [
         ...facts.nodes('function_declaration'),
@@ -137,13 +135,8 @@ export function buildFileFacts(parser: GoParser, path: string, source: string, d
         fillIndex();
         list = cache.get(type);
       }
-      // Other types (identifiers, selectors: the most numerous nodes) are found afresh on each call: kept, their
-      // JS node objects (about 300 bytes each) were most of the memory on a large package.
-      if (list === undefined)
-        return parser
-          .query(`(${type}) @n`)
-          .captures(root)
-          .map((capture) => capture.node);
+      // Other types (identifiers, selectors: the most numerous nodes) are found afresh on each call.
+      if (list === undefined) return tree.nodesOfTypes([type]);
       return list;
     },
   };

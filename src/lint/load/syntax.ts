@@ -37,11 +37,7 @@ export function statementsOf(block: Node | null): Node[] {
 /** Calls `visit` for every named descendant of `node` in source order, not entering nested function literals
  * when `skipFuncLits`; returning false from `visit` skips that node's children. */
 export function walk(node: Node, visit: (node: Node) => boolean | void, skipFuncLits = true): void {
-  for (const child of node.namedChildren) {
-    if (child === null) continue;
-    if (skipFuncLits && child.type === 'func_literal') continue;
-    if (visit(child) !== false) walk(child, visit, skipFuncLits);
-  }
+  node.walkNamed(visit, skipFuncLits);
 }
 
 /** Strips parentheses: `(x)` -> `x`. */

@@ -253,15 +253,40 @@ function checkAcrossFunctions(
     }
   if (plainOf.size === 0) return;
   const reach = goroutineReach(context.pkg, ops);
-  /** The atomic access a plain one (by key) races with in `reached`, or undefined. */
-  const conflict = (plainKey: string, reached: Map<string, ReachedOp>): Access | undefined => {
-    const [kind, field] = plainKey.split(':') as [string, string];
+  /**
+   * The atomic operations of `reached` by the field they touch, in the map's order; also under `Owner.*` for
+   * every field of Owner (a plain access to a whole value races with any of them).
+   */
+  type AtomicIndex = Map<string, { kind: string; op: ReachedOp }[]>;
+  const indexAtomics = (reached: Map<string, ReachedOp>): AtomicIndex => {
+    const index: AtomicIndex = new Map();
+    const add = (field: string, entry: { kind: string; op: ReachedOp }): void => {
+      const list = index.get(field);
+      if (list === undefined) index.set(field, [entry]);
+      else list.push(entry);
+    };
     for (const [key, op] of reached) {
-      const [atomicKind, atomicField] = key.split(':') as [string, string];
-      if (atomicKind !== 'aw' && (atomicKind !== 'ar' || kind !== 'pw')) continue;
-      const matches = field.endsWith('.*') ? atomicField.startsWith(field.slice(0, -1)) : atomicField === field;
-      if (matches) return atomicOf.get(op.node.id);
+      const colon = key.indexOf(':');
+      const kind = key.slice(0, colon);
+      if (kind !== 'aw' && kind !== 'ar') continue;
+      const field = key.slice(colon + 1);
+      add(field, { kind, op });
+      const dot = field.indexOf('.');
+      if (dot >= 0) add(`${field.slice(0, dot)}.*`, { kind, op });
     }
+    return index;
+  };
+  /** The atomic access a plain one (by key) races with in `reached`, or undefined. */
+  const conflict = (plainKey: string, reached: Map<string, ReachedOp>, indexes: Map<object, AtomicIndex>) => {
+    let index = indexes.get(reached);
+    if (index === undefined) {
+      index = indexAtomics(reached);
+      indexes.set(reached, index);
+    }
+    const colon = plainKey.indexOf(':');
+    const kind = plainKey.slice(0, colon);
+    for (const entry of index.get(plainKey.slice(colon + 1)) ?? [])
+      if (entry.kind === 'aw' || kind === 'pw') return atomicOf.get(entry.op.node.id);
     return undefined;
   };
   const line = (node: Node): number => node.startPosition.row + 1;
@@ -270,6 +295,8 @@ function checkAcrossFunctions(
       const events = reach.eventsOf(fn, file);
       const starts = events.filter((event) => event.started.size > 0);
       if (starts.length === 0) continue;
+      // The maps of reached operations are complete once eventsOf returns: index each once for this function.
+      const indexes = new Map<object, AtomicIndex>();
       const name = fn.type === 'func_literal' ? 'the function literal' : (fn.childForFieldName('name')?.text ?? '');
       const plainIn = (map: Map<string, ReachedOp>): [string, Access][] => {
         const out: [string, Access][] = [];
@@ -286,7 +313,7 @@ function checkAcrossFunctions(
         for (const other of starts) {
           if (other === start && !looped) continue;
           for (const [key, plain] of plainIn(other.started)) {
-            const atomic = conflict(key, start.started);
+            const atomic = conflict(key, start.started, indexes);
             if (atomic === undefined) continue;
             report(
               plain,
@@ -302,7 +329,7 @@ function checkAcrossFunctions(
           if (later.node.startIndex < start.node.endIndex) continue;
           if (waitsBetween(fn, start.node.endIndex, later.node.startIndex) !== null) break;
           for (const [key, plain] of plainIn(later.same)) {
-            const atomic = conflict(key, start.started);
+            const atomic = conflict(key, start.started, indexes);
             if (atomic !== undefined)
               report(
                 plain,
@@ -312,7 +339,7 @@ function checkAcrossFunctions(
               );
           }
           for (const [key, plain] of plainIn(start.started)) {
-            const atomic = conflict(key, later.same);
+            const atomic = conflict(key, later.same, indexes);
             if (atomic !== undefined)
               report(
                 plain,
