@@ -90,6 +90,19 @@ describe('per-file budget', () => {
     assert.equal(result.files, 3 - notParsed);
   });
 
+  it('parsed on worker threads, a package gives the same findings and names the file past its deadline', async () => {
+    const dir = budgetPackage();
+    const packages = loadPackages([dir], dir);
+    const here = await lintPackages(packages, {});
+    const pooled = await lintPackages(packages, {}, {}, { parseThreads: 2, parallelParseBytes: 0 });
+    assert.deepEqual(pooled, here);
+    assert.equal(here.findings.filter((finding) => finding.rule === 'unlock-misuse').length, 3);
+    const timed = await lintPackages(packages, {}, { fileTimeoutMs: 1 }, { parseThreads: 2, parallelParseBytes: 0 });
+    const large = timed.skipped.find((skip) => skip.file === join(dir, 'large.go'));
+    assert.equal(large?.reason, 'parse-timeout', JSON.stringify(timed.skipped));
+    assert.ok(!timed.findings.some((finding) => finding.file === join(dir, 'large.go')));
+  });
+
   it('after a cancelled parse the parser starts afresh on the next text', async () => {
     const parser = await createGoParser();
     const large = `package p\n\n${'func f() {}\n'.repeat(100_000)}`;

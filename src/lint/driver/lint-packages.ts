@@ -2,10 +2,11 @@
 // applies suppression directives and the config's severities, and returns findings sorted by position.
 import type { LintFinding, LintResult, Severity, TextEdit, LintSkip } from '../../model.js';
 import { createGoParser } from '../load/tree-sitter-go.js';
-import type { GoParser, Node } from '../load/tree-sitter-go.js';
+import type { GoParser, Node, Tree } from '../load/tree-sitter-go.js';
+import { parseInWorkers } from '../load/parse-pool.js';
 import type { GoModule, GoPackageFiles } from '../load/go-packages.js';
 import { goMinor } from '../../source/go-mod.js';
-import { buildFileFacts, buildPackageFacts } from '../facts/package-facts.js';
+import { buildFileFacts, buildPackageFacts, fileFactsOf } from '../facts/package-facts.js';
 import type { FileFacts } from '../facts/package-facts.js';
 import { rules as allRules } from './rule-registry.js';
 import { DIRECTIVE_RULE, parseDirectives } from './suppressions.js';
@@ -95,23 +96,31 @@ export function enabledRules(config: LintConfig): { rule: Rule; severity: Severi
   return out;
 }
 
-/** Lints one package with an existing parser. Exposed for the rule tester and the worker. */
+/**
+ * Lints one package with an existing parser. Exposed for the rule tester and the worker. `parsed` holds the
+ * files' trees when they were parsed elsewhere (parse-pool.ts), in the order of `pkg.files`, null for a file whose
+ * parse ran out of time.
+ */
 export function lintPackage(
   parser: GoParser,
   pkg: GoPackageFiles,
   config: LintConfig = {},
   budget: LintBudget = {},
+  parsed?: (Tree | null)[],
 ): { findings: LintFinding[]; syntaxErrors: string[]; skipped: LintSkip[] } {
   const skipped: LintSkip[] = [];
   const timeout = budget.fileTimeoutMs;
   const files: FileFacts[] = [];
-  for (const file of pkg.files) {
-    const facts = buildFileFacts(
-      parser,
-      file.path,
-      file.source,
-      timeout === undefined ? undefined : performance.now() + timeout,
-    );
+  pkg.files.forEach((file, index) => {
+    const facts =
+      parsed === undefined
+        ? buildFileFacts(
+            parser,
+            file.path,
+            file.source,
+            timeout === undefined ? undefined : performance.now() + timeout,
+          )
+        : fileFactsOrNull(file.path, parsed[index] ?? null);
     if (facts !== null) files.push(facts);
     else
       skipped.push({
@@ -119,7 +128,7 @@ export function lintPackage(
         reason: 'parse-timeout',
         message: `not linted: parsing took longer than ${seconds(timeout ?? 0)} (--file-timeout)`,
       });
-  }
+  });
   // The rules see the package as a whole; they get the time budget of its parsed files together.
   const rulesDeadline = timeout === undefined ? Infinity : performance.now() + timeout * Math.max(1, files.length);
   try {
@@ -219,6 +228,10 @@ export function lintPackage(
   }
 }
 
+function fileFactsOrNull(path: string, tree: Tree | null): FileFacts | null {
+  return tree === null ? null : fileFactsOf(path, tree);
+}
+
 export function sortFindings(findings: LintFinding[]): LintFinding[] {
   return findings.sort((a, b) =>
     a.file < b.file
@@ -229,11 +242,22 @@ export function sortFindings(findings: LintFinding[]): LintFinding[] {
   );
 }
 
-/** Lints packages on this thread. The CLI uses lintParallel for many packages. */
+export interface ParseOptions {
+  /** Worker threads that parse a large package's files before its rules run here; 1 parses on this thread. */
+  parseThreads?: number;
+  /** A package this large (in characters) or larger is parsed on the workers; 2 MB by default. */
+  parallelParseBytes?: number;
+}
+
+/**
+ * Lints packages on this thread. The CLI uses lintParallel for many packages; with `parseThreads` above 1, a
+ * large package's files are parsed on that many worker threads first.
+ */
 export async function lintPackages(
   packages: GoPackageFiles[],
   config: LintConfig = {},
   budget: LintBudget = {},
+  { parseThreads = 1, parallelParseBytes = 2_000_000 }: ParseOptions = {},
 ): Promise<LintResult> {
   const parser = await createGoParser();
   const findings: LintFinding[] = [];
@@ -241,7 +265,18 @@ export async function lintPackages(
   const skipped: LintSkip[] = [];
   let files = 0;
   for (const pkg of packages) {
-    const result = lintPackage(parser, pkg, config, budget);
+    let size = 0;
+    for (const file of pkg.files) size += file.source.length;
+    const parsed =
+      parseThreads > 1 && size >= parallelParseBytes
+        ? await parseInWorkers(
+            pkg.files.map((file) => file.source),
+            parser.grammar,
+            parseThreads,
+            budget.fileTimeoutMs,
+          )
+        : undefined;
+    const result = lintPackage(parser, pkg, config, budget, parsed);
     findings.push(...result.findings);
     syntax.push(...result.syntaxErrors);
     skipped.push(...result.skipped);

@@ -27,7 +27,9 @@ export async function lintParallel(
   let total = 0;
   for (const pkg of packages) total += packageSize(pkg);
   const workers = Math.min(threads, packages.length);
-  if (workers <= 1 || total < minBytes) return lintPackages(packages, config, budget);
+  // One package (or a small input) is linted on this thread; a large one still has its files parsed on all cores.
+  if (workers <= 1 || total < minBytes)
+    return lintPackages(packages, config, budget, { parseThreads: total < minBytes ? 1 : threads });
   const shares: { packages: GoPackageFiles[]; size: number }[] = [];
   for (let i = 0; i < workers; i++) shares.push({ packages: [], size: 0 });
   const sorted = [...packages].sort((a, b) => packageSize(b) - packageSize(a));
