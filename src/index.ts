@@ -4,7 +4,7 @@ export { explain, Explainer, type ExplainOptions } from './explain.js';
 export type { ParsedRegion, RegionPoolOptions } from './explain-region.js';
 export type { RegionResult } from './input/read.js';
 export { profile, type ProfileOptions } from './profile.js';
-export { lintPackages, type LintBudget, type LintConfig } from './lint/driver/lint-packages.js';
+export { lintPackages, type LintBudget, type LintConfig, type LintParseOptions } from './lint/driver/lint-packages.js';
 export {
   loadPackages,
   type FileOptions,

@@ -110,7 +110,6 @@ describe('per-file budget', () => {
     const tree = parser.parse('package q\n\nfunc small() {}\n');
     assert.equal(tree.hasError, false);
     assert.equal(tree.rootNode.text, 'package q\n\nfunc small() {}\n');
-    tree.delete();
   });
 
   it('the CLI counts generated files, names the file over the size limit, and lists both in JSON', async () => {

@@ -124,7 +124,6 @@ export async function readCases(dir: string): Promise<CaseSet> {
         body,
       });
     }
-    tree.delete();
   }
   // A positive may put its marker in a helper it calls or passes on (a method that does the bad write, a handler).
   const helperWants = new Map<string, Want[]>();

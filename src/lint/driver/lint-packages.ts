@@ -131,101 +131,97 @@ export function lintPackage(
   });
   // The rules see the package as a whole; they get the time budget of its parsed files together.
   const rulesDeadline = timeout === undefined ? Infinity : performance.now() + timeout * Math.max(1, files.length);
-  try {
-    const facts = buildPackageFacts(pkg, files);
-    const findings: LintFinding[] = [];
-    const enabled = enabledRules(config);
-    for (const [index, { rule, severity, configured }] of enabled.entries()) {
-      if (performance.now() > rulesDeadline) {
-        const notRun = enabled.slice(index).map((entry) => entry.rule.meta.name);
-        for (const file of files)
-          skipped.push({
-            file: file.path,
-            reason: 'rules-timeout',
-            message:
-              `partly linted: the rules took longer than ${seconds(timeout ?? 0)} per file (--file-timeout); ` +
-              `not run: ${notRun.join(', ')}`,
-          });
-        break;
-      }
-      const only = rule.meta.onlyBeforeGo;
-      if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
-      const beforeToolchain = rule.meta.onlyBeforeToolchain;
-      if (beforeToolchain !== undefined && (toolchainMinor(config, pkg.module) ?? 0) >= beforeToolchain) continue;
-      const seen = new Set<string>();
-      const report = (file: FileFacts, options: ReportOptions): void => {
-        const key = `${file.path}:${options.node.startIndex}:${options.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        const finding: LintFinding = {
-          rule: rule.meta.name,
-          severity: configured ? severity : (options.severity ?? severity),
+  const facts = buildPackageFacts(pkg, files);
+  const findings: LintFinding[] = [];
+  const enabled = enabledRules(config);
+  for (const [index, { rule, severity, configured }] of enabled.entries()) {
+    if (performance.now() > rulesDeadline) {
+      const notRun = enabled.slice(index).map((entry) => entry.rule.meta.name);
+      for (const file of files)
+        skipped.push({
           file: file.path,
-          ...position(file, options.node),
-          message: options.message,
-          related: (options.related ?? []).map((related) => {
-            const relatedFile = related.file ?? file;
-            const at = position(relatedFile, related.node);
-            return { file: relatedFile.path, line: at.line, column: at.column, message: related.message };
-          }),
-        };
-        if (options.fix) {
-          const edits = options.fix.edits?.map((edit) =>
-            'node' in edit
-              ? editFor(file, edit.node.startIndex, edit.node.endIndex, edit.newText)
-              : editFor(file, edit.startOffset, edit.endOffset, edit.newText),
-          );
-          finding.fix =
-            edits === undefined
-              ? { description: options.fix.description }
-              : { description: options.fix.description, edits };
-        }
-        findings.push(finding);
-      };
-      rule.check({ pkg: facts, report });
-    }
-    const known = new Set(allRules.map((rule) => rule.meta.name));
-    const directives: Directive[] = [];
-    for (const file of files) directives.push(...parseDirectives(file, known));
-    const kept = findings.filter((finding) => {
-      for (const directive of directives) {
-        if (directive.file !== finding.file || directive.target !== finding.line) continue;
-        if (directive.rules.has('*') || directive.rules.has(finding.rule)) {
-          directive.used = true;
-          return false;
-        }
-      }
-      return true;
-    });
-    const directiveEnabled =
-      config.rules?.[DIRECTIVE_RULE] !== 'off' && (config.only === undefined || config.only.includes(DIRECTIVE_RULE));
-    if (directiveEnabled) {
-      for (const directive of directives) {
-        if (!directive.ours) continue;
-        const message =
-          directive.problem ?? (directive.used ? undefined : 'suppression directive matches no finding; remove it');
-        if (message === undefined) continue;
-        kept.push({
-          rule: DIRECTIVE_RULE,
-          severity: 'warning',
-          file: directive.file,
-          line: directive.line,
-          column: directive.column,
-          endLine: directive.line,
-          endColumn: directive.column,
-          message,
-          related: [],
+          reason: 'rules-timeout',
+          message:
+            `partly linted: the rules took longer than ${seconds(timeout ?? 0)} per file (--file-timeout); ` +
+            `not run: ${notRun.join(', ')}`,
         });
+      break;
+    }
+    const only = rule.meta.onlyBeforeGo;
+    if (only !== undefined && (facts.goMinor === undefined || facts.goMinor >= only)) continue;
+    const beforeToolchain = rule.meta.onlyBeforeToolchain;
+    if (beforeToolchain !== undefined && (toolchainMinor(config, pkg.module) ?? 0) >= beforeToolchain) continue;
+    const seen = new Set<string>();
+    const report = (file: FileFacts, options: ReportOptions): void => {
+      const key = `${file.path}:${options.node.startIndex}:${options.message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const finding: LintFinding = {
+        rule: rule.meta.name,
+        severity: configured ? severity : (options.severity ?? severity),
+        file: file.path,
+        ...position(file, options.node),
+        message: options.message,
+        related: (options.related ?? []).map((related) => {
+          const relatedFile = related.file ?? file;
+          const at = position(relatedFile, related.node);
+          return { file: relatedFile.path, line: at.line, column: at.column, message: related.message };
+        }),
+      };
+      if (options.fix) {
+        const edits = options.fix.edits?.map((edit) =>
+          'node' in edit
+            ? editFor(file, edit.node.startIndex, edit.node.endIndex, edit.newText)
+            : editFor(file, edit.startOffset, edit.endOffset, edit.newText),
+        );
+        finding.fix =
+          edits === undefined
+            ? { description: options.fix.description }
+            : { description: options.fix.description, edits };
+      }
+      findings.push(finding);
+    };
+    rule.check({ pkg: facts, report });
+  }
+  const known = new Set(allRules.map((rule) => rule.meta.name));
+  const directives: Directive[] = [];
+  for (const file of files) directives.push(...parseDirectives(file, known));
+  const kept = findings.filter((finding) => {
+    for (const directive of directives) {
+      if (directive.file !== finding.file || directive.target !== finding.line) continue;
+      if (directive.rules.has('*') || directive.rules.has(finding.rule)) {
+        directive.used = true;
+        return false;
       }
     }
-    return {
-      findings: kept,
-      syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path),
-      skipped,
-    };
-  } finally {
-    for (const file of files) file.tree.delete();
+    return true;
+  });
+  const directiveEnabled =
+    config.rules?.[DIRECTIVE_RULE] !== 'off' && (config.only === undefined || config.only.includes(DIRECTIVE_RULE));
+  if (directiveEnabled) {
+    for (const directive of directives) {
+      if (!directive.ours) continue;
+      const message =
+        directive.problem ?? (directive.used ? undefined : 'suppression directive matches no finding; remove it');
+      if (message === undefined) continue;
+      kept.push({
+        rule: DIRECTIVE_RULE,
+        severity: 'warning',
+        file: directive.file,
+        line: directive.line,
+        column: directive.column,
+        endLine: directive.line,
+        endColumn: directive.column,
+        message,
+        related: [],
+      });
+    }
   }
+  return {
+    findings: kept,
+    syntaxErrors: files.filter((file) => file.hasSyntaxError).map((file) => file.path),
+    skipped,
+  };
 }
 
 function fileFactsOrNull(path: string, tree: Tree | null): FileFacts | null {
@@ -242,7 +238,7 @@ export function sortFindings(findings: LintFinding[]): LintFinding[] {
   );
 }
 
-export interface ParseOptions {
+export interface LintParseOptions {
   /** Worker threads that parse a large package's files before its rules run here; 1 parses on this thread. */
   parseThreads?: number;
   /** A package this large (in characters) or larger is parsed on the workers; 2 MB by default. */
@@ -257,7 +253,7 @@ export async function lintPackages(
   packages: GoPackageFiles[],
   config: LintConfig = {},
   budget: LintBudget = {},
-  { parseThreads = 1, parallelParseBytes = 2_000_000 }: ParseOptions = {},
+  { parseThreads = 1, parallelParseBytes = 2_000_000 }: LintParseOptions = {},
 ): Promise<LintResult> {
   const parser = await createGoParser();
   const findings: LintFinding[] = [];

@@ -96,9 +96,6 @@ export class SyntaxTree {
     for (let i = 0; i < count; i++) if (ids[types[i] ?? 0] === 1) out.push(new Node(this, i));
     return out;
   }
-
-  /** Nothing to free: the arrays are plain JS memory. Kept so callers can say when a tree is done with. */
-  delete(): void {}
 }
 
 /**

@@ -1,6 +1,6 @@
 // Loads tree-sitter-go through web-tree-sitter (WebAssembly). Chosen over the native binding because its
 // prebuild does not load on Debian 12 (it compiles from source for ~30 s) while the wasm build needs no
-// toolchain and parses within reach of native speed (see docs/comparison.md for the measurement).
+// toolchain and parses within reach of native speed (docs/precision.md, "The Go standard library", Speed).
 // Each parse is copied into a SyntaxTree (flat arrays, see syntax-tree.ts) and the WebAssembly tree freed at once.
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
