@@ -49,6 +49,8 @@ function skippedDirName(name: string): boolean {
 /** Go files a directory listing held, and how many the build constraints left. */
 interface FileCount {
   goFiles: number;
+  /** Files of the build that were skipped and reported (generated, too large, unreadable). */
+  passedOver: number;
 }
 
 /** Enough of a file for the comments before its package clause (license headers included). */
@@ -92,6 +94,7 @@ function packageFiles(
         // A generated file is reported as generated, whatever its size: only its header needs reading.
         const generated = !options.includeGenerated && isGeneratedSource(readHead(path, HEADER_BYTES));
         options.skipped?.push(generated ? { path, reason: 'generated' } : { path, reason: 'too-large', bytes });
+        if (count !== undefined) count.passedOver++;
         continue;
       }
       source = readFileSync(path, 'utf8');
@@ -100,11 +103,13 @@ function packageFiles(
       if (onlyFiles !== undefined)
         throw new InputError(`cannot read ${path}`, { cause: error, hint: 'check the file and its permissions' });
       options.skipped?.push({ path, reason: 'unreadable' });
+      if (count !== undefined) count.passedOver++;
       continue;
     }
     if (onlyFiles === undefined && !headerMatches(source, ctx)) continue;
     if (!options.includeGenerated && isGeneratedSource(source)) {
       options.skipped?.push({ path, reason: 'generated' });
+      if (count !== undefined) count.passedOver++;
       continue;
     }
     files.push({ path, source });
@@ -199,7 +204,7 @@ export function loadPackagesReport(patterns: string[], cwd: string, options: Loa
       });
     }
     const found = out.length;
-    const count: FileCount = { goFiles: 0 };
+    const count: FileCount = { goFiles: 0, passedOver: 0 };
     if (stat.isFile()) {
       if (!base.endsWith('.go'))
         throw new InputError(`not a Go file: ${pattern}`, { hint: 'pass .go files or package directories' });
@@ -213,7 +218,8 @@ export function loadPackagesReport(patterns: string[], cwd: string, options: Loa
       const pkg = packageFiles(base, ctx, files, undefined, count);
       if (pkg) out.push(pkg);
     }
-    if (out.length === found)
+    // Files skipped for a reason the run reports (generated, too large) leave the pattern empty but not wrong.
+    if (out.length === found && count.passedOver === 0)
       emptyPatterns.push({
         pattern,
         reason: count.goFiles > 0 ? 'build constraints exclude all Go files' : 'no Go files',

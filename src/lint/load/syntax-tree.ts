@@ -43,6 +43,7 @@ let nextIdBase = 1;
 export class SyntaxTree {
   readonly idBase: number;
   private lineStartsCache: number[] | undefined;
+  private previousSiblings: Int32Array | undefined;
 
   constructor(
     readonly source: string,
@@ -81,6 +82,31 @@ export class SyntaxTree {
       else hi = mid - 1;
     }
     return { row: lo, column: offset - (starts[lo] ?? 0) };
+  }
+
+  /** The index of a node's next sibling, or -1. */
+  nextSiblingIndex(index: number): number {
+    const { parents, subtreeEnds } = this.arrays;
+    const parent = parents[index] ?? -1;
+    const next = subtreeEnds[index] ?? 0;
+    return parent < 0 || next >= (subtreeEnds[parent] ?? 0) ? -1 : next;
+  }
+
+  /**
+   * The index of a node's previous sibling, or -1: from an array filled on first use, so that walking back over
+   * the declarations of a file with thousands of them costs one step each.
+   */
+  previousSiblingIndex(index: number): number {
+    if (this.previousSiblings === undefined) {
+      const { count } = this.arrays;
+      const previous = new Int32Array(count).fill(-1);
+      for (let i = 0; i < count; i++) {
+        const next = this.nextSiblingIndex(i);
+        if (next >= 0) previous[next] = i;
+      }
+      this.previousSiblings = previous;
+    }
+    return this.previousSiblings[index] ?? -1;
   }
 
   /** Every node of the given types, in source order. */
@@ -188,12 +214,22 @@ export class Node {
   }
 
   child(position: number): Node | null {
-    const index = this.childIndices()[position];
-    return index === undefined ? null : new Node(this.tree, index);
+    const { subtreeEnds } = this.tree.arrays;
+    const end = subtreeEnds[this.index] ?? 0;
+    let seen = 0;
+    for (let child = this.index + 1; child < end; child = subtreeEnds[child] ?? end)
+      if (seen++ === position) return new Node(this.tree, child);
+    return null;
   }
 
   namedChild(position: number): Node | null {
-    return this.namedChildren[position] ?? null;
+    const { types, subtreeEnds } = this.tree.arrays;
+    const named = this.tree.grammar.namedTypes;
+    const end = subtreeEnds[this.index] ?? 0;
+    let seen = 0;
+    for (let child = this.index + 1; child < end; child = subtreeEnds[child] ?? end)
+      if (named[types[child] ?? ERROR_TYPE_ID] === 1 && seen++ === position) return new Node(this.tree, child);
+    return null;
   }
 
   childForFieldName(name: string): Node | null {
@@ -217,47 +253,30 @@ export class Node {
     return out;
   }
 
-  /** The siblings in the parent's child list, and this node's place among them. */
-  private siblings(): { list: number[]; at: number } | null {
-    const parent = this.parent;
-    if (parent === null) return null;
-    const list = parent.childIndices();
-    return { list, at: list.indexOf(this.index) };
-  }
-
   get nextSibling(): Node | null {
-    const next = this.tree.arrays.subtreeEnds[this.index] ?? 0;
-    const parent = this.tree.arrays.parents[this.index] ?? -1;
-    if (parent < 0 || next >= (this.tree.arrays.subtreeEnds[parent] ?? 0)) return null;
-    return new Node(this.tree, next);
+    const next = this.tree.nextSiblingIndex(this.index);
+    return next < 0 ? null : new Node(this.tree, next);
   }
 
   get previousSibling(): Node | null {
-    const around = this.siblings();
-    const index = around === null ? undefined : around.list[around.at - 1];
-    return index === undefined ? null : new Node(this.tree, index);
+    const previous = this.tree.previousSiblingIndex(this.index);
+    return previous < 0 ? null : new Node(this.tree, previous);
   }
 
   get nextNamedSibling(): Node | null {
-    const around = this.siblings();
-    if (around === null) return null;
+    const named = this.tree.grammar.namedTypes;
     const { types } = this.tree.arrays;
-    for (let i = around.at + 1; i < around.list.length; i++) {
-      const index = around.list[i] ?? 0;
-      if (this.tree.grammar.namedTypes[types[index] ?? ERROR_TYPE_ID] === 1) return new Node(this.tree, index);
-    }
-    return null;
+    let index = this.tree.nextSiblingIndex(this.index);
+    while (index >= 0 && named[types[index] ?? ERROR_TYPE_ID] !== 1) index = this.tree.nextSiblingIndex(index);
+    return index < 0 ? null : new Node(this.tree, index);
   }
 
   get previousNamedSibling(): Node | null {
-    const around = this.siblings();
-    if (around === null) return null;
+    const named = this.tree.grammar.namedTypes;
     const { types } = this.tree.arrays;
-    for (let i = around.at - 1; i >= 0; i--) {
-      const index = around.list[i] ?? 0;
-      if (this.tree.grammar.namedTypes[types[index] ?? ERROR_TYPE_ID] === 1) return new Node(this.tree, index);
-    }
-    return null;
+    let index = this.tree.previousSiblingIndex(this.index);
+    while (index >= 0 && named[types[index] ?? ERROR_TYPE_ID] !== 1) index = this.tree.previousSiblingIndex(index);
+    return index < 0 ? null : new Node(this.tree, index);
   }
 
   /** The smallest node spanning [start, end), descending from this one (tree-sitter's descendant_for_index). */
