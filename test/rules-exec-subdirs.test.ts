@@ -58,3 +58,34 @@ for (const { rule, dir } of SUBDIRS) {
     }
   });
 }
+
+// Cases that are tests themselves (goroutines of `Test` functions): the folder's own tests are the program.
+test('data-race/sequentialtests: goroutines of tests that run in turn are not paired, of parallel tests they are', async () => {
+  const path = join(RULES_TESTDATA, 'data-race', 'sequentialtests');
+  const { problems, findings } = await checkRule('data-race', path);
+  // The cases are Test functions, not Pos*/Neg* ones: the findings must still equal the // want markers.
+  assert.deepEqual(
+    problems.filter((problem) => !/^no (positive|negative) case/.test(problem)),
+    [],
+  );
+  assert.equal(findings.length, 2);
+  const work = mkdtempSync(join(tmpdir(), 'goroscope-subdir-'));
+  for (const name of readdirSync(path).filter((entry) => entry.endsWith('.go')))
+    copyFileSync(join(path, name), join(work, name));
+  writeFileSync(
+    join(work, 'go.mod'),
+    readFileSync(join(RULES_TESTDATA, 'go.mod'), 'utf8').replace(/^module .*$/m, 'module exectest'),
+  );
+  const inTurn = await runProgram('go', ['test', '-race', '-count=1', '-run', '^TestInTurn', '.'], work);
+  assert.equal(inTurn.code, 0, inTurn.output);
+  assert.doesNotMatch(inTurn.output, /DATA RACE/);
+  // The parallel tests wait for each other (bothRunning), so -parallel 2 is what lets them run.
+  const atOnce = await runProgram(
+    'go',
+    ['test', '-race', '-count=1', '-parallel', '2', '-timeout', '60s', '-run', '^TestAtOnce', '.'],
+    work,
+  );
+  assert.notEqual(atOnce.code, 0, atOnce.output);
+  assert.match(atOnce.output, /WARNING: DATA RACE/);
+  for (const line of [52, 64]) assert.match(atOnce.output, new RegExp(`hooks_test\\.go:${line} `));
+});

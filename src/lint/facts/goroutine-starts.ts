@@ -8,6 +8,7 @@ import { callArguments, enclosingFunction, insideLoop, methodCall, unparen, walk
 import type { FileFacts, PackageFacts } from './package-facts.js';
 import { packageModel } from '../model/package-model.js';
 import { lockFacts } from './lock-summary.js';
+import { callGraph } from '../model/call-graph.js';
 
 /** Function literals that run as goroutines: go func(){}(), g.Go(func(){}), time.AfterFunc(d, func(){}). */
 export function goroutineLiteral(literal: Node, file: FileFacts): Node | null {
@@ -124,6 +125,13 @@ export interface GoroutineFacts {
   starts: GoroutineStart[];
   /** The goroutines that can run `fn` (a declaration, method or literal), following calls. */
   reaching(fn: Node): GoroutineRun[];
+  /**
+   * Whether two goroutines are started only from tests that run one after another: each start is reached only
+   * from `Test`/`Benchmark` functions that never call `Parallel` (directly, or from goroutines those start), and
+   * no test reaches both. `go test` runs such tests in turn, so their goroutines do not overlap unless one
+   * outlives its test.
+   */
+  inSeparateSequentialTests(a: GoroutineStart, b: GoroutineStart): boolean;
 }
 
 const cache = new WeakMap<PackageFacts, GoroutineFacts>();
@@ -263,6 +271,37 @@ export function goroutineFacts(pkg: PackageFacts): GoroutineFacts {
     });
     return out;
   };
+  // The sequential tests each goroutine start is reached from (see inSeparateSequentialTests); null when anything
+  // else can reach it: main, exported API, a parallel test, or a chain too deep to follow.
+  const graph = callGraph(pkg);
+  const testsMemo = new Map<number, Set<number> | null>();
+  const sequentialTest = (decl: Node, file: FileFacts): boolean => {
+    if (!file.path.endsWith('_test.go') || decl.type !== 'function_declaration') return false;
+    if (!/^(Test|Benchmark)([^a-z]|$)/.test(decl.childForFieldName('name')?.text ?? '')) return false;
+    return !/\.Parallel\(\)/.test(decl.childForFieldName('body')?.text ?? '');
+  };
+  const testsReaching = (fn: Node, depth: number): Set<number> | null => {
+    const known = testsMemo.get(fn.id);
+    if (known !== undefined) return known;
+    testsMemo.set(fn.id, null); // a cycle through goroutine starts: unknown
+    let out: Set<number> | null = new Set<number>();
+    const roots = graph.rootsReaching(fn);
+    if (roots.length === 0 || depth > 4) out = null;
+    for (const root of roots) {
+      if (out === null) break;
+      if (root.node.type === 'go_statement') {
+        const spawner = enclosingFunction(root.node);
+        const inner = spawner === null ? null : testsReaching(spawner, depth + 1);
+        if (inner === null) out = null;
+        else for (const test of inner) out.add(test);
+      } else if (sequentialTest(root.node, root.file)) out.add(root.node.id);
+      else out = null;
+    }
+    testsMemo.set(fn.id, out);
+    return out;
+  };
+  const sequentialTestsOf = (start: GoroutineStart): Set<number> | null =>
+    start.spawner === null ? null : testsReaching(start.spawner, 0);
   const reach = new Map<number, GoroutineRun[]>();
   for (const start of starts) {
     // Per function: the locks every path found so far holds (intersection); revisited when it shrinks.
@@ -288,7 +327,17 @@ export function goroutineFacts(pkg: PackageFacts): GoroutineFacts {
       reach.set(id, list);
     }
   }
-  const facts: GoroutineFacts = { starts, reaching: (fn) => reach.get(fn.id) ?? [] };
+  const facts: GoroutineFacts = {
+    starts,
+    reaching: (fn) => reach.get(fn.id) ?? [],
+    inSeparateSequentialTests: (a, b) => {
+      const testsOfA = sequentialTestsOf(a);
+      const testsOfB = sequentialTestsOf(b);
+      if (testsOfA === null || testsOfB === null) return false;
+      for (const test of testsOfA) if (testsOfB.has(test)) return false;
+      return true;
+    },
+  };
   cache.set(pkg, facts);
   return facts;
 }

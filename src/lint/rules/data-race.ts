@@ -62,12 +62,17 @@ function effectiveLocks(goroutines: GoroutineFacts, access: FieldAccess): HeldLo
 }
 
 /** Whether two sets of goroutines can hold one access each at the same moment. */
-function overlap(a: GoroutineStart[], b: GoroutineStart[]): boolean {
+function overlap(goroutines: GoroutineFacts, a: GoroutineStart[], b: GoroutineStart[]): boolean {
   // Two starts of the same function (`go db.doWrites()` in Open and again after a pause) are taken as one
   // goroutine restarted, not two at once: programs restart a single writer that way.
   const same = (x: GoroutineStart, y: GoroutineStart): boolean =>
     x === y || (x.entries.length > 0 && x.entries[0] === y.entries[0]) || x.entries[0]?.id === y.entries[0]?.id;
-  for (const x of a) for (const y of b) if (!same(x, y) || x.selfConcurrent) return true;
+  for (const x of a)
+    for (const y of b) {
+      if (same(x, y)) {
+        if (x.selfConcurrent) return true;
+      } else if (!goroutines.inSeparateSequentialTests(x, y)) return true;
+    }
   return false;
 }
 
@@ -179,7 +184,9 @@ export const dataRace: Rule = {
       'inferred-lock and read-lock shapes are notes (`info`) as a whole: every one read on the repositories of ' +
       '`npm run bench:precision` was set-up code before the value is shared, or one writer that its callers ' +
       'serialise, which the source alone does not show. Package variables shared by goroutines, goroutines ' +
-      'started in a loop on one object, and a variable used after a wait that timed out stay warnings. The Go ' +
+      'started in a loop on one object, and a variable used after a wait that timed out stay warnings. Goroutines ' +
+      'started only from different `Test` or `Benchmark` functions that never call `t.Parallel` are not paired: ' +
+      '`go test` runs those tests one after another (a goroutine that outlives its test is a leak of its own). The Go ' +
       "runtime's own packages (`runtime`, `internal/runtime/...`) are not checked: their goroutines synchronise " +
       "through the runtime's internal locks, semaphores and stopping the world, which the compiler never " +
       'instruments for the race detector.',
@@ -287,7 +294,7 @@ export const dataRace: Rule = {
         // the lock and reads it without (its own writes) is the only writer, and teardown code is not one.
         const concurrentWith = (a: FieldAccess): boolean => {
           const r = runners(goroutines, a);
-          return r.length > 0 && overlap(uRunners, r);
+          return r.length > 0 && overlap(goroutines, uRunners, r);
         };
         const partner =
           live.find(
@@ -306,7 +313,7 @@ export const dataRace: Rule = {
         // The partner must run in another goroutine (or another instance of the same one): a goroutine that reads a
         // field and later writes it under the lock does not race with itself.
         if (partner.fn.id === u.fn.id && !uRunners.some((r) => r.selfConcurrent)) continue;
-        if (pRunners.length > 0 && !overlap(uRunners, pRunners)) continue;
+        if (pRunners.length > 0 && !overlap(goroutines, uRunners, pRunners)) continue;
         const total = live.length - 1;
         // A goroutine that runs this read also writes the field (under the lock): it may be the only writer,
         // reading its own writes, which needs no lock. Which one it is cannot be told from the source: a note.
@@ -352,7 +359,7 @@ function checkPackageVariable(
       if (a === w && !wRunners.some((s) => s.selfConcurrent)) return false;
       if (commonLock(w.locks, a.locks) || a.locks.length > 0) return false;
       const aRunners = runners(goroutines, a);
-      if (aRunners.length === 0 || !overlap(wRunners, aRunners)) return false;
+      if (aRunners.length === 0 || !overlap(goroutines, wRunners, aRunners)) return false;
       if (wRunners.some((s) => s.selfConcurrent)) return true;
       return !handedOutAfter(w, a, pkg) && !publishedByFlag(w, a, pkg);
     });
