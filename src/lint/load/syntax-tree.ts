@@ -25,7 +25,7 @@ export const ERROR_TYPE_ID = 0xffff;
 export interface TreeArrays {
   count: number;
   types: Uint16Array;
-  fields: Uint8Array;
+  fields: Uint16Array;
   starts: Int32Array;
   ends: Int32Array;
   parents: Int32Array;

@@ -44,7 +44,7 @@ export function grammarOf(language: Language): Grammar {
   return { typeNames, namedTypes, fieldIds, funcLiteralTypeId: typeNames.indexOf('func_literal') };
 }
 
-function grow<T extends Int32Array | Uint16Array | Uint8Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Uint16Array>(array: T, size: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(size);
   bigger.set(array);
   return bigger;
@@ -54,7 +54,7 @@ function grow<T extends Int32Array | Uint16Array | Uint8Array>(array: T, size: n
 export function copyTree(tree: WasmTree, source: string, grammar: Grammar): SyntaxTree {
   let capacity = Math.max(64, source.length >> 2);
   let types = new Uint16Array(capacity);
-  let fields = new Uint8Array(capacity);
+  let fields = new Uint16Array(capacity);
   let starts = new Int32Array(capacity);
   let ends = new Int32Array(capacity);
   let parents = new Int32Array(capacity);
