@@ -384,6 +384,30 @@ describe('lint: exit codes and messages', () => {
     assert.match((await assertReport(['lint', '--include-generated', 'pb'], dir, 1)).stdout, /double-close/);
   });
 
+  it('counts notes in the exit status unless --min-severity leaves them out, and says how many it left out', async () => {
+    const dir = goWorkspace();
+    mkdirSync(join(dir, 'notes'));
+    // A send that blocks only after the test has failed: goroutine-leak reports it as a note (info).
+    writeFileSync(
+      join(dir, 'notes', 'leak_test.go'),
+      'package notes\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestLeak(t *testing.T) {\n\tch := make(chan int)\n' +
+        '\tgo func() { ch <- 1 }()\n\tselect {\n\tcase <-ch:\n\tcase <-time.After(time.Second):\n' +
+        '\t\tt.Fatal("timed out")\n\t}\n}\n',
+    );
+    const all = await assertReport(['lint', '-f', 'json', 'notes'], dir, 1);
+    const findings = (JSON.parse(all.stdout) as { findings: { rule: string; severity: string }[] }).findings;
+    assert.deepEqual(
+      findings.map((finding) => `${finding.rule} ${finding.severity}`),
+      ['goroutine-leak info'],
+    );
+    const quiet = await assertReport(['lint', '--min-severity', 'warning', '-f', 'json', 'notes'], dir, 0);
+    assert.deepEqual((JSON.parse(quiet.stdout) as { findings: unknown[] }).findings, []);
+    assert.match(quiet.stderr, /^goroscope: 1 finding below warning not shown \(--min-severity\)$/m);
+    // Errors stay whatever the level.
+    assert.match((await assertReport(['lint', '--min-severity', 'error', 'bad'], dir, 1)).stdout, /double-close/);
+    await assertUsageError(['lint', '--min-severity', 'note', 'bad'], dir, /--min-severity.*'note' is invalid/);
+  });
+
   it('refuses -o naming a .go file it lints, named or found in a package', async () => {
     const dir = goWorkspace();
     await assertUsageError(['lint', '-o', 'bad/stop.go', 'bad/stop.go'], dir, /is also an input/);

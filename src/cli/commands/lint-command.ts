@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { LintResult, LintSkip } from '../../model.js';
+import type { LintResult, LintSkip, Severity } from '../../model.js';
 import type { EmptyPattern, LoadReport, SkippedGoFile } from '../../lint/load/go-packages.js';
 import { skipNotes } from '../../render/lint-text.js';
 import type { CliContext } from '../context.js';
@@ -28,6 +28,18 @@ interface LintOptions extends OutputFlags {
   writeBaseline?: string;
   newFromRev?: string;
   goToolchain?: string;
+  minSeverity: Severity;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * The findings at `minimum` or above: what is reported, fixed, written to a baseline and counted in the exit;
+ * and how many were left out.
+ */
+function atLeast(result: LintResult, minimum: Severity): { result: LintResult; hidden: number } {
+  const findings = result.findings.filter((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[minimum]);
+  return { result: { ...result, findings }, hidden: result.findings.length - findings.length };
 }
 
 /**
@@ -124,6 +136,14 @@ export const lintCommand: CommandModule = {
       .option('--baseline <file>', 'report only findings not in this baseline (see --write-baseline)')
       .option('--write-baseline <file>', 'write every current finding to a baseline file and report nothing')
       .option('--new-from-rev <rev>', 'report only findings on lines changed since this git revision')
+      .addOption(
+        new Option(
+          '--min-severity <level>',
+          'report (and exit 1 for) only findings of this severity or higher: warning leaves out the notes',
+        )
+          .choices(['error', 'warning', 'info'])
+          .default('info'),
+      )
       .option(
         '--go-toolchain <version>',
         "the Go release that builds the code (default: go.mod's toolchain line or the installed go, the newer)",
@@ -141,8 +161,8 @@ export const lintCommand: CommandModule = {
     addOutputOptions(command, ['text', 'json', 'sarif', 'markdown', 'html', 'codeclimate', 'github'])
       .addHelpText(
         'after',
-        '\nExit status: 0 no findings, 1 findings, 2 usage or input error (also: a pattern with no Go files), 130 ' +
-          'interrupted.',
+        '\nExit status: 0 no findings, 1 findings (notes count unless --min-severity warning), 2 usage or input ' +
+          'error (also: a pattern with no Go files), 130 interrupted.',
       )
       .action(async (patterns: string[], options: LintOptions) => {
         // The Go parser and the rules load only when lint runs, so other commands start without them.
@@ -202,8 +222,14 @@ export const lintCommand: CommandModule = {
               'hint: add --all-modules to lint them too\n',
           );
         }
-        let result = await lintParallel(packages, config, undefined, undefined, budget);
-        result = { ...result, skipped: [...loaded.skipped, ...result.skipped] };
+        const lint = async (report: typeof loaded): Promise<LintResult> => {
+          const linted = await lintParallel(report.packages, config, undefined, undefined, budget);
+          const kept = atLeast({ ...linted, skipped: [...report.skipped, ...linted.skipped] }, options.minSeverity);
+          hidden = kept.hidden;
+          return kept.result;
+        };
+        let hidden = 0;
+        let result = await lint(loaded);
         if (options.fix) {
           const outcome = applyFixes(result.findings, (file) => sources.get(file) ?? readFileSync(file, 'utf8'));
           for (const [file, text] of outcome.changed) await writeOutput({ path: file }, text);
@@ -213,9 +239,7 @@ export const lintCommand: CommandModule = {
                 `${outcome.changed.size} file${outcome.changed.size === 1 ? '' : 's'}\n`,
             );
             // Report what is left after the fixes.
-            const reloaded = load();
-            result = await lintParallel(reloaded.packages, config, undefined, undefined, budget);
-            result = { ...result, skipped: [...reloaded.skipped, ...result.skipped] };
+            result = await lint(load());
           }
         }
         const source = (file: string): string | undefined => {
@@ -260,6 +284,11 @@ export const lintCommand: CommandModule = {
         }
         const shown = relativise(result, context.cwd);
         for (const line of skipNotes(shown.skipped)) context.stderr.write(`goroscope: ${line}\n`);
+        if (hidden > 0)
+          context.stderr.write(
+            `goroscope: ${hidden} finding${hidden === 1 ? '' : 's'} below ${options.minSeverity} not shown ` +
+              `(--min-severity)\n`,
+          );
         const fingerprintOf = new Map(shown.findings.map((finding, i) => [finding, fingerprints[i] ?? ''] as const));
         const [
           { renderLintJson },
