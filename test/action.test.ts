@@ -308,4 +308,9 @@ describe('.pre-commit-hooks.yaml', () => {
     const [wanted] = markedLines('want "nil-map-write"');
     assert.ok(run.stdout.includes(`${wanted ?? '?'}:`), run.stdout);
   });
+
+  it('leaves notes out, so that they never block a commit', () => {
+    const hook = hooks.find((h) => h.id === 'goroscope-lint');
+    assert.deepEqual(hook?.args?.slice(0, 2), ['--min-severity', 'warning']);
+  });
 });
