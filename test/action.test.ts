@@ -7,7 +7,7 @@
 // checkout under test is already built, which the step detects.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -260,6 +260,37 @@ describe('action.yml', () => {
       assert.match(verdict.stdout, /^::error title=goroscope::lint exit 1, test exit 1$/m);
     },
   );
+
+  it('leaves notes to code scanning: no annotation, and they do not fail the step', () => {
+    const module = join(scratch.dir, 'notes-module');
+    mkdirSync(module, { recursive: true });
+    writeFileSync(join(module, 'go.mod'), 'module example.com/notes\n\ngo 1.22\n');
+    // A send that blocks only after the test has failed: goroutine-leak reports it as a note (info).
+    writeFileSync(
+      join(module, 'leak_test.go'),
+      'package notes\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestLeak(t *testing.T) {\n\tch := make(chan int)\n' +
+        '\tgo func() { ch <- 1 }()\n\tselect {\n\tcase <-ch:\n\tcase <-time.After(time.Second):\n' +
+        '\t\tt.Fatal("timed out")\n\t}\n}\n',
+    );
+    const workingDirectory = relative(repoRoot, module);
+    const quiet = runAction({ 'working-directory': workingDirectory, test: 'false' }, { NO_COLOR: '1' });
+    const lint = quiet.runner.steps.get('lint');
+    assert.equal(lint?.outcome, 'success', lint?.stderr);
+    assert.equal(lint.outputs['exit-code'], '0');
+    assert.doesNotMatch(lint.stdout, /^::notice/m);
+    assert.match(lint.stderr, /1 finding below warning not shown/);
+    assert.equal(quiet.runner.failed, false);
+    // Asked for, the notes are annotated and fail the step like any finding.
+    const all = runAction(
+      { 'working-directory': workingDirectory, test: 'false', 'lint-min-severity': 'info' },
+      { NO_COLOR: '1' },
+    );
+    const noted = all.runner.steps.get('lint');
+    assert.equal(noted?.outputs['exit-code'], '1');
+    // Outside the workspace, an annotation has no file (docs/ci.md).
+    assert.match(noted.stdout, /^::notice (file=[^,]*,)?line=9,.*title=goroscope goroutine-leak::/m);
+    assert.equal(all.runner.failed, true);
+  });
 
   it('with lint and test off, runs neither and passes', () => {
     const { runner, uses } = runAction({ lint: 'false', test: 'false' }, {});
