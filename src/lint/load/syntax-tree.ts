@@ -84,6 +84,11 @@ export class SyntaxTree {
     return { row: lo, column: offset - (starts[lo] ?? 0) };
   }
 
+  /** Whether the node at `index` is of a named type (tree-sitter's isNamed). */
+  isNamedIndex(index: number): boolean {
+    return this.grammar.namedTypes[this.arrays.types[index] ?? ERROR_TYPE_ID] === 1;
+  }
+
   /** The index of a node's next sibling, or -1. */
   nextSiblingIndex(index: number): number {
     const { parents, subtreeEnds } = this.arrays;
@@ -147,7 +152,7 @@ export class Node {
   }
 
   get isNamed(): boolean {
-    return this.tree.grammar.namedTypes[this.typeId] === 1;
+    return this.tree.isNamedIndex(this.index);
   }
 
   get startIndex(): number {
@@ -197,19 +202,14 @@ export class Node {
   }
 
   get namedChildren(): (Node | null)[] {
-    const { types } = this.tree.arrays;
-    const named = this.tree.grammar.namedTypes;
     const out: Node[] = [];
-    for (const index of this.childIndices())
-      if (named[types[index] ?? ERROR_TYPE_ID] === 1) out.push(new Node(this.tree, index));
+    for (const index of this.childIndices()) if (this.tree.isNamedIndex(index)) out.push(new Node(this.tree, index));
     return out;
   }
 
   get namedChildCount(): number {
-    const { types } = this.tree.arrays;
-    const named = this.tree.grammar.namedTypes;
     let count = 0;
-    for (const index of this.childIndices()) if (named[types[index] ?? ERROR_TYPE_ID] === 1) count++;
+    for (const index of this.childIndices()) if (this.tree.isNamedIndex(index)) count++;
     return count;
   }
 
@@ -223,12 +223,11 @@ export class Node {
   }
 
   namedChild(position: number): Node | null {
-    const { types, subtreeEnds } = this.tree.arrays;
-    const named = this.tree.grammar.namedTypes;
+    const { subtreeEnds } = this.tree.arrays;
     const end = subtreeEnds[this.index] ?? 0;
     let seen = 0;
     for (let child = this.index + 1; child < end; child = subtreeEnds[child] ?? end)
-      if (named[types[child] ?? ERROR_TYPE_ID] === 1 && seen++ === position) return new Node(this.tree, child);
+      if (this.tree.isNamedIndex(child) && seen++ === position) return new Node(this.tree, child);
     return null;
   }
 
@@ -264,18 +263,17 @@ export class Node {
   }
 
   get nextNamedSibling(): Node | null {
-    const named = this.tree.grammar.namedTypes;
-    const { types } = this.tree.arrays;
-    let index = this.tree.nextSiblingIndex(this.index);
-    while (index >= 0 && named[types[index] ?? ERROR_TYPE_ID] !== 1) index = this.tree.nextSiblingIndex(index);
-    return index < 0 ? null : new Node(this.tree, index);
+    return this.namedSibling((index) => this.tree.nextSiblingIndex(index));
   }
 
   get previousNamedSibling(): Node | null {
-    const named = this.tree.grammar.namedTypes;
-    const { types } = this.tree.arrays;
-    let index = this.tree.previousSiblingIndex(this.index);
-    while (index >= 0 && named[types[index] ?? ERROR_TYPE_ID] !== 1) index = this.tree.previousSiblingIndex(index);
+    return this.namedSibling((index) => this.tree.previousSiblingIndex(index));
+  }
+
+  /** The first named node met stepping from this one with `step` (to the next or the previous sibling). */
+  private namedSibling(step: (index: number) => number): Node | null {
+    let index = step(this.index);
+    while (index >= 0 && !this.tree.isNamedIndex(index)) index = step(index);
     return index < 0 ? null : new Node(this.tree, index);
   }
 
