@@ -214,20 +214,20 @@ export class Node {
   }
 
   child(position: number): Node | null {
-    const { subtreeEnds } = this.tree.arrays;
-    const end = subtreeEnds[this.index] ?? 0;
-    let seen = 0;
-    for (let child = this.index + 1; child < end; child = subtreeEnds[child] ?? end)
-      if (seen++ === position) return new Node(this.tree, child);
-    return null;
+    return this.nthChild(position, false);
   }
 
   namedChild(position: number): Node | null {
+    return this.nthChild(position, true);
+  }
+
+  /** The child at `position` among all children, or among the named ones; no list is built. */
+  private nthChild(position: number, named: boolean): Node | null {
     const { subtreeEnds } = this.tree.arrays;
     const end = subtreeEnds[this.index] ?? 0;
     let seen = 0;
     for (let child = this.index + 1; child < end; child = subtreeEnds[child] ?? end)
-      if (this.tree.isNamedIndex(child) && seen++ === position) return new Node(this.tree, child);
+      if ((!named || this.tree.isNamedIndex(child)) && seen++ === position) return new Node(this.tree, child);
     return null;
   }
 
