@@ -400,6 +400,8 @@ describe('lint: exit codes and messages', () => {
       findings.map((finding) => `${finding.rule} ${finding.severity}`),
       ['goroutine-leak info'],
     );
+    const text = await assertReport(['lint', 'notes'], dir, 1);
+    assert.match(text.stdout, /^1 finding \(a note: --min-severity warning leaves it out\) in 1 file \(1 package\)$/m);
     const quiet = await assertReport(['lint', '--min-severity', 'warning', '-f', 'json', 'notes'], dir, 0);
     assert.deepEqual((JSON.parse(quiet.stdout) as { findings: unknown[] }).findings, []);
     assert.match(quiet.stderr, /^goroscope: 1 finding below warning not shown \(--min-severity\)$/m);

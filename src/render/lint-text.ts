@@ -46,8 +46,16 @@ export function renderLintText(result: LintResult, options: LintTextOptions): st
   const syntax = result.filesWithSyntaxErrors.length;
   const generated = result.skipped.filter((skip) => skip.reason === 'generated').length;
   const other = result.skipped.length - generated;
+  const notes = result.findings.filter((finding) => finding.severity === 'info').length;
+  // Notes are findings too (they count in the exit status), but a reader should know how to leave them out.
+  const noteWords =
+    notes === 0
+      ? ''
+      : notes === count
+        ? ` (${count === 1 ? 'a note: --min-severity warning leaves it out' : 'all notes: --min-severity warning leaves them out'})`
+        : ` (${notes} of them notes: --min-severity warning leaves them out)`;
   out.push(
-    `${count === 0 ? 'no findings' : `${count} finding${count === 1 ? '' : 's'}`} in ${result.files} ` +
+    `${count === 0 ? 'no findings' : `${count} finding${count === 1 ? '' : 's'}${noteWords}`} in ${result.files} ` +
       `file${result.files === 1 ? '' : 's'} (${result.packages} package${result.packages === 1 ? '' : 's'})` +
       (syntax > 0
         ? `; ${syntax} file${syntax === 1 ? ' has' : 's have'} syntax the parser did not understand (the rest of ` +
