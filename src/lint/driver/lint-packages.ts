@@ -58,20 +58,9 @@ function position(file: FileFacts, node: Node): { line: number; column: number; 
   };
 }
 
-function rowOfOffset(file: FileFacts, offset: number): number {
-  let lo = 0;
-  let hi = file.lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((file.lineStarts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 function editFor(file: FileFacts, startOffset: number, endOffset: number, newText: string): TextEdit {
-  const startRow = rowOfOffset(file, startOffset);
-  const endRow = rowOfOffset(file, endOffset);
+  const startRow = file.tree.pointAt(startOffset).row;
+  const endRow = file.tree.pointAt(endOffset).row;
   return {
     file: file.path,
     line: startRow + 1,

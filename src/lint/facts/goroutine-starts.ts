@@ -278,7 +278,17 @@ export function goroutineFacts(pkg: PackageFacts): GoroutineFacts {
   const sequentialTest = (decl: Node, file: FileFacts): boolean => {
     if (!file.path.endsWith('_test.go') || decl.type !== 'function_declaration') return false;
     if (!/^(Test|Benchmark)([^a-z]|$)/.test(decl.childForFieldName('name')?.text ?? '')) return false;
-    return !/\.Parallel\(\)/.test(decl.childForFieldName('body')?.text ?? '');
+    // A call of Parallel anywhere in it, subtests' literals included (a comment that names it is not one).
+    let parallel = false;
+    walk(
+      decl,
+      (node) => {
+        if (node.type === 'call_expression' && methodCall(node)?.method === 'Parallel') parallel = true;
+        return parallel ? false : undefined;
+      },
+      false,
+    );
+    return !parallel;
   };
   const testsReaching = (fn: Node, depth: number): Set<number> | null => {
     const known = testsMemo.get(fn.id);

@@ -180,10 +180,6 @@ export class Node {
     return parent < 0 ? null : new Node(this.tree, parent);
   }
 
-  equals(other: Node): boolean {
-    return other.tree === this.tree && other.index === this.index;
-  }
-
   /** Indices of the direct children, anonymous tokens included. */
   private childIndices(): number[] {
     const { subtreeEnds } = this.tree.arrays;
@@ -316,9 +312,5 @@ export class Node {
       else if (visit(new Node(tree, i)) === false) i = subtreeEnds[i] ?? end;
       else i++;
     }
-  }
-
-  toString(): string {
-    return `(${this.type} ${this.startIndex}-${this.endIndex})`;
   }
 }

@@ -8,7 +8,15 @@ import { accessFacts } from '../facts/field-accesses.js';
 import type { FieldAccess, HeldLock } from '../facts/field-accesses.js';
 import { goroutineFacts } from '../facts/goroutine-starts.js';
 import type { GoroutineFacts, GoroutineStart } from '../facts/goroutine-starts.js';
-import { dominates, enclosingFunction, methodCall, statementOf, unparen, walk } from '../load/syntax.js';
+import {
+  FUNCTION_TYPES,
+  dominates,
+  enclosingFunction,
+  methodCall,
+  statementOf,
+  unparen,
+  walk,
+} from '../load/syntax.js';
 import { packageModel } from '../model/package-model.js';
 import { lockFacts } from '../facts/lock-summary.js';
 import type { Rule, RuleContext } from '../framework/rule.js';
@@ -421,7 +429,7 @@ function publishedByFlag(w: FieldAccess, a: FieldAccess, pkg: RuleContext['pkg']
   if (statement === null) return false;
   const flags: string[] = [];
   for (let child = a.node, parent = a.node.parent; parent !== null; child = parent, parent = parent.parent) {
-    if (FUNCTION_TYPES_WITH_LITERALS.has(parent.type)) break;
+    if (FUNCTION_TYPES.has(parent.type)) break;
     if (parent.type !== 'if_statement' || child.id !== parent.childForFieldName('consequence')?.id) continue;
     // The condition's conjuncts: `flag.Load()`, `flag.Load() && more`.
     const conjuncts: Node[] = [];
@@ -454,8 +462,6 @@ function publishedByFlag(w: FieldAccess, a: FieldAccess, pkg: RuleContext['pkg']
     return true;
   });
 }
-
-const FUNCTION_TYPES_WITH_LITERALS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 function callArgumentCount(call: Node): number {
   return call.childForFieldName('arguments')?.namedChildCount ?? 0;
