@@ -8,7 +8,9 @@
 // at: every line a goroutine header, a function line, a tab-indented file line, `created by`, an elided-frames
 // marker or blank; nothing the de-prefixer or the paste repair would change; one traceback with no note about
 // any line. Anything else (a log line between goroutines, a prefix, a race report, a repeated goroutine id) and the
-// region is read on the main thread as usual.
+// region is read on the main thread as usual. Within a region, a goroutine whose stack text repeats one already
+// parsed is matched by a stricter grammar of its own (parseRepeatedGoroutines) and only counted; anything outside that
+// grammar sends the region through the line-by-line parser above.
 
 import { isAscii, isUtf8 } from 'node:buffer';
 import { availableParallelism } from 'node:os';
@@ -206,7 +208,8 @@ export function parseRepeatedGoroutines(
       id = id * 10 + c - 48;
       i++;
     }
-    // Id 0 (an idle M) may repeat within one dump; any other repeat starts another dump.
+    // Id 0 (an idle M) may repeat within one dump and any other repeat starts another dump: both are left to the
+    // line-by-line parser, which knows the difference.
     if (i === pos + 10 || i - pos - 10 > 15 || text.charCodeAt(i) !== 32 || id === 0 || seen.has(id)) return undefined;
     seen.add(id);
     starts[0] = i;
@@ -264,8 +267,9 @@ export function parseRepeatedGoroutines(
       parts++;
       // Function names share long prefixes and differ near the end: a few characters there are enough for a hash
       // whose every hit is confirmed below.
-      h = mix(mix(h, cut - pos), text.charCodeAt(cut - 2));
-      h = mix(mix(h, text.charCodeAt(cut - 4)), text.charCodeAt(cut - 7));
+      // (Never before the part itself: the line above holds an offset that differs between repeats.)
+      h = mix(mix(h, cut - pos), text.charCodeAt(Math.max(pos, cut - 2)));
+      h = mix(mix(h, text.charCodeAt(Math.max(pos, cut - 4))), text.charCodeAt(Math.max(pos, cut - 7)));
       pos = end + 1;
     }
     if (fileLineNext) return undefined;

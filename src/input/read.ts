@@ -533,8 +533,8 @@ interface Block {
 }
 
 /**
- * Reads a large regular file in blocks, handing the goroutine regions of every block after the first to `offload`
- * and applying their results in order. A gzip file is read as usual.
+ * Reads a large regular file in blocks, handing the goroutine regions of every block (of the first, its second
+ * half) to `offload` and applying their results in order. A gzip file is read as usual.
  */
 async function readOffloaded(path: string, handle: FileHandle, settings: Settings, offload: RegionOffload) {
   const blockBytes = offload.blockBytes;
